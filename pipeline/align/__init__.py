@@ -1,0 +1,1 @@
+"""Align stage: Japanese sentences (with their MT) ↔ English reference sentences."""

@@ -1,0 +1,57 @@
+"""Align stage entry point: sentences + translations → alignment.jsonl."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from .. import artifacts
+from ..io import read_records, write_jsonl
+from ..records import Bead, Sentence, Translation
+from ..stage import RunContext, Stage, stages
+from . import hybrid as _hybrid  # noqa: F401  (registers the built-in aligners)
+from .base import aligners
+
+log = logging.getLogger(__name__)
+
+
+def order_gaps(beads: list[Bead], position: dict[str, int]) -> list[Bead]:
+    """Put the unlinked beads between two links in document order (the DP leaves their order open)."""
+    out: list[Bead] = []
+    gap: list[Bead] = []
+    for bead in beads:
+        if bead.src_ids and bead.ref_ids:
+            out.extend(sorted(gap, key=lambda b: position[(b.src_ids or b.ref_ids)[0]]))
+            gap = []
+            out.append(bead)
+        else:
+            gap.append(bead)
+    out.extend(sorted(gap, key=lambda b: position[(b.src_ids or b.ref_ids)[0]]))
+    return out
+
+
+@stages.register("align")
+class AlignStage(Stage):
+    name = "align"
+    produces = (artifacts.ALIGNMENT,)
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
+        translations = {
+            t.seg_id: t.translation
+            for t in read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation)
+        }
+        src = [s for s in sentences if s.lang == "ja"]
+        ref = [s for s in sentences if s.lang == "en"]
+        if not ref:
+            log.warning("no reference sentences: every source sentence stays unaligned")
+        aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align)
+        beads = aligner.align(src, [translations.get(s.seg_id, "") for s in src], ref)
+        beads = order_gaps(beads, {s.seg_id: i for i, s in enumerate(sentences)})
+        if ref and not any(b.src_ids and b.ref_ids for b in beads):
+            log.warning("no reference sentence could be aligned (wrong language or no overlap?)")
+        write_jsonl(ctx.path(artifacts.ALIGNMENT), beads)
+        types: dict[str, int] = {}
+        for b in beads:
+            types[b.type] = types.get(b.type, 0) + 1
+        return {"beads": len(beads), "types": types, "linked": sum(bool(b.src_ids and b.ref_ids) for b in beads)}

@@ -1,0 +1,12 @@
+"""File names of the artifacts in a run directory (the contract between stages)."""
+
+CONFIG = "config.yaml"
+MANIFEST = "manifest.json"
+SENTENCES = "sentences.jsonl"
+DROPPED = "dropped.jsonl"
+TRANSLATIONS = "translations.jsonl"
+ALIGNMENT = "alignment.jsonl"
+SCORES = "scores.json"
+BITEXT_TSV = "bitext.tsv"
+BITEXT_JSONL = "bitext.jsonl"
+SUMMARY = "summary.md"

@@ -1,0 +1,169 @@
+"""The ``jaen`` command line: run the pipeline, re-run one stage, build models."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Optional, TypeVar
+
+import typer
+
+from . import artifacts
+from .config import Config, load_config
+from .errors import JaenError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    help="Japanese→English translation, alignment and scoring: one config, one run directory, one bilingual TSV.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+models_app = typer.Typer(help="Build and convert translation models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+log = logging.getLogger("jaen")
+
+Overrides = Annotated[
+    Optional[list[str]], typer.Argument(help="dotted overrides, e.g. run.name=trial translate.num_beams=2")
+]
+Target = Annotated[str, typer.Argument(help="a YAML config, or a run directory holding config.yaml")]
+
+
+def user_errors(fn: F) -> F:
+    """Turn a JaenError into one line on stderr and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except JaenError as exc:
+            typer.echo(f"jaen: error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("jaen: interrupted; finished work is kept and a re-run resumes", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="jaen: %(message)s", stream=sys.stderr)
+    for noisy in ("transformers", "huggingface_hub", "datasets", "urllib3", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def resolve_target(target: str, overrides: list[str] | None) -> Config:
+    path = Path(target)
+    if path.is_dir():
+        if not (path / artifacts.CONFIG).is_file():
+            raise JaenError(f"{path} is a directory without {artifacts.CONFIG}: pass a config file or a run directory")
+        path = path / artifacts.CONFIG
+    return load_config(path, overrides)
+
+
+def _run(target: str, overrides: list[str] | None, names: tuple[str, ...]) -> None:
+    from .runner import run_stages
+
+    setup_logging()
+    config = resolve_target(target, overrides)
+    run_dir = run_stages(config, names)
+    typer.echo(str(run_dir / artifacts.BITEXT_TSV) if "export" in names else str(run_dir))
+
+
+@app.command()
+@user_errors
+def run(config: Annotated[str, typer.Argument(help="YAML config (see configs/)")], overrides: Overrides = None) -> None:
+    """Run every stage: segment → translate → align → score → export."""
+    from .stage import STAGE_ORDER
+
+    _run(config, overrides, STAGE_ORDER)
+
+
+def _stage_command(name: str, doc: str) -> None:
+    @user_errors
+    def command(target: Target, overrides: Overrides = None) -> None:
+        _run(target, overrides, (name,))
+
+    command.__doc__ = doc
+    command.__name__ = name
+    app.command(name=name)(command)
+
+
+@app.command()
+@user_errors
+def segment(
+    target: Annotated[str, typer.Argument(help="a text file to segment, or a config / run directory to re-run the stage")],
+    overrides: Overrides = None,
+    lang: Annotated[str, typer.Option(help="with a text file: ja (a scraped page) or en (a reference)")] = "ja",
+) -> None:
+    """Segment a text file (JSON lines on stdout), or re-run the segment stage of a run."""
+    path = Path(target)
+    if path.suffix in (".yaml", ".yml") or path.is_dir():
+        _run(target, overrides, ("segment",))
+        return
+    from .config import SegmentSection
+    from .io import read_text
+    from .segment.base import segmenters
+    from .segment import rules as _rules  # noqa: F401
+
+    if lang not in ("ja", "en"):
+        raise JaenError(f"--lang must be ja or en, not {lang!r}")
+    segmenter = segmenters.get("rules")(SegmentSection())
+    text = read_text(path, what="input")
+    result = segmenter.segment(text) if lang == "ja" else segmenter.segment_reference(text)
+    for sentence in result.to_sentences():
+        typer.echo(json.dumps(sentence.to_dict(), ensure_ascii=False))
+
+
+for _name, _doc in (
+    ("translate", "Re-run the translate stage (MarianMT, cached) from sentences.jsonl."),
+    ("align", "Re-run the align stage from sentences.jsonl and translations.jsonl."),
+    ("score", "Re-run the score stage (sacrebleu) from the alignment."),
+    ("export", "Re-run the export stage: bitext.tsv and the other configured formats."),
+):
+    _stage_command(_name, _doc)
+
+
+@app.command("config")
+@user_errors
+def show_config(
+    config: Annotated[Optional[str], typer.Argument(help="YAML config; omit for the defaults")] = None,
+    overrides: Overrides = None,
+) -> None:
+    """Print the resolved config (after overrides) as YAML."""
+    typer.echo(load_config(config, overrides).to_yaml(), nl=False)
+
+
+@models_app.command("build-tiny")
+@user_errors
+def build_tiny(
+    directory: Annotated[Path, typer.Argument(help="where to write the model")],
+    full_size: Annotated[bool, typer.Option(help="opus-mt-ja-en's full shape (for speed benchmarks)")] = False,
+    seed: Annotated[int, typer.Option(help="random seed of the weights")] = 0,
+) -> None:
+    """Build offline a deterministic random MarianMT that the normal loading code reads."""
+    from .translate.tiny import FULL, TINY, build_marian
+
+    setup_logging()
+    typer.echo(str(build_marian(directory, FULL if full_size else TINY, seed=seed)))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""The run config: one validated schema (pydantic), YAML loading and dotted ``key=value`` overrides."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class RunSection(Section):
+    name: str = Field("default", description="run directory name under output_dir")
+    output_dir: Path = Field(Path("outputs"), description="parent of run directories")
+    engine: Literal["local"] = "local"
+    seed: int = 0
+
+
+class InputSection(Section):
+    path: Path = Field(Path("data/seed_ja.txt"), description="Japanese input document")
+    encoding: str = Field("auto", description="'auto' detects UTF-8/16, Shift_JIS, EUC-JP, …")
+
+
+class SegmentSection(Section):
+    method: str = Field("rules", description="registered segmenter")
+    dedupe: bool = Field(True, description="keep one copy of repeated paragraphs")
+    max_chars: int = Field(400, gt=20, description="split sentences longer than this at a safe point")
+
+
+class ReferenceSection(Section):
+    from_input: bool = Field(True, description="use English text embedded in the input as reference")
+    path: Path | None = Field(None, description="external English reference (paragraphs by blank lines)")
+    encoding: str = "auto"
+
+
+class TranslateSection(Section):
+    backend: str = Field("hf", description="registered translation backend")
+    model: str = Field("Helsinki-NLP/opus-mt-ja-en", description="hub id or local directory")
+    revision: str | None = None
+    build_tiny: bool = Field(False, description="build the tiny offline model at `model` if it is missing")
+    num_beams: int | None = Field(None, ge=1, description="None: the model's generation config")
+    max_new_tokens_ratio: float = Field(2.0, gt=0, description="max new tokens per source token")
+    max_new_tokens_min: int = Field(16, ge=1)
+    max_batch_size: int = Field(32, ge=1)
+    max_batch_tokens: int = Field(4096, ge=16, description="token budget of one length-sorted batch")
+    max_source_tokens: int | None = Field(None, ge=8, description="None: the model's limit")
+    device: str = Field("auto", description="auto | cpu | cuda | cuda:N")
+    threads: int = Field(0, ge=0, description="0: library default")
+    cache: bool = True
+    cache_dir: Path = Field(Path("outputs/.cache"), description="translation cache shared by runs")
+
+
+class AlignSection(Section):
+    method: str = Field("hybrid", description="registered aligner")
+    threshold: float = Field(0.3, ge=0, le=1, description="beads scoring below stay unaligned")
+
+
+class ScoreSection(Section):
+    metrics: list[str] = Field(default_factory=lambda: ["bleu", "chrf"])
+
+
+class ExportSection(Section):
+    formats: list[str] = Field(default_factory=lambda: ["tsv", "jsonl", "summary"])
+
+
+class Config(Section):
+    run: RunSection = Field(default_factory=RunSection)
+    input: InputSection = Field(default_factory=InputSection)
+    segment: SegmentSection = Field(default_factory=SegmentSection)
+    reference: ReferenceSection = Field(default_factory=ReferenceSection)
+    translate: TranslateSection = Field(default_factory=TranslateSection)
+    align: AlignSection = Field(default_factory=AlignSection)
+    score: ScoreSection = Field(default_factory=ScoreSection)
+    export: ExportSection = Field(default_factory=ExportSection)
+
+    @property
+    def run_dir(self) -> Path:
+        return self.run.output_dir / self.run.name
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+    def hash(self, *sections: str) -> str:
+        """Stable hash of the whole config or of the named sections."""
+        data = self.to_dict()
+        if sections:
+            data = {s: data[s] for s in sections}
+        blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] = Config
+    for part in path:
+        field = model.model_fields.get(str(part))
+        ann = field.annotation if field else None
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+def valid_keys(prefix: str = "") -> list[str]:
+    """The keys valid under a dotted prefix ('' for the top level)."""
+    parts = tuple(p for p in prefix.split(".") if p)
+    model = _model_at(parts)
+    return list(model.model_fields) if model else []
+
+
+def _format_validation_error(exc: ValidationError, source: str) -> str:
+    messages = []
+    for err in exc.errors():
+        loc = tuple(str(p) for p in err["loc"])
+        key = ".".join(loc)
+        if err["type"] == "extra_forbidden":
+            keys = valid_keys(".".join(loc[:-1]))
+            messages.append(f"unknown key '{key}' (valid: {', '.join(keys)})")
+        else:
+            got = err.get("input")
+            shown = json.dumps(got, ensure_ascii=False, default=str)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            messages.append(f"invalid value for '{key}': {err['msg']} (got {shown})")
+    return f"{source}: " + "; ".join(messages)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Parse ``a.b=value``: the value is read as YAML (``2`` → int, ``null`` → None, ``[1, 2]`` → list)."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError(f"override {text!r}: expected key.sub=value")
+    parts = key.split(".")
+    if any(not p for p in parts):
+        raise ConfigError(f"override {text!r}: empty part in key '{key}'")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return parts, value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Set dotted ``key=value`` overrides into a nested config dict (a copy)."""
+    result = json.loads(json.dumps(data, default=str))
+    for text in overrides:
+        parts, value = parse_override(text)
+        node = result
+        for i, part in enumerate(parts[:-1]):
+            child = node.get(part)
+            if child is None:
+                if _model_at(tuple(parts[: i + 1])) is None:
+                    prefix = ".".join(parts[:i])
+                    raise ConfigError(
+                        f"override '{text}': unknown key '{'.'.join(parts[: i + 1])}' "
+                        f"(valid: {', '.join(valid_keys(prefix))})"
+                    )
+                child = node[part] = {}
+            elif not isinstance(child, dict):
+                raise ConfigError(f"override '{text}': '{'.'.join(parts[: i + 1])}' is not a section")
+            node = child
+        node[parts[-1]] = value
+    return result
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(f"config file not found: {p}")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{p}: config is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{p}: invalid YAML{where}: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: top level must be a mapping of sections (valid: {', '.join(valid_keys())})")
+    return data
+
+
+def build_config(data: dict[str, Any], source: str = "config") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, source)) from None
+
+
+def load_config(path: str | Path | None, overrides: list[str] | None = None) -> Config:
+    """Load a YAML config (or the defaults when ``path`` is None) and apply overrides."""
+    data = read_config_file(path) if path is not None else {}
+    data = apply_overrides(data, list(overrides or []))
+    return build_config(data, str(path) if path is not None else "config")

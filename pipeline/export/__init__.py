@@ -1,0 +1,1 @@
+"""Export stage: bitext.tsv (the contract), JSONL, a summary; more formats register here."""

@@ -1,0 +1,27 @@
+"""Export stage entry point: rows + scores → the configured formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..stage import RunContext, Stage, stages
+from . import jsonl as _jsonl  # noqa: F401  (registers the built-in formats)
+from . import summary as _summary  # noqa: F401
+from . import tsv as _tsv  # noqa: F401
+from .base import ExportData, exporters
+
+
+@stages.register("export")
+class ExportStage(Stage):
+    name = "export"
+    produces = ()
+
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(exporters.get(name).filename for name in exporters.names())
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        formats = list(dict.fromkeys(["tsv", *ctx.config.export.formats]))
+        chosen = [exporters.get(f, "export.formats")() for f in formats]
+        data = ExportData.load(ctx)
+        written = [exp.write(data, ctx.run_dir).name for exp in chosen]
+        return {"rows": len(data.rows), "files": written}

@@ -1,0 +1,128 @@
+"""Reading text with encoding detection, and atomic writing of artifacts."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import InputError
+from .records import Record
+
+R = TypeVar("R", bound=Record)
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode_bytes(data: bytes, source: str = "<bytes>", encoding: str = "auto") -> str:
+    """Decode ``data``; with ``encoding="auto"`` detect UTF-8/16, Shift_JIS, EUC-JP and the rest."""
+    if encoding != "auto":
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{source}: cannot decode as {encoding}: {exc}") from None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(codec)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(
+            f"{source}: cannot detect the text encoding; pass input.encoding=ENCODING "
+            "(e.g. shift_jis, euc_jp, utf-16)"
+        )
+    return str(best)
+
+
+def read_text(path: str | os.PathLike[str], encoding: str = "auto", what: str = "input") -> str:
+    """Read a text file, normalising newlines; a clear one-line error when it cannot be read."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{what} file not found: {p}")
+    if p.is_dir():
+        raise InputError(f"{what} path is a directory, expected a text file: {p}")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{what} file unreadable: {p}: {exc.strerror}") from None
+    text = decode_bytes(data, str(p), encoding)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` atomically: readers see the old file or the new one, never half."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> Path:
+    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    p = Path(path)
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"file not found: {p}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{p}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+
+
+def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> Path:
+    lines = []
+    for rec in records:
+        data = rec.to_dict() if isinstance(rec, Record) else rec
+        lines.append(json.dumps(data, ensure_ascii=False))
+    return atomic_write_text(path, "".join(line + "\n" for line in lines))
+
+
+def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"file not found: {p}")
+    with p.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{p}:{lineno}: invalid JSON: {exc.msg}") from None
+
+
+def read_records(path: str | os.PathLike[str], cls: type[R]) -> list[R]:
+    return [cls.from_dict(d) for d in iter_jsonl(path)]
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

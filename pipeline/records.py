@@ -1,0 +1,74 @@
+"""Records passed between stages, one dataclass per artifact line."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, TypeVar
+
+R = TypeVar("R", bound="Record")
+
+
+class Record:
+    """Mixin: lossless dict round trip that ignores keys a newer writer may have added."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Sentence(Record):
+    """One sentence unit of the segmented input (Japanese source or English reference)."""
+
+    seg_id: str
+    doc_id: str
+    para_id: int
+    lang: str  # "ja" | "en"
+    kind: str  # "title" | "byline" | "caption" | "body" | "reference"
+    text: str
+    partial: bool = False  # an English reference truncated with "…"
+
+
+@dataclass
+class Dropped(Record):
+    """A piece of the input that was removed, and why."""
+
+    text: str
+    reason: str
+    line: int | None = None
+    doc_id: str | None = None
+
+
+@dataclass
+class Translation(Record):
+    """The machine translation of one source sentence."""
+
+    seg_id: str
+    translation: str
+    split: bool = False  # translated in pieces because it exceeded the model's source limit
+    pieces: int = 1
+    cached: bool = False
+
+
+@dataclass
+class Bead(Record):
+    """One alignment unit: source sentences paired with reference sentences (either side may be empty)."""
+
+    src_ids: list[str]
+    ref_ids: list[str]
+    score: float
+    partial: bool = False
+    signals: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def type(self) -> str:
+        return f"{len(self.src_ids)}-{len(self.ref_ids)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["type"] = self.type
+        return data

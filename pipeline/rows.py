@@ -1,0 +1,59 @@
+"""Bitext rows: one per alignment bead, in document order, joined from the stage artifacts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import artifacts
+from .io import read_records
+from .records import Bead, Record, Sentence, Translation
+from .stage import RunContext
+
+
+@dataclass
+class Row(Record):
+    doc_id: str
+    seg_id: str
+    source: str
+    translation: str
+    reference: str
+    align_type: str
+    align_score: float
+    partial: bool = False
+
+    @property
+    def has_reference(self) -> bool:
+        return bool(self.source and self.reference)
+
+
+def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation], beads: Sequence[Bead]) -> list[Row]:
+    by_id = {s.seg_id: s for s in sentences}
+    mt = {t.seg_id: t.translation for t in translations}
+    rows = []
+    for bead in beads:
+        src = [by_id[i] for i in bead.src_ids]
+        ref = [by_id[i] for i in bead.ref_ids]
+        first = (src or ref)[0]
+        rows.append(
+            Row(
+                doc_id=first.doc_id,
+                seg_id="+".join(bead.src_ids or bead.ref_ids),
+                source="".join(s.text for s in src),
+                translation=" ".join(mt.get(i, "") for i in bead.src_ids).strip(),
+                reference=" ".join(r.text for r in ref),
+                align_type=bead.type,
+                align_score=bead.score,
+                partial=bead.partial,
+            )
+        )
+    return rows
+
+
+def load_rows(ctx: RunContext) -> list[Row]:
+    """Rows of a run directory whose segment, translate and align stages have run."""
+    return build_rows(
+        read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence),
+        read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation),
+        read_records(ctx.require(artifacts.ALIGNMENT, "align"), Bead),
+    )

@@ -1,0 +1,1 @@
+"""Score stage: sacrebleu metrics against the reference snippets, per row and per corpus."""

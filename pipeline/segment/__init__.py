@@ -1,0 +1,1 @@
+"""Segment stage: clean a scraped page, route languages, split Japanese and English sentences."""

@@ -1,0 +1,1 @@
+"""Translate stage: source sentences → machine translations through a registered backend."""

@@ -1,0 +1,101 @@
+"""The ``hf`` backend: MarianMTModel through transformers, length-sorted batches, inference mode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from ..config import TranslateSection
+from .base import Translator, translators
+from .loading import load_marian, weights_hash
+
+log = logging.getLogger(__name__)
+
+
+def resolve_device(name: str) -> str:
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return name
+
+
+def length_batches(lengths: Sequence[int], max_size: int, max_tokens: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length: at most ``max_size`` items and about
+    ``max_tokens`` padded tokens each (a single over-long item still gets its own batch)."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for i in order:
+        longest_if_added = max(longest, lengths[i])
+        if current and (len(current) >= max_size or longest_if_added * (len(current) + 1) > max_tokens):
+            batches.append(current)
+            current, longest_if_added = [], lengths[i]
+        current.append(i)
+        longest = longest_if_added
+    if current:
+        batches.append(current)
+    return batches
+
+
+@translators.register("hf")
+class HFTranslator(Translator):
+    name = "hf"
+
+    def __init__(self, cfg: TranslateSection) -> None:
+        super().__init__(cfg)
+        import torch
+
+        if cfg.threads:
+            torch.set_num_threads(cfg.threads)
+        self.model, self.tokenizer = load_marian(cfg.model, cfg.revision)
+        self.device = resolve_device(cfg.device)
+        self.model.to(self.device)
+        self._weights = weights_hash(self.model)
+
+    @property
+    def max_source_tokens(self) -> int:
+        limit = min(self.tokenizer.model_max_length, self.model.config.max_position_embeddings)
+        return min(limit, self.cfg.max_source_tokens or limit)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, truncation=False)["input_ids"])
+
+    def generation_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        if self.cfg.num_beams is not None:
+            kwargs["num_beams"] = self.cfg.num_beams
+        return kwargs
+
+    def identity(self) -> dict[str, Any]:
+        gen = self.model.generation_config
+        return {
+            "backend": self.name,
+            "model": self.cfg.model,
+            "revision": self.cfg.revision,
+            "weights": self._weights,
+            "num_beams": self.cfg.num_beams or gen.num_beams,
+            "max_new_tokens_ratio": self.cfg.max_new_tokens_ratio,
+            "max_new_tokens_min": self.cfg.max_new_tokens_min,
+        }
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        import torch
+
+        if not texts:
+            return []
+        lengths = [self.count_tokens(t) for t in texts]
+        results: list[str] = [""] * len(texts)
+        for batch in length_batches(lengths, self.cfg.max_batch_size, self.cfg.max_batch_tokens):
+            enc = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True, truncation=False)
+            enc = {k: v.to(self.device) for k, v in enc.items()}
+            longest = max(lengths[i] for i in batch)
+            max_new = max(self.cfg.max_new_tokens_min, int(longest * self.cfg.max_new_tokens_ratio))
+            with torch.inference_mode():
+                out = self.model.generate(**enc, max_new_tokens=max_new, **self.generation_kwargs())
+            decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+            for i, text in zip(batch, decoded):
+                results[i] = text.strip()
+        return results

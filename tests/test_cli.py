@@ -1,0 +1,133 @@
+"""End to end through the ``jaen`` command line, offline, on the tiny model."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+
+
+def jaen(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def test_smoke_run_writes_every_japanese_sentence_once_in_order(
+    smoke_config: str, run_overrides: list[str], tmp_path: Path
+) -> None:
+    result = jaen("run", smoke_config, *run_overrides)
+    assert result.exit_code == 0, result.output
+    run_dir = tmp_path / "outputs" / "smoke"
+    for name in ("config.yaml", "manifest.json", "sentences.jsonl", "dropped.jsonl", "translations.jsonl",
+                 "alignment.jsonl", "scores.json", "bitext.tsv"):
+        assert (run_dir / name).is_file(), name
+    rows = read_tsv(run_dir / "bitext.tsv")
+    assert list(rows[0])[:9] == ["doc_id", "seg_id", "source", "translation", "reference", "align_type",
+                                 "align_score", "bleu", "chrf"]
+    sentences = [json.loads(line) for line in (run_dir / "sentences.jsonl").read_text().splitlines()]
+    ja = [s for s in sentences if s["lang"] == "ja"]
+    exported = [i for r in rows if r["source"] for i in r["seg_id"].split("+")]
+    assert exported == [s["seg_id"] for s in ja]
+    assert len(ja) > 90
+    assert all(r["reference"] == "" for r in rows if r["align_type"].endswith("-0"))
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert set(manifest["stages"]) == {"segment", "translate", "align", "score", "export"}
+    assert manifest["model"]["weights"] and manifest["packages"]["transformers"]
+
+
+def test_stage_rerun_from_run_directory(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
+    run_dir = tmp_path / "outputs" / "smoke"
+    before = (run_dir / "translations.jsonl").read_text()
+    result = jaen("align", run_dir)
+    assert result.exit_code == 0, result.output
+    assert not (run_dir / "bitext.tsv").exists()  # later artifacts are stale and removed
+    assert (run_dir / "translations.jsonl").read_text() == before
+    assert jaen("score", run_dir).exit_code == 0
+    assert jaen("export", run_dir).exit_code == 0
+    assert (run_dir / "bitext.tsv").exists()
+
+
+def test_stage_without_its_input_says_what_to_run(smoke_config: str, run_overrides: list[str]) -> None:
+    result = jaen("translate", smoke_config, *run_overrides)
+    assert result.exit_code == 2
+    assert "sentences.jsonl is missing" in result.output and "jaen segment" in result.output
+
+
+def test_missing_input_is_one_line_exit_2_and_writes_nothing(
+    smoke_config: str, run_overrides: list[str], tmp_path: Path
+) -> None:
+    result = jaen("run", smoke_config, *run_overrides, f"input.path={tmp_path / 'none.txt'}")
+    assert result.exit_code == 2
+    assert "input file not found" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_empty_input(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    result = jaen("run", smoke_config, *run_overrides, f"input.path={empty}")
+    assert result.exit_code == 2 and "input file is empty" in result.output
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_bad_key_exit_2(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    result = jaen("run", smoke_config, *run_overrides, "align.nope=1")
+    assert result.exit_code == 2 and "unknown key 'align.nope'" in result.output
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_unloadable_model_fails_fast_without_bitext(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    result = jaen("run", smoke_config, *run_overrides, "translate.model=Helsinki-NLP/opus-mt-ja-en",
+                  "translate.build_tiny=false")
+    assert result.exit_code == 2
+    assert "cannot load translation model 'Helsinki-NLP/opus-mt-ja-en'" in result.output
+    assert "configs/smoke.yaml" in result.output
+    assert not (tmp_path / "outputs" / "smoke" / "bitext.tsv").exists()
+
+
+def test_model_dir_with_missing_files(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("{}")
+    result = jaen("run", smoke_config, *run_overrides, f"translate.model={broken}")
+    assert result.exit_code == 2 and "lacks" in result.output and "source.spm" in result.output
+
+
+def test_external_reference(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    ref = tmp_path / "ref.txt"
+    ref.write_text("Russian Foreign Minister Sergey Lavrov addressed the council in Moscow on May 18, 2024.\n\n"
+                   "The summit was held in Beijing.\n")
+    result = jaen("run", smoke_config, *run_overrides, f"reference.path={ref}", "run.name=ext")
+    assert result.exit_code == 0, result.output
+    rows = read_tsv(tmp_path / "outputs" / "ext" / "bitext.tsv")
+    refs = [r["reference"] for r in rows if r["reference"]]
+    assert any("May 18, 2024" in r for r in refs)
+    assert not any("Indian Punchline" in r or "international diplomacy" in r for r in refs)
+
+
+def test_segment_file_prints_json_lines(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("見出し\n\n一文目です。二文目です。\n")
+    result = jaen("segment", doc)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [x["text"] for x in lines] == ["見出し", "一文目です。", "二文目です。"]
+    assert {"text", "doc_id", "para_id", "kind"} <= set(lines[0])
+
+
+def test_help_on_every_command() -> None:
+    for cmd in (["--help"], ["run", "--help"], ["segment", "--help"], ["translate", "--help"], ["align", "--help"],
+                ["score", "--help"], ["export", "--help"], ["config", "--help"], ["models", "build-tiny", "--help"]):
+        result = jaen(*cmd)
+        assert result.exit_code == 0 and "Usage" in result.output, cmd
