@@ -20,6 +20,7 @@ class Unit:
     kind: str
     text: str
     partial: bool = False
+    line: int | None = None  # 1-based input line of the unit's paragraph (not written out)
 
 
 @dataclass

@@ -1,52 +1,71 @@
-"""Boilerplate removal and English trailer stripping for scraped pages."""
+"""Boilerplate removal and English trailer stripping for scraped pages.
+
+Patterns are matched against a width- and whitespace-normalised copy of a line (NFKC, runs of spaces
+collapsed), so "ＵＲＬ" and "URL" or a stray double space make no difference; the text written out is
+always the original.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 BOILERPLATE = [
-    (re.compile(r"^Attention Required!.*Cloudflare\s*$", re.I), "bot-check page title"),
-    (re.compile(r"^(Just a moment\.\.\.|Access denied.*|Please enable (JavaScript|cookies).*)$", re.I), "bot-check page title"),
-    (re.compile(r"^スポンサーリンク$"), "advertising label"),
-    (re.compile(r"^(コメント|コメントを書く|関連記事|この記事をシェアする|シェアする)$"), "page widget"),
-    (re.compile(r"^タイトルとURLをコピーしました$"), "page widget"),
-    (re.compile(r"^.{0,20}(の要約|の原文|の全文)?はこちら[。.]?$"), "link text"),
+    (re.compile(r"^Attention Required!.*Cloudflare$", re.I), "bot-check page title"),
+    (re.compile(r"^(Just a moment\.*|Access denied.*|Please enable (JavaScript|cookies).*|"
+                r"Checking (if the site connection is secure|your browser).*|Verifying you are human.*|"
+                r"Enable JavaScript and cookies to continue|Ray ID: ?[0-9a-f]+.*)$", re.I), "bot-check page title"),
+    (re.compile(r"^(スポンサーリンク|スポンサードリンク|広告|PR|Advertisement|Sponsored( links?)?)$", re.I), "advertising label"),
+    (re.compile(r"^(コメント|コメントを書く|コメントする|コメントを残す|関連記事|関連する記事|人気記事|おすすめ記事|"
+                r"この記事をシェアする|シェアする|シェア|ツイート|ブックマーク|いいね!?|続きを読む|もっと見る|"
+                r"トップページ|ホーム|メニュー|目次|前の記事|次の記事|カテゴリー?|タグ|アーカイブ|検索|"
+                r"ログイン|新規登録|会員登録|プライバシーポリシー|お問い合わせ|利用規約|サイトマップ|ページの先頭へ|"
+                r"(このページの)?(トップ|先頭)へ(戻る)?)[:：]?$"), "page widget"),
+    (re.compile(r"^(タイトルとURLをコピーしました|URLをコピーしました!?|コピーしました!?)$"), "page widget"),
+    (re.compile(r"^(Home|Menu|Search|Share( this)?|Tweet|Log ?in|Sign ?up|Subscribe|Comments?|Related( articles| posts)?|"
+                r"Skip to (main )?content|Read more|Continue reading|Previous|Next|Print|Email)$", re.I), "page widget"),
+    (re.compile(r"^(Copyright|©|\(c\)).{0,80}$", re.I), "copyright notice"),
+    (re.compile(r"^.{0,20}(の要約|の原文|の全文|の詳細|の記事)?はこちら[。.]?$"), "link text"),
+    (re.compile(r"^(https?://|www\.)\S+$", re.I), "bare URL"),
 ]
 
 _EN_TITLE_TRAILER = re.compile(r"\s+[-–—|]\s+[A-Z][\w .&'’]{2,40}$")
-_CONTINUE = re.compile(r"\s*(…|\.\.\.)?\s*(Continue reading|Read more)\b.*$", re.S)
+_CONTINUE = re.compile(r"(Continue reading|Read more|Read the full (article|story))\b.*$", re.S | re.I)
+_ELLIPSIS_END = re.compile(r"(…|\.\.\.|\[…\]|\[\.\.\.\])$")
+
+
+def comparison_form(line: str) -> str:
+    """NFKC with runs of whitespace collapsed: the form boilerplate patterns are matched against."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", line)).strip()
 
 
 def boilerplate_reason(line: str) -> str | None:
     """Why ``line`` is boilerplate, or None if it is content."""
-    stripped = line.strip()
+    if len(line) > 300:
+        return None  # boilerplate is short; never match patterns against a long paragraph
+    form = comparison_form(line)
     for pattern, reason in BOILERPLATE:
-        if pattern.match(stripped):
+        if pattern.match(form):
             return reason
     return None
 
 
 def strip_english_trailers(text: str) -> tuple[str, list[str], bool]:
-    """Remove " - Site Name" title trailers and "… Continue reading" teasers.
+    """Remove " - Site Name" title trailers and "… Continue reading …" teasers.
 
-    Returns (text, removed pieces, truncated) where truncated means the text now ends in "…".
+    Returns (text, removed pieces, truncated): truncated means the text was cut off by the page (it
+    ends in "…"); the ellipsis itself stays in the text, so nothing is duplicated or lost.
     """
     removed: list[str] = []
-    truncated = False
     m = _CONTINUE.search(text)
     if m and m.start() > 0:
         removed.append(text[m.start():].strip())
-        ellipsis = m.group(1)
         text = text[: m.start()].rstrip()
-        if ellipsis:
-            text += " …"
-            truncated = True
     m = _EN_TITLE_TRAILER.search(text)
     if m and not re.search(r"[.!?…]$", text) and len(text) - len(m.group(0)) > 10:
         removed.append(m.group(0).strip())
         text = text[: m.start()].rstrip()
-    if text.endswith(("…", "...")):
-        truncated = True
+    truncated = _ELLIPSIS_END.search(text) is not None
     return text, removed, truncated
 
 

@@ -1,9 +1,32 @@
-"""The ``rules`` segmenter: line routing, boilerplate and repeat removal, structure, sentence splitting."""
+"""The ``rules`` segmenter: line routing, boilerplate and repeat removal, structure, sentence splitting.
+
+Processing order for a scraped page:
+
+1. :func:`split_blocks` — lines → blocks (paragraphs).  Each line is routed by script
+   (:func:`~pipeline.segment.langid.classify`): Japanese, English or noise (dropped with a reason).
+   Hard-wrapped Japanese lines are joined back into one paragraph; a line after a blank line, an
+   indented line or a line after a finished sentence (outside hard-wrapped text) starts a new one.
+2. boilerplate blocks are dropped with their reason (:mod:`pipeline.segment.clean`);
+3. repeated paragraphs are kept once (:func:`choose_repeat_keepers`): the copy kept is the one with
+   the fewest other repeated paragraphs around it — a teaser block at the top of a page is dense with
+   repeats, the full article is not — so the document reads in its article order;
+4. structure: single-line blocks without a final stop are headings; a run of headings is a title
+   (the longest), bylines (shorter ones) and captions (long ones, or ones ending in a date).  A run
+   of headings after body text, or a heading right after an English block, starts a new document;
+5. Japanese blocks are split with :func:`~pipeline.segment.ja.split_japanese`, English blocks
+   (reference candidates) have page trailers removed and are split with
+   :func:`~pipeline.segment.en.split_english`; sentences longer than ``segment.max_chars`` are cut at
+   a safe point (a comma or a space) and the cut is recorded.
+
+The output always keeps the original characters; width/whitespace normalisation (NFKC) is only used
+for the comparisons (boilerplate patterns, repeat keys).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from ..records import Dropped
 from .base import SegmentResult, Segmenter, Unit, segmenters
@@ -12,8 +35,14 @@ from .en import split_english
 from .ja import split_japanese
 from .langid import classify, normalize_key
 
-_TERMINAL = re.compile(r"(?:[。！？!?…]|[。！？!?][」』）)”\"'’]+)\s*$")
+_TERMINAL = re.compile(r"(?:[。！？!?…．.]|[。！？!?．.…][」』）)”\"'’】]+)\s*$")
+_EN_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+_CONTINUATION_START = re.compile(r"^[、。，．」』）)\]”’ぁぃぅぇぉっゃゅょゎをんー]")
+_DATE_END = re.compile(r"(\d{1,4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 TITLE_MAX_CHARS = 40
+DEDUPE_MIN_CHARS = 8
+"""Shorter paragraphs ("はい。") may repeat legitimately and are never treated as repeats."""
+REPEAT_WINDOW = 3
 
 
 @dataclass
@@ -21,15 +50,42 @@ class Block:
     line: int  # 1-based line of the block's first line in the input
     text: str
     lang: str
+    lines: list[str] = field(default_factory=list)
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width of hard-wrapped Japanese text, if the input looks hard-wrapped: the most common line
+    length (at least 10 characters) shared by at least three lines, or None."""
+    lengths = Counter(len(line) for line in lines if len(line) >= 10 and classify(line) == "ja")
+    if not lengths:
+        return None
+    width, count = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
+    return width if count >= 3 and count >= 0.2 * sum(lengths.values()) else None
+
+
+def _joins_japanese(prev: str, line: str, raw: str, width: int | None) -> bool:
+    """Does ``line`` continue the Japanese paragraph whose last line is ``prev``?"""
+    if raw[:1] in ("\u3000", "\t") or raw.startswith("  "):
+        return False  # an indented line starts a paragraph
+    if _CONTINUATION_START.match(line) or prev.endswith(("、", "，", ",")):
+        return True
+    if width is not None and len(prev) >= width - 2:
+        return True  # a full-width line of hard-wrapped text
+    return False
+
+
+def _joins_english(prev: str, line: str) -> bool:
+    return not _EN_TERMINAL.search(prev) and (line[:1].islower() or prev.endswith((",", ";", "-", "–", "—")))
 
 
 def split_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
-    """Paragraphs by blank lines; inside one, hard-wrapped Japanese lines are joined, English lines
-    and lines of different languages stay separate blocks."""
+    """Blocks (paragraphs) with their language; noise lines are returned as drops."""
+    raw_lines = text.split("\n")
+    width = wrap_width([line.strip() for line in raw_lines])
     blocks: list[Block] = []
     dropped: list[Dropped] = []
-    prev_lang = None
-    for lineno, raw in enumerate(text.split("\n"), 1):
+    prev_lang: str | None = None
+    for lineno, raw in enumerate(raw_lines, 1):
         line = raw.strip()
         if not line:
             prev_lang = None
@@ -39,22 +95,60 @@ def split_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             dropped.append(Dropped(text=line, reason="no letters (noise)", line=lineno))
             prev_lang = None
             continue
-        if lang == "ja" and prev_lang == "ja" and not _TERMINAL.search(blocks[-1].text):
-            blocks[-1].text += line
-        else:
-            blocks.append(Block(lineno, line, lang))
+        if prev_lang == lang and blocks:
+            prev = blocks[-1].lines[-1]
+            joined = _joins_japanese(prev, line, raw, width) if lang == "ja" else _joins_english(prev, line)
+            if joined:
+                blocks[-1].text += line if lang == "ja" else " " + line
+                blocks[-1].lines.append(line)
+                continue
+        blocks.append(Block(lineno, line, lang, [line]))
         prev_lang = lang
     return blocks, dropped
 
 
-def ja_kind(text: str, first_in_doc: bool, after_title: bool) -> str:
-    if _TERMINAL.search(text):
-        return "body"
-    if len(text) <= TITLE_MAX_CHARS:
-        if first_in_doc:
-            return "title"
-        return "byline" if after_title else "title"
-    return "caption"
+def choose_repeat_keepers(keys: list[str]) -> dict[int, int]:
+    """For every block index whose key repeats, the index of the copy to keep.
+
+    The kept copy is the one with the fewest repeated blocks within ``REPEAT_WINDOW`` blocks of it
+    (a teaser or a "related articles" box is made of repeats; the article itself is not); ties keep
+    the first copy.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if len(key) >= DEDUPE_MIN_CHARS:
+            groups.setdefault(key, []).append(i)
+    repeated = [False] * len(keys)
+    for members in groups.values():
+        if len(members) > 1:
+            for i in members:
+                repeated[i] = True
+
+    def density(i: int) -> float:
+        lo, hi = max(0, i - REPEAT_WINDOW), min(len(keys), i + REPEAT_WINDOW + 1)
+        around = [j for j in range(lo, hi) if j != i]
+        return sum(repeated[j] for j in around) / len(around) if around else 0.0
+
+    keeper: dict[int, int] = {}
+    for members in groups.values():
+        if len(members) > 1:
+            best = min(members, key=lambda i: (density(i), i))
+            for i in members:
+                keeper[i] = best
+    return keeper
+
+
+@dataclass
+class _JaBlock:
+    block: Block
+    para: int
+    sentences: list[str]
+    heading: bool
+    caption: bool = False
+
+
+def _is_caption(text: str) -> bool:
+    return len(text) > TITLE_MAX_CHARS or _DATE_END.search(text) is not None
 
 
 @segmenters.register("rules")
@@ -62,43 +156,80 @@ class RulesSegmenter(Segmenter):
     def segment(self, text: str) -> SegmentResult:
         blocks, dropped = split_blocks(text)
         result = SegmentResult(dropped=dropped)
-        seen: dict[str, int] = {}
-        doc, para = 1, 0
-        doc_has_body = False
-        prev_kind: str | None = None
-        pending_en: list[tuple[Block, int]] = []
+        kept: list[Block] = []
         for block in blocks:
             reason = boilerplate_reason(block.text)
             if reason:
                 result.dropped.append(Dropped(text=block.text, reason=reason, line=block.line))
-                continue
-            key = normalize_key(block.text)
-            if self.cfg.dedupe and key in seen:
-                result.dropped.append(
-                    Dropped(text=block.text, reason=f"repeat of the paragraph at line {seen[key]}", line=block.line)
-                )
-                continue
-            seen.setdefault(key, block.line)
-            para += 1
+            else:
+                kept.append(block)
+        if self.cfg.dedupe:
+            keeper = choose_repeat_keepers([normalize_key(b.text) for b in kept])
+            deduped = []
+            for i, block in enumerate(kept):
+                if i in keeper and keeper[i] != i:
+                    where = kept[keeper[i]].line
+                    order = "later" if keeper[i] > i else "earlier"
+                    result.dropped.append(Dropped(
+                        text=block.text, line=block.line,
+                        reason=f"repeat of the paragraph at line {where} (kept the {order} copy, which sits "
+                               "among fewer repeated paragraphs)",
+                    ))
+                else:
+                    deduped.append(block)
+            kept = deduped
+        items: list[_JaBlock | tuple[Block, int]] = []
+        for para, block in enumerate(kept, 1):
             if block.lang == "en":
-                pending_en.append((block, para))
+                items.append((block, para))
                 continue
-            text, link = strip_trailing_link(block.text)
+            body, link = strip_trailing_link(block.text)
             if link:
                 result.dropped.append(Dropped(text=link, reason="link text", line=block.line))
-            sentences = self._split_ja(text, block.line, result)
-            kind = "body" if len(sentences) > 1 else ja_kind(text, first_in_doc=not doc_has_body and prev_kind is None, after_title=prev_kind == "title")
-            if kind == "title" and doc_has_body:
+            sentences = self._split_ja(body, block.line, result)
+            heading = len(sentences) == 1 and not _TERMINAL.search(sentences[0])
+            items.append(_JaBlock(block, para, sentences, heading, heading and _is_caption(sentences[0])))
+        self._structure(items, result)
+        return result
+
+    def _structure(self, items: list[_JaBlock | tuple[Block, int]], result: SegmentResult) -> None:
+        """Assign kinds and documents, then emit units in input order."""
+        doc = 1
+        doc_has_body = False
+        pending_en: list[tuple[Block, int]] = []
+        i = 0
+        while i < len(items):
+            item = items[i]
+            if isinstance(item, tuple):
+                pending_en.append(item)
+                i += 1
+                continue
+            if not item.heading:
+                self._flush_english(pending_en, doc, result)
+                pending_en = []
+                for sentence in item.sentences:
+                    result.units.append(Unit(doc, item.para, "ja", "body", sentence, line=item.block.line))
+                doc_has_body = True
+                i += 1
+                continue
+            run = [item]
+            while i + len(run) < len(items):
+                nxt = items[i + len(run)]
+                if isinstance(nxt, tuple) or not nxt.heading:
+                    break
+                run.append(nxt)
+            headings = [b for b in run if not b.caption]
+            if doc_has_body and headings and (len(run) > 1 or pending_en):
                 doc += 1
                 doc_has_body = False
             self._flush_english(pending_en, doc, result)
             pending_en = []
-            for sentence in sentences:
-                result.units.append(Unit(doc, para, "ja", kind, sentence))
-            doc_has_body = doc_has_body or kind == "body"
-            prev_kind = kind
+            title = max(headings, key=lambda b: len(b.sentences[0])) if headings else None
+            for b in run:
+                kind = "caption" if b.caption else "title" if b is title or doc_has_body else "byline"
+                result.units.append(Unit(doc, b.para, "ja", kind, b.sentences[0], line=b.block.line))
+            i += len(run)
         self._flush_english(pending_en, doc, result)
-        return result
 
     def segment_reference(self, text: str) -> SegmentResult:
         result = SegmentResult()
@@ -108,17 +239,33 @@ class RulesSegmenter(Segmenter):
             self._add_english(joined, 1, para, result, line=None)
         return result
 
+    def _cap(self, sentence: str, line: int | None, result: SegmentResult) -> list[str]:
+        """Cut a sentence longer than ``max_chars`` at commas/spaces (or hard at the cap); linear time."""
+        cap = self.cfg.max_chars
+        if len(sentence) <= cap:
+            return [sentence]
+        pieces = []
+        start = 0
+        n = len(sentence)
+        while n - start > cap:
+            window_lo = start + cap // 2
+            cut = max(sentence.rfind(sep, window_lo, start + cap) for sep in ("、", "，", ",", " ", "\u3000")) + 1
+            if cut <= window_lo:
+                cut = start + cap
+            pieces.append(sentence[start:cut])
+            start = cut
+        pieces.append(sentence[start:])
+        result.dropped.append(Dropped(
+            text="", line=line,
+            reason=f"a sentence of {n} characters was split into {len(pieces)} pieces at segment.max_chars={cap} "
+                   "(no sentence boundary found)",
+        ))
+        return [p.strip() for p in pieces if p.strip()]
+
     def _split_ja(self, text: str, line: int, result: SegmentResult) -> list[str]:
         out = []
         for sentence in split_japanese(text):
-            while len(sentence) > self.cfg.max_chars:
-                cut = sentence.rfind("、", 0, self.cfg.max_chars) + 1 or self.cfg.max_chars
-                out.append(sentence[:cut])
-                result.dropped.append(
-                    Dropped(text="", reason=f"sentence split at segment.max_chars={self.cfg.max_chars}", line=line)
-                )
-                sentence = sentence[cut:]
-            out.append(sentence)
+            out.extend(self._cap(sentence, line, result))
         return out
 
     def _flush_english(self, pending: list[tuple[Block, int]], doc: int, result: SegmentResult) -> None:
@@ -129,7 +276,8 @@ class RulesSegmenter(Segmenter):
         cleaned, removed, truncated = strip_english_trailers(text)
         for piece in removed:
             result.dropped.append(Dropped(text=piece, reason="English page trailer", line=line))
-        sentences = split_english(cleaned)
+        sentences = [p for s in split_english(cleaned) for p in self._cap(s, line, result)]
         for i, sentence in enumerate(sentences):
             partial = truncated and i == len(sentences) - 1
-            result.units.append(Unit(doc, para, "en", "reference", sentence, partial))
+            result.units.append(Unit(doc, para, "en", "reference", sentence, partial, line=line))
+
