@@ -30,11 +30,22 @@ def decode_bytes(data: bytes, source: str = "<bytes>", encoding: str = "auto") -
             raise InputError(f"{source}: cannot decode as {encoding}: {exc}") from None
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data.decode(codec)
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{source}: starts with a {codec} byte-order mark but does not decode: {exc}") from None
+    if any(esc in data for esc in (b"\x1b$B", b"\x1b$@", b"\x1b(J")):
+        try:
+            return data.decode("iso2022_jp")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    japanese = _decode_japanese(data)
+    if japanese is not None:
+        return japanese
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -44,6 +55,33 @@ def decode_bytes(data: bytes, source: str = "<bytes>", encoding: str = "auto") -
             "(e.g. shift_jis, euc_jp, utf-16)"
         )
     return str(best)
+
+
+def _japanese_share(text: str) -> float:
+    """Share of kana and common kanji among the non-ASCII characters of ``text`` (0..1)."""
+    non_ascii = [c for c in text if ord(c) > 0x7F]
+    if not non_ascii:
+        return 0.0
+    good = sum(1 for c in non_ascii if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
+               or "\uff01" <= c <= "\uff5e")
+    return good / len(non_ascii)
+
+
+def _decode_japanese(data: bytes) -> str | None:
+    """Try the legacy Japanese encodings strictly; keep the decoding that reads most like Japanese.
+
+    Short Japanese texts are where generic detectors guess wrong (EUC-JP read as a Korean code page):
+    a strict decode that yields mostly kana and kanji is the better evidence."""
+    best: tuple[float, str] | None = None
+    for codec in ("cp932", "euc_jis_2004"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        share = _japanese_share(text)
+        if share >= 0.8 and (best is None or share > best[0]):
+            best = (share, text)
+    return best[1] if best else None
 
 
 def read_text(path: str | os.PathLike[str], encoding: str = "auto", what: str = "input") -> str:

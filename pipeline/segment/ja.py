@@ -71,6 +71,10 @@ def _is_decimal_point(text: str, i: int) -> bool:
 
 def _is_stop(text: str, i: int) -> bool:
     ch = text[i]
+    if ch in "!?" and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum():
+        # "Yahoo!ニュース", "Why?と": Latin punctuation glued to a Latin word inside a sentence
+        after = text[i + 1] if i + 1 < len(text) else " "
+        return after.isspace() or after in STOPS or after in CLOSERS_AFTER_STOP
     if ch in STOPS:
         return not _is_decimal_point(text, i)
     if ch == ".":
@@ -130,7 +134,7 @@ def split_offsets(text: str) -> list[int]:
             k = i - 1
             while k > closes_at[i] and text[k].isspace():
                 k -= 1
-            if k > closes_at[i] and (text[k] in STOPS or text[k] in ELLIPSES):
+            if k > closes_at[i] and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == "."):
                 j = i + 1
                 while j < n and text[j] in CLOSERS_AFTER_STOP and j not in closes_at:
                     j += 1

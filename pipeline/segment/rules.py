@@ -39,6 +39,7 @@ _TERMINAL = re.compile(r"(?:[。！？!?…．.]|[。！？!?．.…][」』）)
 _EN_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _CONTINUATION_START = re.compile(r"^[、。，．」』）)\]”’ぁぃぅぇぉっゃゅょゎをんー]")
 _DATE_END = re.compile(r"(\d{1,4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_LIST_ITEM = re.compile(r"^([・•●○■□◆◇▪▸►※\-*+＊]|\(?\d{1,3}[.)）．]|[①-⑳])")
 TITLE_MAX_CHARS = 40
 DEDUPE_MIN_CHARS = 8
 """Shorter paragraphs ("はい。") may repeat legitimately and are never treated as repeats."""
@@ -187,7 +188,7 @@ class RulesSegmenter(Segmenter):
             if link:
                 result.dropped.append(Dropped(text=link, reason="link text", line=block.line))
             sentences = self._split_ja(body, block.line, result)
-            heading = len(sentences) == 1 and not _TERMINAL.search(sentences[0])
+            heading = len(sentences) == 1 and not _TERMINAL.search(sentences[0]) and not _LIST_ITEM.match(sentences[0])
             items.append(_JaBlock(block, para, sentences, heading, heading and _is_caption(sentences[0])))
         self._structure(items, result)
         return result

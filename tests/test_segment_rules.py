@@ -1,0 +1,188 @@
+"""The rules segmenter on whole pages: cleaning, repeats, structure, routing, bad input, properties."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import SegmentSection
+from pipeline.io import read_text
+from pipeline.segment.base import SegmentResult
+from pipeline.segment.rules import RulesSegmenter, choose_repeat_keepers, split_blocks, wrap_width
+
+from pathlib import Path
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "seed_ja.txt"
+
+
+def seg(text: str, **cfg: object) -> SegmentResult:
+    return RulesSegmenter(SegmentSection(**cfg)).segment(text)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def assert_nothing_lost(text: str, result: SegmentResult) -> None:
+    """Every non-space character of the input is in a unit or in a drop record, and units keep input order."""
+    out = "".join(u.text for u in result.units) + "".join(d.text for d in result.dropped)
+    assert Counter(squash(out)) == Counter(squash(text))
+    flat = squash(text)
+    pos = 0
+    for u in result.units:
+        found = flat.find(squash(u.text), pos)
+        assert found >= 0, u.text
+        pos = found + len(squash(u.text))
+
+
+def test_seed_cleaning_and_structure() -> None:
+    text = read_text(SEED)
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    reasons = {d.text: d.reason for d in result.dropped}
+    for junk in ("Attention Required! | Cloudflare", "スポンサーリンク", "コメント", "タイトルとURLをコピーしました",
+                 "ロシア語の要約はこちら", "- Indian Punchline"):
+        assert junk in reasons, junk
+    # the teaser copies (lines 1, 5, 7) go, the copies inside the full article (11, 57, 59) stay
+    repeats = sorted(d.line for d in result.dropped if d.reason.startswith("repeat"))
+    assert repeats == [1, 5, 7]
+    ja = [u for u in result.units if u.lang == "ja"]
+    assert [u.doc for u in ja].count(1) > 40 and {u.doc for u in ja} == {1, 2}
+    titles = [(u.doc, u.text) for u in ja if u.kind == "title"]
+    assert titles == [(1, "中露協商が世界政治の地殻変動を引き起こす"), (2, "プーチン・習近平会談の「内部路線」")]
+    assert [u.kind for u in ja if u.kind == "caption"] == ["caption", "caption"]
+    en = [u for u in result.units if u.lang == "en"]
+    assert all(u.kind == "reference" and u.doc == 2 for u in en)
+    assert en[1].text.endswith("May 18, 2024") and en[2].text.startswith("In international diplomacy")
+    assert en[-1].partial and en[-1].text.endswith("…") and not any(u.partial for u in en[:-1])
+    paras = [u.para for u in result.units]
+    assert paras == sorted(paras)
+
+
+def test_dedupe_off_keeps_every_copy() -> None:
+    text = read_text(SEED)
+    result = seg(text, dedupe=False)
+    assert not any(d.reason.startswith("repeat") for d in result.dropped)
+    assert sum(u.text == "中露協商が世界政治の地殻変動を引き起こす" for u in result.units) == 2
+
+
+def test_repeat_keeper_prefers_the_copy_among_unique_paragraphs() -> None:
+    keys = ["title-xxxx", "teaser-aa", "teaser-bb", "title-xxxx", "p1-unique", "p2-unique", "teaser-aa",
+            "p3-unique", "teaser-bb", "p4-unique"]
+    keeper = choose_repeat_keepers(keys)
+    assert keeper[0] == keeper[3] == 3 and keeper[1] == keeper[6] == 6 and keeper[2] == keeper[8] == 8
+    assert 4 not in keeper
+    # ties keep the first copy; short paragraphs never count as repeats
+    assert choose_repeat_keepers(["same-para", "same-para"]) == {0: 0, 1: 0}
+    assert choose_repeat_keepers(["はい。", "はい。"]) == {}
+
+
+def test_hard_wrapped_lines_are_joined_but_paragraphs_are_not() -> None:
+    body = ("これは固定幅で折り返された長い段落の一行目であり、文は次の行に続いて", "いく。二つ目の文もまた長く書かれていて、固定幅の折り返しで",
+            "切れてしまう。三つ目の文は短い。四つ目の文はここで終わる段落だ。ここで", "終わる。")
+    width = max(len(x) for x in body)
+    lines = [x.ljust(width, "あ") if i < 3 else x for i, x in enumerate(body)]
+    text = "見出しの行\n" + "\n".join(lines) + "\n\n　次の段落です。\n"
+    assert wrap_width(text.split("\n")) == width
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    kinds = [(u.kind, u.para) for u in result.units]
+    assert kinds[0] == ("title", 1)
+    assert len({p for k, p in kinds[1:-1]}) == 1  # the wrapped lines form one paragraph
+    assert any(u.text.startswith("これは固定幅") and u.text.endswith("いく。") for u in result.units)
+    assert result.units[-1].text == "次の段落です。" and result.units[-1].para == 3
+
+
+def test_unwrapped_title_line_then_body_line_are_separate() -> None:
+    result = seg("見出しです\n本文の一文目。本文の二文目。\n")
+    assert [(u.kind, u.text) for u in result.units] == [
+        ("title", "見出しです"), ("body", "本文の一文目。"), ("body", "本文の二文目。")]
+
+
+def test_comma_at_line_end_joins_the_next_line() -> None:
+    result = seg("しかし、この問題は、\n簡単ではない。\n")
+    assert [u.text for u in result.units] == ["しかし、この問題は、簡単ではない。"]
+
+
+def test_list_items_are_body_not_titles_and_do_not_start_documents() -> None:
+    result = seg("記事の見出し\n\n本文です。\n\n・東京\n・大阪\n\n続きです。\n")
+    assert {u.doc for u in result.units} == {1}
+    assert [u.kind for u in result.units] == ["title", "body", "body", "body", "body"]
+
+
+def test_second_article_starts_a_document() -> None:
+    text = "第一の記事\n\n本文です。\n\n第二の記事の見出し\n\nロシア外相が演説、モスクワ、2024年5月18日\n\n本文二です。\n"
+    result = seg(text)
+    assert [(u.doc, u.kind) for u in result.units] == [
+        (1, "title"), (1, "body"), (2, "title"), (2, "caption"), (2, "body")]
+
+
+def test_byline_in_a_heading_run() -> None:
+    result = seg("共同通信\n\n政府が新しい経済対策を発表へ\n\n政府は発表した。\n")
+    assert [u.kind for u in result.units] == ["byline", "title", "body"]
+
+
+def test_empty_text() -> None:
+    for text in ("", "\n\n", "   \n\u3000\n"):
+        result = seg(text)
+        assert result.units == [] and result.dropped == []
+
+
+def test_text_without_japanese_becomes_reference_or_noise() -> None:
+    text = "Moscow, May 18, 2024 In international diplomacy, summits matter. They do.\n\n12:30 ★★★\n"
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    assert [u.text for u in result.units] == ["Moscow, May 18, 2024", "In international diplomacy, summits matter.", "They do."]
+    assert all(u.lang == "en" and u.kind == "reference" for u in result.units)
+    assert result.dropped[0].reason == "no letters (noise)" and result.dropped[0].line == 3
+
+
+def test_one_megabyte_line_without_punctuation_is_split_and_recorded() -> None:
+    text = "あいうえおかきくけこ" * 100_000
+    result = seg(text)
+    assert all(len(u.text) <= 400 for u in result.units)
+    assert "".join(u.text for u in result.units) == text
+    notes = [d for d in result.dropped if "segment.max_chars" in d.reason]
+    assert len(notes) == 1 and "1000000 characters" in notes[0].reason and notes[0].line == 1
+
+
+def test_long_sentence_is_cut_at_a_comma() -> None:
+    text = ("これは長い文節であり、" * 60) + "終わり。"
+    result = seg(text, max_chars=100)
+    assert all(u.text.endswith("、") for u in result.units[:-1])
+    assert "".join(u.text for u in result.units) == text
+
+
+def test_english_paragraph_split_over_lines_is_joined() -> None:
+    blocks, _ = split_blocks("The summit was held in\nthe capital last week.\nNext line.\n")
+    assert [b.text for b in blocks] == ["The summit was held in the capital last week.", "Next line."]
+
+
+def test_full_width_boilerplate_matches() -> None:
+    result = seg("タイトルとＵＲＬをコピーしました\n\n本文です。\n")
+    assert [u.text for u in result.units] == ["本文です。"]
+    assert result.dropped[0].reason == "page widget"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(["見出し", "本文です。次の文！", "「引用。」と言った。", "Attention Required! | Cloudflare", "",
+                     "The title - Site Name", "An English line… Continue reading", "スポンサーリンク", "★★",
+                     "ロシア語の要約はこちら", "続く、", "  ", "4,209.3キロ。", "（括弧。"]),
+    st.text(max_size=30)), max_size=12))
+def test_properties_on_pages(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    result = seg(text)
+    assert_nothing_lost(text, result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_arbitrary_unicode_never_raises(text: str) -> None:
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    sentences = result.to_sentences()
+    assert len({s.seg_id for s in sentences}) == len(sentences)
