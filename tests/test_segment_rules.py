@@ -186,3 +186,37 @@ def test_arbitrary_unicode_never_raises(text: str) -> None:
     assert_nothing_lost(text, result)
     sentences = result.to_sentences()
     assert len({s.seg_id for s in sentences}) == len(sentences)
+
+
+def test_wrapped_prose_with_kinsoku_widths_and_dialogue() -> None:
+    text = ("　吾輩は猫である。名前はまだ無い。\n"
+            "　どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶し\n"
+            "ている。吾輩はここで始めて人間というものを見た。しかもあとで聞くとそれは書生という人間中で一番獰悪\n"
+            "な種族であったそうだ。この書生というのは時々我々を捕えて煮て食うという話である。しかしその当時は何と\n"
+            "いう考もなかったから別段恐しいとも思わなかった。\n"
+            "「おい、どこへ行くんだ」\n"
+            "「ちょっとそこまで。すぐ戻るよ」\n"
+            "と彼は言った。\n")
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    texts = [u.text for u in result.units]
+    assert "何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。" in texts
+    assert "しかしその当時は何という考もなかったから別段恐しいとも思わなかった。" in texts
+    assert texts[-2:] == ["「おい、どこへ行くんだ」", "「ちょっとそこまで。すぐ戻るよ」と彼は言った。"]
+    assert {u.kind for u in result.units} == {"body"} and {u.doc for u in result.units} == {1}
+
+
+def test_news_page_with_breadcrumb_byline_list_and_footer() -> None:
+    text = ("ホーム > 経済 > 金融\n日銀、追加利上げを決定　物価上昇を受け\n2024年7月31日 15:30\n共同通信\n\n"
+            "日本銀行は31日、追加利上げを決めた。総裁は「注意が必要だ」と述べた。\n\n【ポイント】\n・金利を引き上げ\n・買い入れを減額\n\n"
+            "賛成多数だった！？　一部は反対したという……。次回は9月。\n\nこの記事をシェアする\nツイート\n"
+            "Copyright © 2024 Example News. All rights reserved.\n")
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    assert [d.reason for d in result.dropped] == [
+        "breadcrumb navigation", "page widget", "page widget", "copyright notice"]
+    kinds = [(u.kind, u.text) for u in result.units]
+    assert kinds[:3] == [("title", "日銀、追加利上げを決定　物価上昇を受け"), ("byline", "2024年7月31日 15:30"),
+                         ("byline", "共同通信")]
+    assert ("body", "・金利を引き上げ") in kinds and {u.doc for u in result.units} == {1}
+    assert [t for k, t in kinds[-3:]] == ["賛成多数だった！？", "一部は反対したという……。", "次回は9月。"]

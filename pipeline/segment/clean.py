@@ -27,6 +27,7 @@ BOILERPLATE = [
     (re.compile(r"^(Copyright|©|\(c\)).{0,80}$", re.I), "copyright notice"),
     (re.compile(r"^.{0,20}(の要約|の原文|の全文|の詳細|の記事)?はこちら[。.]?$"), "link text"),
     (re.compile(r"^(https?://|www\.)\S+$", re.I), "bare URL"),
+    (re.compile(r"^[^。.!?！？]{1,25}( ?[>›»＞] ?[^。.!?！？>›»＞]{1,25}){2,}$"), "breadcrumb navigation"),
 ]
 
 _EN_TITLE_TRAILER = re.compile(r"\s+[-–—|]\s+[A-Z][\w .&'’]{2,40}$")

@@ -39,6 +39,8 @@ _TERMINAL = re.compile(r"(?:[。！？!?…．.]|[。！？!?．.…][」』）)
 _EN_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _CONTINUATION_START = re.compile(r"^[、。，．」』）)\]”’ぁぃぅぇぉっゃゅょゎをんー]")
 _DATE_END = re.compile(r"(\d{1,4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_QUOTATIVE_START = re.compile(r"^(と(?!ころ[でが]|にかく|はいえ|もあれ)|って|など)")
+_WHOLE_QUOTE = re.compile(r"^[「『“（(].*[」』”）)]$")
 _LIST_ITEM = re.compile(r"^([・•●○■□◆◇▪▸►※\-*+＊]|\(?\d{1,3}[.)）．]|[①-⑳])")
 TITLE_MAX_CHARS = 40
 DEDUPE_MIN_CHARS = 8
@@ -55,13 +57,22 @@ class Block:
 
 
 def wrap_width(lines: list[str]) -> int | None:
-    """The width of hard-wrapped Japanese text, if the input looks hard-wrapped: the most common line
-    length (at least 10 characters) shared by at least three lines, or None."""
-    lengths = Counter(len(line) for line in lines if len(line) >= 10 and classify(line) == "ja")
+    """The width of hard-wrapped Japanese text, or None if the input does not look hard-wrapped.
+
+    Wrapped lines end mid-sentence and share (within two characters, for line-breaking rules) one
+    length: the width is the length L maximising the number of unfinished lines of length L-2..L,
+    if at least three lines and 40% of the unfinished lines fall there."""
+    lengths = Counter(len(line) for line in lines
+                      if len(line) >= 10 and not _TERMINAL.search(line) and classify(line) == "ja")
     if not lengths:
         return None
-    width, count = max(lengths.items(), key=lambda kv: (kv[1], kv[0]))
-    return width if count >= 3 and count >= 0.2 * sum(lengths.values()) else None
+    total = sum(lengths.values())
+    best, width = 0, None
+    for length in sorted(lengths):
+        count = lengths[length] + lengths.get(length - 1, 0) + lengths.get(length - 2, 0)
+        if count >= best:
+            best, width = count, length
+    return width if best >= 3 and best >= 0.4 * total else None
 
 
 def _joins_japanese(prev: str, line: str, raw: str, width: int | None) -> bool:
@@ -70,6 +81,8 @@ def _joins_japanese(prev: str, line: str, raw: str, width: int | None) -> bool:
         return False  # an indented line starts a paragraph
     if _CONTINUATION_START.match(line) or prev.endswith(("、", "，", ",")):
         return True
+    if prev[-1:] in "」』”" and _QUOTATIVE_START.match(line):
+        return True  # 「…」⏎と彼は言った。
     if width is not None and len(prev) >= width - 2:
         return True  # a full-width line of hard-wrapped text
     return False
@@ -188,7 +201,8 @@ class RulesSegmenter(Segmenter):
             if link:
                 result.dropped.append(Dropped(text=link, reason="link text", line=block.line))
             sentences = self._split_ja(body, block.line, result)
-            heading = len(sentences) == 1 and not _TERMINAL.search(sentences[0]) and not _LIST_ITEM.match(sentences[0])
+            heading = (len(sentences) == 1 and not _TERMINAL.search(sentences[0])
+                       and not _LIST_ITEM.match(sentences[0]) and not _WHOLE_QUOTE.match(sentences[0]))
             items.append(_JaBlock(block, para, sentences, heading, heading and _is_caption(sentences[0])))
         self._structure(items, result)
         return result
