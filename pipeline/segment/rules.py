@@ -205,6 +205,7 @@ class RulesSegmenter(Segmenter):
                        and not _LIST_ITEM.match(sentences[0]) and not _WHOLE_QUOTE.match(sentences[0]))
             items.append(_JaBlock(block, para, sentences, heading, heading and _is_caption(sentences[0])))
         self._structure(items, result)
+        result.dropped.sort(key=lambda d: d.line or 0)
         return result
 
     def _structure(self, items: list[_JaBlock | tuple[Block, int]], result: SegmentResult) -> None:
