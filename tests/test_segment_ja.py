@@ -76,3 +76,7 @@ def test_properties_on_japanese_like_text(text: str) -> None:
 @given(st.text(max_size=60))
 def test_properties_on_arbitrary_unicode(text: str) -> None:
     assert squash("".join(split_japanese(text))) == squash(text)
+
+
+def test_stray_closer_after_a_space_stays_with_its_sentence() -> None:
+    assert split_japanese("と述べた。 」これが次だ。") == ["と述べた。 」", "これが次だ。"]

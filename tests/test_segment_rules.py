@@ -218,3 +218,20 @@ def test_news_page_with_breadcrumb_byline_list_and_footer() -> None:
                          ("byline", "共同通信")]
     assert ("body", "・金利を引き上げ") in kinds and {u.doc for u in result.units} == {1}
     assert [t for k, t in kinds[-3:]] == ["賛成多数だった！？", "一部は反対したという……。", "次回は9月。"]
+
+
+def test_truncated_teaser_is_a_repeat_of_the_full_paragraph() -> None:
+    full = "ロシアのウラジーミル・プーチン大統領の中国国賓訪問は、両国の超大国による選択を示した。"
+    text = f"記事のタイトル行\n\n{full[:30]}…\n\n本文の最初です。\n\n{full}\n"
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    assert [u.text for u in result.units] == ["記事のタイトル行", "本文の最初です。", full]
+    assert result.dropped[0].reason == "truncated repeat (teaser ending in an ellipsis) of the paragraph at line 7"
+    # a short paragraph ending in an ellipsis is not a teaser
+    assert len(seg("そうか…\n\nそうか…でも違う。\n").units) == 2
+
+
+def test_sentence_broken_after_a_particle_is_joined() -> None:
+    result = seg("見出しの行\n北京は、これが\n戦争の決定的瞬間であることを認識している。次の文。\n")
+    assert [(u.kind, u.text) for u in result.units] == [
+        ("title", "見出しの行"), ("body", "北京は、これが戦争の決定的瞬間であることを認識している。"), ("body", "次の文。")]

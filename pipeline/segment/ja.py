@@ -125,6 +125,12 @@ def split_offsets(text: str) -> list[int]:
             while j < n and (text[j] in STOPS or text[j] in ELLIPSES or text[j] == "." or (text[j] in CLOSERS_AFTER_STOP and j not in closes_at)):
                 depth += delta[j]
                 j += 1
+            k = _next_visible(text, j)
+            if k < n and text[k] in CLOSERS and k not in closes_at:
+                # "…と述べた。 」": a stray closer after a space still belongs to the sentence
+                for m in range(j, k + 1):
+                    depth += delta[m]
+                j = k + 1
             if j < n:
                 cuts.append(j)
             i = j

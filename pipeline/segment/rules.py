@@ -41,11 +41,15 @@ _CONTINUATION_START = re.compile(r"^[、。，．」』）)\]”’ぁぃぅぇ�
 _DATE_END = re.compile(r"(\d{1,4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 _QUOTATIVE_START = re.compile(r"^(と(?!ころ[でが]|にかく|はいえ|もあれ)|って|など)")
 _WHOLE_QUOTE = re.compile(r"^[「『“（(].*[」』”）)]$")
+_OPEN_PARTICLES = ("が", "を", "の", "や", "へ", "より", "および", "及び", "ならびに")
 _LIST_ITEM = re.compile(r"^([・•●○■□◆◇▪▸►※\-*+＊]|\(?\d{1,3}[.)）．]|[①-⑳])")
 TITLE_MAX_CHARS = 40
 DEDUPE_MIN_CHARS = 8
 """Shorter paragraphs ("はい。") may repeat legitimately and are never treated as repeats."""
 REPEAT_WINDOW = 3
+TRUNCATED_MIN_CHARS = 20
+"""A paragraph ending in an ellipsis whose first 20+ characters start another paragraph is a teaser."""
+_ELLIPSIS_TAIL = re.compile(r"(…+|‥+|\.{3,}|\[…\]|\[\.\.\.\])$")
 
 
 @dataclass
@@ -83,6 +87,8 @@ def _joins_japanese(prev: str, line: str, raw: str, width: int | None) -> bool:
         return True
     if prev[-1:] in "」』”" and _QUOTATIVE_START.match(line):
         return True  # 「…」⏎と彼は言った。
+    if prev.endswith(_OPEN_PARTICLES) and not _TERMINAL.search(prev):
+        return True  # a sentence broken after が/を/の …: no heading ends that way
     if width is not None and len(prev) >= width - 2:
         return True  # a full-width line of hard-wrapped text
     return False
@@ -149,6 +155,19 @@ def choose_repeat_keepers(keys: list[str]) -> dict[int, int]:
             best = min(members, key=lambda i: (density(i), i))
             for i in members:
                 keeper[i] = best
+    # a teaser cut off with an ellipsis repeats the start of a full paragraph: keep the full one
+    by_start: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if len(key) >= TRUNCATED_MIN_CHARS:
+            by_start.setdefault(key[:TRUNCATED_MIN_CHARS], []).append(i)
+    for i, key in enumerate(keys):
+        stem = _ELLIPSIS_TAIL.sub("", key)
+        if stem == key or len(stem) < TRUNCATED_MIN_CHARS or i in keeper:
+            continue
+        for j in by_start.get(stem[:TRUNCATED_MIN_CHARS], []):
+            if j != i and len(keys[j]) > len(stem) and keys[j].startswith(stem):
+                keeper[i] = keeper.get(j, j)
+                break
     return keeper
 
 
@@ -184,11 +203,12 @@ class RulesSegmenter(Segmenter):
                 if i in keeper and keeper[i] != i:
                     where = kept[keeper[i]].line
                     order = "later" if keeper[i] > i else "earlier"
-                    result.dropped.append(Dropped(
-                        text=block.text, line=block.line,
-                        reason=f"repeat of the paragraph at line {where} (kept the {order} copy, which sits "
-                               "among fewer repeated paragraphs)",
-                    ))
+                    if normalize_key(kept[keeper[i]].text) == normalize_key(block.text):
+                        reason = (f"repeat of the paragraph at line {where} (kept the {order} copy, which sits "
+                                  "among fewer repeated paragraphs)")
+                    else:
+                        reason = f"truncated repeat (teaser ending in an ellipsis) of the paragraph at line {where}"
+                    result.dropped.append(Dropped(text=block.text, line=block.line, reason=reason))
                 else:
                     deduped.append(block)
             kept = deduped
