@@ -57,3 +57,8 @@ def test_reference_units_are_partial_only_at_the_cut() -> None:
 def test_english_properties(parts: list[str]) -> None:
     text = "".join(parts)
     assert re.sub(r"\s+", "", "".join(split_english(text))) == re.sub(r"\s+", "", text)
+
+
+def test_wordpress_feed_trailer() -> None:
+    text, removed, truncated = strip_english_trailers("Summits matter [...] The post Inside track appeared first on Site.")
+    assert text == "Summits matter [...]" and removed == ["The post Inside track appeared first on Site."] and truncated

@@ -235,3 +235,11 @@ def test_sentence_broken_after_a_particle_is_joined() -> None:
     result = seg("見出しの行\n北京は、これが\n戦争の決定的瞬間であることを認識している。次の文。\n")
     assert [(u.kind, u.text) for u in result.units] == [
         ("title", "見出しの行"), ("body", "北京は、これが戦争の決定的瞬間であることを認識している。"), ("body", "次の文。")]
+
+
+def test_korean_and_chinese_lines_are_dropped_with_a_reason() -> None:
+    text = "本文です。\n\n这是一个关于经济发展的新闻报道。\n\n이것은 한국어 문장입니다.\n\n習近平国家主席、北京\n"
+    result = seg(text)
+    assert_nothing_lost(text, result)
+    assert [u.text for u in result.units] == ["本文です。", "習近平国家主席、北京"]
+    assert [d.line for d in result.dropped if d.reason.startswith("neither Japanese nor English")] == [3, 5]

@@ -31,7 +31,8 @@ BOILERPLATE = [
 ]
 
 _EN_TITLE_TRAILER = re.compile(r"\s+[-–—|]\s+[A-Z][\w .&'’]{2,40}$")
-_CONTINUE = re.compile(r"(Continue reading|Read more|Read the full (article|story))\b.*$", re.S | re.I)
+_CONTINUE = re.compile(r"(Continue reading|Read more|Read the full (article|story)|The post .{1,200} appeared first on)\b.*$",
+                       re.S | re.I)
 _ELLIPSIS_END = re.compile(r"(…|\.\.\.|\[…\]|\[\.\.\.\])$")
 
 

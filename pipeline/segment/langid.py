@@ -1,4 +1,4 @@
-"""Script-based language routing: Japanese body, English text, or noise."""
+"""Script-based language routing: Japanese body, English text, another language, or noise."""
 
 from __future__ import annotations
 
@@ -15,9 +15,19 @@ def counts(text: str) -> tuple[int, int, int]:
     return len(_KANA.findall(text)), len(_KANJI.findall(text)), len(_LATIN.findall(text))
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+# simplified Chinese forms that Japanese does not use: two of them and no kana mean Chinese
+_SIMPLIFIED = re.compile(r"[们这说过还时从对为个会来东车长门问间见贝页风马鸟龙没关书开发电实现经济进运]")
+
+
 def classify(text: str) -> str:
-    """'ja', 'en' or 'noise' for a line or paragraph."""
+    """'ja', 'en', 'other' (Korean, Chinese) or 'noise' (no letters) for a line or paragraph."""
     kana, kanji, latin = counts(text)
+    hangul = len(_HANGUL.findall(text))
+    if hangul > kana + kanji + latin:
+        return "other"
+    if kana == 0 and kanji >= 2 and len(_SIMPLIFIED.findall(text)) >= 2:
+        return "other"
     cjk = kana + kanji
     if cjk == 0 and latin == 0:
         return "noise"

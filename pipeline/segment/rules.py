@@ -111,8 +111,9 @@ def split_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             prev_lang = None
             continue
         lang = classify(line)
-        if lang == "noise":
-            dropped.append(Dropped(text=line, reason="no letters (noise)", line=lineno))
+        if lang in ("noise", "other"):
+            reason = "no letters (noise)" if lang == "noise" else "neither Japanese nor English (Korean or Chinese script)"
+            dropped.append(Dropped(text=line, reason=reason, line=lineno))
             prev_lang = None
             continue
         if prev_lang == lang and blocks:
