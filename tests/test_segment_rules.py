@@ -243,3 +243,11 @@ def test_korean_and_chinese_lines_are_dropped_with_a_reason() -> None:
     assert_nothing_lost(text, result)
     assert [u.text for u in result.units] == ["本文です。", "習近平国家主席、北京"]
     assert [d.line for d in result.dropped if d.reason.startswith("neither Japanese nor English")] == [3, 5]
+
+
+def test_heading_after_boilerplate_starts_a_document_but_a_lone_subheading_does_not() -> None:
+    text = "第一の記事\n\n本文です。\n\n小見出し\n\n続きです。\n\nAttention Required! | Cloudflare\n\n第二の記事\n\n本文二です。\n"
+    result = seg(text)
+    assert [(u.doc, u.kind, u.text) for u in result.units] == [
+        (1, "title", "第一の記事"), (1, "body", "本文です。"), (1, "title", "小見出し"), (1, "body", "続きです。"),
+        (2, "title", "第二の記事"), (2, "body", "本文二です。")]

@@ -12,7 +12,8 @@ Processing order for a scraped page:
    repeats, the full article is not — so the document reads in its article order;
 4. structure: single-line blocks without a final stop are headings; a run of headings is a title
    (the longest), bylines (shorter ones) and captions (long ones, or ones ending in a date).  A run
-   of headings after body text, or a heading right after an English block, starts a new document;
+   of headings after body text, or a heading right after an English block or a boilerplate line,
+   starts a new document;
 5. Japanese blocks are split with :func:`~pipeline.segment.ja.split_japanese`, English blocks
    (reference candidates) have page trailers removed and are split with
    :func:`~pipeline.segment.en.split_english`; sentences longer than ``segment.max_chars`` are cut at
@@ -58,6 +59,7 @@ class Block:
     text: str
     lang: str
     lines: list[str] = field(default_factory=list)
+    after_boilerplate: bool = False  # a boilerplate block (a page break between articles) precedes it
 
 
 def wrap_width(lines: list[str]) -> int | None:
@@ -191,11 +193,15 @@ class RulesSegmenter(Segmenter):
         blocks, dropped = split_blocks(text)
         result = SegmentResult(dropped=dropped)
         kept: list[Block] = []
+        after_boilerplate = False
         for block in blocks:
             reason = boilerplate_reason(block.text)
             if reason:
                 result.dropped.append(Dropped(text=block.text, reason=reason, line=block.line))
+                after_boilerplate = True
             else:
+                block.after_boilerplate = after_boilerplate
+                after_boilerplate = False
                 kept.append(block)
         if self.cfg.dedupe:
             keeper = choose_repeat_keepers([normalize_key(b.text) for b in kept])
@@ -256,7 +262,7 @@ class RulesSegmenter(Segmenter):
                     break
                 run.append(nxt)
             headings = [b for b in run if not b.caption]
-            if doc_has_body and headings and (len(run) > 1 or pending_en):
+            if doc_has_body and headings and (len(run) > 1 or pending_en or run[0].block.after_boilerplate):
                 doc += 1
                 doc_has_body = False
             self._flush_english(pending_en, doc, result)
