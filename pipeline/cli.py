@@ -108,6 +108,7 @@ def segment(
     target: Annotated[str, typer.Argument(help="a text file to segment, or a config / run directory to re-run the stage")],
     overrides: Overrides = None,
     lang: Annotated[str, typer.Option(help="with a text file: ja (a scraped page) or en (a reference)")] = "ja",
+    dropped: Annotated[bool, typer.Option("--dropped", help="with a text file: also print what was removed, and why, to stderr")] = False,
 ) -> None:
     """Segment a text file (JSON lines on stdout), or re-run the segment stage of a run."""
     path = Path(target)
@@ -126,6 +127,9 @@ def segment(
     result = segmenter.segment(text) if lang == "ja" else segmenter.segment_reference(text)
     for sentence in result.to_sentences():
         typer.echo(json.dumps(sentence.to_dict(), ensure_ascii=False))
+    if dropped:
+        for record in result.dropped:
+            typer.echo(json.dumps(record.to_dict(), ensure_ascii=False), err=True)
 
 
 for _name, _doc in (

@@ -75,3 +75,12 @@ def test_jaen_segment_empty_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     result = runner.invoke(app, ["segment", str(path)])
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_jaen_segment_dropped_goes_to_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text("本文です。\n\nスポンサーリンク\n", encoding="utf-8")
+    result = runner.invoke(app, ["segment", str(path), "--dropped"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["本文です。"]
+    assert json.loads(result.stderr) == {"text": "スポンサーリンク", "reason": "advertising label", "line": 3, "doc_id": None}
