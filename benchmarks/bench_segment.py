@@ -109,6 +109,13 @@ def linear_time(input_path: Path, sizes_mb: list[float]) -> None:
         base = base or per_mb
         print(f"  {mb:>4} MB: {dt:7.2f} s  {len(result.units):>7} units  {per_mb:6.2f} s/MB  "
               f"ratio to first size (per MB) {per_mb / base:.2f}")
+    wrapped = synthetic(sentences, 5_000_000, rng).replace("\n\n", "")
+    wrapped = "\n".join(wrapped[i:i + 40] for i in range(0, len(wrapped), 40))
+    t0 = time.perf_counter()
+    result = segmenter.segment(wrapped)
+    dt = time.perf_counter() - t0
+    print(f"  5 MB hard-wrapped at 40 characters, no paragraph breaks: {dt:.2f} s ({dt / 5:.2f} s/MB), "
+          f"{len(result.units)} units")
     line = "あ" * 1_000_000
     t0 = time.perf_counter()
     result = segmenter.segment(line)

@@ -80,3 +80,10 @@ def test_properties_on_arbitrary_unicode(text: str) -> None:
 
 def test_stray_closer_after_a_space_stays_with_its_sentence() -> None:
     assert split_japanese("と述べた。 」これが次だ。") == ["と述べた。 」", "これが次だ。"]
+
+
+def test_stray_opener_and_far_stray_closer_do_not_make_one_quotation() -> None:
+    middle = "これは文です。" * 100  # 700 characters of ordinary sentences
+    text = "彼は「行くと言った。" + middle + "終わりだ。」次。"
+    pieces = split_japanese(text)
+    assert len(pieces) == 103 and pieces[-2] == "終わりだ。」"

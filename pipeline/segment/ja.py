@@ -19,6 +19,9 @@ PAIRS = {
 CLOSERS = frozenset("".join(PAIRS.values()))
 MAX_SEARCH_DEPTH = 8
 """How far down the stack of open brackets a closer may look for its opener (keeps the pass linear)."""
+MAX_QUOTE_CHARS = 500
+"""A closer this far after an opener is not its match: a stray 「 and an unrelated stray 」 a page
+apart must not turn everything between them into one quotation."""
 
 # After a quote that ends in a full stop (…。」), these continue the sentence: the quotative particle
 # と / って, a comma, など …; anything else starts a new sentence.
@@ -42,6 +45,8 @@ def matched_spans(text: str) -> list[tuple[int, int]]:
             continue
         lowest = max(0, len(stack) - MAX_SEARCH_DEPTH)
         for depth in range(len(stack) - 1, lowest - 1, -1):
+            if i - stack[depth][0] > MAX_QUOTE_CHARS:
+                break  # openers further down are older still
             if ch in PAIRS[stack[depth][1]]:
                 spans.append((stack[depth][0], i))
                 del stack[depth:]

@@ -122,11 +122,13 @@ def split_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             prev = blocks[-1].lines[-1]
             joined = _joins_japanese(prev, line, raw, width) if lang == "ja" else _joins_english(prev, line)
             if joined:
-                blocks[-1].text += line if lang == "ja" else " " + line
                 blocks[-1].lines.append(line)
                 continue
         blocks.append(Block(lineno, line, lang, [line]))
         prev_lang = lang
+    for block in blocks:  # joined once at the end: linear even for one huge wrapped paragraph
+        if len(block.lines) > 1:
+            block.text = ("" if block.lang == "ja" else " ").join(block.lines)
     return blocks, dropped
 
 
