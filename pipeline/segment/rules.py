@@ -3,9 +3,11 @@
 Processing order for a scraped page:
 
 1. :func:`split_blocks` — lines → blocks (paragraphs).  Each line is routed by script
-   (:func:`~pipeline.segment.langid.classify`): Japanese, English or noise (dropped with a reason).
-   Hard-wrapped Japanese lines are joined back into one paragraph; a line after a blank line, an
-   indented line or a line after a finished sentence (outside hard-wrapped text) starts a new one.
+   (:func:`~pipeline.segment.langid.classify`): Japanese, English, other (Korean/Chinese script) or
+   noise; the last two are dropped with a reason. Consecutive Japanese lines join only on evidence —
+   hard wrapping at a detected width, a line ending in 、/が/を/の…, a line starting with a character
+   that cannot start a sentence, 「…」⏎と…; otherwise (and always after a blank or indented line) a
+   line starts a new paragraph.
 2. boilerplate blocks are dropped with their reason (:mod:`pipeline.segment.clean`);
 3. repeated paragraphs are kept once (:func:`choose_repeat_keepers`): the copy kept is the one with
    the fewest other repeated paragraphs around it — a teaser block at the top of a page is dense with
