@@ -20,6 +20,7 @@ CLOSERS = frozenset("".join(PAIRS.values()))
 MAX_SEARCH_DEPTH = 8
 """How far down the stack of open brackets a closer may look for its opener (keeps the pass linear)."""
 MAX_QUOTE_CHARS = 500
+MIN_QUOTED_SENTENCE = 8
 """A closer this far after an opener is not its match: a stray 「 and an unrelated stray 」 a page
 apart must not turn everything between them into one quotation."""
 
@@ -28,6 +29,7 @@ apart must not turn everything between them into one quotation."""
 _QUOTE_CONTINUATION = re.compile(r"[とっ、，,・]|など|なんて|との")
 # sentence-initial words that begin with と (ところで …): not the quotative particle
 _TO_SENTENCE_START = re.compile(r"と(ころ[でが]|にかく|はいえ|もあれ|もかく|りあえず|りわけ|くに|うとう|いうのも)")
+_HIRAGANA_OPENER = re.compile(r"しかし|そして|また|だが|さらに|ただ|なお|つまり|それ|この|その|これ|あの|ところ|もちろん|まず|いや|はい|いいえ|ええ")
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆ヵヶ]")
 
 
@@ -68,6 +70,13 @@ def _continues_quote(text: str, j: int) -> bool:
     if _TO_SENTENCE_START.match(text, j):
         return False
     return _QUOTE_CONTINUATION.match(text, j) is not None
+
+
+def _starts_sentence(text: str, j: int) -> bool:
+    """Can a sentence start at ``j``? Not with a particle: hiragana only for common sentence openers."""
+    if not ("\u3041" <= text[j] <= "\u309f"):
+        return True
+    return _HIRAGANA_OPENER.match(text, j) is not None
 
 
 def _is_decimal_point(text: str, i: int) -> bool:
@@ -145,12 +154,19 @@ def split_offsets(text: str) -> list[int]:
             k = i - 1
             while k > closes_at[i] and text[k].isspace():
                 k -= 1
-            if k > closes_at[i] and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == "."):
+            opener = closes_at[i]
+            ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
+            # a whole-sentence quotation without a stop: 「…」 at the start of a sentence, then a space or
+            # another quotation (「…」 「…」 dialogue); short items (『3』『4』など) are not sentences
+            starts_sentence = (_next_visible(text, cuts[-1] if cuts else 0) == opener and text[opener] in "「『“"
+                               and i - opener > MIN_QUOTED_SENTENCE)
+            if ends_in_stop or starts_sentence:
                 j = i + 1
                 while j < n and text[j] in CLOSERS_AFTER_STOP and j not in closes_at:
                     j += 1
                 nxt = _next_visible(text, j)
-                if nxt < n and not _continues_quote(text, nxt) and text[nxt] not in STOPS:
+                if nxt < n and not _continues_quote(text, nxt) and text[nxt] not in STOPS and (
+                        ends_in_stop or (nxt > j or text[nxt] in "「『“") and _starts_sentence(text, nxt)):
                     cuts.append(j)
         i += 1
     return cuts
