@@ -119,6 +119,7 @@ def split_offsets(text: str) -> list[int]:
         delta[end] -= 1
         closes_at[end] = start
     cuts: list[int] = []
+    start_of: dict[int, int] = {}
     depth = 0
     i = 0
     while i < n:
@@ -158,7 +159,9 @@ def split_offsets(text: str) -> list[int]:
             ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
             # a whole-sentence quotation without a stop: 「…」 at the start of a sentence, then a space or
             # another quotation (「…」 「…」 dialogue); short items (『3』『4』など) are not sentences
-            starts_sentence = (_next_visible(text, cuts[-1] if cuts else 0) == opener and text[opener] in "「『“"
+            if start_of.get(len(cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
+                start_of[len(cuts)] = _next_visible(text, cuts[-1] if cuts else 0)
+            starts_sentence = (start_of[len(cuts)] == opener and text[opener] in "「『“"
                                and i - opener > MIN_QUOTED_SENTENCE)
             if ends_in_stop or starts_sentence:
                 j = i + 1
