@@ -48,6 +48,9 @@ _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Z]")
 _KATAKANA = re.compile(r"^[\u30a0-\u30ffー・]+$")
 _CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
+# Formal nouns and the like: frequent, vague, and glossed with many unrelated English words.
+_JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 的 氏 事 物 時 為 訳 わけ 者 等 点 際 後 前 間 ".split())
+_ALIASES = {"usa": "us", "americ": "us"}
 NAME_MIN_SIMILARITY = 0.75
 
 
@@ -110,7 +113,7 @@ def english(text: str) -> EnglishSide:
             words.append(canonical_number(tok))
         elif tok.lower().rstrip("'’") in MONTHS and tok[0].isupper():
             words.append(str(MONTHS[tok.lower().rstrip("'’")]))
-        elif tok.lower() not in STOPWORDS and len(tok) > 1:
+        elif (tok.lower() not in STOPWORDS or tok.isupper()) and len(tok) > 1:  # US is not "us"
             words.append(tok)
     return EnglishSide(words)
 
@@ -208,9 +211,11 @@ def japanese(text: str, lexicon: Lexicon = LEXICON) -> list[Concept]:
                 concepts.append(c)
                 used.update(range(k, k + size))
     for k, w in enumerate(words):
-        if k in used:
+        if k in used or w.surface in _JA_SKIP:
             continue
         f = w.feature
+        if k and words[k - 1].feature.pos2 == "数詞" and f.pos1 in ("名詞", "接尾辞"):
+            continue  # a counter after a number: 2024年, 6日, 7,000語
         if f.pos1 not in _CONTENT_POS or f.pos2 in ("数詞", "非自立可能") or not re.search(r"[^\x00-\x7f]", w.surface):
             continue
         lemma = f.lemma if isinstance(f.lemma, str) else None
@@ -243,6 +248,7 @@ def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: boo
         kind = "name"
     else:
         kind = "name" if proper or katakana else "word"
+    stems |= {_ALIASES[x] for x in stems if x in _ALIASES}
     if not stems and not readings:
         return None
     return Concept(surface, kind, frozenset(stems), readings)
