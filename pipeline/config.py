@@ -64,7 +64,7 @@ class AlignSection(Section):
     method: str = Field("hybrid", description="registered aligner")
     threshold: float = Field(0.3, ge=0, le=1, description="beads scoring below stay unaligned")
     length_weight: float = Field(0.3, ge=0, le=1, description="how much the length ratio modulates the evidence")
-    max_candidates: int = Field(20, ge=1, description="reference sentences compared with each source sentence")
+    max_candidates: int = Field(10, ge=1, description="reference sentences compared with each source sentence")
     band: int = Field(20, ge=1, description="method=length: half-width of the band around the diagonal")
     min_english: float = Field(0.15, ge=0, le=1, description="share of English function words below which the reference is not English")
 

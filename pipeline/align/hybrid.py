@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 from ..records import Bead, Sentence
 from .base import Aligner, aligners
 from .dp import BEADS, Step, align_sparse
-from .lexicon import STOPWORDS, EnglishSide, english, japanese, stem
-from .signals import chrf_baseline, length_similarity, lexical_similarity, mt_similarity
+from .lexicon import STOPWORDS, concept_matches, english, japanese, stem
+from .signals import anchor_score, chrf_baseline, en_weight, length_similarity, mt_similarity
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,15 @@ class SignalAligner(Aligner):
         self.src, self.mt, self.ref = src, list(mt), ref
         self.concepts = [japanese(s.text) for s in src] if self.use_lexical else [[] for _ in src]
         self.en = [english(r.text) for r in ref]
+        self.ja_total = [sum(c.weight for c in cs) for cs in self.concepts]
+        self.en_weights = [[en_weight(w) for w in e.words] for e in self.en]
+        self.en_index: list[dict[str, set[int]]] = []
+        for e in self.en:
+            positions: dict[str, set[int]] = defaultdict(set)
+            for k, st in enumerate(e.stems):
+                positions[st].add(k)
+            self.en_index.append(positions)
+        self._pair_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
         self.baseline = 1.0
         if self.use_mt and any(x.strip() for x in self.mt):
             self.baseline = chrf_baseline(self.mt, [r.text for r in ref])
@@ -60,12 +69,12 @@ class SignalAligner(Aligner):
         for j, e in enumerate(self.en):
             for s in set(e.stems):
                 index[s].append(j)
-        cap = max(self.cfg.max_candidates, int(0.05 * m))
+        max_df = max(50, int(m**0.5))  # anchors common to more sentences are too vague to search by
         for i in range(n):
             votes: dict[int, float] = defaultdict(float)
             for key in self._keys_ja(i):
                 posting = index.get(key, ())
-                if 0 < len(posting) <= 4 * cap:
+                if 0 < len(posting) <= max_df:
                     w = 1.0 / len(posting)
                     for j in posting:
                         votes[j] += w
@@ -76,8 +85,13 @@ class SignalAligner(Aligner):
         n, m = len(self.src), len(self.ref)
         seen: set[tuple[int, int, int, int]] = set()
         for i, j in self._pairs():
+            one = self.score(i, 1, j, 1)
+            if one > self.cfg.threshold:
+                yield (i, 1, j, 1, one)
+            if one <= self.cfg.threshold / 2:
+                continue  # a merged bead needs evidence in one of its parts
             for di, dj in BEADS:
-                if not (di and dj):
+                if not (di and dj) or di == dj == 1:
                     continue
                 for i0 in {i, i - di + 1}:
                     for j0 in {j, j - dj + 1}:
@@ -104,11 +118,8 @@ class SignalAligner(Aligner):
         length = length_similarity(ja, en, partial)
         if self.use_length_only:
             return length, {"length": length}
-        if self.use_lexical:
-            concepts = [c for k in range(i, i + di) for c in self.concepts[k]]
-            words = [w for k in range(j, j + dj) for w in self.en[k].words]
-            if (lex := lexical_similarity(concepts, EnglishSide(words), partial)) is not None:
-                signals["lexical"] = lex
+        if self.use_lexical and (lex := self._lexical(i, di, j, dj, partial)) is not None:
+            signals["lexical"] = lex
         if self.use_mt:
             hyp = " ".join(self.mt[i : i + di])
             if (mt := mt_similarity(hyp, en, self.baseline, partial)) is not None:
@@ -122,6 +133,44 @@ class SignalAligner(Aligner):
                 miss *= 1 - v  # independent evidence: noisy-OR
         w = self.cfg.length_weight
         return (1 - miss) * (1 - w + w * length), signals
+
+    def _pair(self, i: int, j: int) -> tuple[frozenset[int], frozenset[int]]:
+        """(indices of the concepts of source i found in reference j, positions of the words they cover)."""
+        key = (i, j)
+        if key not in self._pair_cache:
+            index, words = self.en_index[j], self.en[j].words
+            found, covered = set(), set()
+            for ci, c in enumerate(self.concepts[i]):
+                hits: set[int] = set()
+                for st in c.stems:
+                    if st in index:
+                        hits |= index[st]
+                if not hits and c.readings:
+                    hits = concept_matches(c, self.en[j])
+                if hits:
+                    found.add(ci)
+                    covered |= hits
+            self._pair_cache[key] = (frozenset(found), frozenset(covered))
+        return self._pair_cache[key]
+
+    def _lexical(self, i: int, di: int, j: int, dj: int, partial: bool) -> float | None:
+        total_ja = sum(self.ja_total[i : i + di])
+        total_en = sum(sum(self.en_weights[k]) for k in range(j, j + dj))
+        if not total_ja or not total_en:
+            return None
+        matched = 0.0
+        for a in range(i, i + di):
+            found: set[int] = set()
+            for b in range(j, j + dj):
+                found |= self._pair(a, b)[0]
+            matched += sum(self.concepts[a][c].weight for c in found)
+        covered = 0.0
+        for b in range(j, j + dj):
+            positions: set[int] = set()
+            for a in range(i, i + di):
+                positions |= self._pair(a, b)[1]
+            covered += sum(self.en_weights[b][k] for k in positions)
+        return anchor_score(matched, total_ja, covered, total_en, partial)
 
     # --- the aligner ---------------------------------------------------------------------------
     def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .translit import name_similarity, romaji
+from .translit import initial, name_similarity, romaji
 
 log = logging.getLogger(__name__)
 
@@ -258,8 +258,10 @@ def concept_matches(c: Concept, en: EnglishSide) -> set[int]:
     """Positions of the English words that render ``c``."""
     hits = {k for k, s in enumerate(en.stems) if s in c.stems}
     if not hits and c.readings:
+        firsts = {initial(r) for r in c.readings}
         hits = {
             k for k, w in enumerate(en.words)
-            if w[0].isalpha() and max(name_similarity(r, w) for r in c.readings) >= NAME_MIN_SIMILARITY
+            if w[0].isalpha() and initial(w) in firsts
+            and max(name_similarity(r, w) for r in c.readings) >= NAME_MIN_SIMILARITY
         }
     return hits

@@ -25,7 +25,7 @@ def length_similarity(ja: str, en: str, partial: bool = False) -> float:
     return math.exp(-(math.log(ratio) ** 2) / (2 * 0.45**2))
 
 
-def _en_weight(word: str) -> float:
+def en_weight(word: str) -> float:
     if word[0].isdigit() or (len(word) > 1 and word.isupper()):
         return 2.0
     return 1.5 if word[0].isupper() else 1.0
@@ -45,9 +45,14 @@ def lexical_similarity(concepts: Sequence[Concept], en: EnglishSide, partial: bo
         if hits:
             matched_ja += c.weight
             covered |= hits
-    total_en = sum(_en_weight(w) for w in en.words)
-    prec = sum(_en_weight(en.words[k]) for k in covered) / total_en
-    rec = matched_ja / total_ja
+    total_en = sum(en_weight(w) for w in en.words)
+    return anchor_score(matched_ja, total_ja, sum(en_weight(en.words[k]) for k in covered), total_en, partial)
+
+
+def anchor_score(matched_ja: float, total_ja: float, covered_en: float, total_en: float, partial: bool) -> float:
+    """The weighted F1 of :func:`lexical_similarity` from its four sums."""
+    prec = covered_en / total_en if total_en else 0.0
+    rec = matched_ja / total_ja if total_ja else 0.0
     if partial:
         return prec * min(1.0, 0.5 + 2 * rec)
     return 0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec)

@@ -30,6 +30,7 @@ def romaji(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=262144)
 def _normal(word: str) -> str:
     """Fold spelling differences between English/Russian names and Japanese romaji."""
     w = word.lower()
@@ -40,6 +41,11 @@ def _normal(word: str) -> str:
     w = re.sub(r"(.)\1+", r"\1", w)  # long vowels and geminates: puuchin → putin
     w = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", w)  # epenthetic vowels: raburofu → rabrof
     return w
+
+
+def initial(word: str) -> str:
+    """The first letter after spelling folding: names can only match when it agrees."""
+    return _normal(word)[:1]
 
 
 @lru_cache(maxsize=262144)
