@@ -85,15 +85,17 @@ def bench_aligner(n: int) -> None:
     rng = random.Random(1)
     pairs = gold_pairs()
     src, ref, truth = [], [], set()
-    for k in range(n):
+    k = 0
+    while len(src) < n or len(ref) < n:
         ja, en = pairs[k % len(pairs)]
-        keep_ja, keep_en = rng.random() > 0.1, rng.random() > 0.1
+        keep_ja, keep_en = rng.random() > 0.1 and len(src) < n, rng.random() > 0.1 and len(ref) < n
         if keep_ja:
             src.append(Sentence(f"ja{k}", "1", k, "ja", "body", f"{ja}（第{k + 1000}号）"))
         if keep_en:
             ref.append(Sentence(f"en{k}", "1", k, "en", "reference", f"{en} (No. {k + 1000})"))
         if keep_ja and keep_en:
             truth.add((f"ja{k}", f"en{k}"))
+        k += 1
     aligner = LexicalAligner(AlignSection(method="lexical"))
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t = time.perf_counter()
