@@ -54,18 +54,18 @@ def evaluate(cfg: AlignSection, sets) -> dict[str, tuple[float, float, float]]:
 
 def main() -> None:
     sets = load_sets()
-    print("threshold length_weight | " + " | ".join(f"{n} P/R/F1" for n in sets))
-    for threshold, lw in itertools.product((0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45), (0.0, 0.3, 0.6)):
-        res = evaluate(AlignSection(threshold=threshold, length_weight=lw), sets)
+    print("margin threshold length_weight | " + " | ".join(f"{n} P/R/F1" for n in sets))
+    for idf, threshold, lw in itertools.product((0.0, 0.5, 1.0), (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4), (0.3,)):
+        res = evaluate(AlignSection(threshold=threshold, length_weight=lw, margin=idf), sets)
         cells = " | ".join(f"{p:.3f}/{r:.3f}/{f:.3f}" for p, r, f in res.values())
-        print(f"{threshold:9.2f} {lw:13.1f} | {cells}")
+        print(f"{idf:5} {threshold:9.2f} {lw:13.1f} | {cells}")
 
 
 if __name__ == "__main__" and "--orphans" not in sys.argv:
     main()
 
 
-def false_links(threshold: float, length_weight: float, sets) -> int:
+def false_links(threshold: float, length_weight: float, sets, idf: bool = True) -> int:
     """Links made when the true partners are removed from the source: every one of them is wrong
     (the hardest case for precision: same topic, same names, no translation)."""
     from pipeline.align.evaluate import containment
@@ -74,7 +74,7 @@ def false_links(threshold: float, length_weight: float, sets) -> int:
     for name, (src, ref, gold) in sets.items():
         gold_ja = [s for ja, _ in gold for s in ja]
         rest = [s for s in src if not any(containment(g, s.text) >= 0.5 for g in gold_ja)]
-        beads = HybridAligner(AlignSection(threshold=threshold, length_weight=length_weight)).align(rest, [""] * len(rest), ref)
+        beads = HybridAligner(AlignSection(threshold=threshold, length_weight=length_weight, margin=idf)).align(rest, [""] * len(rest), ref)
         wrong += sum(len(b.src_ids) * len(b.ref_ids) for b in beads)
     return wrong
 
@@ -82,8 +82,10 @@ def false_links(threshold: float, length_weight: float, sets) -> int:
 def main_false() -> None:
     sets = load_sets()
     total = sum(len(r) for _, r, _ in sets.values())
-    for threshold in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
-        print(f"threshold {threshold:.2f}: {false_links(threshold, 0.3, sets)} wrong links for {total} orphaned reference sentences")
+    for idf in (0.0, 0.5, 1.0):
+        for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
+            print(f"margin {idf} threshold {threshold:.2f}: {false_links(threshold, 0.3, sets, idf)} wrong links "
+                  f"for {total} orphaned reference sentences")
 
 
 if __name__ == "__main__" and "--orphans" in sys.argv:

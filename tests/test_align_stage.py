@@ -57,7 +57,7 @@ def test_embedded_teaser(jaen_run) -> None:
     linked = [r for r in rows(run_dir) if r["source"] and r["reference"]]
     assert linked[-1]["reference"].endswith("…") and linked[-1]["partial"].lower() == "true"
     assert linked[-1]["source"].startswith("先週木曜日に北京で")
-    assert all(0.3 < float(r["align_score"]) <= 1 for r in linked)
+    assert all(0.35 < float(r["align_score"]) <= 1 for r in linked)  # align.threshold of configs/smoke.yaml
 
 
 @pytest.mark.parametrize("name", ["dev", "dev2"])

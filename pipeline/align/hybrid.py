@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -34,8 +35,23 @@ class SignalAligner(Aligner):
         self.src, self.mt, self.ref = src, list(mt), ref
         self.concepts = [japanese(s.text) for s in src] if self.use_lexical else [[] for _ in src]
         self.en = [english(r.text) for r in ref]
-        self.ja_total = [sum(c.weight for c in cs) for cs in self.concepts]
-        self.en_weights = [[en_weight(w) for w in e.words] for e in self.en]
+        # idf: an anchor shared by many sentences of its side (Russia, Putin, NATO) tells little
+        ja_df: dict[str, int] = defaultdict(int)
+        for cs in self.concepts:
+            for surface in {c.surface for c in cs}:
+                ja_df[surface] += 1
+        en_df: dict[str, int] = defaultdict(int)
+        for e in self.en:
+            for st in set(e.stems):
+                en_df[st] += 1
+        n, m = max(len(src), 1), max(len(ref), 1)
+        idf = self.cfg.idf
+        self.ja_w = [[c.weight * (math.log(1 + n / ja_df[c.surface]) if idf else 1.0) for c in cs] for cs in self.concepts]
+        self.ja_total = [sum(ws) for ws in self.ja_w]
+        self.en_weights = [
+            [en_weight(w) * (math.log(1 + m / en_df[st]) if idf else 1.0) for w, st in zip(e.words, e.stems)]
+            for e in self.en
+        ]
         self.en_index: list[dict[str, set[int]]] = []
         for e in self.en:
             positions: dict[str, set[int]] = defaultdict(set)
@@ -84,11 +100,13 @@ class SignalAligner(Aligner):
     def _candidates(self) -> Iterator[Step]:
         n, m = len(self.src), len(self.ref)
         seen: set[tuple[int, int, int, int]] = set()
-        for i, j in self._pairs():
-            one = self.score(i, 1, j, 1)
+        ones = {(i, j): self.score(i, 1, j, 1) for i, j in self._pairs()}
+        self._background(ones)
+        for (i, j), raw in ones.items():
+            one = self._confidence(i, 1, j, 1)
             if one > self.cfg.threshold:
                 yield (i, 1, j, 1, one)
-            if one <= self.cfg.threshold / 2:
+            if raw <= self.cfg.threshold / 2:
                 continue  # a merged bead needs evidence in one of its parts
             for di, dj in BEADS:
                 if not (di and dj) or di == dj == 1:
@@ -99,9 +117,41 @@ class SignalAligner(Aligner):
                         if i0 < 0 or j0 < 0 or i0 + di > n or j0 + dj > m or key in seen:
                             continue
                         seen.add(key)
-                        sim = self.score(*key)
+                        sim = self._confidence(*key)
                         if sim > self.cfg.threshold:
                             yield (i0, di, j0, dj, sim)
+
+    def _background(self, ones: dict[tuple[int, int], float]) -> None:
+        """How similar each sentence is to its candidates in general (the mean of its best
+        ``BACKGROUND_K``): a pair is trusted by how far it stands out from that (margin scoring),
+        so that a sentence on the same topic as everything around it does not pair by default."""
+        by_i: dict[int, list[float]] = defaultdict(list)
+        by_j: dict[int, list[float]] = defaultdict(list)
+        for (i, j), sim in ones.items():
+            by_i[i].append(sim)
+            by_j[j].append(sim)
+        k = self.BACKGROUND_K
+        # the best k+1, so that a pair's own score can be left out of its background
+        self._bg_i = {i: sorted(v, reverse=True)[: k + 1] for i, v in by_i.items()}
+        self._bg_j = {j: sorted(v, reverse=True)[: k + 1] for j, v in by_j.items()}
+
+    BACKGROUND_K = 3
+
+    def _confidence(self, i: int, di: int, j: int, dj: int) -> float:
+        sim = self.score(i, di, j, dj)
+        if not self.cfg.margin:
+            return sim
+        own = self._cache.get((i, 1, j, 1), (None,))[0]
+
+        def bg(values: list[float]) -> float:
+            rest = list(values)
+            if own is not None and own in rest:
+                rest.remove(own)
+            rest = rest[: self.BACKGROUND_K]
+            return sum(rest) / len(rest) if rest else 0.0
+
+        background = (bg(self._bg_i.get(i, [])) + bg(self._bg_j.get(j, []))) / 2
+        return max(0.0, sim - self.cfg.margin * background)
 
     # --- similarity ----------------------------------------------------------------------------
     def score(self, i: int, di: int, j: int, dj: int) -> float:
@@ -163,7 +213,7 @@ class SignalAligner(Aligner):
             found: set[int] = set()
             for b in range(j, j + dj):
                 found |= self._pair(a, b)[0]
-            matched += sum(self.concepts[a][c].weight for c in found)
+            matched += sum(self.ja_w[a][c] for c in found)
         covered = 0.0
         for b in range(j, j + dj):
             positions: set[int] = set()
