@@ -60,11 +60,12 @@ def test_embedded_teaser(jaen_run) -> None:
     assert all(0.35 < float(r["align_score"]) <= 1 for r in linked)  # align.threshold of configs/smoke.yaml
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2"])
-def test_partial_reference_of_both_articles(jaen_run, name: str) -> None:
+@pytest.mark.parametrize("name, min_f1", [("dev", 0.95), ("dev2", 0.95), ("heldout", 0.9)])
+def test_partial_reference_of_both_articles(jaen_run, name: str, min_f1: float) -> None:
+    # heldout was written after the weights were tuned on dev and dev2 (it scored F1 0.97 at first sight)
     run_dir = jaen_run(name, f"reference.path={DATA / f'{name}_reference_en.txt'}")
     scores = eval_align(run_dir, DATA / f"{name}_gold.json")
-    assert scores["f1"] >= 0.95 and scores["precision"] >= 0.95, scores
+    assert scores["f1"] >= min_f1 and scores["precision"] >= 0.95, scores
     beads = [json.loads(line) for line in (run_dir / "alignment.jsonl").read_text().splitlines()]
     assert any(b["partial"] and b["src_ids"] for b in beads)  # the truncated "…" sentence found its source
     assert all(set(b["signals"]) >= {"lexical", "length"} for b in beads if b["src_ids"] and b["ref_ids"])
