@@ -207,6 +207,9 @@ def japanese(text: str, lexicon: Lexicon = LEXICON) -> list[Concept]:
                 continue
             surface = "".join(w.surface for w in span)
             c = _word_concept(surface, None, lexicon)
+            if (c is None or not c.stems) and size == 2 and len(span[1].surface) > 1:
+                # a word the tokenizer split across a boundary: 習近|平氏 → 習近平 (+ 氏)
+                c = _word_concept(surface[:-1], None, lexicon)
             if c is not None and c.stems:
                 concepts.append(c)
                 used.update(range(k, k + size))
