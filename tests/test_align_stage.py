@@ -87,14 +87,15 @@ def test_bad_reference_leaves_everything_unaligned(jaen_run, tmp_path: Path, cap
     ref = tmp_path / "ref.txt"
     ref.write_text(text, encoding="utf-8")
     with caplog.at_level(logging.WARNING):
-        # (segment → translate → align: the score stage is not this test's business)
-        run_dir = jaen_run(f"bad-{abs(hash(text))}", f"reference.path={ref}", commands=("segment", "translate", "align"))
+        run_dir = jaen_run(f"bad-{abs(hash(text))}", f"reference.path={ref}")
     assert warning in caplog.text
     beads = [json.loads(line) for line in (run_dir / "alignment.jsonl").read_text().splitlines()]
     assert not [b for b in beads if b["src_ids"] and b["ref_ids"]]
     sentences = [json.loads(line) for line in (run_dir / "sentences.jsonl").read_text().splitlines()]
     # nothing lost: every sentence of both sides is in exactly one bead
     assert sorted(i for b in beads for i in b["src_ids"] + b["ref_ids"]) == sorted(s["seg_id"] for s in sentences)
+    table = rows(run_dir)  # and the run goes on to the end: every row unaligned
+    assert table and not [r for r in table if r["source"] and r["reference"]]
 
 
 def test_methods(jaen_run) -> None:
