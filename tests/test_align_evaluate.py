@@ -111,3 +111,19 @@ def test_any_json_gold_loads_or_fails_clearly(tmp_path_factory: pytest.TempPathF
         assert "\n" not in str(exc) and "gold.json" in str(exc)
     else:
         assert 0.0 <= score_links([("a", "b")], beads).f1 <= 1.0
+
+
+def test_cli_prints_scores_and_reports_bad_gold(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps([{"ja": ja, "en": en} for ja, en in GOLD], ensure_ascii=False))
+    pred = write_tsv(tmp_path / "pred.tsv", [("北京で会談した。", "They met in Beijing.")])
+    result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert result.output.split()[:2] == ["precision", "1.0000"] and "F1 0.5000" in result.output
+    gold.write_text("[{")
+    result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "gold.json:1:" in result.output
