@@ -188,7 +188,7 @@ class SignalAligner(Aligner):
         """(indices of the concepts of source i found in reference j, positions of the words they cover)."""
         key = (i, j)
         if key not in self._pair_cache:
-            index, words = self.en_index[j], self.en[j].words
+            index = self.en_index[j]
             found, covered = set(), set()
             for ci, c in enumerate(self.concepts[i]):
                 hits: set[int] = set()
