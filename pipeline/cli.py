@@ -141,6 +141,18 @@ for _name, _doc in (
     _stage_command(_name, _doc)
 
 
+@app.command("eval-align")
+@user_errors
+def eval_align(
+    pred: Annotated[Path, typer.Argument(help="a bitext.tsv (source and reference columns)")],
+    gold: Annotated[Path, typer.Option(help='gold alignment: JSON list of {"ja": [...], "en": [...]} beads')],
+) -> None:
+    """Print link precision, recall and F1 of a bitext TSV against a gold alignment."""
+    from .align.evaluate import evaluate
+
+    typer.echo(str(evaluate(pred, gold)))
+
+
 @app.command("config")
 @user_errors
 def show_config(

@@ -62,7 +62,13 @@ class TranslateSection(Section):
 
 class AlignSection(Section):
     method: str = Field("hybrid", description="registered aligner")
-    threshold: float = Field(0.3, ge=0, le=1, description="beads scoring below stay unaligned")
+    threshold: float = Field(0.35, ge=0, le=1, description="beads scoring below stay unaligned")
+    length_weight: float = Field(0.3, ge=0, le=1, description="how much the length ratio modulates the evidence")
+    max_candidates: int = Field(10, ge=1, description="reference sentences compared with each source sentence")
+    margin: float = Field(0.0, ge=0, le=2, description="subtract this times the pair's background similarity (measured: no gain)")
+    idf: bool = Field(False, description="weight anchors by their rarity in the document (measured: no gain)")
+    band: int = Field(20, ge=1, description="method=length: half-width of the band around the diagonal")
+    min_english: float = Field(0.15, ge=0, le=1, description="share of English function words below which the reference is not English")
 
 
 class ScoreSection(Section):

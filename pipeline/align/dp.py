@@ -1,19 +1,24 @@
-"""Monotone alignment by dynamic programming over beads, skipping unmatched stretches for free."""
+"""Monotone alignment by dynamic programming over beads, skipping unmatched stretches for free.
+
+Unlinked sentences (1-0 / 0-1) cost nothing, so the best alignment is the chain of non-crossing
+linked beads with the largest total gain Σ(similarity − threshold). Only beads that beat the
+threshold can be part of it, so the DP runs over those *candidate* beads alone
+(``align_sparse``: O(K log m) time and O(K + m) memory for K candidates, with a Fenwick tree of
+prefix maxima) instead of the full n × m lattice (``align_dense``, the plain O(n·m) reference
+implementation kept for tests and small inputs).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 BEADS = ((1, 1), (2, 1), (1, 2), (1, 0), (0, 1))
 Scorer = Callable[[int, int, int, int], float]  # (i, di, j, dj) → similarity in [0, 1]
+Step = tuple[int, int, int, int, float]  # (i, di, j, dj, similarity)
 
 
-def align_dp(n: int, m: int, score: Scorer, threshold: float) -> list[tuple[int, int, int, int, float]]:
-    """Best monotone path maximising Σ(similarity − threshold) over linked beads.
-
-    Unlinked sentences (1-0 / 0-1) cost nothing, so a pair is linked only when it beats the
-    threshold. Returns (i, di, j, dj, similarity) beads covering both sides in order.
-    """
+def align_dense(n: int, m: int, score: Scorer, threshold: float) -> list[Step]:
+    """Best monotone path over the full lattice (O(n·m) time and memory): the reference for tests."""
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
@@ -44,3 +49,74 @@ def align_dp(n: int, m: int, score: Scorer, threshold: float) -> list[tuple[int,
         path.append((i, di, j, dj, sim))
     path.reverse()
     return path
+
+
+class _PrefixMax:
+    """Fenwick tree over positions 0..size: point 'raise to', prefix maximum with its payload."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size + 1
+        self.val = [0.0] * (self.size + 1)
+        self.arg = [-1] * (self.size + 1)
+
+    def update(self, pos: int, value: float, arg: int) -> None:
+        k = pos + 1
+        while k <= self.size:
+            if value > self.val[k]:
+                self.val[k], self.arg[k] = value, arg
+            k += k & -k
+
+    def query(self, pos: int) -> tuple[float, int]:
+        """Max over positions ≤ pos (0.0, -1 when nothing beats the empty chain)."""
+        k, best, arg = pos + 1, 0.0, -1
+        while k > 0:
+            if self.val[k] > best:
+                best, arg = self.val[k], self.arg[k]
+            k -= k & -k
+        return best, arg
+
+
+def best_chain(beads: Sequence[Step], m: int, threshold: float) -> list[Step]:
+    """The heaviest chain of non-crossing linked beads (each gains similarity − threshold)."""
+    cand = [b for b in beads if b[1] and b[3] and b[4] > threshold]
+    by_start = sorted(range(len(cand)), key=lambda k: (cand[k][0], cand[k][2]))
+    by_end = sorted(range(len(cand)), key=lambda k: cand[k][0] + cand[k][1])
+    tree = _PrefixMax(m)
+    value = [0.0] * len(cand)
+    prev = [-1] * len(cand)
+    e = 0
+    for k in by_start:
+        i, _, j, _, sim = cand[k]
+        while e < len(by_end) and cand[by_end[e]][0] + cand[by_end[e]][1] <= i:
+            done = by_end[e]
+            tree.update(cand[done][2] + cand[done][3], value[done], done)
+            e += 1
+        before, prev[k] = tree.query(j)
+        value[k] = before + sim - threshold
+    if not cand:
+        return []
+    k = max(range(len(cand)), key=lambda x: value[x])
+    chain = []
+    while k != -1:
+        chain.append(cand[k])
+        k = prev[k]
+    chain.reverse()
+    return chain
+
+
+def fill_gaps(chain: Iterable[Step], n: int, m: int) -> list[Step]:
+    """Complete a chain of linked beads with 1-0 / 0-1 beads so that it covers both sides in order."""
+    path: list[Step] = []
+    i = j = 0
+    for bi, di, bj, dj, sim in [*chain, (n, 0, m, 0, 0.0)]:
+        path.extend((x, 1, j, 0, 0.0) for x in range(i, bi))
+        path.extend((bi, 0, y, 1, 0.0) for y in range(j, bj))
+        if di or dj:
+            path.append((bi, di, bj, dj, sim))
+        i, j = bi + di, bj + dj
+    return path
+
+
+def align_sparse(n: int, m: int, candidates: Iterable[Step], threshold: float) -> list[Step]:
+    """Best monotone path using only the candidate linked beads; everything else stays unlinked."""
+    return fill_gaps(best_chain(list(candidates), m, threshold), n, m)

@@ -3,71 +3,86 @@
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
+import random
+from collections.abc import Sequence
 
 from sacrebleu.metrics import CHRF
 
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")],
-        1,
-    )
-    for m in names
-}
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
-_MONTH_WORD = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
+from .lexicon import Concept, EnglishSide, concept_matches
+
 EN_CHARS_PER_JA_CHAR = 2.6
 _chrf = CHRF()
 
 
-def numbers(text: str, lang: str) -> set[str]:
-    """Numbers as canonical strings (thousands separators removed); English month names count."""
-    norm = unicodedata.normalize("NFKC", text)
-    found = {n.replace(",", "") for n in _NUMBER.findall(norm)}
-    if lang == "en":
-        found |= {str(MONTHS[m.group(1).lower()]) for m in _MONTH_WORD.finditer(norm) if m.group(1)[0].isupper()}
-    return {n.lstrip("0") or "0" for n in found}
-
-
-def latin_tokens(text: str) -> set[str]:
-    """Latin-script words (NATO, AP, SCO …) in Japanese text, lower-cased."""
-    return {w.lower() for w in _LATIN_WORD.findall(unicodedata.normalize("NFKC", text))}
-
-
-def dice(a: set[str], b: set[str]) -> float | None:
-    if not a and not b:
-        return None
-    return 2 * len(a & b) / (len(a) + len(b))
-
-
-def anchor_similarity(ja: str, en: str) -> float | None:
-    """Overlap of numbers and Latin tokens of the Japanese side found in the English side; None when
-    neither side has any anchor (no evidence either way)."""
-    ja_anchors = numbers(ja, "ja") | latin_tokens(ja)
-    en_words = {w.lower() for w in _LATIN_WORD.findall(en)}
-    en_anchors = numbers(en, "en") | {w for w in en_words if w in latin_tokens(ja)}
-    en_numbers = numbers(en, "en")
-    if not ja_anchors and not en_numbers:
-        return None
-    return dice(ja_anchors, en_anchors | en_numbers)
-
-
-def length_similarity(ja: str, en: str) -> float:
-    """Gale–Church style: how plausible the English length is for the Japanese length."""
+def length_similarity(ja: str, en: str, partial: bool = False) -> float:
+    """Gale–Church style: how plausible the English length is for the Japanese length. A truncated
+    reference may be any shorter length."""
     if not ja or not en:
         return 0.0
     ratio = len(en) / (len(ja) * EN_CHARS_PER_JA_CHAR)
+    if partial and ratio < 1:
+        return 1.0
     return math.exp(-(math.log(ratio) ** 2) / (2 * 0.45**2))
 
 
-def mt_similarity(mt: str, en: str, partial: bool = False) -> float | None:
+def en_weight(word: str) -> float:
+    if word[0].isdigit() or (len(word) > 1 and word.isupper()):
+        return 2.0
+    return 1.5 if word[0].isupper() else 1.0
+
+
+def lexical_similarity(concepts: Sequence[Concept], en: EnglishSide, partial: bool = False) -> float | None:
+    """Weighted F1 of anchors: how much of the Japanese span the English renders (recall) and how much
+    of the English is accounted for by the Japanese (precision). A truncated reference renders only a
+    prefix of its source, so it is judged by precision. None when either side has nothing to match."""
+    if not concepts or not en.words:
+        return None
+    total_ja = sum(c.weight for c in concepts)
+    matched_ja = 0.0
+    covered: set[int] = set()
+    for c in concepts:
+        hits = concept_matches(c, en)
+        if hits:
+            matched_ja += c.weight
+            covered |= hits
+    total_en = sum(en_weight(w) for w in en.words)
+    return anchor_score(matched_ja, total_ja, sum(en_weight(en.words[k]) for k in covered), total_en, partial)
+
+
+def anchor_score(matched_ja: float, total_ja: float, covered_en: float, total_en: float, partial: bool) -> float:
+    """The weighted F1 of :func:`lexical_similarity` from its four sums."""
+    prec = covered_en / total_en if total_en else 0.0
+    rec = matched_ja / total_ja if total_ja else 0.0
+    if partial:
+        return prec * min(1.0, 0.5 + 2 * rec)
+    return 0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec)
+
+
+def chrf(mt: str, en: str, partial: bool = False) -> float | None:
     """chrF of the MT output against the reference (its prefix when the reference is truncated)."""
     if not mt.strip() or not en.strip():
         return None
     hyp = mt[: int(len(en.rstrip(" ….")) * 1.2) + 1] if partial else mt
     return _chrf.sentence_score(hyp, [en]).score / 100
+
+
+def chrf_baseline(mt: Sequence[str], en: Sequence[str], samples: int = 200, seed: int = 0) -> float:
+    """chrF that unrelated pairs reach (90th percentile over random pairs). MT scores are measured
+    above it, so meaningless MT (a random model) adds no evidence instead of adding noise."""
+    mt = [a for a in mt if a.strip()]
+    en = [b for b in en if b.strip()]
+    if not mt or not en:
+        return 1.0
+    rng = random.Random(seed)
+    scores = sorted(
+        chrf(rng.choice(mt), rng.choice(en)) or 0.0 for _ in range(samples)
+    )
+    return scores[int(0.9 * (len(scores) - 1))]
+
+
+def mt_similarity(mt: str, en: str, baseline: float, partial: bool = False) -> float | None:
+    """chrF rescaled so that the unrelated-pair baseline maps to 0 and a perfect match to 1."""
+    score = chrf(mt, en, partial)
+    if score is None:
+        return None
+    return max(0.0, (score - baseline) / (1 - baseline)) if baseline < 1 else 0.0

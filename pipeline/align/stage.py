@@ -11,6 +11,7 @@ from ..records import Bead, Sentence, Translation
 from ..stage import RunContext, Stage, stages
 from . import hybrid as _hybrid  # noqa: F401  (registers the built-in aligners)
 from .base import aligners
+from .lexicon import english_ratio
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +47,18 @@ class AlignStage(Stage):
         if not ref:
             log.warning("no reference sentences: every source sentence stays unaligned")
         aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align)
+        if ref and (share := english_ratio([r.text for r in ref])) < ctx.config.align.min_english:
+            log.warning(
+                "the reference does not look like English (%.0f%% English function words, align.min_english=%.2f):"
+                " every sentence stays unaligned", 100 * share, ctx.config.align.min_english,
+            )
+            ref_kept, ref = ref, []
+        else:
+            ref_kept = ref
         beads = aligner.align(src, [translations.get(s.seg_id, "") for s in src], ref)
+        beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in ref_kept[len(ref):]]
         beads = order_gaps(beads, {s.seg_id: i for i, s in enumerate(sentences)})
-        if ref and not any(b.src_ids and b.ref_ids for b in beads):
+        if ref_kept and not any(b.src_ids and b.ref_ids for b in beads):
             log.warning("no reference sentence could be aligned (wrong language or no overlap?)")
         write_jsonl(ctx.path(artifacts.ALIGNMENT), beads)
         types: dict[str, int] = {}

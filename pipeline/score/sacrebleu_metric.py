@@ -23,4 +23,8 @@ class SacrebleuMetric(Metric):
         return CorpusScore(self.name, float(result.score), self.signature(), len(hyps), str(result))
 
     def signature(self) -> str:
-        return str(self._corpus.get_signature())
+        try:
+            return str(self._corpus.get_signature())
+        except ValueError:  # sacrebleu knows the number of references only once it has scored
+            self._corpus.corpus_score([""], [[""]])  # (a run where nothing aligned has nothing to score)
+            return str(self._corpus.get_signature())

@@ -1,0 +1,149 @@
+"""Link precision, recall and F1 of a predicted bitext TSV against a gold alignment.
+
+GOLD.json is a list of beads ``{"ja": [sentences], "en": [sentences]}``; a bead with both sides
+non-empty contributes every (ja, en) pair of its sentences as a gold *link*. A gold sentence is found
+in the predicted cell (``source`` / ``reference`` of ``bitext.tsv``) that holds most of its
+characters (≥ ``MATCH`` of its character n-grams, whitespace ignored; the best such cell when
+several do), so that evaluation survives small changes of sentence boundaries. Each predicted row with both cells non-empty links every gold
+sentence found in its source with every gold sentence found in its reference; a linked row whose
+side holds no gold sentence counts as one wrong link (it pairs text the gold leaves unaligned).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+MATCH = 0.5
+
+
+@dataclass
+class LinkScores:
+    precision: float
+    recall: float
+    f1: float
+    correct: int
+    predicted: int
+    gold: int
+
+    def __str__(self) -> str:
+        return (
+            f"precision {self.precision:.4f} ({self.correct}/{self.predicted})  "
+            f"recall {self.recall:.4f} ({self.correct}/{self.gold})  F1 {self.f1:.4f}"
+        )
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _grams(text: str, n: int) -> set[str]:
+    return {text[k : k + n] for k in range(max(1, len(text) - n + 1))}
+
+
+def containment(sentence: str, cell: str) -> float:
+    """Share of ``sentence``'s character n-grams found in ``cell`` (4-grams for Japanese, 6-grams for
+    Latin script; case and whitespace ignored); 1.0 when it is a substring."""
+    s, c = _squash(sentence).lower(), _squash(cell).lower()
+    if not s or not c:
+        return 0.0
+    if s in c:
+        return 1.0
+    n = 4 if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", s) else 6
+    grams = _grams(s, n)
+    return len(grams & _grams(c, n)) / len(grams)
+
+
+def best_cells(sentence: str, cells: list[str]) -> set[int]:
+    """The cells holding most of ``sentence`` (the best ones, when several do)."""
+    scores = [containment(sentence, c) for c in cells]
+    top = max(scores, default=0.0)
+    return {k for k, v in enumerate(scores) if v == top} if top >= MATCH else set()
+
+
+def load_gold(path: str | Path) -> list[tuple[list[str], list[str]]]:
+    p = Path(path)
+    try:
+        data: Any = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{p}: gold file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{p}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(data, list):
+        raise InputError(f"{p}: gold must be a JSON list of {{\"ja\": [...], \"en\": [...]}} beads")
+    beads = []
+    for k, bead in enumerate(data):
+        if not isinstance(bead, dict) or set(bead) - {"ja", "en"}:
+            raise InputError(f"{p}: bead [{k}] must be an object with keys 'ja' and 'en' only")
+        sides = []
+        for key in ("ja", "en"):
+            side = bead.get(key, [])
+            if not isinstance(side, list) or not all(isinstance(s, str) for s in side):
+                raise InputError(f"{p}: bead [{k}] key {key!r} must be a list of sentences (strings)")
+            sides.append([s for s in side if s.strip()])
+        beads.append((sides[0], sides[1]))
+    return beads
+
+
+def load_pred(path: str | Path) -> list[tuple[str, str]]:
+    """(source, reference) of every row of a bitext TSV."""
+    p = Path(path)
+    try:
+        with p.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f, delimiter="\t")
+            missing = {"source", "reference"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(f"{p}:1: header lacks column(s) {', '.join(sorted(missing))}")
+            return [(row["source"] or "", row["reference"] or "") for row in reader]
+    except FileNotFoundError:
+        raise InputError(f"{p}: prediction file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise InputError(f"{p}: unreadable TSV: {exc}") from None
+
+
+def score_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> LinkScores:
+    ja_gold = [s for ja, _ in gold for s in ja]
+    en_gold = [s for _, en in gold for s in en]
+    gold_links: set[tuple[int, int]] = set()
+    a = b = 0
+    for ja, en in gold:
+        if ja and en:
+            gold_links |= {(x, y) for x in range(a, a + len(ja)) for y in range(b, b + len(en))}
+        a, b = a + len(ja), b + len(en)
+    src_of: dict[int, list[int]] = {}
+    ref_of: dict[int, list[int]] = {}
+    for x, sentence in enumerate(ja_gold):
+        for row in best_cells(sentence, [source for source, _ in pred]):
+            src_of.setdefault(row, []).append(x)
+    for y, sentence in enumerate(en_gold):
+        for row in best_cells(sentence, [reference for _, reference in pred]):
+            ref_of.setdefault(row, []).append(y)
+    found: set[tuple[int, int]] = set()
+    predicted = 0
+    for row, (source, reference) in enumerate(pred):
+        if not (source.strip() and reference.strip()):
+            continue
+        for x in src_of.get(row) or [None]:
+            for y in ref_of.get(row) or [None]:
+                predicted += 1
+                if (x, y) in gold_links:
+                    found.add((x, y))
+    correct = len(found)
+    precision = correct / predicted if predicted else (1.0 if not gold_links else 0.0)
+    recall = correct / len(gold_links) if gold_links else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return LinkScores(round(precision, 4), round(recall, 4), round(f1, 4), correct, predicted, len(gold_links))
+
+
+def evaluate(pred_path: str | Path, gold_path: str | Path) -> LinkScores:
+    return score_links(load_pred(pred_path), load_gold(gold_path))

@@ -1,0 +1,270 @@
+"""Lexical anchors that need no MT: the English words a Japanese sentence is likely to be rendered by.
+
+A Japanese sentence is analysed once (fugashi + unidic-lite) into *concepts*: numbers, Latin-script
+tokens, names (romaji through pykakasi, unidic's foreign-word lemma, JMnedict transliterations) and
+dictionary words (JMdict glosses through jamdict). Each concept carries the English stems it may be
+rendered by; an English sentence is reduced to its content stems. Dictionary lookups are cached per
+word (a jamdict lookup costs 1–15 ms; a cached one ~1 µs).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .translit import initial, name_similarity, romaji
+
+log = logging.getLogger(__name__)
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+         ("november", "nov"), ("december", "dec")],
+        1,
+    )
+    for m in names
+}
+# Function words carry no alignment evidence (and let us tell English from other languages).
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves one ones thing things something someone said says say
+    according s t us""".split()
+)
+# Kind weights: a shared number or acronym is stronger evidence than a shared dictionary word.
+KIND_WEIGHT = {"number": 2.0, "latin": 2.0, "name": 1.5, "word": 1.0}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Z]")
+_KATAKANA = re.compile(r"^[\u30a0-\u30ffー・]+$")
+_CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
+# Formal nouns and the like: frequent, vague, and glossed with many unrelated English words.
+_JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 的 氏 事 物 時 為 訳 わけ 者 等 点 際 後 前 間 ".split())
+_ALIASES = {"usa": "us", "americ": "us"}
+NAME_MIN_SIMILARITY = 0.75
+
+
+def stem(word: str) -> str:
+    """A crude English stem: lower case, no possessive, first 6 letters (meet/meeting, Russia/Russian)."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.rstrip("'")
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        w = w[:-1]
+    return w[:6] if w.isalpha() else w.replace(",", "")
+
+
+def canonical_number(token: str) -> str:
+    n = token.replace(",", "")
+    if "." in n:
+        n = n.rstrip("0").rstrip(".")
+    return n.lstrip("0") or "0"
+
+
+def gloss_stems(gloss: str) -> set[str]:
+    """Content stems of one dictionary gloss ('Beijing (China)' → {beijin}; 'to speak' → {speak})."""
+    text = re.sub(r"\([^)]*\)", " ", gloss)
+    return {stem(w) for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and len(w) > 1}
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One Japanese word (or number, acronym, name) and the English stems it may become."""
+
+    surface: str
+    kind: str  # number | latin | name | word
+    stems: frozenset[str]
+    readings: tuple[str, ...] = ()  # romaji, for fuzzy matching of names and loanwords
+
+    @property
+    def weight(self) -> float:
+        return KIND_WEIGHT[self.kind]
+
+
+@dataclass
+class EnglishSide:
+    """An English sentence reduced to what anchors can match."""
+
+    words: list[str]  # content words in order (numbers canonical)
+    stems: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.stems = [stem(w) if not w[0].isdigit() else w for w in self.words]
+
+
+def english(text: str) -> EnglishSide:
+    norm = unicodedata.normalize("NFKC", text)
+    words = []
+    for tok in _EN_TOKEN.findall(norm):
+        if tok[0].isdigit():
+            words.append(canonical_number(tok))
+        elif tok.lower().rstrip("'’") in MONTHS and tok[0].isupper():
+            words.append(str(MONTHS[tok.lower().rstrip("'’")]))
+        elif (tok.lower() not in STOPWORDS or tok.isupper()) and len(tok) > 1:  # US is not "us"
+            words.append(tok)
+    return EnglishSide(words)
+
+
+def english_ratio(texts: list[str]) -> float:
+    """Share of Latin-script tokens that are English function words (~0.4 for English prose, ~0 else)."""
+    total = hits = 0
+    for t in texts:
+        for tok in re.findall(r"[^\W\d_]+", t):
+            total += 1
+            hits += tok.lower() in STOPWORDS
+    return hits / total if total else 0.0
+
+
+class Lexicon:
+    """JMdict/JMnedict lookups through jamdict, cached per word, behind a lock (sqlite is per thread)."""
+
+    def __init__(self) -> None:
+        self._jam = None
+        self._lock = threading.Lock()
+        self.lookups = 0
+
+    def _jamdict(self):
+        if self._jam is None:
+            from jamdict import Jamdict
+
+            previous = logging.root.manager.disable
+            logging.disable(logging.INFO)  # jamdict's config loader logs on the root logger
+            try:
+                self._jam = Jamdict()
+            finally:
+                logging.disable(previous)
+        return self._jam
+
+    @lru_cache(maxsize=131072)
+    def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
+        """(stems of JMdict word glosses, stems of JMnedict name transliterations) of ``word``."""
+        with self._lock:
+            self.lookups += 1
+            try:
+                res = self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
+            except Exception as exc:  # a broken dictionary install must not stop alignment
+                log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
+                return frozenset(), frozenset()
+        words: set[str] = set()
+        for entry in res.entries[:3]:
+            for sense in entry.senses[:4]:
+                for gloss in sense.gloss[:4]:
+                    words |= gloss_stems(gloss.text)
+        names: set[str] = set()
+        for entry in res.names[:3]:
+            for sense in entry.senses[:2]:
+                for gloss in sense.gloss[:3]:
+                    names |= gloss_stems(gloss.text)
+        return frozenset(words), frozenset(names)
+
+
+_tagger = None
+LEXICON = Lexicon()
+
+
+def _tag(text: str):
+    global _tagger
+    if _tagger is None:
+        import fugashi
+
+        _tagger = fugashi.Tagger()
+    return _tagger(text)
+
+
+def japanese(text: str, lexicon: Lexicon = LEXICON) -> list[Concept]:
+    """The concepts of a Japanese sentence, in order."""
+    norm = unicodedata.normalize("NFKC", text)
+    concepts: list[Concept] = []
+    for tok in _LATIN.findall(norm):
+        concepts.append(Concept(tok, "latin", frozenset({stem(tok)})))
+    for tok in _NUMBER.findall(norm):
+        n = canonical_number(tok)
+        concepts.append(Concept(tok, "number", frozenset({n})))
+    words = [w for w in _tag(norm)]
+    used: set[int] = set()
+    # compounds first (木曜+日 → 木曜日 Thursday, 国家+主席 → head of state), longest match wins
+    for size in (3, 2):
+        for k in range(len(words) - size + 1):
+            if any(k + d in used for d in range(size)):
+                continue
+            span = words[k : k + size]
+            if not all(w.feature.pos1 == "名詞" or w.feature.pos1 == "接尾辞" for w in span):
+                continue
+            if span[0].feature.pos1 != "名詞" or any(w.feature.pos2 == "数詞" for w in span):
+                continue
+            surface = "".join(w.surface for w in span)
+            c = _word_concept(surface, None, lexicon)
+            if (c is None or not c.stems) and size == 2 and len(span[1].surface) > 1:
+                # a word the tokenizer split across a boundary: 習近|平氏 → 習近平 (+ 氏)
+                c = _word_concept(surface[:-1], None, lexicon)
+            if c is not None and c.stems:
+                concepts.append(c)
+                used.update(range(k, k + size))
+    for k, w in enumerate(words):
+        if k in used or w.surface in _JA_SKIP:
+            continue
+        f = w.feature
+        if k and words[k - 1].feature.pos2 == "数詞" and f.pos1 in ("名詞", "接尾辞"):
+            continue  # a counter after a number: 2024年, 6日, 7,000語
+        if f.pos1 not in _CONTENT_POS or f.pos2 in ("数詞", "非自立可能") or not re.search(r"[^\x00-\x7f]", w.surface):
+            continue
+        lemma = f.lemma if isinstance(f.lemma, str) else None
+        c = _word_concept(w.surface, lemma, lexicon, proper=f.pos2 == "固有名詞")
+        if c is not None:
+            concepts.append(c)
+    return concepts
+
+
+def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: bool = False) -> Concept | None:
+    origin = None
+    base = surface
+    if lemma:
+        base, _, origin = lemma.partition("-")
+    stems: set[str] = set()
+    names: set[str] = set()
+    for key in dict.fromkeys((surface, base)):
+        w, n = lexicon.glosses(key)
+        stems |= w
+        names |= n
+    readings: tuple[str, ...] = ()
+    katakana = bool(_KATAKANA.match(surface))
+    if origin and re.fullmatch(r"[A-Za-z]+", origin):  # unidic: ニュース-news, ロシア-Rossiya
+        stems.add(stem(origin))
+        readings += (origin.lower(),)
+    if katakana:
+        readings += romaji(surface)
+    if names and (proper or katakana or not stems):
+        stems |= names
+        kind = "name"
+    else:
+        kind = "name" if proper or katakana else "word"
+    stems |= {_ALIASES[x] for x in stems if x in _ALIASES}
+    if not stems and not readings:
+        return None
+    return Concept(surface, kind, frozenset(stems), readings)
+
+
+def concept_matches(c: Concept, en: EnglishSide) -> set[int]:
+    """Positions of the English words that render ``c``."""
+    hits = {k for k, s in enumerate(en.stems) if s in c.stems}
+    if not hits and c.readings:
+        firsts = {initial(r) for r in c.readings}
+        hits = {
+            k for k, w in enumerate(en.words)
+            if w[0].isalpha() and initial(w) in firsts
+            and max(name_similarity(r, w) for r in c.readings) >= NAME_MIN_SIMILARITY
+        }
+    return hits

@@ -1,0 +1,57 @@
+"""Kana/kanji → romaji (pykakasi) and fuzzy matching of romaji against English words (names)."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+_kakasi = None
+
+
+def _converter():  # pykakasi builds its tables on first use (~0.1 s): do it once, lazily
+    global _kakasi
+    if _kakasi is None:
+        import pykakasi
+
+        _kakasi = pykakasi.kakasi()
+    return _kakasi
+
+
+@lru_cache(maxsize=65536)
+def romaji(text: str) -> tuple[str, ...]:
+    """Hepburn and Kunrei readings of ``text`` (プーチン → puuchin, puutin), lower-case letters only."""
+    parts = _converter().convert(text)
+    out = []
+    for system in ("hepburn", "kunrei"):
+        r = re.sub(r"[^a-z]", "", "".join(p[system] for p in parts).lower())
+        if r and r not in out:
+            out.append(r)
+    return tuple(out)
+
+
+@lru_cache(maxsize=262144)
+def _normal(word: str) -> str:
+    """Fold spelling differences between English/Russian names and Japanese romaji."""
+    w = word.lower()
+    for a, b in (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("l", "r"), ("v", "b"), ("w", "u"),
+                 ("shi", "si"), ("chi", "ti"), ("tsu", "tu"), ("ts", "t"), ("sh", "s"), ("ch", "t"),
+                 ("c", "k"), ("y", "i"), ("j", "z")):
+        w = w.replace(a, b)
+    w = re.sub(r"(.)\1+", r"\1", w)  # long vowels and geminates: puuchin → putin
+    w = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", w)  # epenthetic vowels: raburofu → rabrof
+    return w
+
+
+def initial(word: str) -> str:
+    """The first letter after spelling folding: names can only match when it agrees."""
+    return _normal(word)[:1]
+
+
+@lru_cache(maxsize=262144)
+def name_similarity(roman: str, word: str) -> float:
+    """How alike a romaji reading and an English word are, in [0, 1] (ラブロフ/raburofu ~ Lavrov)."""
+    a, b = _normal(roman), _normal(word)
+    if len(a) < 2 or len(b) < 2 or a[0] != b[0]:
+        return 0.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()

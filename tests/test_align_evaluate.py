@@ -1,0 +1,129 @@
+"""Link precision/recall/F1 of a bitext TSV against a gold alignment, and its input errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.align.evaluate import containment, evaluate, load_gold, score_links
+from pipeline.errors import InputError
+
+GOLD = [
+    ([ "北京で会談した。"], ["They met in Beijing."]),
+    (["プーチン大統領が訪問した。"], ["Putin visited.", "It was his first trip."]),
+    (["関係のない文。"], []),
+]
+
+
+def test_perfect_prediction() -> None:
+    pred = [
+        ("北京で会談した。", "They met in Beijing."),
+        ("プーチン大統領が訪問した。", "Putin visited. It was his first trip."),
+        ("関係のない文。", ""),
+    ]
+    s = score_links(pred, GOLD)
+    assert (s.precision, s.recall, s.f1, s.correct, s.predicted, s.gold) == (1.0, 1.0, 1.0, 3, 3, 3)
+
+
+def test_wrong_and_missing_links() -> None:
+    pred = [
+        ("北京で会談した。", ""),
+        ("", "They met in Beijing."),
+        ("プーチン大統領が訪問した。", "Putin visited."),
+        ("", "It was his first trip."),
+        ("関係のない文。", "Something else entirely."),
+    ]
+    s = score_links(pred, GOLD)
+    assert (s.correct, s.predicted, s.gold) == (1, 2, 3)
+    assert s.precision == 0.5 and s.recall == pytest.approx(0.3333, abs=1e-4)
+
+
+def test_boundaries_may_shift() -> None:
+    # the predicted cell holds the gold sentence without its final stop, plus a neighbour
+    pred = [("北京で会談した その後", "They met in Beijing"), ("プーチン大統領が訪問した。", "Putin visited. It was his first trip.")]
+    assert score_links(pred, GOLD).f1 == 1.0
+    assert containment("They met in Beijing.", "Putin visited.") < 0.5
+
+
+def test_empty_prediction_scores_zero_recall() -> None:
+    s = score_links([], GOLD)
+    assert s.recall == 0.0 and s.f1 == 0.0
+
+
+def write_tsv(path: Path, rows: list[tuple[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter="\t")
+        w.writerow(["doc_id", "seg_id", "source", "translation", "reference"])
+        w.writerows(["1", str(k), s, "", r] for k, (s, r) in enumerate(rows))
+    return path
+
+
+def test_files(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps([{"ja": ja, "en": en} for ja, en in GOLD], ensure_ascii=False))
+    pred = write_tsv(tmp_path / "pred.tsv", [("北京で会談した。", "They met in Beijing.")])
+    s = evaluate(pred, gold)
+    assert (s.correct, s.predicted, s.gold) == (1, 1, 3)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('[{"ja": ["a"], "en": ["b"]},\n  {"ja": ]', "gold.json:2:"),
+        ('{"ja": ["a"]}', "JSON list"),
+        ('[{"ja": "a", "en": ["b"]}]', "bead [0] key 'ja'"),
+        ('[{"ja": ["a"], "fr": ["b"]}]', "bead [0]"),
+    ],
+)
+def test_bad_gold_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    gold = tmp_path / "gold.json"
+    gold.write_text(content)
+    with pytest.raises(InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_gold(gold)
+
+
+def test_bad_prediction_is_one_clear_error(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.json"
+    gold.write_text("[]")
+    bad = tmp_path / "pred.tsv"
+    bad.write_text("doc_id\tsource\n1\tx\n")
+    with pytest.raises(InputError, match="pred.tsv:1: header lacks column"):
+        evaluate(bad, gold)
+    with pytest.raises(InputError, match="not found"):
+        evaluate(tmp_path / "missing.tsv", gold)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["ja", "en", "x"]), inner, max_size=3),
+                    max_leaves=8))
+def test_any_json_gold_loads_or_fails_clearly(tmp_path_factory: pytest.TempPathFactory, data: object) -> None:
+    gold = tmp_path_factory.mktemp("g") / "gold.json"
+    gold.write_text(json.dumps(data))
+    try:
+        beads = load_gold(gold)
+    except InputError as exc:
+        assert "\n" not in str(exc) and "gold.json" in str(exc)
+    else:
+        assert 0.0 <= score_links([("a", "b")], beads).f1 <= 1.0
+
+
+def test_cli_prints_scores_and_reports_bad_gold(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps([{"ja": ja, "en": en} for ja, en in GOLD], ensure_ascii=False))
+    pred = write_tsv(tmp_path / "pred.tsv", [("北京で会談した。", "They met in Beijing.")])
+    result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert result.output.split()[:2] == ["precision", "1.0000"] and "F1 0.5000" in result.output
+    gold.write_text("[{")
+    result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "gold.json:1:" in result.output

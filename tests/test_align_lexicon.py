@@ -1,0 +1,64 @@
+"""Lexical anchors: numbers and dates, Latin tokens, transliterated names, JMdict words."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.align.lexicon import concept_matches, english, english_ratio, japanese
+from pipeline.align.signals import lexical_similarity
+from pipeline.align.translit import name_similarity, romaji
+
+
+def matched(ja: str, en: str) -> dict[str, list[str]]:
+    side = english(en)
+    return {c.surface: [side.words[k] for k in sorted(concept_matches(c, side))] for c in japanese(ja)}
+
+
+def test_dates_and_numbers() -> None:
+    m = matched("モスクワ、2024年5月18日", "Moscow, May 18, 2024")
+    assert m["2024"] == ["2024"] and m["5"] == ["5"] and m["18"] == ["18"]
+    assert matched("7,000語に及ぶ", "the 7,000-word document")["7,000"] == ["7000"]
+
+
+def test_latin_tokens() -> None:
+    m = matched("NATOとSCOとAP通信", "NATO, the SCO and AP")
+    assert m["NATO"] == ["NATO"] and m["SCO"] == ["SCO"] and m["AP"] == ["AP"]
+
+
+def test_names_through_romaji() -> None:
+    assert max(name_similarity(r, "Putin") for r in romaji("プーチン")) >= 0.75
+    assert max(name_similarity(r, "Lavrov") for r in romaji("ラヴロフ")) >= 0.75
+    assert max(name_similarity(r, "library") for r in romaji("ラブロフ")) < 0.75
+    m = matched("プーチン大統領とラブロフ外相", "President Putin and Foreign Minister Lavrov")
+    assert m["プーチン"] == ["Putin"] and m["ラブロフ"] == ["Lavrov"]
+
+
+def test_dictionary_words() -> None:
+    m = matched("木曜日に北京で外相が演説", "On Thursday in Beijing the Foreign Minister gave a speech")
+    assert m["北京"] == ["Beijing"]
+    assert m["木曜日"] == ["Thursday"]
+    assert m["外相"] == ["Foreign", "Minister"]
+
+
+def test_similarity_separates_a_translation_from_another_sentence() -> None:
+    ja = japanese("ロシアのセルゲイ・ラブロフ外相が外交防衛政策会議で演説、モスクワ、2024年5月18日")
+    right = english("Russian Foreign Minister Sergey Lavrov addressing the Council for Foreign and Defence Policy, Moscow, May 18, 2024")
+    wrong = english("China expects all of this to be good for international security in the short term.")
+    assert lexical_similarity(ja, right) > 0.7 > 0.2 > lexical_similarity(ja, wrong)
+
+
+def test_english_ratio() -> None:
+    assert english_ratio(["The summit meeting at Beijing last Thursday was one of the most important."]) > 0.3
+    assert english_ratio(["Le sommet de Pékin a eu lieu jeudi dernier entre les présidents."]) < 0.15
+    assert english_ratio(["北京で首脳会談が行われた。"]) == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_analysers_accept_any_text(text: str) -> None:
+    concepts = japanese(text)
+    side = english(text)
+    sim = lexical_similarity(concepts, side)
+    assert sim is None or 0.0 <= sim <= 1.0
+    assert 0.0 <= english_ratio([text]) <= 1.0
