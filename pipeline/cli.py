@@ -74,22 +74,22 @@ def resolve_target(target: str, overrides: list[str] | None) -> Config:
     return load_config(path, overrides)
 
 
-def _run(target: str, overrides: list[str] | None, names: tuple[str, ...]) -> None:
+def _run(target: str, overrides: list[str] | None, names: tuple[str, ...], resume: bool = False) -> None:
     from .runner import run_stages
 
     setup_logging()
     config = resolve_target(target, overrides)
-    run_dir = run_stages(config, names)
+    run_dir = run_stages(config, names, resume=resume and config.run.resume)
     typer.echo(str(run_dir / artifacts.BITEXT_TSV) if "export" in names else str(run_dir))
 
 
 @app.command()
 @user_errors
 def run(config: Annotated[str, typer.Argument(help="YAML config (see configs/)")], overrides: Overrides = None) -> None:
-    """Run every stage: segment → translate → align → score → export."""
+    """Run every stage: segment → translate → align → score → export (stages already done are kept)."""
     from .stage import STAGE_ORDER
 
-    _run(config, overrides, STAGE_ORDER)
+    _run(config, overrides, STAGE_ORDER, resume=True)
 
 
 def _stage_command(name: str, doc: str) -> None:
