@@ -147,6 +147,26 @@ def show_config(
     typer.echo(load_config(config, overrides).to_yaml(), nl=False)
 
 
+@app.command()
+@user_errors
+def sweep(
+    config: Annotated[str, typer.Argument(help="sweep YAML: base config + grid (see configs/sweep_smoke.yaml)")],
+    overrides: Annotated[
+        Optional[list[str]], typer.Argument(help="dotted overrides of the base config, e.g. translate.cache_dir=DIR")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="validate the grid and list the points; run nothing")] = False,
+) -> None:
+    """Run one pipeline per grid point (resumable) and rank them in leaderboard.tsv / leaderboard.md."""
+    from .sweep import dump_points, load_sweep, run_sweep
+
+    setup_logging()
+    spec = load_sweep(config, overrides)
+    if dry_run:
+        typer.echo(dump_points(spec), nl=False)
+        return
+    typer.echo(str(run_sweep(spec)))
+
+
 @models_app.command("build-tiny")
 @user_errors
 def build_tiny(
