@@ -97,7 +97,7 @@ def load_sweep(path: str | Path, overrides: list[str] | None = None) -> Sweep:
         if err["type"] == "extra_forbidden":
             raise ConfigError(f"{src}: unknown sweep key '{key}' (valid: {', '.join(SweepSpec.model_fields)})") from None
         raise ConfigError(f"{src}: sweep key '{key}': {err['msg']}") from None
-    base = read_config_file(spec.base) if isinstance(spec.base, str) else spec.base
+    base = read_config_file(base_path(spec.base, Path(path))) if isinstance(spec.base, str) else spec.base
     base = apply_overrides(base, [*spec.overrides, *(overrides or [])])
     base_config = build_config(base, f"{src} (base)")
     keys = validate_grid(spec.grid, src)
@@ -121,6 +121,15 @@ def load_sweep(path: str | Path, overrides: list[str] | None = None) -> Sweep:
     sweep = Sweep(name, src, spec.metric, keys, points, directory)
     check_points(sweep)
     return sweep
+
+
+def base_path(base: str, sweep_file: Path) -> Path:
+    """The base config: relative to the working directory like every path, else to the sweep file."""
+    p = Path(base)
+    if p.is_absolute() or p.exists():
+        return p
+    beside = sweep_file.parent / p
+    return beside if beside.exists() else p
 
 
 def validate_grid(grid: dict[str, Any], src: str) -> list[str]:

@@ -34,7 +34,8 @@ def small_doc(tmp_path: Path) -> Path:
 
 def write_sweep(tmp_path: Path, grid: object, **extra: object) -> Path:
     path = tmp_path / "exp.yaml"
-    path.write_text(yaml.safe_dump({"name": "exp", "base": str(REPO / "configs" / "smoke.yaml"), "grid": grid, **extra}, sort_keys=False))
+    spec = {"name": "exp", "base": str(REPO / "configs" / "smoke.yaml"), "grid": grid, **extra}
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
     return path
 
 
@@ -89,6 +90,13 @@ def test_metric_must_be_scored_and_sweep_keys_are_checked(tmp_path: Path, small_
         load_sweep(path, [f"input.path={small_doc}"])
     path = write_sweep(tmp_path, {"align.method": ["hybrid"]}, grdi={})
     with pytest.raises(ConfigError, match="unknown sweep key 'grdi'"):
+        load_sweep(path)
+    (tmp_path / "base.yaml").write_text(f"input:\n  path: {small_doc}\nalign:\n  method: nope\n")
+    path = write_sweep(tmp_path, {"align.threshold": [0.2]}, base="base.yaml")  # found beside the sweep file
+    with pytest.raises(ConfigError, match="grid point threshold-0.2: align.method: unknown aligner 'nope'"):
+        load_sweep(path)
+    path = write_sweep(tmp_path, {"align.threshold": [0.2]}, base="missing.yaml")
+    with pytest.raises(ConfigError, match="config file not found: missing.yaml"):
         load_sweep(path)
 
 
