@@ -154,7 +154,7 @@ def test_jsonl_reading_is_lossless(tmp_path: Path, docs: list[tuple[str, str | N
     path.write_text("".join(json.dumps({"text": t, "ref": r}) + "\n" for t, r in docs), encoding="utf-8")
     cfg = config(tmp_path, input={"path": str(path)}, reference={"field": "ref"})
     got = list(iter_documents(cfg))
-    assert [(d.text, d.reference) for d in got] == [(t.replace("\r\n", "\n"), r) for t, r in docs]
+    assert [(d.text, d.reference) for d in got] == [(t.replace("\r\n", "\n").replace("\r", "\n"), r) for t, r in docs]
     assert [d.name for d in got] == [f"fuzz:{i}" for i in range(1, len(docs) + 1)]
 
 
