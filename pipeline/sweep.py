@@ -232,7 +232,7 @@ def run_sweep(sweep: Sweep) -> Path:
     write_sweep_json(sweep)
     try:
         for point in sweep.points:
-            if is_complete(point):
+            if point.config.run.resume and is_complete(point):
                 sweep.status[point.label] = "kept"
                 log.info("sweep %s: point %d/%d %s already complete, skipped", sweep.name, point.index,
                          len(sweep.points), point.label)

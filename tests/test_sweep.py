@@ -182,3 +182,5 @@ def test_six_point_sweep_translates_once_per_setting_and_resumes_after_a_kill(
     assert again.exit_code == 0
     assert all((sweep_dir / label / "manifest.json").read_bytes() == json.dumps(manifests[label], ensure_ascii=False,
                indent=2).encode() + b"\n" for label in labels)
+    status = [p["status"] for p in json.loads((sweep_dir / "sweep.json").read_text())["points"]]
+    assert status == ["kept"] * 6
