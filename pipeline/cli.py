@@ -74,22 +74,22 @@ def resolve_target(target: str, overrides: list[str] | None) -> Config:
     return load_config(path, overrides)
 
 
-def _run(target: str, overrides: list[str] | None, names: tuple[str, ...]) -> None:
+def _run(target: str, overrides: list[str] | None, names: tuple[str, ...], resume: bool = False) -> None:
     from .runner import run_stages
 
     setup_logging()
     config = resolve_target(target, overrides)
-    run_dir = run_stages(config, names)
+    run_dir = run_stages(config, names, resume=resume and config.run.resume)
     typer.echo(str(run_dir / artifacts.BITEXT_TSV) if "export" in names else str(run_dir))
 
 
 @app.command()
 @user_errors
 def run(config: Annotated[str, typer.Argument(help="YAML config (see configs/)")], overrides: Overrides = None) -> None:
-    """Run every stage: segment → translate → align → score → export."""
+    """Run every stage: segment → translate → align → score → export (stages already done are kept)."""
     from .stage import STAGE_ORDER
 
-    _run(config, overrides, STAGE_ORDER)
+    _run(config, overrides, STAGE_ORDER, resume=True)
 
 
 def _stage_command(name: str, doc: str) -> None:
@@ -161,6 +161,26 @@ def show_config(
 ) -> None:
     """Print the resolved config (after overrides) as YAML."""
     typer.echo(load_config(config, overrides).to_yaml(), nl=False)
+
+
+@app.command()
+@user_errors
+def sweep(
+    config: Annotated[str, typer.Argument(help="sweep YAML: base config + grid (see configs/sweep_smoke.yaml)")],
+    overrides: Annotated[
+        Optional[list[str]], typer.Argument(help="dotted overrides of the base config, e.g. translate.cache_dir=DIR")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="validate the grid and list the points; run nothing")] = False,
+) -> None:
+    """Run one pipeline per grid point (resumable) and rank them in leaderboard.tsv / leaderboard.md."""
+    from .sweep import dump_points, load_sweep, run_sweep
+
+    setup_logging()
+    spec = load_sweep(config, overrides)
+    if dry_run:
+        typer.echo(dump_points(spec), nl=False)
+        return
+    typer.echo(str(run_sweep(spec)))
 
 
 @models_app.command("build-tiny")

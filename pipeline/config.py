@@ -24,11 +24,19 @@ class RunSection(Section):
     output_dir: Path = Field(Path("outputs"), description="parent of run directories")
     engine: Literal["local"] = "local"
     seed: int = 0
+    resume: bool = Field(True, description="skip stages already complete for the same config and inputs")
 
 
 class InputSection(Section):
-    path: Path = Field(Path("data/seed_ja.txt"), description="Japanese input document")
+    path: Path = Field(Path("data/seed_ja.txt"), description="Japanese input: a file, a directory or a glob")
     encoding: str = Field("auto", description="'auto' detects UTF-8/16, Shift_JIS, EUC-JP, …")
+    format: Literal["auto", "text", "jsonl"] = Field("auto", description="auto: by suffix (.jsonl → jsonl)")
+    pattern: str = Field("*.txt", description="documents taken from a directory `path`")
+    text_field: str = Field("text", description="JSONL: the field holding a document's text")
+    id_field: str | None = Field(None, description="JSONL / dataset: field naming a document (default: its line/row)")
+    hf_dataset: str | None = Field(None, description="a datasets.load_from_disk dir, a data file, or a hub id")
+    split: str = Field("train", description="dataset split")
+    column: str = Field("text", description="dataset column holding a document's text")
 
 
 class SegmentSection(Section):
@@ -39,8 +47,11 @@ class SegmentSection(Section):
 
 class ReferenceSection(Section):
     from_input: bool = Field(True, description="use English text embedded in the input as reference")
-    path: Path | None = Field(None, description="external English reference (paragraphs by blank lines)")
+    path: Path | None = Field(
+        None, description="external English reference (paragraphs by blank lines); a directory: DIR/<document>.txt"
+    )
     encoding: str = "auto"
+    field: str | None = Field(None, description="per-document references: JSONL field or dataset column")
 
 
 class TranslateSection(Section):

@@ -13,7 +13,9 @@ from typing import Any
 from . import __version__
 from .io import read_json, write_json
 
+PROJECT_DIR = Path(__file__).resolve().parent  # the project's code: its git commit goes in the manifest
 PACKAGES = ("torch", "transformers", "sentencepiece", "sacrebleu", "datasets", "ctranslate2", "pydantic", "PyYAML")
+PACKAGES += ("fugashi", "unidic-lite", "pykakasi", "jamdict", "numpy")
 
 
 def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str | None]:
@@ -56,25 +58,36 @@ class Manifest:
         data.setdefault("stages", {})
         return cls(path, data)
 
-    def start(self, config_hash: str, inputs: dict[str, str]) -> None:
+    def start(self, config_hash: str, inputs: dict[str, str], config: dict[str, Any] | None = None) -> None:
+        """Record what this (re-)run is made of; ``complete`` stays false until :meth:`finish`."""
         self.data.update(
             {
+                "complete": False,
                 "jaen_version": __version__,
                 "python": sys.version.split()[0],
                 "platform": platform.platform(),
                 "packages": package_versions(),
-                "git_commit": git_commit(),
+                "git_commit": git_commit(PROJECT_DIR),
                 "config_hash": config_hash,
                 "inputs": inputs,
                 "updated": now(),
             }
         )
+        if config is not None:
+            self.data["config"] = config
 
     def record_stage(self, name: str, seconds: float, info: dict[str, Any]) -> None:
         self.data["stages"][name] = {"seconds": round(seconds, 3), "finished": now(), **info}
         self.data["updated"] = now()
         if name == "translate" and "model" in info:
             self.data["model"] = info["model"]
+
+    def finish(self, order: tuple[str, ...] | list[str]) -> None:
+        """Mark the run complete when every stage of ``order`` is recorded."""
+        done = all(name in self.data["stages"] for name in order)
+        self.data["complete"] = done
+        if done:
+            self.data["seconds"] = round(sum(self.data["stages"][n].get("seconds", 0.0) for n in order), 3)
 
     def forget(self, names: list[str]) -> None:
         for name in names:

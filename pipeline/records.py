@@ -31,6 +31,7 @@ class Sentence(Record):
     kind: str  # "title" | "byline" | "caption" | "body" | "reference"
     text: str
     partial: bool = False  # an English reference truncated with "…"
+    document: str = ""  # the input document (file, JSONL line, dataset row) it came from; align works within it
 
 
 @dataclass

@@ -31,6 +31,17 @@ def order_gaps(beads: list[Bead], position: dict[str, int]) -> list[Bead]:
     return out
 
 
+def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sentence], list[Sentence]]]:
+    """Source and reference sentences grouped by input document (``Sentence.document``), in order.
+
+    A run over one input file has one group, so the aligner sees exactly what it saw before.
+    """
+    groups: dict[str, tuple[list[Sentence], list[Sentence]]] = {}
+    for s in [*src, *ref]:
+        groups.setdefault(s.document, ([], []))[0 if s.lang == "ja" else 1].append(s)
+    return list(groups.values())
+
+
 @stages.register("align")
 class AlignStage(Stage):
     name = "align"
@@ -47,18 +58,21 @@ class AlignStage(Stage):
         if not ref:
             log.warning("no reference sentences: every source sentence stays unaligned")
         aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align)
+        usable = True
         if ref and (share := english_ratio([r.text for r in ref])) < ctx.config.align.min_english:
             log.warning(
                 "the reference does not look like English (%.0f%% English function words, align.min_english=%.2f):"
                 " every sentence stays unaligned", 100 * share, ctx.config.align.min_english,
             )
-            ref_kept, ref = ref, []
-        else:
-            ref_kept = ref
-        beads = aligner.align(src, [translations.get(s.seg_id, "") for s in src], ref)
-        beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in ref_kept[len(ref):]]
-        beads = order_gaps(beads, {s.seg_id: i for i, s in enumerate(sentences)})
-        if ref_kept and not any(b.src_ids and b.ref_ids for b in beads):
+            usable = False
+        position = {s.seg_id: i for i, s in enumerate(sentences)}
+        beads: list[Bead] = []
+        for doc_src, doc_ref in by_document(src, ref):  # sentences pair only within their input document
+            used = doc_ref if usable else []
+            doc_beads = aligner.align(doc_src, [translations.get(s.seg_id, "") for s in doc_src], used)
+            doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used):]]
+            beads.extend(order_gaps(doc_beads, position))
+        if ref and not any(b.src_ids and b.ref_ids for b in beads):
             log.warning("no reference sentence could be aligned (wrong language or no overlap?)")
         write_jsonl(ctx.path(artifacts.ALIGNMENT), beads)
         types: dict[str, int] = {}

@@ -1,20 +1,70 @@
-"""Segment stage entry point: input (+ optional external reference) → sentences.jsonl, dropped.jsonl."""
+"""Segment stage entry point: input document(s) (+ optional references) → sentences.jsonl, dropped.jsonl."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from .. import artifacts
+from ..inputs import Document, is_multi, iter_documents
 from ..io import read_text, write_jsonl
-from ..records import Dropped
+from ..records import Dropped, Sentence
 from ..stage import RunContext, Stage, stages
 from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
-from .base import SegmentResult, segmenters
+from .base import SegmentResult, Segmenter, segmenters
 
 
 def read_input(ctx: RunContext) -> str:
     cfg = ctx.config.input
     return read_text(cfg.path, cfg.encoding, what="input")
+
+
+def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi: bool) -> SegmentResult:
+    """Segment one document; its embedded English gives way to an external reference when one is configured."""
+    cfg = ctx.config
+    result = segmenter.segment(doc.text)
+    external = cfg.reference.path is not None or cfg.reference.field is not None
+    embedded = [u for u in result.units if u.lang == "en"]
+    if external or not cfg.reference.from_input:
+        where = f"reference.path={cfg.reference.path}" if cfg.reference.path is not None else f"reference.field={cfg.reference.field}"
+        reason = (
+            f"embedded English replaced by {where}" if external else "embedded English not used (reference.from_input=false)"
+        )
+        result.dropped.extend(Dropped(text=u.text, reason=reason) for u in embedded)
+        result.units = [u for u in result.units if u.lang != "en"]
+    ref_text = doc.reference
+    if not multi and cfg.reference.path is not None:
+        ref_text = read_text(cfg.reference.path, cfg.reference.encoding, what="reference")
+    if ref_text is not None:
+        ref = segmenter.segment_reference(ref_text)
+        result = SegmentResult(units=result.units + ref.units, dropped=result.dropped + ref.dropped)
+    return result
+
+
+def segment_all(ctx: RunContext) -> Iterator[tuple[list[Sentence], list[Dropped]]]:
+    """Sentences and drops per input document, with run-wide unique ``seg_id``s.
+
+    A single input file keeps the plain doc ids (``doc1`` …); with several documents each doc id
+    is prefixed with the document name (``name/doc1``) so that it is unique in the run.
+    """
+    cfg = ctx.config
+    segmenter = segmenters.get(cfg.segment.method, "segment.method")(cfg.segment)
+    multi = is_multi(cfg)
+    counters: dict[str, int] = {}
+    for doc in iter_documents(cfg):
+        if not doc.text.strip():
+            yield [], [Dropped(text="", reason=f"empty input document ({doc.source})", doc_id=doc.name)]
+            continue
+        result = segment_document(ctx, segmenter, doc, multi)
+        sentences = result.to_sentences(f"{doc.name}/doc" if multi else "doc")
+        for s in sentences:
+            counters[s.lang] = counters.get(s.lang, 0) + 1
+            s.seg_id = f"{s.lang}{counters[s.lang]:05d}"
+            s.document = doc.name
+        if multi:
+            for d in result.dropped:
+                d.doc_id = d.doc_id or doc.name
+        yield sentences, result.dropped
 
 
 @stages.register("segment")
@@ -23,28 +73,19 @@ class SegmentStage(Stage):
     produces = (artifacts.SENTENCES, artifacts.DROPPED)
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        cfg = ctx.config
-        segmenter = segmenters.get(cfg.segment.method, "segment.method")(cfg.segment)
-        result = segmenter.segment(read_input(ctx))
-        embedded = [u for u in result.units if u.lang == "en"]
-        if cfg.reference.path is not None or not cfg.reference.from_input:
-            reason = (
-                f"embedded English replaced by reference.path={cfg.reference.path}"
-                if cfg.reference.path is not None
-                else "embedded English not used (reference.from_input=false)"
-            )
-            result.dropped.extend(Dropped(text=u.text, reason=reason) for u in embedded)
-            result.units = [u for u in result.units if u.lang != "en"]
-        if cfg.reference.path is not None:
-            ref_text = read_text(cfg.reference.path, cfg.reference.encoding, what="reference")
-            ref = segmenter.segment_reference(ref_text)
-            result = SegmentResult(units=result.units + ref.units, dropped=result.dropped + ref.dropped)
-        sentences = result.to_sentences()
+        sentences: list[Sentence] = []
+        dropped: list[Dropped] = []
+        inputs = 0
+        for doc_sentences, doc_dropped in segment_all(ctx):
+            inputs += 1
+            sentences.extend(doc_sentences)
+            dropped.extend(doc_dropped)
         write_jsonl(ctx.path(artifacts.SENTENCES), sentences)
-        write_jsonl(ctx.path(artifacts.DROPPED), result.dropped)
+        write_jsonl(ctx.path(artifacts.DROPPED), dropped)
         return {
             "ja_sentences": sum(s.lang == "ja" for s in sentences),
             "en_sentences": sum(s.lang == "en" for s in sentences),
             "documents": len({s.doc_id for s in sentences if s.lang == "ja"}),
-            "dropped": len(result.dropped),
+            "input_documents": inputs,
+            "dropped": len(dropped),
         }
