@@ -51,4 +51,8 @@ class SacrebleuMetric(Metric):
                            result.format(width=2), ci)
 
     def signature(self) -> str:
+        if "num_refs" not in vars(self._corpus):  # not evaluated yet: the signature a corpus score will carry
+            self._corpus.num_refs = 1  # the pipeline scores each row against exactly one reference
+            if self.section.bootstrap > 1:
+                self._corpus.n_bootstrap, self._corpus.seed = self.section.bootstrap, str(self.section.seed)
         return str(self._corpus.get_signature())
