@@ -17,7 +17,7 @@ browser=$(command -v chromium || command -v chromium-browser || true)
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-  --disable-component-update --disable-sync --user-data-dir="$profile" \
+  --disable-component-update --disable-sync --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$profile" \
   --window-size="${size/x/,}" --screenshot="$(realpath -m "$out")" "file://$report" >/dev/null 2>&1
 [ -s "$out" ] || { echo "chromium wrote no screenshot" >&2; exit 1; }
 echo "$out"
