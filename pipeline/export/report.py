@@ -54,12 +54,12 @@ class AlignmentPicture:
     margin: int
 
     @classmethod
-    def build(cls, sentences: list[Sentence], beads: list[Bead], size: int = 520) -> "AlignmentPicture":
+    def build(cls, sentences: list[Sentence], beads: list[Bead], size: int = 460) -> "AlignmentPicture":
         src_pos = {s.seg_id: i for i, s in enumerate(s for s in sentences if s.lang != "en")}
         ref_pos = {s.seg_id: i for i, s in enumerate(s for s in sentences if s.lang == "en")}
         n_src, n_ref = max(len(src_pos), 1), max(len(ref_pos), 1)
         margin = 46
-        plot_w, plot_h = size, max(160, min(size, round(size * n_ref / n_src * 2)))
+        plot_w, plot_h = size, max(160, min(size, round(size * n_ref / n_src)))
         sx, sy = plot_w / n_src, plot_h / n_ref
         rects, src_ticks, ref_ticks = [], [], []
         for bead in beads:
