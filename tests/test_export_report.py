@@ -9,14 +9,19 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline.export.report import score_colour
+from pipeline.export.base import ExportData
+from pipeline.export.report import render, score_colour
+from pipeline.rows import Row
 from pipeline.runner import run_stages
 from rundirs import Unit, write_run
 
 REPO = Path(__file__).resolve().parent.parent
+TEXT = st.characters(blacklist_categories=("Cs", "Cc"))  # HTML cannot carry control characters
 
 UNITS = [
     Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."], ["Tokyo is the capital of Japan."], 0.95),
@@ -102,3 +107,14 @@ def test_headless_chromium_renders_it(report: Path, tmp_path: Path) -> None:
                           "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180).stdout
     parsed = lxml_html.fromstring(dom)
     assert len(parsed.xpath("//table/tbody/tr")) == len(UNITS) and parsed.xpath("//*[local-name()='svg']")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(TEXT, min_size=1, max_size=20), st.text(TEXT, max_size=20),
+                          st.text(TEXT, max_size=20)), min_size=1, max_size=4))
+def test_any_text_comes_back_from_the_table(texts: list[tuple[str, str, str]]) -> None:
+    rows = [Row("d", f"ja{i}", s, m, r, "1-1" if r else "1-0", 0.5) for i, (s, m, r) in enumerate(texts)]
+    scores = {"signatures": {"bleu": "x"}, "row_metrics": ["bleu"], "corpus": {"bleu": None}}
+    page = render(ExportData(rows, {r.seg_id: {"bleu": 12.5} for r in rows}, scores, {}), "fuzz")
+    body = lxml_html.fromstring(page).xpath("//table/tbody/tr")
+    assert [(tr.xpath("string(td[3])"), tr.xpath("string(td[4])"), tr.xpath("string(td[5])")) for tr in body] == texts

@@ -103,3 +103,8 @@ def test_needs_two_runs_and_real_directories(tmp_path: Path) -> None:
         compare_runs([a])
     with pytest.raises(ScoreError, match="not a run directory"):
         compare_runs([a, tmp_path / "missing"])
+
+
+def test_compare_help() -> None:
+    result = CliRunner().invoke(app, ["compare", "--help"])
+    assert result.exit_code == 0 and "paired bootstrap" in result.output
