@@ -24,6 +24,12 @@ def test_no_reference_at_all(tmp_path: Path) -> None:
     assert not (tmp_path / "r" / "scores.json").exists()
 
 
+def test_empty_reference_file_is_named(tmp_path: Path) -> None:
+    config = write_run(tmp_path / "r", NO_REF, {"reference.path": str(tmp_path / "ref.txt")})
+    with pytest.raises(ScoreError, match=r"reference file .*ref.txt \(reference.path\) has no English sentences"):
+        run_stages(config, ["score"])
+
+
 def test_references_that_nothing_aligned_to(tmp_path: Path) -> None:
     config = write_run(tmp_path / "r", [*NO_REF, Unit([], [], ["An orphan reference."])])
     with pytest.raises(ScoreError, match="1 reference unit.*none is aligned to any of the 2 source rows"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .. import artifacts
@@ -49,7 +50,7 @@ def scored_pair(row: Row, mode: str) -> tuple[str, str] | None:
     return matching_prefix(row.translation, row.reference), strip_ellipsis(row.reference)
 
 
-def empty_reference_message(rows: Sequence[Row], mode: str) -> str:
+def empty_reference_message(rows: Sequence[Row], mode: str, reference_path: Path | None = None) -> str:
     sources = sum(bool(r.source) for r in rows)
     refs = sum(bool(r.reference) for r in rows)
     partial = sum(r.has_reference and r.partial for r in rows)
@@ -57,6 +58,8 @@ def empty_reference_message(rows: Sequence[Row], mode: str) -> str:
         why = f"the only {partial} aligned reference(s) are truncated and score.partial=exclude"
     elif refs:
         why = f"{refs} reference unit(s) exist but none is aligned to any of the {sources} source rows"
+    elif reference_path is not None:
+        why = f"the reference file {reference_path} (reference.path) has no English sentences"
     else:
         why = "the run has no English reference (none embedded in the input, and reference.path is not set)"
     return (f"nothing to score: reference set is empty — {why}; give a reference with reference.path=FILE, "
@@ -77,7 +80,7 @@ class ScoreStage(Stage):
         partial = [r for r in rows if r.has_reference and r.partial]
         partial_scored = [r for r in partial if pairs[r.seg_id] is not None]
         if not full and not partial_scored:
-            message = empty_reference_message(rows, section.partial)
+            message = empty_reference_message(rows, section.partial, ctx.config.reference.path)
             if section.on_empty_reference == "error":
                 raise ScoreError(f"{ctx.run_dir}: {message}")
             log.warning("%s", message)
