@@ -153,6 +153,21 @@ def eval_align(
     typer.echo(str(evaluate(pred, gold)))
 
 
+@app.command()
+@user_errors
+def compare(
+    run_dirs: Annotated[list[str], typer.Argument(help="run directories with scores.json; the first is the baseline")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the comparison as JSON")] = False,
+) -> None:
+    """Corpus scores of runs side by side, with sacrebleu's paired bootstrap test against the first run."""
+    from .score.compare import compare_runs
+
+    setup_logging()
+    logging.getLogger("sacrebleu").setLevel(logging.WARNING)
+    result = compare_runs(run_dirs)
+    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else result.table())
+
+
 @app.command("config")
 @user_errors
 def show_config(

@@ -83,11 +83,23 @@ class AlignSection(Section):
 
 
 class ScoreSection(Section):
-    metrics: list[str] = Field(default_factory=lambda: ["bleu", "chrf"])
+    metrics: list[str] = Field(default_factory=lambda: ["bleu", "chrf", "ter"], description="registered metrics")
+    chrf_word_order: int = Field(0, ge=0, le=6, description="chrF word n-gram order: 2 gives chrF++")
+    bootstrap: int = Field(1000, ge=0, description="bootstrap resamples for 95% confidence intervals (0: none)")
+    seed: int = Field(12345, description="bootstrap RNG seed (sacrebleu's default)")
+    partial: Literal["prefix", "exclude"] = Field(
+        "prefix", description="truncated references: score against the translation's prefix, or leave out"
+    )
+    on_empty_reference: Literal["error", "skip"] = Field(
+        "skip", description="no row has a reference: warn and write scores.json without scores, or stop with an error"
+    )
 
 
 class ExportSection(Section):
-    formats: list[str] = Field(default_factory=lambda: ["tsv", "jsonl", "summary"])
+    formats: list[str] = Field(default_factory=lambda: ["tsv", "jsonl", "summary", "tmx", "report"])
+    tmx_target: Literal["reference_or_mt", "reference", "mt"] = Field(
+        "reference_or_mt", description="English side of TMX units: the full reference where present, else the MT"
+    )
 
 
 class Config(Section):

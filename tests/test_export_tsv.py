@@ -46,3 +46,24 @@ def test_round_trip_fuzz(tmp_path_factory, texts: list[str]) -> None:
     with path.open(encoding="utf-8", newline="") as fh:
         got = list(csv.DictReader(fh, delimiter="\t"))
     assert [r["translation"] for r in got] == [normalize_newlines(t) for t in texts]
+
+
+def test_stage_keeps_the_contract_with_corpus_only_metrics(tmp_path: Path) -> None:
+    """TER is corpus-only: the TSV header stays the contract; JSONL has the same rows."""
+    import json
+
+    from pipeline.runner import run_stages
+    from rundirs import Unit, write_run
+
+    units = [Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]), Unit(["参照なし。"], ["No reference."]),
+             Unit(["切れた。"], ["It was cut off there."], ["It was …"], partial=True)]
+    config = write_run(tmp_path / "r", units, {"score.metrics": ["bleu", "chrf", "ter"], "score.bootstrap": 0})
+    run_stages(config, ["score", "export"])
+    with (tmp_path / "r" / "bitext.tsv").open(encoding="utf-8", newline="") as fh:
+        got = list(csv.DictReader(fh, delimiter="\t"))
+    assert list(got[0]) == COLUMNS
+    assert [r["partial"] for r in got] == ["false", "false", "true"]
+    assert got[0]["bleu"] and got[1]["bleu"] == "" and got[2]["bleu"]  # the cut row carries its prefix score
+    records = [json.loads(line) for line in (tmp_path / "r" / "bitext.jsonl").read_text().splitlines()]
+    assert [r["seg_id"] for r in records] == [r["seg_id"] for r in got] and records[1]["bleu"] is None
+    assert records[2]["partial"] is True and "ter" not in records[0]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import artifacts
-from ..io import read_json
+from ..config import ExportSection
+from ..io import read_json, read_records
+from ..records import Bead, Sentence
 from ..registry import Registry
 from ..rows import Row, load_rows
 from ..stage import RunContext
@@ -20,17 +22,33 @@ class ExportData:
     row_scores: dict[str, dict[str, float]]  # seg_id → metric → score
     scores: dict[str, Any]  # scores.json
     manifest: dict[str, Any]
+    export: ExportSection = field(default_factory=ExportSection)
+    sentences: list[Sentence] = field(default_factory=list)  # for the alignment picture
+    beads: list[Bead] = field(default_factory=list)
+    _scored_translations: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, ctx: RunContext) -> "ExportData":
         scores = read_json(ctx.require(artifacts.SCORES, "score"))
         manifest_path = ctx.path(artifacts.MANIFEST)
         manifest = read_json(manifest_path) if manifest_path.exists() else {}
-        row_scores = {r["seg_id"]: {k: v for k, v in r.items() if k != "seg_id"} for r in scores.get("rows", [])}
-        return cls(load_rows(ctx), row_scores, scores, manifest)
+        names = set(scores.get("row_metrics", scores.get("signatures", {})))
+        row_scores = {r["seg_id"]: {k: v for k, v in r.items() if k in names} for r in scores.get("rows", [])}
+        sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
+        beads = read_records(ctx.require(artifacts.ALIGNMENT, "align"), Bead)
+        return cls(load_rows(ctx), row_scores, scores, manifest, ctx.config.export, sentences, beads)
 
     def metric_names(self) -> list[str]:
-        return list(self.scores.get("signatures", {}))
+        """Metrics with a score per row (sacrebleu sentence scores); corpus-only metrics are not listed."""
+        return list(self.scores.get("row_metrics", self.scores.get("signatures", {})))
+
+    def scored_translation(self, seg_id: str) -> str | None:
+        """The part of the translation a truncated reference was scored against (None: the whole)."""
+        if self._scored_translations is None:
+            self._scored_translations = {
+                r["seg_id"]: r["scored_translation"] for r in self.scores.get("rows", []) if "scored_translation" in r
+            }
+        return self._scored_translations.get(seg_id)
 
 
 class Exporter(ABC):

@@ -6,7 +6,9 @@ from typing import Any
 
 from ..stage import RunContext, Stage, stages
 from . import jsonl as _jsonl  # noqa: F401  (registers the built-in formats)
+from . import report as _report  # noqa: F401
 from . import summary as _summary  # noqa: F401
+from . import tmx as _tmx  # noqa: F401
 from . import tsv as _tsv  # noqa: F401
 from .base import ExportData, exporters
 

@@ -5,9 +5,40 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from ..config import ScoreSection
+from ..errors import JaenError
 from ..registry import Registry
+
+
+@dataclass
+class Interval:
+    """sacrebleu's bootstrap estimate: the resampled mean and the half width of its 95% interval."""
+
+    mean: float
+    halfwidth: float
+    samples: int
+    seed: str
+
+    @property
+    def low(self) -> float:
+        return self.mean - self.halfwidth
+
+    @property
+    def high(self) -> float:
+        return self.mean + self.halfwidth
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "level": 0.95,
+            "mean": round(self.mean, 4),
+            "halfwidth": round(self.halfwidth, 4),
+            "low": round(self.low, 4),
+            "high": round(self.high, 4),
+            "samples": self.samples,
+            "seed": self.seed,
+        }
 
 
 @dataclass
@@ -17,24 +48,41 @@ class CorpusScore:
     signature: str
     n: int
     detail: str = ""
+    ci: Interval | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": round(self.score, 4), "signature": self.signature, "n": self.n, "detail": self.detail}
+        data: dict[str, Any] = {"score": round(self.score, 4), "signature": self.signature, "n": self.n,
+                                "detail": self.detail}
+        data["ci"] = self.ci.to_dict() if self.ci else None
+        return data
 
 
 class Metric(ABC):
     """A sacrebleu-backed metric that scores one sentence or a corpus and prints its signature."""
 
-    name: str
+    name: ClassVar[str]
+    per_row: ClassVar[bool] = True  # sentence scores go into scores.json rows and the bitext
+    higher_is_better: ClassVar[bool] = True
+
+    def __init__(self, section: ScoreSection | None = None) -> None:
+        self.section = section or ScoreSection()
 
     @abstractmethod
     def sentence(self, hyp: str, ref: str) -> float: ...
 
     @abstractmethod
-    def corpus(self, hyps: Sequence[str], refs: Sequence[str]) -> CorpusScore: ...
+    def corpus(self, hyps: Sequence[str], refs: Sequence[str], n_bootstrap: int = 1, seed: int = 12345) -> CorpusScore: ...
 
     @abstractmethod
     def signature(self) -> str: ...
+
+    @abstractmethod
+    def sacrebleu_metric(self) -> Any:
+        """A fresh sacrebleu metric object configured like this one (for paired tests)."""
+
+
+class ScoreError(JaenError):
+    """Nothing can be scored (no reference), or scores are missing where they are needed."""
 
 
 metrics: Registry[type[Metric]] = Registry("metric")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sacrebleu.metrics import BLEU
 
 from .base import metrics
@@ -12,5 +14,8 @@ from .sacrebleu_metric import SacrebleuMetric
 class BleuMetric(SacrebleuMetric):
     name = "bleu"
 
-    def __init__(self) -> None:
-        super().__init__(BLEU(), BLEU(effective_order=True))
+    def sacrebleu_metric(self) -> Any:
+        return BLEU()
+
+    def sentence_metric(self) -> Any:
+        return BLEU(effective_order=True)

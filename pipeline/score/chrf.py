@@ -1,6 +1,8 @@
-"""chrF (sacrebleu)."""
+"""chrF (sacrebleu); ``score.chrf_word_order: 2`` makes it chrF++."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sacrebleu.metrics import CHRF
 
@@ -12,5 +14,5 @@ from .sacrebleu_metric import SacrebleuMetric
 class ChrfMetric(SacrebleuMetric):
     name = "chrf"
 
-    def __init__(self) -> None:
-        super().__init__(CHRF(), CHRF())
+    def sacrebleu_metric(self) -> Any:
+        return CHRF(word_order=self.section.chrf_word_order)

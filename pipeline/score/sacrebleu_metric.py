@@ -2,29 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from .base import CorpusScore, Metric
+from ..config import ScoreSection
+from .base import CorpusScore, Interval, Metric
+
+
+@contextmanager
+def sacrebleu_seed(seed: int) -> Iterator[None]:
+    """sacrebleu reads its bootstrap seed from ``SACREBLEU_SEED``; set it for one call."""
+    old = os.environ.get("SACREBLEU_SEED")
+    os.environ["SACREBLEU_SEED"] = str(seed)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SACREBLEU_SEED", None)
+        else:
+            os.environ["SACREBLEU_SEED"] = old
 
 
 class SacrebleuMetric(Metric):
     """Corpus scoring with one sacrebleu object, sentence scoring with another (e.g. effective order)."""
 
-    def __init__(self, corpus_metric: Any, sentence_metric: Any) -> None:
-        self._corpus = corpus_metric
-        self._sentence = sentence_metric
+    def __init__(self, section: ScoreSection | None = None) -> None:
+        super().__init__(section)
+        self._corpus = self.sacrebleu_metric()
+        self._sentence = self.sentence_metric()
+
+    def sentence_metric(self) -> Any:
+        return self.sacrebleu_metric()
 
     def sentence(self, hyp: str, ref: str) -> float:
         return float(self._sentence.sentence_score(hyp, [ref]).score)
 
-    def corpus(self, hyps: Sequence[str], refs: Sequence[str]) -> CorpusScore:
-        result = self._corpus.corpus_score(list(hyps), [list(refs)])
-        return CorpusScore(self.name, float(result.score), self.signature(), len(hyps), str(result))
+    def corpus(self, hyps: Sequence[str], refs: Sequence[str], n_bootstrap: int = 1, seed: int = 12345) -> CorpusScore:
+        metric = self.sacrebleu_metric()  # fresh: sacrebleu keeps bootstrap settings on the object
+        with sacrebleu_seed(seed):
+            result = metric.corpus_score(list(hyps), [list(refs)], n_bootstrap=n_bootstrap if n_bootstrap > 1 else 1)
+        ci = None
+        if n_bootstrap > 1:
+            ci = Interval(float(result._mean), float(result._ci), n_bootstrap, str(metric.seed))
+        self._corpus = metric
+        return CorpusScore(self.name, float(result.score), str(metric.get_signature()), len(hyps),
+                           result.format(width=2), ci)
 
     def signature(self) -> str:
-        try:
-            return str(self._corpus.get_signature())
-        except ValueError:  # sacrebleu knows the number of references only once it has scored
-            self._corpus.corpus_score([""], [[""]])  # (a run where nothing aligned has nothing to score)
-            return str(self._corpus.get_signature())
+        if "num_refs" not in vars(self._corpus):  # not evaluated yet: the signature a corpus score will carry
+            self._corpus.num_refs = 1  # the pipeline scores each row against exactly one reference
+            if self.section.bootstrap > 1:
+                self._corpus.n_bootstrap, self._corpus.seed = self.section.bootstrap, str(self.section.seed)
+        return str(self._corpus.get_signature())

@@ -1,16 +1,68 @@
-"""Score stage entry point: rows with a reference → scores.json (per row and per corpus)."""
+"""Score stage entry point: rows with a reference → scores.json (per row and per corpus).
+
+Full references and truncated ("partial") references are scored apart: ``corpus`` holds the scores
+over full references only; ``partial`` holds the scores over truncated ones (against the matching
+prefix of the translation) or says how many were excluded.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from .. import artifacts
+from ..config import ScoreSection
 from ..io import write_json
-from ..rows import load_rows
+from ..rows import Row, load_rows
 from ..stage import RunContext, Stage, stages
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
 from . import chrf as _chrf  # noqa: F401
-from .base import metrics
+from . import ter as _ter  # noqa: F401
+from .base import Metric, ScoreError, metrics
+from .partial import matching_prefix, strip_ellipsis
+
+log = logging.getLogger(__name__)
+
+
+def build_metrics(section: ScoreSection) -> dict[str, Metric]:
+    if not section.metrics:
+        raise ScoreError("score.metrics is empty: name at least one of " + ", ".join(metrics.names()))
+    return {name: metrics.get(name, "score.metrics")(section) for name in dict.fromkeys(section.metrics)}
+
+
+def corpus_scores(chosen: dict[str, Metric], hyps: Sequence[str], refs: Sequence[str],
+                  section: ScoreSection) -> dict[str, Any] | None:
+    if not hyps:
+        return None
+    return {name: m.corpus(hyps, refs, section.bootstrap, section.seed).to_dict() for name, m in chosen.items()}
+
+
+def scored_pair(row: Row, mode: str) -> tuple[str, str] | None:
+    """(hypothesis, reference) a row is scored on, or None where it is not scored."""
+    if not row.has_reference:
+        return None
+    if not row.partial:
+        return row.translation, row.reference
+    if mode == "exclude":
+        return None
+    return matching_prefix(row.translation, row.reference), strip_ellipsis(row.reference)
+
+
+def empty_reference_message(rows: Sequence[Row], mode: str, reference_path: Path | None = None) -> str:
+    sources = sum(bool(r.source) for r in rows)
+    refs = sum(bool(r.reference) for r in rows)
+    partial = sum(r.has_reference and r.partial for r in rows)
+    if partial and mode == "exclude":
+        why = f"the only {partial} aligned reference(s) are truncated and score.partial=exclude"
+    elif refs:
+        why = f"{refs} reference unit(s) exist but none is aligned to any of the {sources} source rows"
+    elif reference_path is not None:
+        why = f"the reference file {reference_path} (reference.path) has no English sentences"
+    else:
+        why = "the run has no English reference (none embedded in the input, and reference.path is not set)"
+    return f"nothing to score: reference set is empty — {why}; give a reference with reference.path=FILE"
 
 
 @stages.register("score")
@@ -19,27 +71,59 @@ class ScoreStage(Stage):
     produces = (artifacts.SCORES,)
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
+        section = ctx.config.score
         rows = load_rows(ctx)
-        scored = [r for r in rows if r.has_reference]
-        chosen = {name: metrics.get(name, "score.metrics")() for name in ctx.config.score.metrics}
-        hyps = [r.translation for r in scored]
-        refs = [r.reference for r in scored]
-        corpus = {name: m.corpus(hyps, refs).to_dict() if scored else None for name, m in chosen.items()}
-        per_row = [
-            {"seg_id": r.seg_id, **{name: round(m.sentence(r.translation, r.reference), 4) for name, m in chosen.items()}}
-            for r in scored
-        ]
+        chosen = build_metrics(section)
+        pairs = {r.seg_id: scored_pair(r, section.partial) for r in rows}
+        full = [r for r in rows if r.has_reference and not r.partial]
+        partial = [r for r in rows if r.has_reference and r.partial]
+        partial_scored = [r for r in partial if pairs[r.seg_id] is not None]
+        if not full and not partial_scored:
+            message = empty_reference_message(rows, section.partial, ctx.config.reference.path)
+            if section.on_empty_reference == "error":
+                raise ScoreError(f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores")
+            log.warning("%s (exporting without scores)", message)
+
+        def corpus_over(subset: list[Row]) -> dict[str, Any] | None:
+            chosen_pairs = [pairs[r.seg_id] for r in subset]
+            return corpus_scores(chosen, [p[0] for p in chosen_pairs if p], [p[1] for p in chosen_pairs if p], section)
+
+        per_row = []
+        for r in rows:
+            pair = pairs[r.seg_id]
+            if pair is None:
+                continue
+            entry: dict[str, Any] = {"seg_id": r.seg_id, "partial": r.partial}
+            entry.update({name: round(m.sentence(*pair), 4) for name, m in chosen.items() if m.per_row})
+            if r.partial:
+                entry["scored_translation"] = pair[0]
+            per_row.append(entry)
+        corpus = corpus_over(full)
         sources = sum(bool(r.source) for r in rows)
         data = {
-            "corpus": corpus,
+            "corpus": corpus if corpus is not None else {name: None for name in chosen},
+            "partial": {
+                "mode": section.partial,
+                "n": len(partial),
+                "scored": len(partial_scored),
+                "corpus": corpus_over(partial_scored),
+            },
             "signatures": {name: m.signature() for name, m in chosen.items()},
+            "row_metrics": [name for name, m in chosen.items() if m.per_row],
+            "lower_is_better": [name for name, m in chosen.items() if not m.higher_is_better],
+            "settings": {"bootstrap": section.bootstrap, "seed": section.seed, "partial": section.partial,
+                         "chrf_word_order": section.chrf_word_order},
             "counts": {
                 "rows": len(rows),
-                "scored": len(scored),
-                "source_rows_without_reference": sources - len(scored),
+                "scored": len(full),
+                "partial_reference": len(partial),
+                "partial_scored": len(partial_scored),
+                "partial_excluded": len(partial) - len(partial_scored),
+                "source_rows_without_reference": sources - len(full) - len(partial),
                 "reference_rows_without_source": sum(not r.source for r in rows),
             },
             "rows": per_row,
         }
         write_json(ctx.path(artifacts.SCORES), data)
-        return {"scored_rows": len(scored), **{k: (v or {}).get("score") for k, v in corpus.items()}}
+        return {"scored_rows": len(full), "partial_rows": len(partial_scored),
+                **{k: (v or {}).get("score") for k, v in data["corpus"].items()}}

@@ -1,0 +1,120 @@
+"""report.html: self-contained (no network), escaped, complete; renders in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from lxml import html as lxml_html
+
+from pipeline.export.base import ExportData
+from pipeline.export.report import render, score_colour
+from pipeline.rows import Row
+from pipeline.runner import run_stages
+from rundirs import Unit, write_run
+
+REPO = Path(__file__).resolve().parent.parent
+TEXT = st.characters(blacklist_categories=("Cs", "Cc"))  # HTML cannot carry control characters
+
+UNITS = [
+    Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."], ["Tokyo is the capital of Japan."], 0.95),
+    Unit(["<script>alert(1)</script>と書いた。"], ["He wrote <script>alert(1)</script>."], ["He wrote a script tag & left."], 0.6),
+    Unit(["一文目。", "二文目。"], ["First.", "Second."], ["First and second."], 0.7),
+    Unit(["切れた文です。"], ["This sentence was cut short here."], ["This sentence …"], 0.8, partial=True),
+    Unit(["参照なし。"], ["No reference."]),
+    Unit([], [], ["An orphan reference."]),
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run_dir = tmp_path_factory.mktemp("report") / "demo"
+    config = write_run(run_dir, UNITS, {"score.bootstrap": 100})
+    run_stages(config, ["score", "export"])
+    return run_dir / "report.html"
+
+
+def test_self_contained(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    doc = lxml_html.fromstring(text)
+    assert not doc.xpath("//script | //link | //iframe | //img | //object | //embed")
+    refs = doc.xpath("//@src | //@href") + re.findall(r"url\(|@import|@font-face", text)
+    assert refs == []
+    assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in text
+
+
+def test_escapes_text_and_shows_every_row(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    doc = lxml_html.fromstring(text)
+    body_rows = doc.xpath("//table/tbody/tr")
+    assert len(body_rows) == len(UNITS)
+    assert body_rows[0].xpath("string(td[3])") == "東京は日本の首都です。"
+    assert [r.get("class") for r in body_rows] == ["scored", "scored", "scored", "scored", "unreferenced", "ref-only"]
+    headers = [th.text_content() for th in doc.xpath("//thead//th")]
+    assert headers[-2:] == ["BLEU", "chrF"]
+    first_bleu = body_rows[0].xpath("td")[-2]
+    assert first_bleu.text_content() == "100.0" and "hsl(130" in first_bleu.get("style")
+    assert "scored prefix: This sentence" in body_rows[3].text_content() and "truncated" in body_rows[3].text_content()
+    cards = doc.xpath("//div[contains(@class, 'metric')]")
+    assert len(cards) == 6  # BLEU, chrF, TER over full references + the same over truncated ones, apart
+    assert "95% CI" in cards[0].text_content() and "nrefs:1|bs:100|seed:12345" in cards[0].text_content()
+    assert "lower is better" in cards[2].text_content()
+    assert [s.xpath("string(span[1])") for s in doc.xpath("//div[@class='stage']")] == ["score"]
+
+
+def test_alignment_picture(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    svg = etree.fromstring(re.search(r"<svg.*?</svg>", text, re.S).group(0).encode())
+    ns = "{http://www.w3.org/2000/svg}"
+    boxes = [r for r in svg.iter(f"{ns}rect") if r.find(f"{ns}title") is not None and "↔" in r.find(f"{ns}title").text]
+    assert len(boxes) == 4  # one per bead with both sides
+    titles = [b.find(f"{ns}title").text for b in boxes]
+    assert titles[2].startswith("ja00003+ja00004 ↔ en00003  2-1") and "truncated reference" in titles[3]
+    widths = [float(b.get("width")) for b in boxes]
+    assert widths[2] == pytest.approx(2 * widths[0], abs=0.02)  # a 2-1 bead spans two source positions
+
+
+def test_score_colours() -> None:
+    assert score_colour(None) == "transparent"
+    assert score_colour(0).startswith("hsl(0,") and score_colour(100).startswith("hsl(130,")
+    assert score_colour(0, lower_is_better=True).startswith("hsl(130,")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="no chromium")
+def test_headless_chromium_renders_it(report: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.png"
+    done = subprocess.run([str(REPO / "scripts" / "screenshot_report.sh"), str(report.parent), str(out), "1200x900"],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert png_size(out) == (1200, 900) and out.stat().st_size > 20_000
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--host-resolver-rules=MAP * ~NOTFOUND",
+                          "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180).stdout
+    parsed = lxml_html.fromstring(dom)
+    assert len(parsed.xpath("//table/tbody/tr")) == len(UNITS) and parsed.xpath("//*[local-name()='svg']")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(TEXT, min_size=1, max_size=20), st.text(TEXT, max_size=20),
+                          st.text(TEXT, max_size=20)), min_size=1, max_size=4))
+def test_any_text_comes_back_from_the_table(texts: list[tuple[str, str, str]]) -> None:
+    rows = [Row("d", f"ja{i}", s, m, r, "1-1" if r else "1-0", 0.5) for i, (s, m, r) in enumerate(texts)]
+    scores = {"signatures": {"bleu": "x"}, "row_metrics": ["bleu"], "corpus": {"bleu": None}}
+    page = render(ExportData(rows, {r.seg_id: {"bleu": 12.5} for r in rows}, scores, {}), "fuzz")
+    body = lxml_html.fromstring(page).xpath("//table/tbody/tr")
+    assert [(tr.xpath("string(td[3])"), tr.xpath("string(td[4])"), tr.xpath("string(td[5])")) for tr in body] == texts
