@@ -70,7 +70,9 @@ def resolve_target(target: str, overrides: list[str] | None) -> Config:
     if path.is_dir():
         if not (path / artifacts.CONFIG).is_file():
             raise JaenError(f"{path} is a directory without {artifacts.CONFIG}: pass a config file or a run directory")
-        path = path / artifacts.CONFIG
+        # the stage works on this directory, wherever the stored config says the run was written
+        here = [f"run.output_dir={path.resolve().parent}", f"run.name={path.resolve().name}"]
+        return load_config(path / artifacts.CONFIG, [*here, *(overrides or [])])
     return load_config(path, overrides)
 
 

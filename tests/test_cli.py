@@ -131,3 +131,16 @@ def test_help_on_every_command() -> None:
                 ["score", "--help"], ["export", "--help"], ["config", "--help"], ["models", "build-tiny", "--help"]):
         result = jaen(*cmd)
         assert result.exit_code == 0 and "Usage" in result.output, cmd
+
+
+def test_stage_on_a_moved_run_directory_works_there(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    import shutil
+
+    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
+    moved = tmp_path / "elsewhere" / "copy"
+    shutil.copytree(tmp_path / "outputs" / "smoke", moved)
+    (moved / "bitext.tsv").unlink()
+    original = (tmp_path / "outputs" / "smoke" / "bitext.tsv").stat().st_mtime_ns
+    assert jaen("export", moved).exit_code == 0
+    assert (moved / "bitext.tsv").is_file()
+    assert (tmp_path / "outputs" / "smoke" / "bitext.tsv").stat().st_mtime_ns == original
