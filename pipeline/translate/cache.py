@@ -79,6 +79,7 @@ class TranslationCache:
     def get_many(self, texts: Sequence[str]) -> dict[str, str]:
         keys = {self.key(t): t for t in texts}
         found: dict[str, str] = {}
+        rejected = 0
         items = list(keys)
         try:
             for start in range(0, len(items), 500):
@@ -93,11 +94,12 @@ class TranslationCache:
                     if key in keys and isinstance(translation, str) and checksum == _checksum(key, translation):
                         found[keys[key]] = translation
                     else:
-                        self.rejected += 1
+                        rejected += 1
         except sqlite3.DatabaseError as exc:
             self._fail(exc)
-        if self.rejected:
-            log.warning("translation cache %s: %d damaged rows ignored", self.path, self.rejected)
+        if rejected:
+            self.rejected += rejected
+            log.warning("translation cache %s: %d damaged rows ignored (translated again)", self.path, rejected)
         return found
 
     def put_many(self, pairs: Iterable[tuple[str, str]]) -> None:
