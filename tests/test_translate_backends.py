@@ -153,3 +153,21 @@ def test_device_auto_picks_cpu_without_cuda(tiny_model: Path, tmp_path: Path) ->
         assert hf.describe()["threads"] == 1
     finally:
         torch.set_num_threads(before)
+
+
+def test_cli_convert_ct2(tiny_model: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    dst = tmp_path / "tiny-ct2"
+    result = runner.invoke(app, ["models", "convert-ct2", str(tiny_model), str(dst)])
+    assert result.exit_code == 0, result.output
+    assert (dst / "model.bin").is_file() and (dst / MARKER).is_file()
+    translator = CT2Translator(section(tiny_model, tmp_path, ct2_dir=dst))
+    assert translator.ct2_dir == dst and translator.translate(["猫。"])[0]
+    again = runner.invoke(app, ["models", "convert-ct2", str(tiny_model), str(dst)])
+    assert again.exit_code == 2 and "already exists" in again.output
+    missing = runner.invoke(app, ["models", "convert-ct2", str(tmp_path / "nope"), str(tmp_path / "x")])
+    assert missing.exit_code == 2 and "nope" in missing.output

@@ -38,22 +38,28 @@ class TranslationCache:
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=60)
-        conn.execute(SCHEMA)
-        conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
-        conn.execute("PRAGMA quick_check(1)").fetchone()
-        conn.commit()
+        try:
+            conn.execute(SCHEMA)
+            conn.execute(f"SELECT key, translation, checksum FROM {TABLE} LIMIT 1").fetchall()
+            conn.commit()
+        except sqlite3.Error:
+            conn.close()
+            raise
         return conn
 
     def _open(self) -> sqlite3.Connection | None:
-        try:
-            return self._connect()
-        except sqlite3.DatabaseError as exc:
-            self._set_aside(exc)
-        try:
-            return self._connect()
-        except sqlite3.DatabaseError as exc:
-            log.warning("translation cache %s cannot be used (%s); translating without a cache", self.path, exc)
-            return None
+        for attempt in (1, 2):
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as exc:  # locked, cannot open: leave the file alone
+                log.warning("translation cache %s cannot be used (%s); translating without a cache", self.path, exc)
+                return None
+            except sqlite3.DatabaseError as exc:  # not a database, malformed
+                if attempt == 2:
+                    log.warning("translation cache %s cannot be used (%s); translating without a cache", self.path, exc)
+                    return None
+                self._set_aside(exc)
+        return None
 
     def _set_aside(self, exc: Exception) -> None:
         aside = self.path.with_name(f"{self.path.name}.corrupt-{time.time_ns()}")
@@ -64,14 +70,18 @@ class TranslationCache:
             log.warning("cannot move %s aside (%s)", self.path, err)
 
     def _fail(self, exc: sqlite3.DatabaseError) -> None:
-        """A failure in the middle of a run: stop using the cache, never stop the run."""
-        log.warning("translation cache %s failed (%s); going on without it", self.path, exc)
+        """A failure in the middle of a run never stops the run: a damaged file is set aside and a
+        fresh cache opened; a busy one is skipped for this call."""
+        if isinstance(exc, sqlite3.OperationalError):
+            log.warning("translation cache %s: %s; going on without it for this batch", self.path, exc)
+            return
         if self._conn is not None:
             try:
                 self._conn.close()
             except sqlite3.Error:
                 pass
-        self._conn = None
+        self._set_aside(exc)
+        self._conn = self._open()
 
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self._prefix}\x00{text}".encode()).hexdigest()

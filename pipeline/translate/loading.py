@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+FETCH = ["*.json", "*.spm", "*.safetensors", "pytorch_model.bin"]  # not the TF / Flax / Rust weights
 
 
 def _fixes(model: str) -> str:
@@ -113,7 +114,7 @@ def resolve_model_dir(model: str, revision: str | None = None) -> Path:
     try:
         from huggingface_hub import snapshot_download
 
-        path = Path(snapshot_download(name, revision=revision, local_files_only=local_only))
+        path = Path(snapshot_download(name, revision=revision, local_files_only=local_only, allow_patterns=FETCH))
     except Exception as exc:  # noqa: BLE001 - one clear line
         cause = " ".join(str(exc).split())[:300]
         raise ModelLoadError(f"cannot load translation model '{model}': {cause}. " + _fixes(model)) from None
