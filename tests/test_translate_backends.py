@@ -118,6 +118,15 @@ def test_ct2_dir_from_another_model_is_refused(tiny_model: Path, varied_model: P
         CT2Translator(section(varied_model, tmp_path, backend="ct2", ct2_dir=other))
     with pytest.raises(ModelLoadError, match="already exists"):
         convert_ct2(str(varied_model), other)
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    (stray / "notes.txt").write_text("mine")
+    with pytest.raises(ModelLoadError, match="holds no CTranslate2 model"):
+        CT2Translator(section(varied_model, tmp_path, backend="ct2", ct2_dir=stray))
+    assert (stray / "notes.txt").read_text() == "mine"  # never deleted
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert CT2Translator(section(varied_model, tmp_path, backend="ct2", ct2_dir=empty)).ct2_dir == empty
 
 
 @pytest.mark.parametrize("missing", ["source.spm", "vocab.json", "model.safetensors", "config.json"])

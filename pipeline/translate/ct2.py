@@ -49,15 +49,18 @@ def read_marker(ct2_dir: Path) -> dict[str, Any] | None:
 
 
 def convert_ct2(model: str, dst: str | Path, revision: str | None = None, quantization: str | None = None,
-                force: bool = False) -> Path:
+                force: bool = False, keep_existing: bool = False) -> Path:
     """Convert a transformers Marian model to CTranslate2 at ``dst`` (atomically: a reader sees no
-    half-written directory) and record the source model's identity in ``dst/jaen_ct2.json``."""
+    half-written directory) and record the source model's identity in ``dst/jaen_ct2.json``.
+
+    ``force`` replaces an existing ``dst``; ``keep_existing`` (first use by the backend, where
+    several workers may convert at once) keeps a complete conversion another worker finished first."""
     from ctranslate2.converters import TransformersConverter
 
     model_dir = resolve_model_dir(model, revision)
     identity = model_identity(model, revision, model_dir)
     out = Path(dst)
-    if out.exists() and not force:
+    if out.exists() and not force and not (keep_existing and not any(out.iterdir())):
         raise ModelLoadError(f"{out} already exists (pass --force to replace it)")
     out.parent.mkdir(parents=True, exist_ok=True)
     copy = [f for f in TOKENIZER_FILES if (model_dir / f).is_file()]
@@ -72,12 +75,15 @@ def convert_ct2(model: str, dst: str | Path, revision: str | None = None, quanti
             raise ModelLoadError(f"cannot convert translation model '{model}' to CTranslate2: {cause}") from None
         marker = {"source": identity, "quantization": quantization or "float32"}
         (work / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        if keep_existing and read_marker(out) is not None:
+            log.info("%s was converted meanwhile by another worker; using it", out)
+            return out
         if out.exists():
             shutil.rmtree(out)
         try:
             work.rename(out)
         except OSError:
-            if not (out / MARKER).is_file():  # not another worker finishing the same conversion first
+            if not (keep_existing and read_marker(out) is not None):  # another worker finished first
                 raise
     log.info("converted %s to CTranslate2 at %s", model, out)
     return out
@@ -144,7 +150,12 @@ class CT2Translator(Translator):
                 )
             return target
         log.info("converting %s to CTranslate2 (once) at %s", cfg.model, target)
-        return convert_ct2(cfg.model, target, cfg.revision, force=True)
+        if target.exists() and any(target.iterdir()):
+            raise ModelLoadError(
+                f"translate.ct2_dir {target} exists but holds no CTranslate2 model (model.bin): "
+                f"remove it, or convert with `jaen models convert-ct2 {cfg.model} {target} --force`"
+            )
+        return convert_ct2(cfg.model, target, cfg.revision, keep_existing=True)
 
     @property
     def max_source_tokens(self) -> int:

@@ -8,6 +8,7 @@ whole "cached lookup → translate the missing unique pieces → store" flow; th
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -141,8 +142,6 @@ class TranslateStage(Stage):
     produces = (artifacts.TRANSLATIONS,)
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        import json
-
         cfg = ctx.config.translate
         source_path = ctx.require(artifacts.SENTENCES, "segment")
         total = sum(1 for _ in japanese_sentences(source_path))
