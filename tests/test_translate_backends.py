@@ -93,6 +93,8 @@ def test_generation_settings_reach_transformers(tiny_model: Path, tmp_path: Path
                       "repetition_penalty": 1.2, "max_new_tokens": 15}
     assert hf.generation_kwargs(10_000)["max_new_tokens"] == 512  # never past the model's positions
     assert hf.identity()["repetition_penalty"] == 1.2
+    assert hf.batch_size == 10  # 6 beams on CPU: about 64 hypotheses per generate call
+    assert HFTranslator(section(tiny_model, tmp_path, num_beams=1, max_batch_size=8)).batch_size == 8
 
 
 def test_ct2_converts_once_and_reuses(tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
