@@ -214,6 +214,24 @@ def build_tiny(
     typer.echo(str(build_marian(directory, FULL if full_size else TINY, seed=seed)))
 
 
+@models_app.command("convert-ct2")
+@user_errors
+def convert_ct2(
+    src: Annotated[str, typer.Argument(help="a transformers Marian model: hub id or directory")],
+    dst: Annotated[Path, typer.Argument(help="where to write the CTranslate2 model")],
+    revision: Annotated[Optional[str], typer.Option(help="hub revision of SRC")] = None,
+    quantization: Annotated[
+        Optional[str], typer.Option(help="store weights as int8, float16, … (default float32: any compute type loads it)")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="replace DST if it exists")] = False,
+) -> None:
+    """Convert a Marian model to CTranslate2 for translate.backend=ct2 (use it with translate.ct2_dir=DST)."""
+    from .translate.ct2 import convert_ct2 as convert
+
+    setup_logging()
+    typer.echo(str(convert(src, dst, revision=revision, quantization=quantization, force=force)))
+
+
 def main() -> None:
     app()
 

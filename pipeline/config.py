@@ -69,6 +69,16 @@ class TranslateSection(Section):
     threads: int = Field(0, ge=0, description="0: library default")
     cache: bool = True
     cache_dir: Path = Field(Path("outputs/.cache"), description="translation cache shared by runs")
+    compute_type: Literal[
+        "auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+        "float16", "bfloat16", "float32",
+    ] = Field("auto", description="ct2: auto = int8 on CPU, int8_float16 on CUDA")
+    ct2_dir: Path | None = Field(None, description="ct2: a converted model; None: convert once into cache_dir/ct2")
+    length_penalty: float | None = Field(None, description="None: the model's generation config")
+    no_repeat_ngram_size: int | None = Field(None, ge=0, description="None: the model's generation config")
+    repetition_penalty: float | None = Field(None, gt=0, description="None: the model's generation config")
+    min_new_tokens: int = Field(0, ge=0, description="forbid end of sentence before this many tokens")
+    stream_chunk: int = Field(5000, ge=1, description="sentences read, translated and written per chunk")
 
 
 class AlignSection(Section):

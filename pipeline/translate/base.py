@@ -1,17 +1,66 @@
-"""The translation backend interface and its registry."""
+"""The translation backend interface, its registry, and the settings every backend shares."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..config import TranslateSection
 from ..registry import Registry
 
 
+@dataclass(frozen=True)
+class Generation:
+    """Decoding settings: the config's where set, else the model's generation config, else the
+    transformers defaults. Every backend decodes with exactly these."""
+
+    num_beams: int
+    length_penalty: float
+    no_repeat_ngram_size: int
+    repetition_penalty: float
+    min_new_tokens: int
+    max_new_tokens_ratio: float
+    max_new_tokens_min: int
+    max_positions: int
+    forced_eos: bool
+
+    @classmethod
+    def resolve(cls, cfg: TranslateSection, model_gen: dict[str, Any], max_positions: int) -> "Generation":
+        def pick(value: Any, key: str, default: Any) -> Any:
+            if value is not None:
+                return value
+            found = model_gen.get(key)
+            return default if found is None else found
+
+        return cls(
+            num_beams=int(pick(cfg.num_beams, "num_beams", 1)),
+            length_penalty=float(pick(cfg.length_penalty, "length_penalty", 1.0)),
+            no_repeat_ngram_size=int(pick(cfg.no_repeat_ngram_size, "no_repeat_ngram_size", 0)),
+            repetition_penalty=float(pick(cfg.repetition_penalty, "repetition_penalty", 1.0)),
+            min_new_tokens=cfg.min_new_tokens,
+            max_new_tokens_ratio=cfg.max_new_tokens_ratio,
+            max_new_tokens_min=cfg.max_new_tokens_min,
+            max_positions=max_positions,
+            forced_eos=model_gen.get("forced_eos_token_id") is not None,
+        )
+
+    def max_new_tokens(self, longest_source: int) -> int:
+        """New tokens (end of sentence included) allowed for a batch whose longest source has
+        ``longest_source`` tokens: relative to the source, never beyond the model's positions."""
+        wanted = max(self.max_new_tokens_min, int(longest_source * self.max_new_tokens_ratio), self.min_new_tokens + 1)
+        return min(wanted, self.max_positions)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 class Translator(ABC):
-    """A loaded model that turns a list of source sentences into translations, order kept."""
+    """A loaded model that turns a list of source sentences into translations, order kept.
+
+    Built from a ``TranslateSection`` alone (``translators.get(cfg.backend)(cfg)``), so an engine can
+    build one per worker; ``translate`` is the unit of work."""
 
     name: str = "base"
 
@@ -34,6 +83,10 @@ class Translator(ABC):
     @abstractmethod
     def identity(self) -> dict[str, Any]:
         """Everything that determines the output: model id and weights hash, backend, settings."""
+
+    def describe(self) -> dict[str, Any]:
+        """Facts for the manifest that do not change the output (device, threads)."""
+        return {}
 
 
 translators: Registry[type[Translator]] = Registry("translation backend")

@@ -1,8 +1,10 @@
 """A SQLite translation cache keyed by model identity, settings and source text.
 
 A key covers everything that determines the output (see ``Translator.identity``), so the cache
-never returns a translation made with another model or setting. Batches are committed as they
-finish, so an interrupted run resumes where it stopped.
+never returns a translation made with another model or setting. Every row also carries a checksum
+of its key and translation, so a damaged row reads as a miss, never as a wrong translation; a
+file SQLite cannot read is moved aside and the run goes on with a fresh cache. Batches are
+committed as they finish, so an interrupted run resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-SCHEMA = "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, translation TEXT NOT NULL)"
+TABLE = "translations_v2"
+SCHEMA = f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT PRIMARY KEY, translation TEXT NOT NULL, checksum TEXT NOT NULL)"
+
+
+def _checksum(key: str, translation: str) -> str:
+    return hashlib.sha256(f"{key}\x00{translation}".encode()).hexdigest()[:16]
 
 
 class TranslationCache:
@@ -26,21 +33,55 @@ class TranslationCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._prefix = json.dumps(identity, sort_keys=True, ensure_ascii=False)
-        self._conn = self._open()
+        self.rejected = 0  # rows whose checksum did not match (damaged), read as misses
+        self._conn: sqlite3.Connection | None = self._open()
 
-    def _open(self) -> sqlite3.Connection:
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60)
         try:
-            conn = sqlite3.connect(self.path)
             conn.execute(SCHEMA)
-            conn.execute("SELECT count(*) FROM translations LIMIT 1").fetchone()
-            return conn
-        except sqlite3.DatabaseError as exc:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            log.warning("translation cache %s is unreadable (%s); moved to %s, starting afresh", self.path, exc, aside)
+            conn.execute(f"SELECT key, translation, checksum FROM {TABLE} LIMIT 1").fetchall()
+            conn.commit()
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
+
+    def _open(self) -> sqlite3.Connection | None:
+        for attempt in (1, 2):
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as exc:  # locked, cannot open: leave the file alone
+                log.warning("translation cache %s cannot be used (%s); translating without a cache", self.path, exc)
+                return None
+            except sqlite3.DatabaseError as exc:  # not a database, malformed
+                if attempt == 2:
+                    log.warning("translation cache %s cannot be used (%s); translating without a cache", self.path, exc)
+                    return None
+                self._set_aside(exc)
+        return None
+
+    def _set_aside(self, exc: Exception) -> None:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.time_ns()}")
+        log.warning("translation cache %s is unreadable (%s); moved to %s, starting afresh", self.path, exc, aside)
+        try:
             self.path.rename(aside)
-            conn = sqlite3.connect(self.path)
-            conn.execute(SCHEMA)
-            return conn
+        except OSError as err:
+            log.warning("cannot move %s aside (%s)", self.path, err)
+
+    def _fail(self, exc: sqlite3.DatabaseError) -> None:
+        """A failure in the middle of a run never stops the run: a damaged file is set aside and a
+        fresh cache opened; a busy one is skipped for this call."""
+        if isinstance(exc, sqlite3.OperationalError):
+            log.warning("translation cache %s: %s; going on without it for this batch", self.path, exc)
+            return
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+        self._set_aside(exc)
+        self._conn = self._open()
 
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self._prefix}\x00{text}".encode()).hexdigest()
@@ -48,22 +89,49 @@ class TranslationCache:
     def get_many(self, texts: Sequence[str]) -> dict[str, str]:
         keys = {self.key(t): t for t in texts}
         found: dict[str, str] = {}
+        rejected = 0
         items = list(keys)
-        for start in range(0, len(items), 500):
-            chunk = items[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, translation in self._conn.execute(
-                f"SELECT key, translation FROM translations WHERE key IN ({marks})", chunk
-            ):
-                found[keys[key]] = translation
+        try:
+            for start in range(0, len(items), 500):
+                if self._conn is None:
+                    break
+                chunk = items[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(
+                    f"SELECT key, translation, checksum FROM {TABLE} WHERE key IN ({marks})", chunk
+                ).fetchall()
+                for key, translation, checksum in rows:
+                    if key in keys and isinstance(translation, str) and checksum == _checksum(key, translation):
+                        found[keys[key]] = translation
+                    else:
+                        rejected += 1
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+        if rejected:
+            self.rejected += rejected
+            log.warning("translation cache %s: %d damaged rows ignored (translated again)", self.path, rejected)
         return found
 
     def put_many(self, pairs: Iterable[tuple[str, str]]) -> None:
-        with self._conn:
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO translations (key, translation) VALUES (?, ?)",
-                [(self.key(src), tgt) for src, tgt in pairs],
-            )
+        if self._conn is None:
+            return
+        rows = []
+        for src, tgt in pairs:
+            key = self.key(src)
+            rows.append((key, tgt, _checksum(key, tgt)))
+        try:
+            with self._conn:
+                self._conn.executemany(
+                    f"INSERT OR REPLACE INTO {TABLE} (key, translation, checksum) VALUES (?, ?, ?)", rows
+                )
+        except sqlite3.DatabaseError as exc:
+            self._fail(exc)
+
+    @property
+    def usable(self) -> bool:
+        return self._conn is not None
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None

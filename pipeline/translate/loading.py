@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import logging
 import os
 import socket
@@ -16,6 +18,7 @@ log = logging.getLogger(__name__)
 
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+FETCH = ["*.json", "*.spm", "*.safetensors", "pytorch_model.bin"]  # not the TF / Flax / Rust weights
 
 
 def _fixes(model: str) -> str:
@@ -99,3 +102,83 @@ def weights_hash(model: Any) -> str:
         h.update(name.encode())
         h.update(tensor.detach().cpu().contiguous().view(-1)[:4096].float().numpy().tobytes())
     return h.hexdigest()[:16]
+
+
+def resolve_model_dir(model: str, revision: str | None = None) -> Path:
+    """The local directory holding ``model`` (a directory, or a hub id's cached or downloaded
+    snapshot), checked for the files a Marian model needs; anything else is a ModelLoadError."""
+    name, local_only = resolve_model(model, revision)
+    path = Path(name)
+    if path.is_dir():
+        return path
+    try:
+        from huggingface_hub import snapshot_download
+
+        path = Path(snapshot_download(name, revision=revision, local_files_only=local_only, allow_patterns=FETCH))
+    except Exception as exc:  # noqa: BLE001 - one clear line
+        cause = " ".join(str(exc).split())[:300]
+        raise ModelLoadError(f"cannot load translation model '{model}': {cause}. " + _fixes(model)) from None
+    check_local_dir(path)
+    return path
+
+
+@functools.lru_cache(maxsize=16)
+def _file_hash(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+def weights_file_hash(model_dir: Path) -> str:
+    """A short hash of the weight file's bytes (memoised per path, size and mtime)."""
+    for name in WEIGHT_FILES:
+        path = model_dir / name
+        if path.is_file():
+            stat = path.stat()
+            return _file_hash(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    raise ModelLoadError(f"cannot load translation model '{model_dir}': no {' or '.join(WEIGHT_FILES)}")
+
+
+def snapshot_revision(model_dir: Path, revision: str | None) -> str | None:
+    """The commit of a hub snapshot directory (``.../snapshots/<commit>``), else ``revision``."""
+    if model_dir.parent.name == "snapshots":
+        return model_dir.name
+    return revision
+
+
+def model_identity(model: str, revision: str | None, model_dir: Path) -> dict[str, Any]:
+    """What names a model's weights: the configured name, the resolved revision and a weights hash."""
+    return {
+        "model": model,
+        "revision": snapshot_revision(model_dir, revision),
+        "weights": weights_file_hash(model_dir),
+    }
+
+
+def load_tokenizer(model_dir: Path, model: str) -> Any:
+    """The Marian sentencepiece tokenizer of a resolved model directory."""
+    from transformers import MarianTokenizer
+
+    try:
+        return MarianTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+    except Exception as exc:  # noqa: BLE001 - one clear line
+        cause = " ".join(str(exc).split())[:300]
+        raise ModelLoadError(f"cannot load the tokenizer of translation model '{model}': {cause}") from None
+
+
+def read_model_json(model_dir: Path, name: str, model: str) -> dict[str, Any]:
+    """``config.json`` / ``generation_config.json`` of a model directory ({} when optional and absent)."""
+    path = model_dir / name
+    if not path.is_file():
+        if name == "config.json":
+            raise ModelLoadError(f"cannot load translation model '{model}': {path} is missing")
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelLoadError(f"cannot load translation model '{model}': {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ModelLoadError(f"cannot load translation model '{model}': {path} is not a JSON object")
+    return data

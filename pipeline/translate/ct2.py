@@ -1,0 +1,208 @@
+"""The ``ct2`` backend: CTranslate2 (int8 by default on CPU) with the Marian sentencepiece tokenizer.
+
+The transformers model (hub id or directory, resolved by the same loading code as ``hf``) is
+converted once with ``ctranslate2.converters.TransformersConverter`` into a directory keyed by the
+model's identity and reused; ``jaen models convert-ct2 SRC DST`` does the same explicitly. Weights
+are stored as float32 and quantized to ``translate.compute_type`` when loaded, so one converted
+directory serves every compute type.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..config import TranslateSection
+from ..errors import ModelLoadError
+from .base import Generation, Translator, translators
+from .hf import length_batches
+from .loading import load_tokenizer, model_identity, read_model_json, resolve_model_dir
+
+log = logging.getLogger(__name__)
+
+MARKER = "jaen_ct2.json"
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
+                   "generation_config.json")
+
+
+def _slug(model: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", Path(model).name or model).strip("_") or "model"
+
+
+def default_ct2_dir(cfg: TranslateSection, identity: dict[str, Any]) -> Path:
+    """Where the ct2 backend keeps the conversion of a model: keyed by its weights hash."""
+    return cfg.cache_dir / "ct2" / f"{_slug(identity['model'])}-{identity['weights']}"
+
+
+def read_marker(ct2_dir: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((ct2_dir / MARKER).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def convert_ct2(model: str, dst: str | Path, revision: str | None = None, quantization: str | None = None,
+                force: bool = False, keep_existing: bool = False) -> Path:
+    """Convert a transformers Marian model to CTranslate2 at ``dst`` (atomically: a reader sees no
+    half-written directory) and record the source model's identity in ``dst/jaen_ct2.json``.
+
+    ``force`` replaces an existing ``dst``; ``keep_existing`` (first use by the backend, where
+    several workers may convert at once) keeps a complete conversion another worker finished first."""
+    from ctranslate2.converters import TransformersConverter
+
+    model_dir = resolve_model_dir(model, revision)
+    identity = model_identity(model, revision, model_dir)
+    out = Path(dst)
+    if out.exists() and not force and not (keep_existing and not any(out.iterdir())):
+        raise ModelLoadError(f"{out} already exists (pass --force to replace it)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    copy = [f for f in TOKENIZER_FILES if (model_dir / f).is_file()]
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
+        work = Path(tmp) / "model"
+        try:
+            TransformersConverter(str(model_dir), copy_files=copy, low_cpu_mem_usage=True).convert(
+                str(work), quantization=quantization, force=True
+            )
+        except Exception as exc:  # noqa: BLE001 - one clear line
+            cause = " ".join(str(exc).split())[:300]
+            raise ModelLoadError(f"cannot convert translation model '{model}' to CTranslate2: {cause}") from None
+        marker = {"source": identity, "quantization": quantization or "float32"}
+        (work / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+        if keep_existing and read_marker(out) is not None:
+            log.info("%s was converted meanwhile by another worker; using it", out)
+            return out
+        if out.exists():
+            shutil.rmtree(out)
+        try:
+            work.rename(out)
+        except OSError:
+            if not (keep_existing and read_marker(out) is not None):  # another worker finished first
+                raise
+    log.info("converted %s to CTranslate2 at %s", model, out)
+    return out
+
+
+def resolve_ct2_device(name: str) -> tuple[str, int]:
+    import ctranslate2
+
+    if name == "auto":
+        return ("cuda", 0) if ctranslate2.get_cuda_device_count() > 0 else ("cpu", 0)
+    kind, _, index = name.partition(":")
+    if kind not in ("cpu", "cuda") or (index and not index.isdigit()):
+        raise ModelLoadError(f"translate.device: expected auto, cpu, cuda or cuda:N, not {name!r}")
+    return kind, int(index or 0)
+
+
+@translators.register("ct2")
+class CT2Translator(Translator):
+    name = "ct2"
+
+    def __init__(self, cfg: TranslateSection) -> None:
+        super().__init__(cfg)
+        import ctranslate2
+
+        model_dir = resolve_model_dir(cfg.model, cfg.revision)
+        self._model_identity = model_identity(cfg.model, cfg.revision, model_dir)
+        self.tokenizer = load_tokenizer(model_dir, cfg.model)
+        config = read_model_json(model_dir, "config.json", cfg.model)
+        positions = int(config.get("max_position_embeddings") or self.tokenizer.model_max_length)
+        self.model_positions = int(min(positions, self.tokenizer.model_max_length))
+        gen_config = read_model_json(model_dir, "generation_config.json", cfg.model)
+        if not gen_config:
+            gen_config = {k: config[k] for k in ("num_beams", "forced_eos_token_id") if k in config}
+        self.generation = Generation.resolve(cfg, gen_config, self.model_positions)
+        self.ct2_dir = self._converted(cfg)
+        self.device, index = resolve_ct2_device(cfg.device)
+        compute = cfg.compute_type
+        if compute == "auto":
+            compute = "int8" if self.device == "cpu" else "int8_float16"
+        try:
+            self.model = ctranslate2.Translator(
+                str(self.ct2_dir), device=self.device, device_index=index, compute_type=compute,
+                inter_threads=1, intra_threads=cfg.threads,
+            )
+        except Exception as exc:  # noqa: BLE001 - one clear line
+            cause = " ".join(str(exc).split())[:300]
+            raise ModelLoadError(f"cannot load CTranslate2 model {self.ct2_dir}: {cause}") from None
+
+    def _converted(self, cfg: TranslateSection) -> Path:
+        target = cfg.ct2_dir or default_ct2_dir(cfg, self._model_identity)
+        if (target / "model.bin").is_file():
+            marker = read_marker(target)
+            if marker is None:
+                raise ModelLoadError(
+                    f"translate.ct2_dir {target} lacks {MARKER}, so it cannot be checked against "
+                    f"'{cfg.model}': convert with `jaen models convert-ct2 {cfg.model} {target} --force`"
+                )
+            source = marker.get("source", {})
+            if source.get("weights") != self._model_identity["weights"]:
+                raise ModelLoadError(
+                    f"{target} was converted from '{source.get('model')}' (weights {source.get('weights')}), "
+                    f"not from '{cfg.model}' (weights {self._model_identity['weights']}): "
+                    f"convert again with `jaen models convert-ct2 {cfg.model} {target} --force`"
+                )
+            return target
+        log.info("converting %s to CTranslate2 (once) at %s", cfg.model, target)
+        if target.exists() and any(target.iterdir()):
+            raise ModelLoadError(
+                f"translate.ct2_dir {target} exists but holds no CTranslate2 model (model.bin): "
+                f"remove it, or convert with `jaen models convert-ct2 {cfg.model} {target} --force`"
+            )
+        return convert_ct2(cfg.model, target, cfg.revision, keep_existing=True)
+
+    @property
+    def max_source_tokens(self) -> int:
+        return min(self.model_positions, self.cfg.max_source_tokens or self.model_positions)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, truncation=False)["input_ids"])
+
+    def _tokens(self, text: str) -> list[str]:
+        return self.tokenizer.convert_ids_to_tokens(self.tokenizer(text, truncation=False)["input_ids"])
+
+    def decoding_kwargs(self, longest_source: int) -> dict[str, Any]:
+        """The transformers settings in CTranslate2's terms: the same tokens come out."""
+        gen = self.generation
+        max_new = gen.max_new_tokens(longest_source)
+        return {
+            "beam_size": gen.num_beams,
+            "length_penalty": gen.length_penalty,
+            "no_repeat_ngram_size": gen.no_repeat_ngram_size,
+            "repetition_penalty": gen.repetition_penalty,
+            # transformers counts the end token in max_new_tokens and forces it on the last step
+            "max_decoding_length": max(1, max_new - 1) if gen.forced_eos else max_new,
+            "min_decoding_length": gen.min_new_tokens,
+            "max_input_length": 0,  # never truncate: over-long sources are split before
+        }
+
+    def identity(self) -> dict[str, Any]:
+        return {
+            "backend": self.name,
+            **self._model_identity,
+            "compute_type": self.model.compute_type,
+            **self.generation.as_dict(),
+        }
+
+    def describe(self) -> dict[str, Any]:
+        return {"device": self.device, "threads": self.cfg.threads or None, "ct2_dir": str(self.ct2_dir)}
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        if not texts:
+            return []
+        tokens = [self._tokens(t) for t in texts]
+        lengths = [len(t) for t in tokens]
+        results: list[str] = [""] * len(texts)
+        for batch in length_batches(lengths, self.cfg.max_batch_size, self.cfg.max_batch_tokens):
+            longest = max(lengths[i] for i in batch)
+            out = self.model.translate_batch([tokens[i] for i in batch], **self.decoding_kwargs(longest))
+            for i, result in zip(batch, out):
+                ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
+                results[i] = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+        return results
