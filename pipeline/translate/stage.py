@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from tqdm import tqdm
@@ -33,6 +34,20 @@ def open_translator(ctx: RunContext) -> Translator:
     return translators.get(cfg.backend, "translate.backend")(cfg)
 
 
+def translate_chunks(
+    ctx: RunContext, translator: Translator, todo: list[str], chunk: int
+) -> Iterator[tuple[list[str], list[str]]]:
+    """Yield ``(sources, translations)`` per chunk: in this process, or on Ray with ``run.engine: ray``."""
+    if ctx.config.run.engine == "ray":
+        from .ray_engine import translate_batches
+
+        yield from translate_batches(ctx.config.translate, ctx.config.run, todo, chunk)
+        return
+    for start in range(0, len(todo), chunk):
+        batch = todo[start : start + chunk]
+        yield batch, translator.translate(batch)
+
+
 @stages.register("translate")
 class TranslateStage(Stage):
     name = "translate"
@@ -54,9 +69,7 @@ class TranslateStage(Stage):
         started = time.perf_counter()
         chunk = max(1, cfg.max_batch_size * 4)
         with tqdm(total=len(todo), unit="sent", desc="translate", disable=not todo) as bar:
-            for start in range(0, len(todo), chunk):
-                batch = todo[start : start + chunk]
-                outputs = translator.translate(batch)
+            for batch, outputs in translate_chunks(ctx, translator, todo, chunk):
                 done.update(zip(batch, outputs))
                 if cache:
                     cache.put_many(zip(batch, outputs))
