@@ -150,3 +150,17 @@ def test_any_address_text_parses_or_gives_a_one_line_error(text: str) -> None:
     if endpoint is not None:
         host, port = endpoint
         assert host and 0 < port < 65536
+
+
+def test_actor_config_makes_a_relative_model_dir_absolute_and_maps_the_gpu(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "models" / "m").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    cfg = TranslateSection(model="models/m", device="cuda:1")
+    assert ray_engine.actor_config(cfg)["model"] == str(tmp_path / "models" / "m")
+    assert ray_engine.actor_config(cfg)["device"] == "cuda:1"
+    assert ray_engine.actor_config(cfg, gpu=True)["device"] == "cuda"  # the one GPU Ray gave the actor
+    hub = TranslateSection(model="Helsinki-NLP/opus-mt-ja-en")
+    assert ray_engine.actor_config(hub)["model"] == "Helsinki-NLP/opus-mt-ja-en"
+    TranslateSection.model_validate(ray_engine.actor_config(cfg))  # the actors can rebuild it

@@ -21,6 +21,7 @@ import os
 import socket
 import warnings
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..config import RunSection, TranslateSection
@@ -28,7 +29,7 @@ from ..errors import JaenError
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = 'pip install -e ".[ray]"  (or: pip install "ray[data]>=2.40")'
+INSTALL_HINT = 'pip install -e ".[ray]"  (or: pip install "ray[data]>=2.60,<2.64")'
 FAULT_ENV = "JAEN_RAY_FAULT_ONCE"
 """Fault injection for tests: a marker file path; the first actor call that finds it missing creates
 it and kills its own process (``os._exit``), as a crashed node would."""
@@ -120,13 +121,17 @@ def connect(run: RunSection) -> bool:
             raise RayEngineError(f"run.ray_address {address!r}: cannot join the Ray cluster: {first}") from None
     else:
         log.info("ray engine: starting a local Ray with %d CPU(s)", run.num_workers)
-        ray.init(
-            num_cpus=run.num_workers,
-            include_dashboard=False,
-            object_store_memory=LOCAL_OBJECT_STORE_BYTES,
-            log_to_driver=False,
-            logging_level=logging.WARNING,
-        )
+        try:
+            ray.init(
+                address="local",  # a new instance of our own, even if `ray start` left one running here
+                num_cpus=run.num_workers,
+                include_dashboard=False,
+                object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                log_to_driver=False,
+                logging_level=logging.WARNING,
+            )
+        except Exception as exc:  # noqa: BLE001  (Ray raises many types for a failed start)
+            raise RayEngineError(f"run.engine=ray: cannot start a local Ray: {_one_line(exc)}") from exc
     return True
 
 
@@ -224,10 +229,23 @@ def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chu
         raise RayEngineError(f"ray engine: {missing} of {len(texts)} sentences did not come back from Ray")
 
 
+def actor_config(cfg: TranslateSection, gpu: bool = False) -> dict[str, Any]:
+    """The translate section as the actors get it: a model directory relative to the driver's
+    working directory is made absolute (actors may run elsewhere); an actor given a GPU sees it as
+    ``cuda`` (Ray sets its CUDA_VISIBLE_DEVICES)."""
+    data = cfg.model_dump(mode="json")
+    if gpu:
+        data["device"] = "cuda"
+    model = Path(cfg.model).expanduser()
+    if not model.is_absolute() and model.exists():
+        data["model"] = str(model.resolve())
+    return data
+
+
 def _map(ray: Any, ds: Any, cfg: TranslateSection, chunk: int, workers: int, resources: dict[str, float]) -> Any:
     return ds.map_batches(
         TranslateActor,
-        fn_constructor_kwargs={"cfg": cfg.model_dump(mode="json"), "fault_marker": os.environ.get(FAULT_ENV) or None},
+        fn_constructor_kwargs={"cfg": actor_config(cfg, gpu="num_gpus" in resources), "fault_marker": os.environ.get(FAULT_ENV) or None},
         batch_size=chunk,
         batch_format="numpy",
         compute=ray.data.ActorPoolStrategy(size=workers),
