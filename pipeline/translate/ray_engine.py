@@ -29,7 +29,7 @@ from ..errors import JaenError
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = 'pip install -e ".[ray]"  (or: pip install "ray[data]>=2.60,<2.64")'
+INSTALL_HINT = 'pip install -e ".[ray]"  (or: pip install "ray[data,client]>=2.60,<2.64")'
 FAULT_ENV = "JAEN_RAY_FAULT_ONCE"
 """Fault injection for tests: a marker file path; the first actor call that finds it missing creates
 it and kills its own process (``os._exit``), as a crashed node would."""
@@ -37,6 +37,7 @@ it and kills its own process (``os._exit``), as a crashed node would."""
 MAX_RESTARTS = 3
 MAX_TASK_RETRIES = 3
 CONNECT_TIMEOUT_S = 5.0
+GCS_CONNECT_ENV = {"RAY_gcs_server_port_wait_time_s": "1"}
 LOCAL_OBJECT_STORE_BYTES = 128 * 1024**2
 
 
@@ -114,11 +115,19 @@ def connect(run: RunSection) -> bool:
         return False
     if address:
         log.info("ray engine: joining the cluster at %s", address)
+        # Something answers TCP there, but it may not be a Ray head: Ray would then retry for minutes
+        # (20 attempts of ~40 s each). Make it one attempt, unless the user set the Ray variable.
+        # Ray Client (ray://) has its own ~30 s limit.
+        own_env = {k: v for k, v in GCS_CONNECT_ENV.items() if k not in os.environ}
+        os.environ.update(own_env)
         try:
             ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, TimeoutError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise RayEngineError(f"run.ray_address {address!r}: cannot join the Ray cluster: {first}") from None
+        finally:
+            for key in own_env:
+                os.environ.pop(key, None)
     else:
         log.info("ray engine: starting a local Ray with %d CPU(s)", run.num_workers)
         try:
