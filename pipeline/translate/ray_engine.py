@@ -207,8 +207,7 @@ def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chu
         pd.DataFrame({"idx": range(start, min(start + chunk, len(texts))), "text": texts[start : start + chunk]})
         for start in range(0, len(texts), chunk)
     ]
-    data_context = ray.data.DataContext.get_current()
-    data_context.enable_progress_bars = False  # the stage has its own bar
+    ray.data.DataContext.get_current().enable_progress_bars = False  # the stage has its own bar
     logging.getLogger("ray.data").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
     ds = ray.data.from_pandas(frames)
     workers = max(1, min(run.num_workers, len(frames)))
@@ -226,7 +225,7 @@ def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chu
             idx = [int(i) for i in batch["idx"]]
             for i in idx:
                 if not 0 <= i < len(texts) or seen[i]:
-                    raise RayEngineError(f"ray engine: row {i} came back twice or out of range; nothing was written")
+                    raise RayEngineError(f"ray engine: row {i} came back twice or out of range; stopping")
                 seen[i] = True
             yield [texts[i] for i in idx], [str(t) for t in batch["translation"]]
     except JaenError:
