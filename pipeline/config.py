@@ -22,7 +22,11 @@ class Section(BaseModel):
 class RunSection(Section):
     name: str = Field("default", description="run directory name under output_dir")
     output_dir: Path = Field(Path("outputs"), description="parent of run directories")
-    engine: Literal["local"] = "local"
+    engine: Literal["local", "ray"] = Field("local", description="local | ray (translation on Ray Data)")
+    ray_address: str | None = Field(
+        None, description="join this Ray cluster (host:port, ray://host:port, auto); None: RAY_ADDRESS or a local Ray"
+    )
+    num_workers: int = Field(1, ge=1, description="translation actors (engine: ray); a local Ray gets this many CPUs")
     seed: int = 0
     resume: bool = Field(True, description="skip stages already complete for the same config and inputs")
 

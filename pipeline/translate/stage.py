@@ -48,13 +48,17 @@ def open_translator(ctx: RunContext) -> Translator:
     return translators.get(cfg.backend, "translate.backend")(cfg)
 
 
+def longest_first(translator: Translator, todo: list[str]) -> list[str]:
+    """Pieces ordered longest first, so that each call holds similar lengths."""
+    lengths = {t: translator.count_tokens(t) for t in todo}
+    return sorted(todo, key=lambda t: -lengths[t])
+
+
 def local_batches(translator: Translator, batch_size: int) -> BatchRunner:
-    """Translate in this process: longest pieces first (so each call holds similar lengths), one
-    ``translator.translate`` call per ``batch_size`` pieces."""
+    """Translate in this process: one ``translator.translate`` call per ``batch_size`` pieces."""
 
     def run(todo: list[str]) -> Iterator[tuple[list[str], list[str]]]:
-        lengths = {t: translator.count_tokens(t) for t in todo}
-        ordered = sorted(todo, key=lambda t: -lengths[t])
+        ordered = longest_first(translator, todo)
         for start in range(0, len(ordered), batch_size):
             batch = ordered[start : start + batch_size]
             yield batch, translator.translate(batch)
@@ -95,8 +99,13 @@ def translate_missing(
 
 def batch_runner(ctx: RunContext, translator: Translator) -> BatchRunner:
     """The middle step for this run's engine."""
-    cfg = ctx.config.translate
-    return local_batches(translator, max(1, cfg.max_batch_size * 4))
+    size = max(1, ctx.config.translate.max_batch_size * 4)
+    if ctx.config.run.engine == "ray":
+        from .ray_engine import RayBatches
+
+        # the same ordering and batch size as local, so that Ray gives byte-identical output
+        return RayBatches(ctx.config.translate, ctx.config.run, lambda todo: longest_first(translator, todo), size)
+    return local_batches(translator, size)
 
 
 def japanese_sentences(path: Path) -> Iterator[Sentence]:
@@ -195,6 +204,8 @@ class TranslateStage(Stage):
         finally:
             if cache is not None:
                 cache.close()
+            if (close := getattr(run_batches, "close", None)) is not None:
+                close()  # e.g. shut down a Ray instance the engine started
         if counts["split_sentences"]:
             log.info("%d sentences over the model's %d-token limit were translated in pieces",
                      counts["split_sentences"], limit)
