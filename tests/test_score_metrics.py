@@ -95,3 +95,14 @@ def test_metric_signature_before_and_after_scoring() -> None:
     assert "nw:2" in m.signature()
     result = m.corpus(HYPS, REFS, n_bootstrap=50, seed=1)
     assert "bs:50|seed:1" in result.signature and result.ci is not None and result.ci.low <= result.ci.high
+
+
+def test_bootstrap_with_some_zero_score_resamples() -> None:
+    """sacrebleu's chrF mixes float and float32 bootstrap scores when some resamples match nothing."""
+    from pipeline.config import ScoreSection
+    from pipeline.score.chrf import ChrfMetric
+
+    hyps = ["接防衛防衛", "防衛中国は", "fff中国は"]  # only the last one shares any character n-gram
+    refs = ["The inside track of talks", "Russian Foreign Minister", "In international diplomacy for"]
+    result = ChrfMetric(ScoreSection()).corpus(hyps, refs, n_bootstrap=200)
+    assert result.ci is not None and 0 <= result.ci.mean <= 100 and result.ci.halfwidth >= 0

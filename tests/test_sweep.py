@@ -85,7 +85,7 @@ def test_missing_dataset_column_stops_the_sweep_before_any_run(tmp_path: Path) -
 
 
 def test_metric_must_be_scored_and_sweep_keys_are_checked(tmp_path: Path, small_doc: Path) -> None:
-    path = write_sweep(tmp_path, {"align.method": ["hybrid"]}, metric="ter")
+    path = write_sweep(tmp_path, {"align.method": ["hybrid"]}, metric="ter", overrides=["score.metrics=[bleu, chrf]"])
     with pytest.raises(ConfigError, match="metric 'ter' is not among score.metrics"):
         load_sweep(path, [f"input.path={small_doc}"])
     path = write_sweep(tmp_path, {"align.method": ["hybrid"]}, grdi={})

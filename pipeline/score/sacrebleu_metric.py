@@ -25,6 +25,24 @@ def sacrebleu_seed(seed: int) -> Iterator[None]:
             os.environ["SACREBLEU_SEED"] = old
 
 
+def float_scores(metric: Any) -> Any:
+    """Make every score of ``metric`` a Python float.
+
+    sacrebleu 2.6's BLEU returns a float for a zero-match sample but numpy.float32 otherwise, and its
+    bootstrap (``estimate_ci`` → ``statistics.mean``) then fails with "don't know how to coerce float
+    and float32" whenever some resamples score 0 and others do not. The values are unchanged.
+    """
+    compute = metric._compute_score_from_stats
+
+    def compute_as_float(stats: Any) -> Any:
+        score = compute(stats)
+        score.score = float(score.score)
+        return score
+
+    metric._compute_score_from_stats = compute_as_float
+    return metric
+
+
 class SacrebleuMetric(Metric):
     """Corpus scoring with one sacrebleu object, sentence scoring with another (e.g. effective order)."""
 
@@ -40,7 +58,7 @@ class SacrebleuMetric(Metric):
         return float(self._sentence.sentence_score(hyp, [ref]).score)
 
     def corpus(self, hyps: Sequence[str], refs: Sequence[str], n_bootstrap: int = 1, seed: int = 12345) -> CorpusScore:
-        metric = self.sacrebleu_metric()  # fresh: sacrebleu keeps bootstrap settings on the object
+        metric = float_scores(self.sacrebleu_metric())  # fresh: sacrebleu keeps bootstrap settings on the object
         with sacrebleu_seed(seed):
             result = metric.corpus_score(list(hyps), [list(refs)], n_bootstrap=n_bootstrap if n_bootstrap > 1 else 1)
         ci = None
