@@ -95,15 +95,6 @@ def load_marian(model: str, revision: str | None = None) -> tuple[Any, Any]:
     return net, tokenizer
 
 
-def weights_hash(model: Any) -> str:
-    """A short hash of the weights, so a cache never mixes two models saved under one name."""
-    h = hashlib.sha256()
-    for name, tensor in sorted(model.state_dict().items()):
-        h.update(name.encode())
-        h.update(tensor.detach().cpu().contiguous().view(-1)[:4096].float().numpy().tobytes())
-    return h.hexdigest()[:16]
-
-
 def resolve_model_dir(model: str, revision: str | None = None) -> Path:
     """The local directory holding ``model`` (a directory, or a hub id's cached or downloaded
     snapshot), checked for the files a Marian model needs; anything else is a ModelLoadError."""

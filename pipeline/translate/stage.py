@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from tqdm import tqdm
 
 from .. import artifacts
 from ..errors import StageError
-from ..io import iter_jsonl
+from ..io import atomic_open, iter_jsonl
 from ..records import Sentence, Translation
 from ..stage import RunContext, Stage, stages
 from . import ct2 as _ct2  # noqa: F401  (registers the ct2 backend)
@@ -129,22 +126,6 @@ def chunked(items: Iterable[Sentence], size: int) -> Iterator[list[Sentence]]:
         yield chunk
 
 
-@contextmanager
-def streaming_jsonl(path: Path) -> Iterator[IO[str]]:
-    """A JSON-lines file written as it goes and put in place atomically when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @stages.register("translate")
 class TranslateStage(Stage):
     name = "translate"
@@ -157,7 +138,7 @@ class TranslateStage(Stage):
         out_path = ctx.path(artifacts.TRANSLATIONS)
         if total == 0:
             log.warning("no Japanese sentences in %s: nothing to translate", source_path)
-            with streaming_jsonl(out_path):
+            with atomic_open(out_path):
                 pass
             return {"sentences": 0, "translated": 0, "from_cache": 0, "split_sentences": 0}
 
@@ -171,7 +152,7 @@ class TranslateStage(Stage):
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
         translate_seconds = 0.0
         try:
-            with streaming_jsonl(out_path) as out, tqdm(
+            with atomic_open(out_path) as out, tqdm(
                 total=total, unit="sent", desc="translate", dynamic_ncols=True, mininterval=0.5
             ) as bar:
                 for chunk in chunked(japanese_sentences(source_path), cfg.stream_chunk):
