@@ -13,7 +13,7 @@ from pathlib import Path
 from . import artifacts
 from .config import Config
 from .io import atomic_write_text
-from .manifest import Manifest
+from .manifest import Manifest, now
 from .stage import STAGE_ORDER, RunContext, load_stages, stages
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,10 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
         manifest.record_stage(name, seconds, {"key": keys[name], **info})
         manifest.save()
         log.info("stage %s done in %.2fs", name, seconds)
+    translated = manifest.data["stages"].get("translate", {}).get("translated", 0) if "translate" in todo else 0
+    manifest.data["last_invocation"] = {"at": now(), "ran": todo, "kept": skipped, "translated": translated}
     manifest.finish(STAGE_ORDER)
     manifest.save()
+    if "translate" in names:
+        log.info("%d sentence piece(s) translated by this invocation", translated)
     return run_dir

@@ -144,3 +144,17 @@ def test_stage_on_a_moved_run_directory_works_there(smoke_config: str, run_overr
     assert jaen("export", moved).exit_code == 0
     assert (moved / "bitext.tsv").is_file()
     assert (tmp_path / "outputs" / "smoke" / "bitext.tsv").stat().st_mtime_ns == original
+
+
+def test_second_jaen_run_translates_nothing(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
+    manifest_path = tmp_path / "outputs" / "smoke" / "manifest.json"
+    first = json.loads(manifest_path.read_text())["last_invocation"]
+    assert first["translated"] > 90 and "translate" in first["ran"]
+    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
+    second = json.loads(manifest_path.read_text())["last_invocation"]
+    assert second["translated"] == 0 and "translate" in second["kept"]
+    # changing only a later stage re-aligns but still translates nothing
+    assert jaen("run", smoke_config, *run_overrides, "align.method=lexical").exit_code == 0
+    third = json.loads(manifest_path.read_text())["last_invocation"]
+    assert third["translated"] == 0 and third["ran"] == ["align", "score", "export"]
