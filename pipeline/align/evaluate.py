@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,16 +69,24 @@ def best_cells(sentence: str, cells: list[str]) -> set[int]:
     return {k for k, v in enumerate(scores) if v == top} if top >= MATCH else set()
 
 
-def load_gold(path: str | Path) -> list[tuple[list[str], list[str]]]:
-    p = Path(path)
+@contextmanager
+def read_errors(p: Path, what: str) -> Iterator[None]:
+    """One-line errors for a file that is missing or not UTF-8."""
     try:
-        data: Any = json.loads(p.read_text(encoding="utf-8"))
+        yield
     except FileNotFoundError:
-        raise InputError(f"{p}: gold file not found") from None
+        raise InputError(f"{p}: {what} file not found") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{p}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{p}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+
+
+def load_gold(path: str | Path) -> list[tuple[list[str], list[str]]]:
+    p = Path(path)
+    with read_errors(p, "gold"):
+        try:
+            data: Any = json.loads(p.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{p}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     if not isinstance(data, list):
         raise InputError(f"{p}: gold must be a JSON list of {{\"ja\": [...], \"en\": [...]}} beads")
     beads = []
@@ -96,19 +106,15 @@ def load_gold(path: str | Path) -> list[tuple[list[str], list[str]]]:
 def load_pred(path: str | Path) -> list[tuple[str, str]]:
     """(source, reference) of every row of a bitext TSV."""
     p = Path(path)
-    try:
-        with p.open(encoding="utf-8", newline="") as f:
+    with read_errors(p, "prediction"), p.open(encoding="utf-8", newline="") as f:
+        try:
             reader = csv.DictReader(f, delimiter="\t")
             missing = {"source", "reference"} - set(reader.fieldnames or [])
             if missing:
                 raise InputError(f"{p}:1: header lacks column(s) {', '.join(sorted(missing))}")
             return [(row["source"] or "", row["reference"] or "") for row in reader]
-    except FileNotFoundError:
-        raise InputError(f"{p}: prediction file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    except csv.Error as exc:
-        raise InputError(f"{p}: unreadable TSV: {exc}") from None
+        except csv.Error as exc:
+            raise InputError(f"{p}: unreadable TSV: {exc}") from None
 
 
 def score_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> LinkScores:
