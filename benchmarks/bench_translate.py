@@ -16,6 +16,15 @@ work. Peak RSS of a ct2 int8 run is measured in a child process of its own.
 
     python benchmarks/bench_translate.py            # a few minutes on 2 cores
     python benchmarks/bench_translate.py --n 64 --tokens 24 --naive-n 8 --rounds 2
+    python benchmarks/bench_translate.py --dtypes-only --beams 1   # CPU: half precision vs float32
+
+With ``--device cuda`` (defaults: 1,024 sentences, 32 steps each, naive loop on 32) it prints, per
+beam count, tokens/s of the naive loop, the ``hf`` defaults (auto batch plan, auto dtype), a grid of
+batch sizes, each dtype (with its agreement with float32) and ct2 on CUDA where its libraries load;
+the ratio of the defaults to the best grid point, the card's name and the peak GPU memory of each
+variant. About 3 minutes on an H100:
+
+    python benchmarks/bench_translate.py --device cuda
 """
 
 from __future__ import annotations
@@ -60,9 +69,7 @@ def sentences(n: int) -> list[str]:
 
     segmenter = segmenters.get("rules")(SegmentSection())
     found = [s.text for s in segmenter.segment(read_text(REPO / "data" / "seed_ja.txt")).to_sentences() if s.lang == "ja"]
-    if len(found) < n:
-        raise SystemExit(f"data/seed_ja.txt has only {len(found)} Japanese sentences, {n} asked")
-    return found[:n]
+    return [found[i % len(found)] for i in range(n)]  # the seed's sentences, repeated where n is larger
 
 
 def build(models: Path) -> tuple[Path, Path]:
@@ -83,7 +90,8 @@ def build(models: Path) -> tuple[Path, Path]:
     return hf_dir, ct2_dir
 
 
-def section(hf_dir: Path, ct2_dir: Path, beams: int, tokens: int, threads: int, backend: str):
+def section(hf_dir: Path, ct2_dir: Path, beams: int, tokens: int, threads: int, backend: str, device: str = "cpu",
+            **extra):
     from pipeline.config import TranslateSection
 
     # min_new_tokens = tokens - 1 and a cap of `tokens` new tokens (the last one the forced end
@@ -91,8 +99,35 @@ def section(hf_dir: Path, ct2_dir: Path, beams: int, tokens: int, threads: int, 
     # in CTranslate2 (which stops at its cap without emitting the end token).
     return TranslateSection(
         backend=backend, model=str(hf_dir), ct2_dir=ct2_dir, num_beams=beams, min_new_tokens=tokens - 1,
-        max_new_tokens_min=tokens, max_new_tokens_ratio=1e-6, threads=threads, device="cpu", cache=False,
+        max_new_tokens_min=tokens, max_new_tokens_ratio=1e-6, threads=threads, device=device, cache=False, **extra,
     )
+
+
+def agreement(outputs: list[str], reference: list[str]) -> tuple[float, float]:
+    """Share of outputs identical to the float32 ones, and chrF of the outputs against them."""
+    import sacrebleu
+
+    same = sum(a == b for a, b in zip(outputs, reference)) / len(reference)
+    return same, sacrebleu.corpus_chrf(outputs, [reference]).score
+
+
+def dtype_rows(hf_dir: Path, ct2_dir: Path, texts: list[str], beams: int, tokens: int, threads: int, device: str,
+               dtypes: tuple[str, ...] = ("float32", "bfloat16", "float16")) -> list[tuple[str, float, float, float]]:
+    """Per dtype of the hf backend: tokens/s and agreement with float32 (identical share, chrF)."""
+    from pipeline.translate.hf import HFTranslator
+
+    rows, reference = [], None
+    for dtype in dtypes:
+        translator = HFTranslator(section(hf_dir, ct2_dir, beams, tokens, threads, "hf", device, dtype=dtype))
+        translator.translate(texts[:2])
+        outputs, (wall, _) = timed(lambda: translator.translate(texts))
+        reference = outputs if reference is None else reference
+        same, chrf = agreement(outputs, reference)
+        rows.append((dtype, hf_steps(translator, texts) / wall, same, chrf))
+        print(f"  beams={beams} {dtype}: {rows[-1][1]:.1f} tok/s, identical to float32 {same:.1%}, chrF {chrf:.1f}",
+              flush=True)
+        del translator
+    return rows
 
 
 def timed(fn):
@@ -110,7 +145,7 @@ def run_naive(translator, texts: list[str]) -> tuple[int, float]:
     steps = 0
     wall, cpu = time.perf_counter(), time.process_time()
     for text in texts:
-        enc = tok([text], return_tensors="pt", truncation=False)
+        enc = tok([text], return_tensors="pt", truncation=False).to(model.device)
         with torch.inference_mode():
             out = model.generate(**enc, max_length=None, **translator.generation_kwargs(enc["input_ids"].shape[1]))
         tok.batch_decode(out, skip_special_tokens=True)
@@ -137,17 +172,128 @@ def rss_child(hf_dir: Path, ct2_dir: Path, beams: int, tokens: int, threads: int
     print(json.dumps({"peak_rss_mb": round(peak_rss_mb(), 1), "compute_type": translator.model.compute_type}))
 
 
+GRID = (32, 64, 128, 256, 512)  # sentences per generate call (no token limit: 512 tokens each)
+
+
+def cuda_timed(fn):
+    """``fn()``'s result, its wall seconds and the peak GPU memory (GB) torch allocated meanwhile."""
+    import torch
+
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    out, (wall, _) = timed(fn)
+    torch.cuda.synchronize()
+    return out, wall, torch.cuda.max_memory_allocated() / 1e9
+
+
+def main_cuda(args: argparse.Namespace, hf_dir: Path, ct2_dir: Path) -> None:
+    import dataclasses
+
+    import torch
+
+    from pipeline.errors import JaenError
+    from pipeline.translate.ct2 import CT2Translator
+    from pipeline.translate.hf import HFTranslator
+
+    texts = sentences(args.n)
+    naive_texts = texts[: args.naive_n]
+    card = torch.cuda.get_device_name()
+    print(f"{card}; {len(texts)} sentences ({len(set(texts))} distinct, {min(map(len, texts))}–{max(map(len, texts))} "
+          f"characters), {args.tokens} decoder steps each; naive loop on {len(naive_texts)}; best of {args.rounds} "
+          "alternating rounds", flush=True)
+    summary = []
+    for beams in args.beams:
+        hf = HFTranslator(section(hf_dir, ct2_dir, beams, args.tokens, 0, "hf", "cuda"))
+        default_plan = hf.batch_plan
+        print(f"beams={beams}: defaults dtype {hf.dtype}, plan {default_plan.as_dict()}", flush=True)
+        hf.translate(texts[:2])
+
+        def with_plan(plan):
+            def run():
+                hf.batch_plan = plan
+                return hf.translate(texts)
+            return run
+
+        variants = {"defaults": with_plan(default_plan)}
+        for size in GRID:
+            variants[f"batch {size}"] = with_plan(dataclasses.replace(
+                default_plan, max_batch_size=size, max_batch_tokens=size * hf.model_positions, source="grid"))
+        best: dict[str, tuple[float, float]] = {}
+        for round_ in range(args.rounds):
+            for name in (list(variants) if round_ % 2 == 0 else list(reversed(variants))):
+                _, wall, peak = cuda_timed(variants[name])
+                old = best.get(name, (wall, peak))
+                best[name] = (min(old[0], wall), max(old[1], peak))
+        hf.batch_plan = default_plan
+        steps = hf_steps(hf, texts)
+        (naive_steps, (naive_wall, _)), _, naive_peak = cuda_timed(lambda: run_naive(hf, naive_texts))
+        rates = {"naive": naive_steps / naive_wall, **{k: steps / w for k, (w, _) in best.items()}}
+        peaks = {"naive": naive_peak, **{k: p for k, (_, p) in best.items()}}
+        for name, rate in rates.items():
+            print(f"  beams={beams} {name}: {rate:.0f} tok/s, peak {peaks[name]:.1f} GB", flush=True)
+        del hf
+        torch.cuda.empty_cache()
+        dtypes = dtype_rows(hf_dir, ct2_dir, texts, beams, args.tokens, 0, "cuda")
+        ct2_rates = {}
+        for compute in ("int8_float16", "float16"):
+            try:
+                ct2 = CT2Translator(section(hf_dir, ct2_dir, beams, args.tokens, 0, "ct2", "cuda", compute_type=compute))
+            except JaenError as exc:
+                print(f"  beams={beams} ct2 {compute}: not run: {exc}", flush=True)
+                break
+            ct2.translate(texts[:2])
+            _, (wall, _) = timed(lambda: ct2.translate(texts))
+            ct2_rates[compute] = ct2_steps(texts, args.tokens) / wall
+            print(f"  beams={beams} ct2 {compute}: {ct2_rates[compute]:.0f} tok/s (plan {ct2.batch_plan.as_dict()})",
+                  flush=True)
+            del ct2
+        summary.append((beams, rates, peaks, dtypes, ct2_rates))
+        torch.cuda.empty_cache()
+
+    print()
+    print(f"{card}, backend hf, {len(texts)} sentences × {args.tokens} steps, target tokens per second "
+          "(peak GPU memory allocated by torch):")
+    print("| beams | naive | defaults | " + " | ".join(f"batch {s}" for s in GRID) + " | defaults / best | defaults / naive |")
+    print("|---" * (len(GRID) + 5) + "|")
+    for beams, rates, peaks, _, _ in summary:
+        grid_best = max(rates[f"batch {s}"] for s in GRID)
+        cells = " | ".join(f"{rates[k]:,.0f} ({peaks[k]:.1f} GB)" for k in ["naive", "defaults", *(f"batch {s}" for s in GRID)])
+        print(f"| {beams} | {cells} | {rates['defaults'] / grid_best:.2f} | {rates['defaults'] / rates['naive']:.1f} |")
+    print()
+    print("| beams | dtype | tok/s | identical to float32 | chrF vs float32 |")
+    print("|---|---|---|---|---|")
+    for beams, _, _, dtypes, _ in summary:
+        for dtype, rate, same, chrf in dtypes:
+            print(f"| {beams} | {dtype} | {rate:,.0f} | {same:.1%} | {chrf:.1f} |")
+    for beams, _, _, _, ct2_rates in summary:
+        if ct2_rates:
+            print(f"ct2 on CUDA, beams={beams}: " + ", ".join(f"{k} {v:,.0f} tok/s" for k, v in ct2_rates.items()))
+    for beams, rates, _, _, _ in summary:
+        grid_best = max(rates[f"batch {s}"] for s in GRID)
+        verdict = {"defaults >= 0.9x best grid point": rates["defaults"] / grid_best >= 0.9}
+        if beams == 6:
+            verdict["defaults >= 50x naive"] = rates["defaults"] / rates["naive"] >= 50
+        print(f"targets at {beams} beam(s): " + ", ".join(f"{k}: {'met' if ok else 'MISSED'}" for k, ok in verdict.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=64, help="sentences (from data/seed_ja.txt)")
-    parser.add_argument("--naive-n", type=int, default=8, help="sentences the slow naive loop times")
-    parser.add_argument("--tokens", type=int, default=24, help="decoder steps per sentence")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--n", type=int, default=None, help="sentences (from data/seed_ja.txt; cpu 64, cuda 1024)")
+    parser.add_argument("--naive-n", type=int, default=None, help="sentences the slow naive loop times (cpu 8, cuda 32)")
+    parser.add_argument("--tokens", type=int, default=None, help="decoder steps per sentence (cpu 24, cuda 32)")
+    parser.add_argument("--dtypes-only", action="store_true",
+                        help="only the dtype comparison (tokens/s, agreement with float32) on this device")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=2, help="timings per variant (best kept), order alternated")
     parser.add_argument("--beams", type=int, nargs="+", default=[6, 1])
     parser.add_argument("--models", type=Path, default=REPO / "models" / "bench")
     parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    cuda = args.device == "cuda"
+    args.n = args.n or (1024 if cuda else 64)
+    args.naive_n = args.naive_n or (32 if cuda else 8)
+    args.tokens = args.tokens or (32 if cuda else 24)
 
     import logging
 
@@ -159,6 +305,14 @@ def main() -> None:
     hf_dir, ct2_dir = build(args.models)
     if args.rss_child:
         rss_child(hf_dir, ct2_dir, args.beams[0], args.tokens, args.threads, args.n)
+        return
+    if args.dtypes_only:
+        print(f"{args.device}: {args.n} sentences, {args.tokens} decoder steps each, {args.threads} threads", flush=True)
+        for beams in args.beams:
+            dtype_rows(hf_dir, ct2_dir, sentences(args.n), beams, args.tokens, args.threads, args.device)
+        return
+    if cuda:
+        main_cuda(args, hf_dir, ct2_dir)
         return
 
     import ctranslate2

@@ -66,8 +66,15 @@ class TranslateSection(Section):
     num_beams: int | None = Field(None, ge=1, description="None: the model's generation config")
     max_new_tokens_ratio: float = Field(2.0, gt=0, description="max new tokens per source token")
     max_new_tokens_min: int = Field(16, ge=1)
-    max_batch_size: int = Field(32, ge=1)
-    max_batch_tokens: int = Field(4096, ge=16, description="token budget of one length-sorted batch")
+    max_batch_size: int | None = Field(
+        None, ge=1, description="sentences per generate call; None: auto (32 on CPU, sized by GPU memory on CUDA)"
+    )
+    max_batch_tokens: int | None = Field(
+        None, ge=16, description="padded-token budget of one length-sorted batch; None: auto (4096 on CPU)"
+    )
+    dtype: Literal["auto", "float32", "float16", "bfloat16"] = Field(
+        "auto", description="hf: weights and activations; auto = float32 on CPU, float16 on CUDA"
+    )
     max_source_tokens: int | None = Field(None, ge=8, description="None: the model's limit")
     device: str = Field("auto", description="auto | cpu | cuda | cuda:N")
     threads: int = Field(0, ge=0, description="0: library default")

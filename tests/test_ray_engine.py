@@ -161,3 +161,19 @@ def test_actor_config_makes_a_relative_model_dir_absolute_and_maps_the_gpu(
     hub = TranslateSection(model="Helsinki-NLP/opus-mt-ja-en")
     assert ray_engine.actor_config(hub)["model"] == "Helsinki-NLP/opus-mt-ja-en"
     TranslateSection.model_validate(ray_engine.actor_config(cfg))  # the actors can rebuild it
+
+
+@pytest.mark.parametrize(("device", "gpus", "expected"), [
+    ("auto", 0, {"num_cpus": 1}),
+    ("auto", 4, {"num_gpus": 1, "num_cpus": 1}),
+    ("cuda", 1, {"num_gpus": 1, "num_cpus": 1}),
+    ("cuda:1", 2, {"num_gpus": 1, "num_cpus": 1}),
+    ("cpu", 8, {"num_cpus": 1}),
+])
+def test_each_actor_takes_one_gpu_when_the_device_and_the_cluster_allow(device: str, gpus: float, expected: dict) -> None:
+    assert ray_engine.actor_resources(device, gpus) == expected
+
+
+def test_cuda_on_a_cluster_without_gpus_is_one_line_not_a_hang() -> None:
+    with pytest.raises(RayEngineError, match="translate.device=cuda but the Ray cluster has no GPU"):
+        ray_engine.actor_resources("cuda", 0)

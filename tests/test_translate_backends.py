@@ -182,3 +182,63 @@ def test_cli_convert_ct2(tiny_model: Path, tmp_path: Path) -> None:
     assert again.exit_code == 2 and "already exists" in again.output
     missing = runner.invoke(app, ["models", "convert-ct2", str(tmp_path / "nope"), str(tmp_path / "x")])
     assert missing.exit_code == 2 and "nope" in missing.output
+
+
+def test_auto_batch_sizes_on_cpu_are_todays_and_reach_the_manifest_facts(tiny_model: Path, tmp_path: Path) -> None:
+    hf = HFTranslator(section(tiny_model, tmp_path))
+    assert (hf.batch_plan.max_batch_size, hf.batch_plan.max_batch_tokens) == (32, 4096)
+    assert hf.describe()["batch_plan"] == {"max_batch_size": 32, "max_batch_tokens": 4096, "source": "cpu defaults"}
+    assert hf.describe()["dtype"] == "float32" == hf.identity()["compute_type"]  # auto on CPU
+    ct2 = CT2Translator(section(tiny_model, tmp_path, backend="ct2", max_batch_tokens=100))
+    assert ct2.describe()["batch_plan"] == {"max_batch_size": 32, "max_batch_tokens": 100, "source": "cpu defaults"}
+
+
+def test_dtype_is_in_the_cache_key_and_the_resume_key(varied_model: Path, tmp_path: Path) -> None:
+    from pipeline.runner import stage_keys
+    from pipeline.translate.cache import TranslationCache
+
+    kw = dict(num_beams=1, max_new_tokens_min=8, max_new_tokens_ratio=0.5)
+    full = HFTranslator(section(varied_model, tmp_path, dtype="float32", **kw))
+    half = HFTranslator(section(varied_model, tmp_path, dtype="bfloat16", **kw))
+    assert str(half.model.dtype) == "torch.bfloat16" and half.identity()["compute_type"] == "bfloat16"
+    assert len(half.translate(TEXTS)) == len(TEXTS)
+    keys = [TranslationCache(tmp_path / f"c{i}.sqlite", t.identity()).key(TEXTS[0]) for i, t in enumerate((full, half))]
+    assert keys[0] != keys[1]
+    before, after = (stage_keys(load_config(None, [f"translate.dtype={d}"]), {}) for d in ("auto", "bfloat16"))
+    assert before["translate"] != after["translate"] and before["segment"] == after["segment"]
+    with pytest.raises(ConfigError, match="translate.dtype"):
+        load_config(None, ["translate.dtype=float64"])
+
+
+def test_a_dtype_the_device_cannot_run_is_one_line_naming_the_key(tiny_model: Path) -> None:
+    import torch
+
+    from pipeline.translate.hf import check_dtype_runs
+    from pipeline.translate.loading import load_marian
+
+    model, _ = load_marian(str(tiny_model))
+    check_dtype_runs(model, "cpu", "float32")
+    model.to(torch.float8_e4m3fn)  # no CPU kernels for it
+    with pytest.raises(ConfigError, match=r"translate\.dtype=float8_e4m3fn: .* on cpu") as err:
+        check_dtype_runs(model, "cpu", "float8_e4m3fn")
+    assert "\n" not in str(err.value)
+
+
+def test_ct2_on_cuda_without_its_cuda_libraries_is_one_line_exit_2(
+    tiny_model: Path, tmp_path: Path, smoke_config: str, run_overrides: list[str]
+) -> None:
+    import ctranslate2
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.translate.ct2 import cuda_libraries, missing_libraries
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("CTranslate2 runs on a GPU here")
+    assert cuda_libraries()[0].startswith("lib") and set(missing_libraries(cuda_libraries())) <= set(cuda_libraries())
+    with pytest.raises(ModelLoadError, match="ct2 on cuda: CTranslate2 .*(not found|no CUDA device)") as err:
+        CT2Translator(section(tiny_model, tmp_path, backend="ct2", device="cuda"))
+    assert "\n" not in str(err.value) and "translate." in str(err.value)
+    result = CliRunner().invoke(app, ["run", smoke_config, *run_overrides, "translate.backend=ct2", "translate.device=cuda"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [f"jaen: error: {err.value}"]

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config import TranslateSection
 from ..registry import Registry
+from .batching import BatchPlan, default_plan
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Translator(ABC):
 
     def __init__(self, cfg: TranslateSection) -> None:
         self.cfg = cfg
+        self.batch_plan: BatchPlan = default_plan(cfg.max_batch_size, cfg.max_batch_tokens)
 
     @abstractmethod
     def translate(self, texts: Sequence[str]) -> list[str]:

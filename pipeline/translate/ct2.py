@@ -9,6 +9,8 @@ directory serves every compute type.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import json
 import logging
 import re
@@ -21,7 +23,8 @@ from typing import Any
 from ..config import TranslateSection
 from ..errors import ModelLoadError
 from .base import Generation, Translator, translators
-from .hf import length_batches
+from .batching import ModelShape, plan_batches
+from .hf import free_gpu_bytes, length_batches
 from .loading import load_tokenizer, model_identity, read_model_json, resolve_model_dir
 
 log = logging.getLogger(__name__)
@@ -89,15 +92,85 @@ def convert_ct2(model: str, dst: str | Path, revision: str | None = None, quanti
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def cuda_libraries() -> tuple[str, ...]:
+    """The CUDA libraries the installed CTranslate2 loads (named inside its shared library; the
+    pip wheels of CTranslate2 4.x name libcublas.so.12), plus the CUDA runtime of the same major."""
+    import ctranslate2
+
+    names: set[str] = set()
+    root = Path(ctranslate2.__file__).parent
+    for lib in [*root.parent.glob("ctranslate2.libs/libctranslate2*"), *root.glob("libctranslate2*")]:
+        try:
+            names.update(m.decode() for m in re.findall(rb"lib(?:cublas|cudart)\.so\.\d+", lib.read_bytes()))
+        except OSError:
+            continue
+    names = names or {"libcublas.so.12"}
+    for major in {n.rsplit(".", 1)[1] for n in names}:
+        names.add(f"libcudart.so.{major}")
+    return tuple(sorted(names))
+
+
+def missing_libraries(names: Sequence[str]) -> list[str]:
+    """The shared libraries among ``names`` that the dynamic loader cannot find."""
+    missing = []
+    for name in names:
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            missing.append(name)
+    return missing
+
+
+def no_cuda_reason() -> str:
+    """Why CTranslate2 sees no CUDA device, in words a user can act on."""
+    import ctranslate2
+
+    needed = cuda_libraries()
+    missing = missing_libraries(needed)
+    version = ctranslate2.__version__
+    if missing:
+        packages = " ".join(sorted({f"nvidia-{'cublas' if 'cublas' in m else 'cuda-runtime'}-cu{m.rsplit('.', 1)[1]}"
+                                    for m in missing}))
+        return (f"CTranslate2 {version} needs CUDA {needed[0].rsplit('.', 1)[1]} libraries ({', '.join(needed)}); "
+                f"{', '.join(missing)} not found — pip install {packages}, or use translate.backend=hf")
+    return (f"CTranslate2 {version} finds its CUDA libraries but no CUDA device (check nvidia-smi and "
+            "CUDA_VISIBLE_DEVICES), or use translate.device=cpu")
+
+
 def resolve_ct2_device(name: str) -> tuple[str, int]:
+    """``translate.device`` for CTranslate2: ``cuda`` where it cannot use a GPU is a one-line error,
+    never a silent CPU run; ``auto`` on a machine whose GPU CTranslate2 cannot use says so and runs
+    on the CPU."""
     import ctranslate2
 
     if name == "auto":
-        return ("cuda", 0) if ctranslate2.get_cuda_device_count() > 0 else ("cpu", 0)
+        if ctranslate2.get_cuda_device_count() > 0:
+            return "cuda", 0
+        if gpu_present():
+            log.warning("translate.device=auto: a GPU is present but ct2 cannot use it (%s); "
+                        "translating on the CPU", no_cuda_reason())
+        return "cpu", 0
     kind, _, index = name.partition(":")
     if kind not in ("cpu", "cuda") or (index and not index.isdigit()):
         raise ModelLoadError(f"translate.device: expected auto, cpu, cuda or cuda:N, not {name!r}")
+    if kind == "cuda":
+        count = ctranslate2.get_cuda_device_count()
+        if count == 0:
+            raise ModelLoadError(f"ct2 on {name}: {no_cuda_reason()}")
+        if int(index or 0) >= count:
+            raise ModelLoadError(f"translate.device={name}: CTranslate2 sees {count} CUDA device(s) (cuda:0 … cuda:{count - 1})")
     return kind, int(index or 0)
+
+
+def gpu_present() -> bool:
+    """Whether torch sees a CUDA GPU (torch is installed with transformers)."""
+    try:
+        import torch
+
+        return bool(torch.cuda.is_available())
+    except ImportError:
+        return False
 
 
 @translators.register("ct2")
@@ -130,7 +203,17 @@ class CT2Translator(Translator):
             )
         except Exception as exc:  # noqa: BLE001 - one clear line
             cause = " ".join(str(exc).split())[:300]
+            if self.device == "cuda" and re.search(r"libcu|cuda|cudnn", cause, re.IGNORECASE):
+                raise ModelLoadError(f"ct2 on {cfg.device}: {cause}; {no_cuda_reason()}") from None
             raise ModelLoadError(f"cannot load CTranslate2 model {self.ct2_dir}: {cause}") from None
+        if self.device == "cuda":
+            self.batch_plan = plan_batches(
+                ModelShape.of(config), self.generation.num_beams, self.generation.max_new_tokens,
+                4 if compute in ("default", "float32", "int8", "int8_float32", "int16") else 2,  # activations
+                free_gpu_bytes(f"cuda:{index}"), cfg.max_batch_size, cfg.max_batch_tokens,
+            )
+            log.info("ct2 on cuda:%d, %s: batches of at most %d sentences and %d padded tokens (%s)", index, compute,
+                     self.batch_plan.max_batch_size, self.batch_plan.max_batch_tokens, self.batch_plan.source)
 
     def _converted(self, cfg: TranslateSection) -> Path:
         target = cfg.ct2_dir or default_ct2_dir(cfg, self._model_identity)
@@ -191,7 +274,8 @@ class CT2Translator(Translator):
         }
 
     def describe(self) -> dict[str, Any]:
-        return {"device": self.device, "threads": self.cfg.threads or None, "ct2_dir": str(self.ct2_dir)}
+        return {"device": self.device, "threads": self.cfg.threads or None, "ct2_dir": str(self.ct2_dir),
+                "batch_plan": self.batch_plan.as_dict()}
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         if not texts:
@@ -199,7 +283,8 @@ class CT2Translator(Translator):
         tokens = [self._tokens(t) for t in texts]
         lengths = [len(t) for t in tokens]
         results: list[str] = [""] * len(texts)
-        for batch in length_batches(lengths, self.cfg.max_batch_size, self.cfg.max_batch_tokens):
+        plan = self.batch_plan
+        for batch in length_batches(lengths, plan.max_batch_size, plan.max_batch_tokens):
             longest = max(lengths[i] for i in batch)
             out = self.model.translate_batch([tokens[i] for i in batch], **self.decoding_kwargs(longest))
             for i, result in zip(batch, out):

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..config import TranslateSection
+from ..errors import ConfigError
 from .base import Generation, Translator, translators
+from .batching import CPU_HYPOTHESES, BatchPlan, ModelShape, plan_batches
 from .loading import load_marian, model_identity, resolve_model_dir
 
 log = logging.getLogger(__name__)
@@ -40,9 +42,40 @@ def length_batches(lengths: Sequence[int], max_size: int, max_tokens: int) -> li
     return batches
 
 
-# On CPU, transformers' beam search runs fastest with about this many hypotheses (batch × beams)
-# per generate call (measured on the full opus-mt shape: batch 8 at 6 beams is 1.6× batch 64).
-CPU_HYPOTHESES = 64
+# `translate.dtype: auto` on CUDA: the half precision whose output came closest to float32
+# (docs/translation.md, "Precision").
+GPU_AUTO_DTYPE = "float16"
+
+
+def resolve_dtype(name: str, device: str) -> str:
+    """``translate.dtype`` for ``device``: ``auto`` is float32 on CPU, ``GPU_AUTO_DTYPE`` on CUDA."""
+    if name != "auto":
+        return name
+    return GPU_AUTO_DTYPE if str(device).startswith("cuda") else "float32"
+
+
+def check_dtype_runs(model: Any, device: str, dtype: str) -> None:
+    """One forward pass on one token, so that a dtype the device cannot run fails now, in one line."""
+    import torch
+
+    token = torch.tensor([[model.config.eos_token_id]], device=device)
+    try:
+        with torch.inference_mode():
+            model(input_ids=token, decoder_input_ids=token)
+    except (RuntimeError, TypeError, NotImplementedError) as exc:
+        cause = " ".join(str(exc).split())[:200]
+        raise ConfigError(f"translate.dtype={dtype}: the model cannot run in {dtype} on {device} ({cause}); "
+                          "use translate.dtype=float32 (or auto)") from None
+
+
+def free_gpu_bytes(device: str) -> int | None:
+    """Free memory of the CUDA device (after the model is loaded), None on CPU."""
+    import torch
+
+    if not str(device).startswith("cuda") or not torch.cuda.is_available():
+        return None
+    free, _total = torch.cuda.mem_get_info(torch.device(device))
+    return int(free)
 
 
 @translators.register("hf")
@@ -56,11 +89,20 @@ class HFTranslator(Translator):
         if cfg.threads:
             torch.set_num_threads(cfg.threads)
         model_dir = resolve_model_dir(cfg.model, cfg.revision)
-        self.model, self.tokenizer = load_marian(str(model_dir))
         self.device = resolve_device(cfg.device)
+        self.dtype = resolve_dtype(cfg.dtype, self.device)
+        self.model, self.tokenizer = load_marian(str(model_dir), dtype=self.dtype)
         self.model.to(self.device)
+        check_dtype_runs(self.model, self.device, self.dtype)
         self._model_identity = model_identity(cfg.model, cfg.revision, model_dir)
         self.generation = Generation.resolve(cfg, self.model.generation_config.to_dict(), self.model_positions)
+        self.batch_plan: BatchPlan = plan_batches(
+            ModelShape.of(self.model.config), self.generation.num_beams, self.generation.max_new_tokens,
+            self.model.dtype.itemsize, free_gpu_bytes(self.device), cfg.max_batch_size, cfg.max_batch_tokens,
+        )
+        log.info("hf on %s, %s: batches of at most %d sentences (%d per call) and %d padded tokens (%s)",
+                 self.device, self.dtype, self.batch_plan.max_batch_size, self.batch_size,
+                 self.batch_plan.max_batch_tokens, self.batch_plan.source)
 
     @property
     def model_positions(self) -> int:
@@ -76,10 +118,11 @@ class HFTranslator(Translator):
 
     @property
     def batch_size(self) -> int:
-        """``max_batch_size``, capped on CPU to about ``CPU_HYPOTHESES`` beam hypotheses per call."""
+        """Sentences per generate call: the batch plan's, capped on CPU to about ``CPU_HYPOTHESES``
+        beam hypotheses per call."""
         if str(self.device).startswith("cuda"):
-            return self.cfg.max_batch_size
-        return max(1, min(self.cfg.max_batch_size, CPU_HYPOTHESES // self.generation.num_beams))
+            return self.batch_plan.max_batch_size
+        return max(1, min(self.batch_plan.max_batch_size, CPU_HYPOTHESES // self.generation.num_beams))
 
     def generation_kwargs(self, longest_source: int) -> dict[str, Any]:
         gen = self.generation
@@ -105,7 +148,8 @@ class HFTranslator(Translator):
     def describe(self) -> dict[str, Any]:
         import torch
 
-        return {"device": str(self.device), "threads": torch.get_num_threads(), "batch_size": self.batch_size}
+        return {"device": str(self.device), "threads": torch.get_num_threads(), "dtype": self.dtype,
+                "batch_size": self.batch_size, "batch_plan": self.batch_plan.as_dict()}
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         import torch
@@ -114,7 +158,7 @@ class HFTranslator(Translator):
             return []
         lengths = [self.count_tokens(t) for t in texts]
         results: list[str] = [""] * len(texts)
-        for batch in length_batches(lengths, self.batch_size, self.cfg.max_batch_tokens):
+        for batch in length_batches(lengths, self.batch_size, self.batch_plan.max_batch_tokens):
             enc = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True, truncation=False)
             enc = {k: v.to(self.device) for k, v in enc.items()}
             longest = max(lengths[i] for i in batch)

@@ -79,15 +79,17 @@ def resolve_model(model: str, revision: str | None) -> tuple[str, bool]:
     return model, False
 
 
-def load_marian(model: str, revision: str | None = None) -> tuple[Any, Any]:
-    """Load a MarianMT model and tokenizer through ``from_pretrained``; any failure is a ModelLoadError."""
+def load_marian(model: str, revision: str | None = None, dtype: str = "float32") -> tuple[Any, Any]:
+    """Load a MarianMT model (weights in ``dtype``: float32, float16 or bfloat16) and its tokenizer
+    through ``from_pretrained``; any failure is a ModelLoadError."""
+    import torch
     from transformers import MarianMTModel, MarianTokenizer
 
     name, local_only = resolve_model(model, revision)
     kwargs: dict[str, Any] = {"revision": revision, "local_files_only": local_only}
     try:
         tokenizer = MarianTokenizer.from_pretrained(name, **kwargs)
-        net = MarianMTModel.from_pretrained(name, **kwargs)
+        net = MarianMTModel.from_pretrained(name, dtype=getattr(torch, dtype), **kwargs)
     except Exception as exc:  # noqa: BLE001 - turn library errors into one clear line
         cause = " ".join(str(exc).split())[:300]
         raise ModelLoadError(f"cannot load translation model '{model}': {cause}. " + _fixes(model)) from None

@@ -1,7 +1,8 @@
 """The ``ray`` engine: the sentences to translate become a Ray Dataset, translated by an actor pool.
 
 Each actor loads one ``Translator`` (the configured backend, one model per actor, one GPU per actor
-when the cluster has GPUs and ``translate.device`` is not ``cpu``). The dataset is built from the
+when the cluster has GPUs and ``translate.device`` is not ``cpu``; each actor sizes its batches for
+its own GPU, see ``batching.py``). The dataset is built from the
 same chunks the local engine translates, one block per chunk, and ``map_batches`` gets exactly one
 chunk per call, so every sentence is translated in the same company as with ``engine: local`` and
 the output is identical. Results stream back to the driver (which writes them to the cache as they
@@ -177,11 +178,16 @@ class TranslateActor:
         return {"idx": np.asarray(batch["idx"], dtype=np.int64), "translation": np.asarray(outputs, dtype=object)}
 
 
-def _actor_resources(ray: Any, cfg: TranslateSection) -> dict[str, float]:
-    gpus = float(ray.cluster_resources().get("GPU", 0))
-    if gpus >= 1 and cfg.device != "cpu":
-        return {"num_gpus": 1, "num_cpus": 1}
-    return {"num_cpus": 1}
+def actor_resources(device: str, cluster_gpus: float) -> dict[str, float]:
+    """The Ray resources of one translation actor: one GPU each when ``translate.device`` is
+    ``cuda``/``cuda:N``, or ``auto`` and the cluster has GPUs; ``cuda`` on a cluster without GPUs is
+    an error (the actors would wait for a GPU forever)."""
+    if device == "cpu" or (device == "auto" and cluster_gpus < 1):
+        return {"num_cpus": 1}
+    if cluster_gpus < 1:
+        raise RayEngineError(f"translate.device={device} but the Ray cluster has no GPU "
+                             "(ray status lists its resources); use translate.device=auto or cpu")
+    return {"num_gpus": 1, "num_cpus": 1}
 
 
 def translate_batches(
@@ -211,7 +217,7 @@ def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chu
     logging.getLogger("ray.data").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
     ds = ray.data.from_pandas(frames)
     workers = max(1, min(run.num_workers, len(frames)))
-    resources = _actor_resources(ray, cfg)
+    resources = actor_resources(cfg.device, float(ray.cluster_resources().get("GPU", 0)))
     log.info("ray engine: %d sentences in %d batches on %d actor(s) %s", len(texts), len(frames), workers, resources)
     with warnings.catch_warnings():
         # Ray Data takes an actor's max_restarts / max_task_retries only as ``**ray_remote_args``

@@ -96,7 +96,7 @@ def translate_missing(
 
 def batch_runner(ctx: RunContext, translator: Translator) -> BatchRunner:
     """The middle step for this run's engine."""
-    size = max(1, ctx.config.translate.max_batch_size * 4)
+    size = max(1, translator.batch_plan.max_batch_size * 4)
     if ctx.config.run.engine == "ray":
         from .ray_engine import RayBatches
 
