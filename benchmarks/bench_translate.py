@@ -339,7 +339,7 @@ def main() -> None:
         kwargs = ct2.decoding_kwargs(0)
 
         def raw_run():
-            out, seconds = timed(lambda: raw.translate_batch(tokenized, max_batch_size=ct2.cfg.max_batch_size, **kwargs))
+            out, seconds = timed(lambda: raw.translate_batch(tokenized, max_batch_size=ct2.batch_plan.max_batch_size, **kwargs))
             return sum(len(r.hypotheses[0]) for r in out), seconds
 
         variants = {

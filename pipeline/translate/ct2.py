@@ -94,48 +94,62 @@ def convert_ct2(model: str, dst: str | Path, revision: str | None = None, quanti
 
 @functools.lru_cache(maxsize=1)
 def cuda_libraries() -> tuple[str, ...]:
-    """The CUDA libraries the installed CTranslate2 loads (named inside its shared library; the
-    pip wheels of CTranslate2 4.x name libcublas.so.12), plus the CUDA runtime of the same major."""
+    """The CUDA libraries the installed CTranslate2 loads at run time (named inside its shared
+    library; the pip wheels of CTranslate2 4.x name libcublas.so.12 and link the CUDA runtime in)."""
     import ctranslate2
 
     names: set[str] = set()
     root = Path(ctranslate2.__file__).parent
     for lib in [*root.parent.glob("ctranslate2.libs/libctranslate2*"), *root.glob("libctranslate2*")]:
         try:
-            names.update(m.decode() for m in re.findall(rb"lib(?:cublas|cudart)\.so\.\d+", lib.read_bytes()))
+            names.update(m.decode() for m in re.findall(rb"libcublas\.so\.\d+", lib.read_bytes()))
         except OSError:
             continue
-    names = names or {"libcublas.so.12"}
-    for major in {n.rsplit(".", 1)[1] for n in names}:
-        names.add(f"libcudart.so.{major}")
-    return tuple(sorted(names))
+    return tuple(sorted(names or {"libcublas.so.12"}))
 
 
 def missing_libraries(names: Sequence[str]) -> list[str]:
-    """The shared libraries among ``names`` that the dynamic loader cannot find."""
+    """The shared libraries among ``names`` that cannot be loaded. One installed by pip
+    (``site-packages/nvidia/*/lib``, e.g. nvidia-cublas-cu12) is loaded from there, so that
+    CTranslate2's own load by name finds it."""
+    import site
+    import sys
+
     missing = []
     for name in names:
         try:
             ctypes.CDLL(name)
+            continue
         except OSError:
+            pass
+        dirs = [*site.getsitepackages(), site.getusersitepackages(), *sys.path]
+        found = [p for d in dirs for p in Path(d).glob(f"nvidia/*/lib/{name}") if p.is_file()]
+        for path in found:
+            try:
+                ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
+                break
+            except OSError:
+                continue
+        else:
             missing.append(name)
     return missing
 
 
-def no_cuda_reason() -> str:
-    """Why CTranslate2 sees no CUDA device, in words a user can act on."""
+def cuda_problem() -> str | None:
+    """Why CTranslate2 cannot run on a GPU here, in words a user can act on; None when it can."""
     import ctranslate2
 
     needed = cuda_libraries()
     missing = missing_libraries(needed)
     version = ctranslate2.__version__
     if missing:
-        packages = " ".join(sorted({f"nvidia-{'cublas' if 'cublas' in m else 'cuda-runtime'}-cu{m.rsplit('.', 1)[1]}"
-                                    for m in missing}))
-        return (f"CTranslate2 {version} needs CUDA {needed[0].rsplit('.', 1)[1]} libraries ({', '.join(needed)}); "
-                f"{', '.join(missing)} not found — pip install {packages}, or use translate.backend=hf")
-    return (f"CTranslate2 {version} finds its CUDA libraries but no CUDA device (check nvidia-smi and "
-            "CUDA_VISIBLE_DEVICES), or use translate.device=cpu")
+        major = needed[0].rsplit(".", 1)[1]
+        return (f"CTranslate2 {version} needs CUDA {major} libraries ({', '.join(needed)}); "
+                f"{', '.join(missing)} not found — pip install nvidia-cublas-cu{major}, or use translate.backend=hf")
+    if ctranslate2.get_cuda_device_count() == 0:
+        return (f"CTranslate2 {version} finds no CUDA device (check nvidia-smi and CUDA_VISIBLE_DEVICES), "
+                "or use translate.device=cpu")
+    return None
 
 
 def resolve_ct2_device(name: str) -> tuple[str, int]:
@@ -145,19 +159,22 @@ def resolve_ct2_device(name: str) -> tuple[str, int]:
     import ctranslate2
 
     if name == "auto":
-        if ctranslate2.get_cuda_device_count() > 0:
+        if not gpu_present() and ctranslate2.get_cuda_device_count() == 0:
+            return "cpu", 0
+        problem = cuda_problem()
+        if problem is None:
             return "cuda", 0
-        if gpu_present():
-            log.warning("translate.device=auto: a GPU is present but ct2 cannot use it (%s); "
-                        "translating on the CPU", no_cuda_reason())
+        log.warning("translate.device=auto: a GPU is present but ct2 cannot use it (%s); translating on the CPU",
+                    problem)
         return "cpu", 0
     kind, _, index = name.partition(":")
     if kind not in ("cpu", "cuda") or (index and not index.isdigit()):
         raise ModelLoadError(f"translate.device: expected auto, cpu, cuda or cuda:N, not {name!r}")
     if kind == "cuda":
+        problem = cuda_problem()
+        if problem is not None:
+            raise ModelLoadError(f"ct2 on {name}: {problem}")
         count = ctranslate2.get_cuda_device_count()
-        if count == 0:
-            raise ModelLoadError(f"ct2 on {name}: {no_cuda_reason()}")
         if int(index or 0) >= count:
             raise ModelLoadError(f"translate.device={name}: CTranslate2 sees {count} CUDA device(s) (cuda:0 … cuda:{count - 1})")
     return kind, int(index or 0)
@@ -204,7 +221,8 @@ class CT2Translator(Translator):
         except Exception as exc:  # noqa: BLE001 - one clear line
             cause = " ".join(str(exc).split())[:300]
             if self.device == "cuda" and re.search(r"libcu|cuda|cudnn", cause, re.IGNORECASE):
-                raise ModelLoadError(f"ct2 on {cfg.device}: {cause}; {no_cuda_reason()}") from None
+                raise ModelLoadError(f"ct2 on {cfg.device}: {cause} (CTranslate2 {ctranslate2.__version__} needs "
+                                     f"{', '.join(cuda_libraries())}); or use translate.backend=hf") from None
             raise ModelLoadError(f"cannot load CTranslate2 model {self.ct2_dir}: {cause}") from None
         if self.device == "cuda":
             self.batch_plan = plan_batches(
