@@ -100,8 +100,10 @@ def batch_runner(ctx: RunContext, translator: Translator) -> BatchRunner:
     if ctx.config.run.engine == "ray":
         from .ray_engine import RayBatches
 
-        # the same ordering and batch size as local, so that Ray gives byte-identical output
-        return RayBatches(ctx.config.translate, ctx.config.run, lambda todo: longest_first(translator, todo), size)
+        # the same ordering and batch size as local, so that Ray gives byte-identical output; the actors
+        # run in the dtype the driver resolved, which its identity (the cache key) names
+        cfg = ctx.config.translate.model_copy(update={"dtype": getattr(translator, "dtype", ctx.config.translate.dtype)})
+        return RayBatches(cfg, ctx.config.run, lambda todo: longest_first(translator, todo), size)
     return local_batches(translator, size)
 
 
