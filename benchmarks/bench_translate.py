@@ -22,7 +22,7 @@ With ``--device cuda`` (defaults: 1,024 sentences, 32 steps each, naive loop on 
 beam count, tokens/s of the naive loop, the ``hf`` defaults (auto batch plan, auto dtype), a grid of
 batch sizes, each dtype (with its agreement with float32) and ct2 on CUDA where its libraries load;
 the ratio of the defaults to the best grid point, the card's name and the peak GPU memory of each
-variant. About 3 minutes on an H100:
+variant. Estimated at about 3 minutes on an H100 (not yet run on one):
 
     python benchmarks/bench_translate.py --device cuda
 """
