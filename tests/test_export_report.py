@@ -29,7 +29,7 @@ UNITS = [
     Unit(["<script>alert(1)</script>と書いた。"], ["He wrote <script>alert(1)</script>."], ["He wrote a script tag & left."], 0.6),
     Unit(["一文目。", "二文目。"], ["First.", "Second."], ["First and second."], 0.7),
     Unit(["切れた文です。"], ["This sentence was cut short here."], ["This sentence …"], 0.8, partial=True),
-    Unit(["参照なし。"], ["No reference."]),
+    Unit(["参照なし。"], ["No reference."], flags=["truncated", "unk"], retried="split"),
     Unit([], [], ["An orphan reference."]),
 ]
 
@@ -69,6 +69,16 @@ def test_escapes_text_and_shows_every_row(report: Path) -> None:
     assert "95% CI" in cards[0].text_content() and "nrefs:1|bs:100|seed:12345" in cards[0].text_content()
     assert "lower is better" in cards[2].text_content()
     assert [s.xpath("string(span[1])") for s in doc.xpath("//div[@class='stage']")] == ["score"]
+
+
+def test_translation_flags_show(report: Path) -> None:
+    page = lxml_html.fromstring(report.read_text(encoding="utf-8"))
+    pills = {p.text_content().strip() for p in page.xpath("//span[contains(@class, 'pill')]")}
+    assert {"MT truncated 1", "MT unk 1", "MT repeated 0", "MT empty 0", "retried (split) 1"} <= pills
+    flagged = page.xpath("//tbody/tr[5]/td[4]")[0]
+    assert [t.text for t in flagged.xpath(".//span[contains(@class, 'flag')]")] == ["truncated", "unk"]
+    assert "retried: split" in flagged.text_content()
+    assert not page.xpath("//tbody/tr[1]//span[contains(@class, 'flag')]")
 
 
 def test_alignment_picture(report: Path) -> None:
