@@ -8,6 +8,7 @@ flags as a list in the canonical order of ``FLAGS``; the TSV writes them comma-s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 FLAGS = ("truncated", "repeated", "empty", "unk")
@@ -17,6 +18,8 @@ FLAGS = ("truncated", "repeated", "empty", "unk")
 MAX_N = 8
 MIN_REPEATS = {1: 4}
 DEFAULT_REPEATS = 3
+# ...or a run of two or more characters repeated four times with no space between (防衛防衛防衛防衛)
+_CHARACTER_LOOP = re.compile(r"(\S{2,}?)\1{3,}")
 
 
 def ordered(flags: Iterable[str]) -> list[str]:
@@ -29,7 +32,10 @@ def ordered(flags: Iterable[str]) -> list[str]:
 
 
 def repeated_ngram(text: str, max_n: int = MAX_N) -> bool:
-    """True when some n-gram of words (n ≤ ``max_n``) repeats back to back often enough to be a loop."""
+    """True when some n-gram of words (n ≤ ``max_n``) repeats back to back often enough to be a loop,
+    or a run of characters does within a word."""
+    if _CHARACTER_LOOP.search(text):
+        return True
     words = text.lower().split()
     for n in range(1, max_n + 1):
         need = MIN_REPEATS.get(n, DEFAULT_REPEATS)
