@@ -98,6 +98,12 @@ def translate_missing(
     return done, todo
 
 
+def joined(outputs: Sequence[Output]) -> Output:
+    """The outputs of consecutive pieces as one: texts joined, decoder flags of any piece kept."""
+    return Output(join_pieces([o.text for o in outputs]), truncated=any(o.truncated for o in outputs),
+                  unk=any(o.unk for o in outputs))
+
+
 def retry_cut(
     cut: Sequence[str],
     translator: Translator,
@@ -119,11 +125,7 @@ def retry_cut(
     halves = {p: h for p, h in halves.items() if len(h) > 1}
     if halves:
         parts = normal([h for hs in halves.values() for h in hs])
-        for p, hs in halves.items():
-            outs = [parts[h] for h in hs]
-            joined = Output(join_pieces([o.text for o in outs]), truncated=any(o.truncated for o in outs),
-                            unk=any(o.unk for o in outs))
-            retried[p] = (joined, "split")
+        retried.update((p, (joined([parts[h] for h in hs]), "split")) for p, hs in halves.items())
     return retried
 
 
@@ -188,7 +190,9 @@ class TranslateStage(Stage):
         cache_path = cfg.cache_dir / "translations.sqlite"
         cache = TranslationCache(cache_path, identity) if cfg.cache else None
         # retries with a higher cap are cached apart: the same source, another setting
-        longer_cache = TranslationCache(cache_path, {**identity, "cap_scale": RETRY_CAP_SCALE}) if cfg.cache else None
+        retry = cfg.on_truncation == "retry"
+        longer_cache = (TranslationCache(cache_path, {**identity, "cap_scale": RETRY_CAP_SCALE})
+                        if cfg.cache and retry else None)
         run_batches = batch_runner(ctx, translator)
         size = pieces_per_call(cfg)
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
@@ -217,22 +221,21 @@ class TranslateStage(Stage):
                     tick = time.perf_counter()
                     done, todo = translate_missing([p for ps in pieces for p in ps], cache, run_batches, advance)
                     retried: dict[str, tuple[Output, str]] = {}
-                    if cfg.on_truncation == "retry":
+                    if retry:
                         retried = retry_cut([p for p, o in done.items() if o.truncated], translator, longer, normal)
                         done.update((p, o) for p, (o, _) in retried.items())
                     translate_seconds += time.perf_counter() - tick
                     fresh = set(todo)
                     for s, ps in zip(chunk, pieces):
-                        outs = [done[p] for p in ps]
-                        text = join_pieces([o.text for o in outs])
+                        whole = joined([done[p] for p in ps])
                         how = sorted({retried[p][1] for p in ps if p in retried})
                         record = Translation(
                             seg_id=s.seg_id,
-                            translation=text,
+                            translation=whole.text,
                             split=len(ps) > 1,
                             pieces=len(ps),
                             cached=not any(p in fresh for p in ps),
-                            flags=ordered([f for o in outs for f in o.flags()] + text_flags(s.text, text)),
+                            flags=ordered(whole.flags() + text_flags(s.text, whole.text)),
                             retried="+".join(how) or None,
                         )
                         out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
