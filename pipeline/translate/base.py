@@ -22,6 +22,11 @@ class Output:
     def flags(self) -> list[str]:
         return [name for name, on in (("truncated", self.truncated), ("unk", self.unk)) if on]
 
+    @classmethod
+    def with_flags(cls, text: str, flags: Sequence[str]) -> "Output":
+        """The inverse of ``flags()``."""
+        return cls(text, truncated="truncated" in flags, unk="unk" in flags)
+
 
 @dataclass(frozen=True)
 class Generation:

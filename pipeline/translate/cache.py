@@ -33,11 +33,6 @@ def _checksum(key: str, translation: str, flags: str) -> str:
     return hashlib.sha256(f"{key}\x00{translation}\x00{flags}".encode()).hexdigest()[:16]
 
 
-def _decode(translation: str, flags: str) -> Output:
-    names = set(flags.split(",")) - {""}
-    return Output(translation, truncated="truncated" in names, unk="unk" in names)
-
-
 class TranslationCache:
     def __init__(self, path: str | Path, identity: dict[str, Any]) -> None:
         self.path = Path(path)
@@ -113,7 +108,7 @@ class TranslationCache:
                 for key, translation, flags, checksum in rows:
                     if (key in keys and isinstance(translation, str) and isinstance(flags, str)
                             and checksum == _checksum(key, translation, flags)):
-                        found[keys[key]] = _decode(translation, flags)
+                        found[keys[key]] = Output.with_flags(translation, flags.split(","))
                     else:
                         rejected += 1
         except sqlite3.DatabaseError as exc:
