@@ -90,6 +90,9 @@ class TranslateSection(Section):
     repetition_penalty: float | None = Field(None, gt=0, description="None: the model's generation config")
     min_new_tokens: int = Field(0, ge=0, description="forbid end of sentence before this many tokens")
     stream_chunk: int = Field(5000, ge=1, description="sentences read, translated and written per chunk")
+    on_truncation: Literal["flag", "retry"] = Field(
+        "flag", description="an output cut at the new-token cap: flag it, or retry (2x the cap, then split at a clause)"
+    )
 
 
 class AlignSection(Section):

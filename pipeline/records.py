@@ -53,6 +53,8 @@ class Translation(Record):
     split: bool = False  # translated in pieces because it exceeded the model's source limit
     pieces: int = 1
     cached: bool = False
+    flags: list[str] = field(default_factory=list)  # translate/flags.py: truncated, repeated, empty, unk
+    retried: str | None = None  # translate.on_truncation=retry: "cap" (a higher cap) or "split" (at a clause)
 
 
 @dataclass

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import artifacts
 from .io import read_records
 from .records import Bead, Record, Sentence, Translation
 from .stage import RunContext
+from .translate.flags import ordered
 
 
 @dataclass
@@ -21,6 +22,8 @@ class Row(Record):
     align_type: str
     align_score: float
     partial: bool = False
+    flags: list[str] = field(default_factory=list)  # of its translations (translate/flags.py)
+    retried: str | None = None  # translate.on_truncation=retry: what was done to its translations
 
     @property
     def has_reference(self) -> bool:
@@ -29,22 +32,25 @@ class Row(Record):
 
 def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation], beads: Sequence[Bead]) -> list[Row]:
     by_id = {s.seg_id: s for s in sentences}
-    mt = {t.seg_id: t.translation for t in translations}
+    by_mt = {t.seg_id: t for t in translations}
     rows = []
     for bead in beads:
         src = [by_id[i] for i in bead.src_ids]
         ref = [by_id[i] for i in bead.ref_ids]
         first = (src or ref)[0]
+        mts = [by_mt[i] for i in bead.src_ids if i in by_mt]
         rows.append(
             Row(
                 doc_id=first.doc_id,
                 seg_id="+".join(bead.src_ids or bead.ref_ids),
                 source="".join(s.text for s in src),
-                translation=" ".join(mt.get(i, "") for i in bead.src_ids).strip(),
+                translation=" ".join(t.translation for t in mts).strip(),
                 reference=" ".join(r.text for r in ref),
                 align_type=bead.type,
                 align_score=bead.score,
                 partial=bead.partial,
+                flags=ordered(f for t in mts for f in t.flags),
+                retried="+".join(sorted({h for t in mts if t.retried for h in t.retried.split("+")})) or None,
             )
         )
     return rows

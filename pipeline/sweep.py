@@ -37,6 +37,7 @@ from .config import Config, _model_at, apply_overrides, build_config, read_confi
 from .errors import ConfigError, JaenError
 from .io import atomic_write_text, read_json, write_json
 from .runner import check_components, run_stages
+from .score.stage import metric_class
 from .stage import STAGE_ORDER
 
 log = logging.getLogger(__name__)
@@ -310,14 +311,20 @@ def leaderboard_rows(sweep: Sweep) -> tuple[list[str], list[dict[str, Any]]]:
         )
         rows.append(row)
 
+    sign = -1.0 if metric_class(sweep.metric).higher_is_better else 1.0  # best first, in the metric's direction
+
     def order(row: dict[str, Any]) -> tuple[int, float, str]:
         value = row.get(sweep.metric)
-        return (0, -float(value), row["run"]) if value is not None else (1, 0.0, row["run"])
+        return (0, sign * float(value), row["run"]) if value is not None else (1, 0.0, row["run"])
 
     rows.sort(key=order)
     for rank, row in enumerate(rows, 1):
         row["rank"] = rank if row.get(sweep.metric) is not None else None
     return columns, rows
+
+
+def direction(metric: str) -> str:
+    return "higher is better" if metric_class(metric).higher_is_better else "lower is better"
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -359,7 +366,7 @@ def write_leaderboard(sweep: Sweep) -> tuple[Path, Path]:
     lines = [
         f"# Sweep {sweep.name}",
         "",
-        f"Ranked by corpus {sweep.metric} (higher is better); `seconds` is the run's total stage time, "
+        f"Ranked by corpus {sweep.metric} ({direction(sweep.metric)}); `seconds` is the run's total stage time, "
         "`sentences_per_second` Japanese sentences per second of it, `translated` the sentences the "
         "model translated afresh (the rest came from the shared cache).",
         "",

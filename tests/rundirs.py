@@ -23,6 +23,8 @@ class Unit:
     ref: list[str] = field(default_factory=list)
     score: float = 0.9
     partial: bool = False
+    flags: list[str] = field(default_factory=list)  # of each of its translations
+    retried: str | None = None
 
 
 def write_run(run_dir: Path, units: list[Unit], overrides: dict | None = None) -> Config:
@@ -42,7 +44,7 @@ def write_run(run_dir: Path, units: list[Unit], overrides: dict | None = None) -
             seg = f"ja{n_ja:05d}"
             src_ids.append(seg)
             sentences.append(Sentence(seg, "doc1", para, "ja", "body", text))
-            translations.append(Translation(seg, mt))
+            translations.append(Translation(seg, mt, flags=list(unit.flags), retried=unit.retried))
         for text in unit.ref:
             n_en += 1
             seg = f"en{n_en:05d}"

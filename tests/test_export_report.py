@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
@@ -28,7 +29,7 @@ UNITS = [
     Unit(["<script>alert(1)</script>と書いた。"], ["He wrote <script>alert(1)</script>."], ["He wrote a script tag & left."], 0.6),
     Unit(["一文目。", "二文目。"], ["First.", "Second."], ["First and second."], 0.7),
     Unit(["切れた文です。"], ["This sentence was cut short here."], ["This sentence …"], 0.8, partial=True),
-    Unit(["参照なし。"], ["No reference."]),
+    Unit(["参照なし。"], ["No reference."], flags=["truncated", "unk"], retried="split"),
     Unit([], [], ["An orphan reference."]),
 ]
 
@@ -70,6 +71,16 @@ def test_escapes_text_and_shows_every_row(report: Path) -> None:
     assert [s.xpath("string(span[1])") for s in doc.xpath("//div[@class='stage']")] == ["score"]
 
 
+def test_translation_flags_show(report: Path) -> None:
+    page = lxml_html.fromstring(report.read_text(encoding="utf-8"))
+    pills = {p.text_content().strip() for p in page.xpath("//span[contains(@class, 'pill')]")}
+    assert {"MT truncated 1", "MT unk 1", "MT repeated 0", "MT empty 0", "retried (split) 1"} <= pills
+    flagged = page.xpath("//tbody/tr[5]/td[4]")[0]
+    assert [t.text for t in flagged.xpath(".//span[contains(@class, 'flag')]")] == ["truncated", "unk"]
+    assert "retried: split" in flagged.text_content()
+    assert not page.xpath("//tbody/tr[1]//span[contains(@class, 'flag')]")
+
+
 def test_alignment_picture(report: Path) -> None:
     text = report.read_text(encoding="utf-8")
     svg = etree.fromstring(re.search(r"<svg.*?</svg>", text, re.S).group(0).encode())
@@ -94,14 +105,47 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="no chromium")
+def chromium() -> str:
+    """The browser, or skip; under CI (``CI=true``) a missing browser fails instead of skipping."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+        pytest.skip("no chromium")
+    return browser
+
+
+def test_missing_chromium_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium is not installed"):
+        chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        chromium()
+
+
+JAPANESE_FONTS = {"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo"}
+
+
+def test_japanese_text_names_fonts_that_cover_it(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    ja_stack = re.search(r"--ja:([^;]+);", text)
+    assert ja_stack is not None
+    assert JAPANESE_FONTS <= {f.strip().strip('"') for f in ja_stack.group(1).split(",")}
+    body = re.search(r"body \{[^}]*font:[^;]*var\(--ja\)", text)  # Japanese anywhere on the page
+    assert body is not None and re.search(r"td\.ja \{ font-family: var\(--ja\)", text)
+    cells = lxml_html.fromstring(text).xpath("//td[@class='ja']")
+    assert cells and all(c.get("lang") == "ja" for c in cells)
+
+
 def test_headless_chromium_renders_it(report: Path, tmp_path: Path) -> None:
+    browser = chromium()
     out = tmp_path / "report.png"
     done = subprocess.run([str(REPO / "scripts" / "screenshot_report.sh"), str(report.parent), str(out), "1200x900"],
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert png_size(out) == (1200, 900) and out.stat().st_size > 20_000
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
     dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                           f"--user-data-dir={tmp_path / 'profile'}", "--host-resolver-rules=MAP * ~NOTFOUND",
                           "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180).stdout

@@ -67,3 +67,35 @@ def test_stage_keeps_the_contract_with_corpus_only_metrics(tmp_path: Path) -> No
     records = [json.loads(line) for line in (tmp_path / "r" / "bitext.jsonl").read_text().splitlines()]
     assert [r["seg_id"] for r in records] == [r["seg_id"] for r in got] and records[1]["bleu"] is None
     assert records[2]["partial"] is True and "ter" not in records[0]
+
+
+def test_flags_column_jsonl_summary_and_tmx(tmp_path: Path) -> None:
+    """Nothing silent: a flagged translation says so in every export, blank where nothing is wrong."""
+    import json
+
+    from pipeline.runner import run_stages
+    from rundirs import Unit, write_run
+
+    units = [Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]),
+             Unit(["長い文。"], ["the the the the"], ["A long sentence."], flags=["truncated", "repeated"],
+                  retried="cap"),
+             Unit(["一。", "二。"], ["One.", ""], flags=["empty"]),
+             Unit([], [], ["An orphan reference."])]
+    config = write_run(tmp_path / "r", units, {"score.bootstrap": 0, "export.tmx_target": "mt"})
+    run_stages(config, ["score", "export"])
+    run_dir = tmp_path / "r"
+    with (run_dir / "bitext.tsv").open(encoding="utf-8", newline="") as fh:
+        got = list(csv.DictReader(fh, delimiter="\t"))
+    assert COLUMNS[-2:] == ["partial", "flags"] and list(got[0])[: len(COLUMNS)] == COLUMNS
+    assert [r["flags"] for r in got] == ["", "truncated,repeated", "empty", ""]
+    records = [json.loads(line) for line in (run_dir / "bitext.jsonl").read_text().splitlines()]
+    assert [r["flags"] for r in records] == [[], ["truncated", "repeated"], ["empty"], []]
+    assert [r["retried"] for r in records] == [None, "cap", None, None]
+    summary = (run_dir / "summary.md").read_text(encoding="utf-8")
+    assert "| truncated | 1 |" in summary and "| empty | 1 |" in summary and "| unk | 0 |" in summary
+    assert "redid 1 row(s) with a higher cap" in summary
+    from translate.storage.tmx import tmxfile
+
+    notes = {u.getid(): u.getnotes() for u in tmxfile((run_dir / "bitext.tmx").read_bytes()).units}
+    assert "mt flags: truncated,repeated" in notes["ja00002"] and "mt flags" not in notes["ja00001"]
+    assert "mt flags: empty" in notes["ja00003+ja00004"]

@@ -18,6 +18,7 @@ from pipeline.config import RunSection, TranslateSection, load_config
 from pipeline.errors import JaenError
 from pipeline.runner import run_stages
 from pipeline.translate import ray_engine
+from pipeline.translate.base import Output
 from pipeline.translate.ray_engine import RayEngineError, translate_batches
 
 TEXTS = [
@@ -77,7 +78,7 @@ def test_actor_crash_mid_batch_is_retried_nothing_lost_or_duplicated(
     cfg = TranslateSection(model=str(tiny_model), num_beams=1, threads=1, max_new_tokens_ratio=0.5)
     marker = tmp_path / "crashed"
     monkeypatch.setenv(ray_engine.FAULT_ENV, str(marker))
-    got: dict[str, str] = {}
+    got: dict[str, Output] = {}
     batches = 0
     for sources, outputs in translate_batches(cfg, RunSection(num_workers=1), TEXTS, chunk=4):
         batches += 1
@@ -87,7 +88,7 @@ def test_actor_crash_mid_batch_is_retried_nothing_lost_or_duplicated(
     assert marker.exists(), "the injected crash did not happen"
     assert batches == 3
     local = HFTranslator(cfg)
-    expected = {s: t for i in range(0, len(TEXTS), 4) for s, t in zip(TEXTS[i : i + 4], local.translate(TEXTS[i : i + 4]))}
+    expected = {s: t for i in range(0, len(TEXTS), 4) for s, t in zip(TEXTS[i : i + 4], local.translate_outputs(TEXTS[i : i + 4]))}
     assert got == expected
 
 

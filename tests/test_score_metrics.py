@@ -106,3 +106,17 @@ def test_bootstrap_with_some_zero_score_resamples() -> None:
     refs = ["The inside track of talks", "Russian Foreign Minister", "In international diplomacy for"]
     result = ChrfMetric(ScoreSection()).corpus(hyps, refs, n_bootstrap=200)
     assert result.ci is not None and 0 <= result.ci.mean <= 100 and result.ci.halfwidth >= 0
+
+
+def test_scoring_uses_only_sacrebleus_public_api() -> None:
+    """No private attribute of a sacrebleu object is read or patched (only our own ``self._x``)."""
+    import ast
+
+    offences = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "pipeline" / "score").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and not (isinstance(node.value, ast.Name) and node.value.id == "self")):
+                offences.append(f"{path.name}:{node.lineno} .{node.attr}")
+    assert offences == []
+

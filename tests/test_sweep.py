@@ -184,3 +184,31 @@ def test_six_point_sweep_translates_once_per_setting_and_resumes_after_a_kill(
                indent=2).encode() + b"\n" for label in labels)
     status = [p["status"] for p in json.loads((sweep_dir / "sweep.json").read_text())["points"]]
     assert status == ["kept"] * 6
+
+
+@pytest.mark.parametrize(("metric", "scores", "best_first"), [
+    ("ter", {"a": 96.59, "b": 96.25, "c": 97.0}, ["b", "a", "c"]),  # an edit rate: lower is better
+    ("chrf", {"a": 96.59, "b": 96.25, "c": 97.0}, ["c", "a", "b"]),
+])
+def test_leaderboard_ranks_each_metric_in_its_own_direction(
+    tmp_path: Path, small_doc: Path, metric: str, scores: dict[str, float], best_first: list[str]
+) -> None:
+    from pipeline.sweep import write_leaderboard
+
+    path = write_sweep(tmp_path, {"run.seed": [1, 2, 3]}, metric=metric,
+                       overrides=[f"input.path={small_doc}", f"run.output_dir={tmp_path / 'o'}",
+                                  "score.metrics=[chrf, ter]"])
+    sweep = load_sweep(path)
+    names = dict(zip("abc", sweep.points))
+    for name, point in names.items():
+        point.run_dir.mkdir(parents=True)
+        manifest = {"complete": True, "config_hash": point.config.hash(), "seconds": 1.0, "stages": {}}
+        (point.run_dir / "manifest.json").write_text(json.dumps(manifest))
+        (point.run_dir / "scores.json").write_text(json.dumps({"corpus": {metric: {"score": scores[name]}}}))
+    tsv, md = write_leaderboard(sweep)
+    rows = list(csv.DictReader(tsv.open(encoding="utf-8"), delimiter="\t"))
+    label = {p.label: name for name, p in names.items()}
+    assert [label[r["run"]] for r in rows] == best_first
+    assert [r["rank"] for r in rows] == ["1", "2", "3"]
+    direction = "lower is better" if metric == "ter" else "higher is better"
+    assert f"Ranked by corpus {metric} ({direction})" in md.read_text(encoding="utf-8")

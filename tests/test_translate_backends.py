@@ -75,7 +75,7 @@ def test_backends_come_from_the_registry_and_report_identity(tiny_model: Path, t
     identity = translator.identity()
     assert identity["backend"] == "ct2" and identity["compute_type"].startswith("int8")  # int8 on CPU by default
     assert identity["weights"] == HFTranslator(section(tiny_model, tmp_path)).identity()["weights"]
-    assert identity["num_beams"] == 6  # the model's generation config is the default
+    assert identity["num_beams"] == 4  # the model's generation config (opus-mt-ja-en's) is the default
     assert CT2Translator(section(tiny_model, tmp_path, num_beams=2, repetition_penalty=1.3,
                                  no_repeat_ngram_size=3, length_penalty=0.8)).decoding_kwargs(4) == {
         "beam_size": 2, "length_penalty": 0.8, "no_repeat_ngram_size": 3, "repetition_penalty": 1.3,
@@ -89,11 +89,11 @@ def test_generation_settings_reach_transformers(tiny_model: Path, tmp_path: Path
     hf = HFTranslator(section(tiny_model, tmp_path, no_repeat_ngram_size=2, repetition_penalty=1.2,
                               length_penalty=0.5, max_new_tokens_ratio=1.5, max_new_tokens_min=4))
     kwargs = hf.generation_kwargs(10)
-    assert kwargs == {"num_beams": 6, "length_penalty": 0.5, "no_repeat_ngram_size": 2,
+    assert kwargs == {"num_beams": 4, "length_penalty": 0.5, "no_repeat_ngram_size": 2,
                       "repetition_penalty": 1.2, "max_new_tokens": 15}
     assert hf.generation_kwargs(10_000)["max_new_tokens"] == 512  # never past the model's positions
     assert hf.identity()["repetition_penalty"] == 1.2
-    assert hf.batch_size == 10  # 6 beams on CPU: about 64 hypotheses per generate call
+    assert hf.batch_size == 16  # 4 beams on CPU: about 64 hypotheses per generate call
     assert HFTranslator(section(tiny_model, tmp_path, num_beams=1, max_batch_size=8)).batch_size == 8
 
 

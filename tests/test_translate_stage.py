@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.runner import run_stages
+from pipeline.translate.base import Output
 from pipeline.translate.cache import TranslationCache
 from pipeline.translate.hf import HFTranslator
 from pipeline.translate.stage import translate_missing
@@ -57,15 +58,15 @@ def test_interrupted_run_resumes_without_redoing_finished_batches(
     smoke_config: str, run_overrides: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
-    real = HFTranslator.translate
+    real = HFTranslator.translate_outputs
 
-    def flaky(self, texts):
+    def flaky(self, texts, cap_scale=1.0):
         if len(calls) == 3:
             raise KeyboardInterrupt
         calls.append(len(texts))
-        return real(self, texts)
+        return real(self, texts, cap_scale)
 
-    monkeypatch.setattr(HFTranslator, "translate", flaky)
+    monkeypatch.setattr(HFTranslator, "translate_outputs", flaky)
     settings = ["translate.max_batch_size=2", "translate.stream_chunk=40"]  # 8 pieces per call
     with pytest.raises(KeyboardInterrupt):
         run(smoke_config, run_overrides, *settings)
@@ -73,7 +74,7 @@ def test_interrupted_run_resumes_without_redoing_finished_batches(
     run_dir = Path(run_overrides[1].split("=", 1)[1]) / "smoke"
     assert not (run_dir / "translations.jsonl").exists()  # no half-written artifact
 
-    monkeypatch.setattr(HFTranslator, "translate", real)
+    monkeypatch.setattr(HFTranslator, "translate_outputs", real)
     run(smoke_config, run_overrides, *settings, stages=("translate",))
     stage = manifest(run_dir)["stages"]["translate"]
     assert stage["translated"] == stage["pieces"] - 24
@@ -145,17 +146,17 @@ def test_bad_sentence_record_names_the_file(tiny_model: Path, tmp_path: Path) ->
 
 def test_translate_missing_is_the_engine_seam(tmp_path: Path) -> None:
     cache = TranslationCache(tmp_path / "c.sqlite", {"model": "fake"})
-    cache.put_many([("猫", "cat")])
+    cache.put_many([("猫", Output("cat", truncated=True))])
     seen: list[list[str]] = []
 
     def runner(todo: list[str]):
         seen.append(list(todo))
-        yield todo, [t.upper() for t in todo]
+        yield todo, [Output(t.upper(), unk=t == "b") for t in todo]
 
     done, todo = translate_missing(["猫", "a", "b", "a", " "], cache, runner)
     assert seen == [["a", "b"]] and todo == ["a", "b"]
-    assert done == {"猫": "cat", "a": "A", "b": "B", " ": ""}
-    assert cache.get_many(["a", "b"]) == {"a": "A", "b": "B"}
+    assert done == {"猫": Output("cat", truncated=True), "a": Output("A"), "b": Output("B", unk=True), " ": Output("")}
+    assert cache.get_many(["a", "b"]) == {"a": Output("A"), "b": Output("B", unk=True)}
 
     def short(todo: list[str]):
         yield todo, []

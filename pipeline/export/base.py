@@ -14,6 +14,7 @@ from ..records import Bead, Sentence
 from ..registry import Registry
 from ..rows import Row, load_rows
 from ..stage import RunContext
+from ..translate.flags import count_flags
 
 
 @dataclass
@@ -41,6 +42,19 @@ class ExportData:
     def metric_names(self) -> list[str]:
         """Metrics with a score per row (sacrebleu sentence scores); corpus-only metrics are not listed."""
         return list(self.scores.get("row_metrics", self.scores.get("signatures", {})))
+
+    def flag_counts(self) -> dict[str, int]:
+        """Source rows carrying each translation flag (every flag listed, zeros included)."""
+        return count_flags(r.flags for r in self.rows if r.source)
+
+    def retried_counts(self) -> dict[str, int]:
+        """Source rows whose translation ``translate.on_truncation=retry`` redid, by what it did."""
+        counts = {"cap": 0, "split": 0}
+        for r in self.rows:
+            for how in (r.retried or "").split("+"):
+                if how:
+                    counts[how] = counts.get(how, 0) + 1
+        return counts
 
     def scored_translation(self, seg_id: str) -> str | None:
         """The part of the translation a truncated reference was scored against (None: the whole)."""

@@ -1,4 +1,5 @@
-"""``bitext.jsonl``: the same rows as the TSV, one JSON object per line."""
+"""``bitext.jsonl``: the same rows as the TSV, one JSON object per line; ``flags`` is a list and
+``retried`` says what ``translate.on_truncation=retry`` did (null: nothing)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ class JsonlExporter(Exporter):
 
     def write(self, data: ExportData, run_dir: Path) -> Path:
         _, records = table(data)
-        for rec in records:
+        for row, rec in zip(data.rows, records):
             rec["partial"] = rec["partial"] == "true"
+            rec["flags"] = list(row.flags)
             for key, value in list(rec.items()):
                 if value == "" and key not in ("source", "translation", "reference"):
                     rec[key] = None

@@ -142,6 +142,8 @@ def render(data: ExportData, run_name: str) -> str:
         picture=picture,
         metrics=[LABELS.get(m, m) for m in data.metric_names()],
         rows=table_rows(data),
+        flags=data.flag_counts(),
+        retried=data.retried_counts(),
         legend=[{"value": v, "colour": score_colour(v)} for v in (0, 20, 40, 60, 80, 100)],
     )
 

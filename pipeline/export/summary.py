@@ -1,4 +1,5 @@
-"""``summary.md``: corpus scores with intervals and signatures, counts and stage timings, for people."""
+"""``summary.md``: corpus scores with intervals and signatures, translation flags, counts and stage
+timings, for people."""
 
 from __future__ import annotations
 
@@ -49,6 +50,12 @@ class SummaryExporter(Exporter):
                 lines.append(f"{partial['scored']} row(s) have a reference truncated with \"…\"; each is scored "
                              "against the matching prefix of its translation (as many words as the reference has):")
                 lines += [""] + score_table(partial.get("corpus"), signatures, lower)
+        lines += ["", "## Translation flags", "", "| flag | source rows |", "|---|---|"]
+        lines += [f"| {flag} | {n} |" for flag, n in data.flag_counts().items()]
+        retried = data.retried_counts()
+        if any(retried.values()):
+            lines += ["", f"translate.on_truncation=retry redid {retried['cap']} row(s) with a higher cap and "
+                          f"{retried['split']} split at a clause; a row still cut keeps `truncated`."]
         lines += ["", "## Counts", ""]
         lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in counts.items()]
         stages = data.manifest.get("stages", {})

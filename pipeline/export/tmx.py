@@ -4,7 +4,8 @@ The English side is the full reference where the row has one and the machine tra
 (``export.tmx_target: reference_or_mt``), only rows with a full reference (``reference``), or the
 machine translation everywhere (``mt``). A truncated reference never becomes a target: it does not
 translate the whole source. Each unit carries its seg_id as ``tuid`` and a note saying where its
-target came from, so a CAT tool user can filter machine-made units out.
+target came from, so a CAT tool user can filter machine-made units out, and a unit whose machine
+translation carries flags (truncated, repeated, empty, unk) says so in a second note ``mt flags: …``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .. import artifacts
 from ..io import atomic_write_text
 from ..rows import Row
 from .base import ExportData, Exporter, exporters
+from ..translate.flags import format_flags
 from .tsv import normalize_newlines
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,8 @@ def build_tmx(rows: list[Row], mode: str = "reference_or_mt") -> tuple[tmxfile, 
         unit.settarget(target_text, TARGET_LANG)
         unit.xmlelement.set("tuid", row.seg_id)
         unit.addnote(f"target: {origin}; align {row.align_type} {row.align_score:.3f}; doc {row.doc_id}")
+        if row.flags:  # what is wrong with the machine translation (translate/flags.py)
+            unit.addnote(f"mt flags: {format_flags(row.flags)}")
     if changed:
         log.warning("bitext.tmx: removed control characters (not allowed in XML) from %d unit(s)", changed)
     return store, skipped

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from .. import artifacts
 from ..io import atomic_write_text
+from ..translate.flags import format_flags
 from .base import ExportData, Exporter, exporters
 
-COLUMNS = ["doc_id", "seg_id", "source", "translation", "reference", "align_type", "align_score", "bleu", "chrf", "partial"]
+COLUMNS = ["doc_id", "seg_id", "source", "translation", "reference", "align_type", "align_score", "bleu", "chrf", "partial",
+           "flags"]
 
 
 def normalize_newlines(text: str) -> str:
@@ -29,6 +31,7 @@ def table(data: ExportData) -> tuple[list[str], list[dict[str, object]]]:
         for key in ("source", "translation", "reference"):
             record[key] = normalize_newlines(str(record[key]))
         record["partial"] = "true" if row.partial else "false"
+        record["flags"] = format_flags(row.flags)
         records.append(record)
     return header, records
 

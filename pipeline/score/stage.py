@@ -26,6 +26,11 @@ from .partial import matching_prefix, strip_ellipsis
 log = logging.getLogger(__name__)
 
 
+def metric_class(name: str) -> type[Metric]:
+    """The registered metric ``name`` (its ``higher_is_better`` is the one truth about its direction)."""
+    return metrics.get(name, "metric")
+
+
 def build_metrics(section: ScoreSection) -> dict[str, Metric]:
     if not section.metrics:
         raise ScoreError("score.metrics is empty: name at least one of " + ", ".join(metrics.names()))

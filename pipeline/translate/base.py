@@ -13,6 +13,23 @@ from .batching import BatchPlan, default_plan
 
 
 @dataclass(frozen=True)
+class Output:
+    """One translation as the decoder left it."""
+
+    text: str
+    truncated: bool = False  # generation stopped at the new-token cap, not at an end token
+    unk: bool = False  # the model produced its unknown token (the tokenizer drops it from ``text``)
+
+    def flags(self) -> list[str]:
+        return [name for name, on in (("truncated", self.truncated), ("unk", self.unk)) if on]
+
+    @classmethod
+    def with_flags(cls, text: str, flags: Sequence[str]) -> "Output":
+        """The inverse of ``flags()``."""
+        return cls(text, truncated="truncated" in flags, unk="unk" in flags)
+
+
+@dataclass(frozen=True)
 class Generation:
     """Decoding settings: the config's where set, else the model's generation config, else the
     transformers defaults. Every backend decodes with exactly these."""
@@ -47,11 +64,12 @@ class Generation:
             forced_eos=model_gen.get("forced_eos_token_id") is not None,
         )
 
-    def max_new_tokens(self, longest_source: int) -> int:
+    def max_new_tokens(self, longest_source: int, scale: float = 1.0) -> int:
         """New tokens (end of sentence included) allowed for a batch whose longest source has
-        ``longest_source`` tokens: relative to the source, never beyond the model's positions."""
+        ``longest_source`` tokens: relative to the source (times ``scale``, for a retry of a cut
+        output), never beyond the model's positions."""
         wanted = max(self.max_new_tokens_min, int(longest_source * self.max_new_tokens_ratio), self.min_new_tokens + 1)
-        return min(wanted, self.max_positions)
+        return min(int(wanted * scale), self.max_positions)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,14 +82,20 @@ class Translator(ABC):
     build one per worker; ``translate`` is the unit of work."""
 
     name: str = "base"
+    generation: Generation  # set by each backend once its model is loaded
 
     def __init__(self, cfg: TranslateSection) -> None:
         self.cfg = cfg
         self.batch_plan: BatchPlan = default_plan(cfg.max_batch_size, cfg.max_batch_tokens)
 
     @abstractmethod
+    def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:
+        """Translate ``texts`` (each must already fit the model's source limit), saying per output
+        whether it hit the new-token cap (``Generation.max_new_tokens`` times ``cap_scale``)."""
+
     def translate(self, texts: Sequence[str]) -> list[str]:
-        """Translate ``texts``; each must already fit the model's source limit."""
+        """Just the translated texts of ``translate_outputs``."""
+        return [o.text for o in self.translate_outputs(texts)]
 
     @abstractmethod
     def count_tokens(self, text: str) -> int:

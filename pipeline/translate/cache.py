@@ -18,14 +18,19 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .base import Output
+
 log = logging.getLogger(__name__)
 
-TABLE = "translations_v2"
-SCHEMA = f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT PRIMARY KEY, translation TEXT NOT NULL, checksum TEXT NOT NULL)"
+# v3: each row keeps the decoder's flags (truncated, unk) with its translation, so a cached
+# translation is flagged exactly as a fresh one; v2 rows (no flags) are not read, only translated again.
+TABLE = "translations_v3"
+SCHEMA = (f"CREATE TABLE IF NOT EXISTS {TABLE} "
+          "(key TEXT PRIMARY KEY, translation TEXT NOT NULL, flags TEXT NOT NULL, checksum TEXT NOT NULL)")
 
 
-def _checksum(key: str, translation: str) -> str:
-    return hashlib.sha256(f"{key}\x00{translation}".encode()).hexdigest()[:16]
+def _checksum(key: str, translation: str, flags: str) -> str:
+    return hashlib.sha256(f"{key}\x00{translation}\x00{flags}".encode()).hexdigest()[:16]
 
 
 class TranslationCache:
@@ -40,7 +45,7 @@ class TranslationCache:
         conn = sqlite3.connect(self.path, timeout=60)
         try:
             conn.execute(SCHEMA)
-            conn.execute(f"SELECT key, translation, checksum FROM {TABLE} LIMIT 1").fetchall()
+            conn.execute(f"SELECT key, translation, flags, checksum FROM {TABLE} LIMIT 1").fetchall()
             conn.commit()
         except sqlite3.Error:
             conn.close()
@@ -86,9 +91,9 @@ class TranslationCache:
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self._prefix}\x00{text}".encode()).hexdigest()
 
-    def get_many(self, texts: Sequence[str]) -> dict[str, str]:
+    def get_many(self, texts: Sequence[str]) -> dict[str, Output]:
         keys = {self.key(t): t for t in texts}
-        found: dict[str, str] = {}
+        found: dict[str, Output] = {}
         rejected = 0
         items = list(keys)
         try:
@@ -98,11 +103,12 @@ class TranslationCache:
                 chunk = items[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self._conn.execute(
-                    f"SELECT key, translation, checksum FROM {TABLE} WHERE key IN ({marks})", chunk
+                    f"SELECT key, translation, flags, checksum FROM {TABLE} WHERE key IN ({marks})", chunk
                 ).fetchall()
-                for key, translation, checksum in rows:
-                    if key in keys and isinstance(translation, str) and checksum == _checksum(key, translation):
-                        found[keys[key]] = translation
+                for key, translation, flags, checksum in rows:
+                    if (key in keys and isinstance(translation, str) and isinstance(flags, str)
+                            and checksum == _checksum(key, translation, flags)):
+                        found[keys[key]] = Output.with_flags(translation, flags.split(","))
                     else:
                         rejected += 1
         except sqlite3.DatabaseError as exc:
@@ -112,17 +118,17 @@ class TranslationCache:
             log.warning("translation cache %s: %d damaged rows ignored (translated again)", self.path, rejected)
         return found
 
-    def put_many(self, pairs: Iterable[tuple[str, str]]) -> None:
+    def put_many(self, pairs: Iterable[tuple[str, Output]]) -> None:
         if self._conn is None:
             return
         rows = []
-        for src, tgt in pairs:
-            key = self.key(src)
-            rows.append((key, tgt, _checksum(key, tgt)))
+        for src, out in pairs:
+            key, flags = self.key(src), ",".join(out.flags())
+            rows.append((key, out.text, flags, _checksum(key, out.text, flags)))
         try:
             with self._conn:
                 self._conn.executemany(
-                    f"INSERT OR REPLACE INTO {TABLE} (key, translation, checksum) VALUES (?, ?, ?)", rows
+                    f"INSERT OR REPLACE INTO {TABLE} (key, translation, flags, checksum) VALUES (?, ?, ?, ?)", rows
                 )
         except sqlite3.DatabaseError as exc:
             self._fail(exc)

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..config import TranslateSection
 from ..errors import ModelLoadError
-from .base import Generation, Translator, translators
+from .base import Generation, Output, Translator, translators
 from .batching import ModelShape, plan_batches
 from .hf import free_gpu_bytes, length_batches
 from .loading import load_tokenizer, model_identity, read_model_json, resolve_model_dir
@@ -268,10 +268,10 @@ class CT2Translator(Translator):
     def _tokens(self, text: str) -> list[str]:
         return self.tokenizer.convert_ids_to_tokens(self.tokenizer(text, truncation=False)["input_ids"])
 
-    def decoding_kwargs(self, longest_source: int) -> dict[str, Any]:
+    def decoding_kwargs(self, longest_source: int, cap_scale: float = 1.0) -> dict[str, Any]:
         """The transformers settings in CTranslate2's terms: the same tokens come out."""
         gen = self.generation
-        max_new = gen.max_new_tokens(longest_source)
+        max_new = gen.max_new_tokens(longest_source, cap_scale)
         return {
             "beam_size": gen.num_beams,
             "length_penalty": gen.length_penalty,
@@ -295,17 +295,20 @@ class CT2Translator(Translator):
         return {"device": self.device, "threads": self.cfg.threads or None, "ct2_dir": str(self.ct2_dir),
                 "batch_plan": self.batch_plan.as_dict()}
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:
         if not texts:
             return []
         tokens = [self._tokens(t) for t in texts]
         lengths = [len(t) for t in tokens]
-        results: list[str] = [""] * len(texts)
+        results: list[Output] = [Output("")] * len(texts)
+        unk = self.tokenizer.unk_token
         plan = self.batch_plan
         for batch in length_batches(lengths, plan.max_batch_size, plan.max_batch_tokens):
-            longest = max(lengths[i] for i in batch)
-            out = self.model.translate_batch([tokens[i] for i in batch], **self.decoding_kwargs(longest))
+            kwargs = self.decoding_kwargs(max(lengths[i] for i in batch), cap_scale)
+            out = self.model.translate_batch([tokens[i] for i in batch], **kwargs)
             for i, result in zip(batch, out):
-                ids = self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
-                results[i] = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+                hyp = result.hypotheses[0]  # without the end token
+                ids = self.tokenizer.convert_tokens_to_ids(hyp)
+                results[i] = Output(self.tokenizer.decode(ids, skip_special_tokens=True).strip(),
+                                    truncated=len(hyp) >= kwargs["max_decoding_length"], unk=unk in hyp)
         return results

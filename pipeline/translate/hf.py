@@ -8,7 +8,7 @@ from typing import Any
 
 from ..config import TranslateSection
 from ..errors import ConfigError
-from .base import Generation, Translator, translators
+from .base import Generation, Output, Translator, translators
 from .batching import CPU_HYPOTHESES, BatchPlan, ModelShape, plan_batches
 from .loading import load_marian, model_identity, resolve_model_dir
 
@@ -124,14 +124,25 @@ class HFTranslator(Translator):
             return self.batch_plan.max_batch_size
         return max(1, min(self.batch_plan.max_batch_size, CPU_HYPOTHESES // self.generation.num_beams))
 
-    def generation_kwargs(self, longest_source: int) -> dict[str, Any]:
+    def generated_lengths(self, sequences: Any) -> list[int]:
+        """Tokens each output generated (its end token included): up to the first end token after
+        the decoder start, else every non-pad token."""
+        eos, pad = self.model.generation_config.eos_token_id, self.tokenizer.pad_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos])
+        lengths = []
+        for row in sequences[:, 1:].tolist():
+            end = next((k for k, t in enumerate(row) if t in eos_ids), None)
+            lengths.append(end + 1 if end is not None else sum(t != pad for t in row))
+        return lengths
+
+    def generation_kwargs(self, longest_source: int, cap_scale: float = 1.0) -> dict[str, Any]:
         gen = self.generation
         kwargs: dict[str, Any] = {
             "num_beams": gen.num_beams,
             "length_penalty": gen.length_penalty,
             "no_repeat_ngram_size": gen.no_repeat_ngram_size,
             "repetition_penalty": gen.repetition_penalty,
-            "max_new_tokens": gen.max_new_tokens(longest_source),
+            "max_new_tokens": gen.max_new_tokens(longest_source, cap_scale),
         }
         if gen.min_new_tokens:
             kwargs["min_new_tokens"] = gen.min_new_tokens
@@ -151,20 +162,23 @@ class HFTranslator(Translator):
         return {"device": str(self.device), "threads": torch.get_num_threads(), "dtype": self.dtype,
                 "batch_size": self.batch_size, "batch_plan": self.batch_plan.as_dict()}
 
-    def translate(self, texts: Sequence[str]) -> list[str]:
+    def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:
         import torch
 
         if not texts:
             return []
         lengths = [self.count_tokens(t) for t in texts]
-        results: list[str] = [""] * len(texts)
+        results: list[Output] = [Output("")] * len(texts)
+        unk = self.tokenizer.unk_token_id
         for batch in length_batches(lengths, self.batch_size, self.batch_plan.max_batch_tokens):
             enc = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True, truncation=False)
             enc = {k: v.to(self.device) for k, v in enc.items()}
-            longest = max(lengths[i] for i in batch)
+            kwargs = self.generation_kwargs(max(lengths[i] for i in batch), cap_scale)
             with torch.inference_mode():
-                out = self.model.generate(**enc, max_length=None, **self.generation_kwargs(longest))
+                out = self.model.generate(**enc, max_length=None, **kwargs)
             decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
-            for i, text in zip(batch, decoded):
-                results[i] = text.strip()
+            generated = self.generated_lengths(out)
+            for k, (i, text) in enumerate(zip(batch, decoded)):
+                tokens = out[k, 1 : 1 + generated[k]].tolist()
+                results[i] = Output(text.strip(), truncated=generated[k] >= kwargs["max_new_tokens"], unk=unk in tokens)
         return results

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..config import RunSection, TranslateSection
 from ..errors import JaenError
+from .base import Output
 
 log = logging.getLogger(__name__)
 
@@ -171,11 +172,16 @@ class TranslateActor:
         import numpy as np
 
         texts = [str(t) for t in batch["text"]]
-        outputs = self.translator.translate(texts)
+        outputs = self.translator.translate_outputs(texts)
         self._maybe_crash()  # after the work, before the result: the batch is lost mid-way
         if len(outputs) != len(texts):
             raise RuntimeError(f"backend returned {len(outputs)} translations for {len(texts)} sentences")
-        return {"idx": np.asarray(batch["idx"], dtype=np.int64), "translation": np.asarray(outputs, dtype=object)}
+        return {
+            "idx": np.asarray(batch["idx"], dtype=np.int64),
+            "translation": np.asarray([o.text for o in outputs], dtype=object),
+            "truncated": np.asarray([o.truncated for o in outputs], dtype=bool),
+            "unk": np.asarray([o.unk for o in outputs], dtype=bool),
+        }
 
 
 def actor_resources(device: str, cluster_gpus: float) -> dict[str, float]:
@@ -192,8 +198,8 @@ def actor_resources(device: str, cluster_gpus: float) -> dict[str, float]:
 
 def translate_batches(
     cfg: TranslateSection, run: RunSection, texts: Sequence[str], chunk: int
-) -> Iterator[tuple[list[str], list[str]]]:
-    """Translate ``texts`` on Ray in chunks of ``chunk``; yield ``(sources, translations)`` pairs
+) -> Iterator[tuple[list[str], list[Output]]]:
+    """Translate ``texts`` on Ray in chunks of ``chunk``; yield ``(sources, outputs)`` pairs
     as they come back (in completion order), and check at the end that every text came back once."""
     if not texts:
         return
@@ -206,7 +212,7 @@ def translate_batches(
             ray.shutdown()
 
 
-def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chunk: int) -> Iterator[tuple[list[str], list[str]]]:
+def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chunk: int) -> Iterator[tuple[list[str], list[Output]]]:
     import pandas as pd
 
     frames = [
@@ -233,7 +239,9 @@ def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chu
                 if not 0 <= i < len(texts) or seen[i]:
                     raise RayEngineError(f"ray engine: row {i} came back twice or out of range; stopping")
                 seen[i] = True
-            yield [texts[i] for i in idx], [str(t) for t in batch["translation"]]
+            outputs = [Output(str(t), truncated=bool(c), unk=bool(u))
+                       for t, c, u in zip(batch["translation"], batch["truncated"], batch["unk"])]
+            yield [texts[i] for i in idx], outputs
     except JaenError:
         raise
     except Exception as exc:  # Ray wraps worker failures in its own exception types
@@ -289,7 +297,7 @@ class RayBatches:
         self.cfg, self.run, self.order, self.chunk = cfg, run, order, chunk
         self._started: bool | None = None
 
-    def __call__(self, todo: list[str]) -> Iterator[tuple[list[str], list[str]]]:
+    def __call__(self, todo: list[str]) -> Iterator[tuple[list[str], list[Output]]]:
         if self._started is None:
             self._started = connect(self.run)
         yield from translate_batches(self.cfg, self.run, self.order(todo), self.chunk)

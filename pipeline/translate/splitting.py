@@ -42,5 +42,14 @@ def split_to_fit(text: str, fits: Callable[[str], bool]) -> list[str]:
     return [text[:lo]] + split_to_fit(text[lo:], fits) if lo < len(text) else [text]
 
 
+def split_at_clause(text: str) -> list[str]:
+    """``text`` in two at the clause boundary nearest its middle, or ``[text]`` where it has none."""
+    cuts = [m.start() for m in _CLAUSE.finditer(text) if 0 < m.start() < len(text)]
+    if not cuts:
+        return [text]
+    cut = min(cuts, key=lambda c: abs(2 * c - len(text)))
+    return [text[:cut], text[cut:]]
+
+
 def join_pieces(translations: list[str]) -> str:
     return " ".join(t.strip() for t in translations if t.strip())

@@ -24,14 +24,17 @@ from ..records import Sentence, Translation
 from ..stage import RunContext, Stage, stages
 from . import ct2 as _ct2  # noqa: F401  (registers the ct2 backend)
 from . import hf as _hf  # noqa: F401  (registers the hf backend)
-from .base import Translator, translators
+from .base import Output, Translator, translators
 from .cache import TranslationCache
-from .splitting import join_pieces, split_to_fit
+from .flags import count_flags, ordered, text_flags
+from .splitting import join_pieces, split_at_clause, split_to_fit
 
 log = logging.getLogger(__name__)
 
-# Takes the unique pieces to translate; yields (pieces, translations) per finished batch.
-BatchRunner = Callable[[list[str]], Iterator[tuple[list[str], list[str]]]]
+# Takes the unique pieces to translate; yields (pieces, outputs) per finished batch.
+BatchRunner = Callable[[list[str]], Iterator[tuple[list[str], list[Output]]]]
+
+RETRY_CAP_SCALE = 2.0  # translate.on_truncation=retry: a cut output is translated again with this times the cap
 
 
 def open_translator(ctx: RunContext) -> Translator:
@@ -51,14 +54,14 @@ def longest_first(translator: Translator, todo: list[str]) -> list[str]:
     return sorted(todo, key=lambda t: -lengths[t])
 
 
-def local_batches(translator: Translator, batch_size: int) -> BatchRunner:
-    """Translate in this process: one ``translator.translate`` call per ``batch_size`` pieces."""
+def local_batches(translator: Translator, batch_size: int, cap_scale: float = 1.0) -> BatchRunner:
+    """Translate in this process: one ``translator.translate_outputs`` call per ``batch_size`` pieces."""
 
-    def run(todo: list[str]) -> Iterator[tuple[list[str], list[str]]]:
-        ordered = longest_first(translator, todo)
-        for start in range(0, len(ordered), batch_size):
-            batch = ordered[start : start + batch_size]
-            yield batch, translator.translate(batch)
+    def run(todo: list[str]) -> Iterator[tuple[list[str], list[Output]]]:
+        longest = longest_first(translator, todo)
+        for start in range(0, len(longest), batch_size):
+            batch = longest[start : start + batch_size]
+            yield batch, translator.translate_outputs(batch, cap_scale)
 
     return run
 
@@ -68,13 +71,13 @@ def translate_missing(
     cache: TranslationCache | None,
     run_batches: BatchRunner,
     on_batch: Callable[[list[str]], None] | None = None,
-) -> tuple[dict[str, str], list[str]]:
+) -> tuple[dict[str, Output], list[str]]:
     """Cached lookup → translate the missing unique pieces → store each batch as it finishes.
 
-    Returns every piece's translation and the pieces that were translated now (not cached).
-    Blank pieces translate to "" without the model."""
+    Returns every piece's output (text and decoder flags, cached or not) and the pieces that were
+    translated now (not cached). Blank pieces translate to "" without the model."""
     unique = list(dict.fromkeys(pieces))
-    done = {p: "" for p in unique if not p.strip()}
+    done = {p: Output("") for p in unique if not p.strip()}
     wanted = [p for p in unique if p not in done]
     if cache is not None and wanted:
         done.update(cache.get_many(wanted))
@@ -94,9 +97,45 @@ def translate_missing(
     return done, todo
 
 
+def joined(outputs: Sequence[Output]) -> Output:
+    """The outputs of consecutive pieces as one: texts joined, decoder flags of any piece kept."""
+    return Output(join_pieces([o.text for o in outputs]), truncated=any(o.truncated for o in outputs),
+                  unk=any(o.unk for o in outputs))
+
+
+def retry_cut(
+    cut: Sequence[str],
+    translator: Translator,
+    longer: Callable[[list[str]], dict[str, Output]],
+    normal: Callable[[list[str]], dict[str, Output]],
+) -> dict[str, tuple[Output, str]]:
+    """``translate.on_truncation=retry``: each piece whose output hit the new-token cap, translated
+    again with ``RETRY_CAP_SCALE`` times the cap (where the model's positions leave room) through
+    ``longer``; if still cut, in two halves split at the clause nearest its middle through ``normal``.
+    Returns piece → (new output, "cap" | "split") for the pieces that were retried; an output that is
+    still cut keeps its ``truncated`` flag."""
+    gen = translator.generation
+    retried: dict[str, tuple[Output, str]] = {}
+    room = [p for p in cut if gen.max_new_tokens(translator.count_tokens(p)) < gen.max_positions]
+    if room:
+        again = longer(room)
+        retried.update((p, (again[p], "cap")) for p in room if not again[p].truncated)
+    halves = {p: split_at_clause(p) for p in cut if p not in retried}
+    halves = {p: h for p, h in halves.items() if len(h) > 1}
+    if halves:
+        parts = normal([h for hs in halves.values() for h in hs])
+        retried.update((p, (joined([parts[h] for h in hs]), "split")) for p, hs in halves.items())
+    return retried
+
+
+def pieces_per_call(translator: Translator) -> int:
+    """Pieces handed to one ``translate_outputs`` call (the backend batches them by length)."""
+    return max(1, translator.batch_plan.max_batch_size * 4)
+
+
 def batch_runner(ctx: RunContext, translator: Translator) -> BatchRunner:
     """The middle step for this run's engine."""
-    size = max(1, translator.batch_plan.max_batch_size * 4)
+    size = pieces_per_call(translator)
     if ctx.config.run.engine == "ray":
         from .ray_engine import RayBatches
 
@@ -149,10 +188,25 @@ class TranslateStage(Stage):
         load_seconds = time.perf_counter() - started
         identity = translator.identity()
         limit = translator.max_source_tokens
-        cache = TranslationCache(cfg.cache_dir / "translations.sqlite", identity) if cfg.cache else None
+        cache_path = cfg.cache_dir / "translations.sqlite"
+        cache = TranslationCache(cache_path, identity) if cfg.cache else None
+        # retries with a higher cap are cached apart: the same source, another setting
+        retry = cfg.on_truncation == "retry"
+        longer_cache = (TranslationCache(cache_path, {**identity, "cap_scale": RETRY_CAP_SCALE})
+                        if cfg.cache and retry else None)
         run_batches = batch_runner(ctx, translator)
+        size = pieces_per_call(translator)
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
+        flag_lists: list[list[str]] = []
+        retried_counts = {"cap": 0, "split": 0}
         translate_seconds = 0.0
+
+        def longer(pieces: list[str]) -> dict[str, Output]:
+            return translate_missing(pieces, longer_cache, local_batches(translator, size, RETRY_CAP_SCALE))[0]
+
+        def normal(pieces: list[str]) -> dict[str, Output]:
+            return translate_missing(pieces, cache, local_batches(translator, size))[0]
+
         try:
             with atomic_open(out_path) as out, tqdm(
                 total=total, unit="sent", desc="translate", dynamic_ncols=True, mininterval=0.5
@@ -167,35 +221,53 @@ class TranslateStage(Stage):
                     pieces = [split_to_fit(s.text, lambda t: translator.count_tokens(t) <= limit) for s in chunk]
                     tick = time.perf_counter()
                     done, todo = translate_missing([p for ps in pieces for p in ps], cache, run_batches, advance)
+                    retried: dict[str, tuple[Output, str]] = {}
+                    if retry:
+                        retried = retry_cut([p for p, o in done.items() if o.truncated], translator, longer, normal)
+                        done.update((p, o) for p, (o, _) in retried.items())
                     translate_seconds += time.perf_counter() - tick
                     fresh = set(todo)
                     for s, ps in zip(chunk, pieces):
+                        whole = joined([done[p] for p in ps])
+                        how = sorted({retried[p][1] for p in ps if p in retried})
                         record = Translation(
                             seg_id=s.seg_id,
-                            translation=join_pieces([done[p] for p in ps]),
+                            translation=whole.text,
                             split=len(ps) > 1,
                             pieces=len(ps),
                             cached=not any(p in fresh for p in ps),
+                            flags=ordered(whole.flags() + text_flags(s.text, whole.text)),
+                            retried="+".join(how) or None,
                         )
                         out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
                         counts["split_sentences"] += record.split
+                        flag_lists.append(record.flags)
+                        for h in how:
+                            retried_counts[h] += 1
                     counts["sentences"] += len(chunk)
                     counts["pieces"] += sum(len(ps) for ps in pieces)
                     counts["translated"] += len(todo)
                     counts["from_cache"] += len(set(p for ps in pieces for p in ps) - fresh)
                     bar.update(chunk_end - bar.n)
         finally:
-            if cache is not None:
-                cache.close()
+            for c in (cache, longer_cache):
+                if c is not None:
+                    c.close()
             if (close := getattr(run_batches, "close", None)) is not None:
                 close()  # e.g. shut down a Ray instance the engine started
         if counts["split_sentences"]:
             log.info("%d sentences over the model's %d-token limit were translated in pieces",
                      counts["split_sentences"], limit)
+        flags = count_flags(flag_lists)
+        if any(flags.values()):
+            log.warning("translation flags (sentences): %s", ", ".join(f"{k} {v}" for k, v in flags.items() if v))
         rate = counts["translated"] / translate_seconds if counts["translated"] and translate_seconds > 0 else None
         return {
             "model": identity,
             **counts,
+            "flags": flags,
+            "on_truncation": cfg.on_truncation,
+            "retried": retried_counts,
             **translator.describe(),
             "load_seconds": round(load_seconds, 3),
             "translate_seconds": round(translate_seconds, 3),

@@ -1,7 +1,10 @@
 """Build a MarianMT model offline: random weights, small sentencepiece vocabularies, ``save_pretrained`` layout.
 
 The tiny model exists to exercise the real loading and generation code where the hub cannot be
-reached; its output is meaningless. With ``full_size=True`` the same builder makes a random model of
+reached; its output is meaningless. Its files mirror opus-mt-ja-en's (the hub's generation config,
+a tokenizer config without ``model_max_length``), so tests take the real model's path; its
+sentencepiece models are trained on the dev set's tune half (``tiny_corpus_*.txt``, written by
+``scripts/make_tiny_corpus.py``), never on the seed page the tests translate. With ``full_size=True`` the same builder makes a random model of
 opus-mt-ja-en's exact shape for speed benchmarks.
 """
 
@@ -15,6 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ class MarianShape:
     heads: int = 2
     ffn_dim: int = 32
     vocab_size: int | None = None  # None: just the sentencepiece pieces
-    spm_vocab: int = 1200
+    spm_vocab: int = 2000
     max_positions: int = 512
 
 
@@ -69,6 +73,29 @@ def _pieces(model: bytes) -> list[str]:
 
     sp = spm.SentencePieceProcessor(model_proto=model)
     return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+def hub_generation_config(pad_id: int, max_positions: int) -> dict[str, Any]:
+    """opus-mt-ja-en's ``generation_config.json`` on the hub, with this vocabulary's pad id."""
+    return {
+        "bad_words_ids": [[pad_id]],
+        "bos_token_id": 0,
+        "decoder_start_token_id": pad_id,
+        "eos_token_id": 0,
+        "forced_eos_token_id": 0,
+        "max_length": max_positions,
+        "num_beams": 4,
+        "pad_token_id": pad_id,
+        "renormalize_logits": True,
+    }
+
+
+def drop_model_max_length(path: Path) -> None:
+    """opus-mt's ``tokenizer_config.json`` names no ``model_max_length``, so the loaded tokenizer's limit
+    is not the model's; the backends take the model's ``max_position_embeddings`` where it is smaller."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("model_max_length", None)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) -> Path:
@@ -116,15 +143,7 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
     torch.manual_seed(seed)
     model = MarianMTModel(config)
     model.eval()
-    model.generation_config = GenerationConfig(
-        num_beams=6,
-        max_length=shape.max_positions,
-        bad_words_ids=[[pad_id]],
-        pad_token_id=pad_id,
-        eos_token_id=0,
-        decoder_start_token_id=pad_id,
-        forced_eos_token_id=0,
-    )
+    model.generation_config = GenerationConfig(**hub_generation_config(pad_id, shape.max_positions))
 
     with tempfile.TemporaryDirectory(prefix=".tiny-", dir=out.parent if out.parent.exists() else None) as tmp:
         work = Path(tmp) / "model"
@@ -136,9 +155,9 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
             source_spm=str(work / "source.spm"),
             target_spm=str(work / "target.spm"),
             vocab=str(work / "vocab.json"),
-            model_max_length=shape.max_positions,
         )
         tokenizer.save_pretrained(work)
+        drop_model_max_length(work / "tokenizer_config.json")
         model.save_pretrained(work)
         if out.exists():
             shutil.rmtree(out)
