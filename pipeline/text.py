@@ -1,4 +1,5 @@
-"""What counts as an ellipsis, for the whole package (segmenters, partial references, scoring).
+"""Text definitions shared by the whole package: what counts as an ellipsis, and the comparison form
+of a sentence.
 
 An *ellipsis* is one of the marks ``…`` (U+2026), ``‥`` (U+2025), three or more ASCII full stops
 ``...`` or three or more ideographic full stops ``。。。``, possibly repeated with spaces between the
@@ -11,6 +12,7 @@ Every module that needs to find, test or strip an ellipsis uses this one; none d
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ELLIPSIS_CHARS = "…‥"
 """The single-character ellipsis marks (usable inside a regex character class)."""
@@ -39,3 +41,9 @@ def ends_with_ellipsis(text: str) -> bool:
 def strip_ellipsis(text: str) -> str:
     """``text`` without its trailing ellipsis and the spaces around it (unchanged if it has none)."""
     return _TRAILING.sub("", text).rstrip() if ends_with_ellipsis(text) else text.rstrip()
+
+
+def comparison_form(text: str) -> str:
+    """NFKC with runs of whitespace collapsed to one space and the ends stripped: the form in which
+    boilerplate patterns are matched and translation files are looked up. Never written out."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()

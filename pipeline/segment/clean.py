@@ -8,9 +8,8 @@ always the original.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from ..text import ELLIPSIS_CHARS, ends_with_ellipsis
+from ..text import ELLIPSIS_CHARS, comparison_form, ends_with_ellipsis
 
 BOILERPLATE = [
     (re.compile(r"^Attention Required!.*Cloudflare$", re.I), "bot-check page title"),
@@ -35,11 +34,6 @@ BOILERPLATE = [
 _EN_TITLE_TRAILER = re.compile(r"\s+[-–—|]\s+[A-Z][\w .&'’]{2,40}$")
 _CONTINUE = re.compile(r"(Continue reading|Read more|Read the full (article|story)|The post .{1,200} appeared first on)\b.*$",
                        re.S | re.I)
-
-
-def comparison_form(line: str) -> str:
-    """NFKC with runs of whitespace collapsed: the form boilerplate patterns are matched against."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", line)).strip()
 
 
 def boilerplate_reason(line: str) -> str | None:

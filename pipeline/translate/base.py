@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,9 +63,21 @@ class Translator(ABC):
     build one per worker; ``translate`` is the unit of work."""
 
     name: str = "base"
+    cacheable: bool = True
+    """Whether the stage keeps this backend's output in the translation cache."""
 
     def __init__(self, cfg: TranslateSection) -> None:
         self.cfg = cfg
+
+    @classmethod
+    def input_identity(cls, cfg: TranslateSection) -> dict[str, Any]:
+        """Hashes of files the config names for this backend (``translate.file``), for the stage's resume
+        key; computed without loading anything."""
+        return {}
+
+    def check_sources(self, sentences: Iterable[str]) -> None:
+        """Called once with every source sentence before translating (a backend that can only
+        translate some of them says so here, counting all)."""
 
     @abstractmethod
     def translate(self, texts: Sequence[str]) -> list[str]:

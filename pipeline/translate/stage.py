@@ -23,6 +23,7 @@ from ..io import atomic_open, iter_jsonl
 from ..records import Sentence, Translation
 from ..stage import RunContext, Stage, stages
 from . import ct2 as _ct2  # noqa: F401  (registers the ct2 backend)
+from . import file as _file  # noqa: F401  (registers the file backend)
 from . import hf as _hf  # noqa: F401  (registers the hf backend)
 from .base import Translator, translators
 from .cache import TranslationCache
@@ -145,9 +146,11 @@ class TranslateStage(Stage):
         started = time.perf_counter()
         translator = open_translator(ctx)
         load_seconds = time.perf_counter() - started
+        translator.check_sources(s.text for s in japanese_sentences(source_path))
         identity = translator.identity()
         limit = translator.max_source_tokens
-        cache = TranslationCache(cfg.cache_dir / "translations.sqlite", identity) if cfg.cache else None
+        use_cache = cfg.cache and translator.cacheable
+        cache = TranslationCache(cfg.cache_dir / "translations.sqlite", identity) if use_cache else None
         run_batches = batch_runner(ctx, translator)
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
         translate_seconds = 0.0
