@@ -149,6 +149,8 @@ class FileTranslator(Translator):
         if self._fallback is None:
             if self.cfg.fallback is None:
                 raise StageError(f"{self.file.path}: a sentence has no translation and translate.fallback is not set")
+            from . import ct2 as _ct2, hf as _hf  # noqa: F401  (register the model backends)
+
             self._fallback = translators.get(self.cfg.fallback, "translate.fallback")(self.cfg)
         return self._fallback
 
