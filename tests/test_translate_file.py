@@ -157,6 +157,12 @@ def test_cli_import_then_run_with_the_file(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_translations_help() -> None:
+    for cmd in (["translations", "--help"], ["translations", "import", "--help"]):
+        result = runner.invoke(app, cmd)
+        assert result.exit_code == 0 and "Usage" in result.output and "import" in result.output
+
+
 def test_cli_import_errors_are_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "mt.jsonl"
     bad.write_text('{"doc": "d", "seg": "1", "ja": "あ", "translation": "A"}\n', encoding="utf-8")
