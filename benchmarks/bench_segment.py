@@ -1,8 +1,14 @@
-"""Segmentation benchmark: boundary P/R/F1 on the hand-checked seed gold, against pysbd (ja) and
-ja_sentence_segmenter, and a linear-time check on generated inputs of 1, 2.5 and 5 MB.
+"""Segmentation benchmark: boundary P/R/F1 on the hand-checked seed gold and on the WMT21 dev set's
+tune and test halves, against pysbd (ja) and ja_sentence_segmenter, and a linear-time check on
+generated inputs of 1, 2.5 and 5 MB.
 
     python benchmarks/bench_segment.py [--gold tests/data/seed_gold.txt] [--input data/seed_ja.txt]
-                                       [--sizes 1,2.5,5]
+                                       [--sizes 1,2.5,5] [--no-dev]
+
+On the dev set (``benchmarks/devset.py``) every system reads ``ja/<doc>.txt``: the rules segmenter
+the whole page, the baselines one blank-line paragraph at a time; they are scored against
+``segmentation/<doc>.txt`` with WMT's cuts inside a quotation or before a quotative と optional
+(:func:`pipeline.segment.evaluate.optional_boundaries`).
 
 All systems are scored on the same gold with the same scorer (pipeline.segment.evaluate). The
 baselines have no cleaning of their own, so they are fed the cleaned Japanese paragraphs (the
@@ -26,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.config import SegmentSection  # noqa: E402
 from pipeline.io import read_text  # noqa: E402
 from pipeline.segment.clean import strip_trailing_link  # noqa: E402
-from pipeline.segment.evaluate import read_gold, score_boundaries  # noqa: E402
+from pipeline.segment.evaluate import optional_boundaries, read_gold, score_boundaries  # noqa: E402
 from pipeline.segment.ja import split_japanese  # noqa: E402
 from pipeline.segment.rules import RulesSegmenter, split_blocks  # noqa: E402
 
@@ -82,6 +88,35 @@ def quality(gold_path: Path, input_path: Path) -> None:
         print(f"  {'rules, English reference':<{width}}  {score_boundaries(en_gold, en)}")
 
 
+def dev_quality() -> None:
+    """Ours vs the baselines on the dev set's tune and test halves, side by side."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from devset import load
+
+    segmenter = RulesSegmenter(SegmentSection())
+    systems: dict[str, object] = {"rules (raw page)": lambda page: [
+        u.text for u in segmenter.segment(page).units if u.lang == "ja"]}
+    for name, split in baselines().items():
+        systems[name] = lambda page, split=split: [
+            s for p in page.split("\n\n") if p.strip() for s in split(p.strip())]
+    halves = {half: load(half) for half in ("tune", "test")}
+    scores = {}
+    for half, dev in halves.items():
+        gold = [s for doc in dev.docs for s in dev.gold_sentences(doc)]
+        optional = optional_boundaries(gold)
+        for name, run in systems.items():
+            out = [s for doc in dev.docs for s in run(dev.text("ja", doc))]
+            scores[name, half] = score_boundaries(gold, out, optional)
+    print(f"WMT21 dev set ({halves['tune'].root}), tune {len(halves['tune'].docs)} docs / "
+          f"test {len(halves['test'].docs)} docs, optional cuts not required:")
+    width = max(len(n) for n in systems)
+    print(f"  {'':<{width}}  {'tune P / R / F1':<24}  test P / R / F1 (tp fp fn)")
+    for name in systems:
+        t, e = scores[name, "tune"], scores[name, "test"]
+        print(f"  {name:<{width}}  {t.precision:.4f} {t.recall:.4f} {t.f1:.4f}    "
+              f"{e.precision:.4f} {e.recall:.4f} {e.f1:.4f} ({e.tp} {e.fp} {e.fn})")
+
+
 def synthetic(sentences: list[str], size_bytes: int, rng: random.Random) -> str:
     """Paragraphs of 1-6 random seed sentences (unique enough that dedupe keeps them), blank-line separated."""
     out: list[str] = []
@@ -131,8 +166,11 @@ def main() -> None:
     ap.add_argument("--gold", type=Path, default=ROOT / "tests" / "data" / "seed_gold.txt")
     ap.add_argument("--input", type=Path, default=ROOT / "data" / "seed_ja.txt")
     ap.add_argument("--sizes", default="1,2.5,5", help="MB sizes for the linear-time check ('' to skip)")
+    ap.add_argument("--no-dev", action="store_true", help="skip the WMT21 dev set comparison")
     args = ap.parse_args()
     quality(args.gold, args.input)
+    if not args.no_dev:
+        dev_quality()
     if args.sizes:
         linear_time(args.input, [float(s) for s in args.sizes.split(",")])
 

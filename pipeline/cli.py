@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Build and convert translation models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+translations_app = typer.Typer(help="Bring your own translations (translate.backend=file).", no_args_is_help=True)
+app.add_typer(translations_app, name="translations")
 
 log = logging.getLogger("jaen")
 
@@ -230,6 +232,48 @@ def convert_ct2(
 
     setup_logging()
     typer.echo(str(convert(src, dst, revision=revision, quantization=quantization, force=force)))
+
+
+@translations_app.command("import")
+@user_errors
+def import_translations(
+    src: Annotated[Path, typer.Argument(help="segment-level translations: JSONL {doc, seg, ja, translation} per line")],
+    out: Annotated[Path, typer.Argument(help="where to write {source, translation} JSONL for translate.file")],
+    docs: Annotated[
+        Optional[Path], typer.Option(help="directory of the documents, DOCS/<doc>.txt: map onto the sentences our "
+                                          "segmenter makes of them (joins too); default: split each segment alone")
+    ] = None,
+    config: Annotated[Optional[Path], typer.Option(help="a YAML config whose segment section to use")] = None,
+) -> None:
+    """Map segment-level translations (as WMT gives them) onto our sentences, for translate.file=OUT.
+
+    A segment equal to one of our sentences maps directly; segments our segmenter joins are joined;
+    a segment it splits has its translation re-segmented (docs/translation.md)."""
+    from .io import read_text
+    from .segment import rules as _rules  # noqa: F401
+    from .segment.base import segmenters
+    from .segment.ja import split_japanese
+    from .translate.segment_import import ImportResult, map_document, read_segments, write_rows
+
+    section = load_config(config).segment
+    segmenter = segmenters.get(section.method, "segment.method")(section)
+    result = ImportResult()
+    for doc, segments in read_segments(src).items():
+        if docs is None:
+            ours = [p for s in segments for p in split_japanese(s.ja)]
+        else:
+            page = read_text(docs / f"{doc}.txt", what=f"document {doc!r}")
+            ours = [u.text for u in segmenter.segment(page).units if u.lang == "ja"]
+        map_document(doc, ours, segments, result)
+    written, duplicates = write_rows(result.rows, out)
+    counts = result.counts
+    typer.echo(f"{out}: {written} sentences from {result.segments} segments: {counts['direct']} direct, "
+               f"{counts['joined']} joined, {counts['split']} split; {duplicates} repeated sentence(s) written once",
+               err=True)
+    if result.unmapped:
+        doc, first = result.unmapped[0]
+        typer.echo(f"{len(result.unmapped)} sentence(s) left unmapped (their block's translation has fewer sentences "
+                   f"than ours; first: {doc}: {first[:40]!r}): translate them with translate.fallback=hf|ct2", err=True)
 
 
 def main() -> None:

@@ -59,7 +59,13 @@ class ReferenceSection(Section):
 
 
 class TranslateSection(Section):
-    backend: str = Field("hf", description="registered translation backend")
+    backend: str = Field("hf", description="registered translation backend (hf, ct2, file)")
+    file: Path | None = Field(
+        None, description="backend file: JSONL {source, translation} or source<TAB>translation TSV, by normalised source"
+    )
+    fallback: Literal["hf", "ct2"] | None = Field(
+        None, description="backend file: translate sentences missing from the file with this backend (None: error)"
+    )
     model: str = Field("Helsinki-NLP/opus-mt-ja-en", description="hub id or local directory")
     revision: str | None = None
     build_tiny: bool = Field(False, description="build the tiny offline model at `model` if it is missing")

@@ -54,6 +54,14 @@ def check_components(config: Config) -> None:
         exporters.get(name, "export.formats")
 
 
+def component_inputs(config: Config) -> dict[str, dict]:
+    """Per config section, the hashes of files its chosen component reads (``translate.file``)."""
+    from .translate.base import translators
+
+    load_stages()
+    return {"translate": translators.get(config.translate.backend, "translate.backend").input_identity(config.translate)}
+
+
 def stage_keys(config: Config, inputs: dict[str, str]) -> dict[str, str]:
     """A key per stage over the inputs and the config sections that stage and its predecessors read.
 
@@ -61,6 +69,7 @@ def stage_keys(config: Config, inputs: dict[str, str]) -> dict[str, str]:
     change an output is left out of every key.
     """
     data = config.to_dict()
+    identity = component_inputs(config)
     claimed = {s for sections in STAGE_SECTIONS.values() for s in sections} | {"run"}
     extra = tuple(sorted(k for k in data if k not in claimed))
     keys: dict[str, str] = {}
@@ -69,7 +78,9 @@ def stage_keys(config: Config, inputs: dict[str, str]) -> dict[str, str]:
         seen.extend(STAGE_SECTIONS.get(name, ()))
         if name == STAGE_ORDER[-1]:
             seen.extend(extra)
-        blob = json.dumps({"inputs": inputs, **{s: data.get(s) for s in seen}}, sort_keys=True, ensure_ascii=False)
+        payload = {"inputs": inputs, **{s: data.get(s) for s in seen}}
+        payload.update({f"{s}_files": identity[s] for s in seen if identity.get(s)})
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False)
         keys[name] = hashlib.sha256(blob.encode()).hexdigest()[:16]
     return keys
 

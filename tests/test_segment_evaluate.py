@@ -9,7 +9,7 @@ import pytest
 from pipeline.config import SegmentSection
 from pipeline.errors import InputError
 from pipeline.io import read_text
-from pipeline.segment.evaluate import boundaries, main, read_gold, score_boundaries
+from pipeline.segment.evaluate import boundaries, main, optional_boundaries, read_gold, score_boundaries
 from pipeline.segment.ja import split_japanese
 from pipeline.segment.rules import RulesSegmenter
 
@@ -93,3 +93,16 @@ def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("ja: P=1.0000 R=1.0000 F1=1.0000") and "en: " in out
     assert main([]) == 2
+
+
+def test_optional_boundaries_inside_a_quotation_and_before_a_quotative_to() -> None:
+    gold = ["彼は「そうだ。", "違う」と言った。", "「本当か？」", "と聞いた。", "次だ。"]
+    text, cuts = boundaries(gold)
+    optional = optional_boundaries(gold)
+    assert optional == {text.index("違う"), text.index("と聞いた")}
+    # a system that leaves both optional cuts out loses nothing; one that makes them gains nothing it lacks
+    skipping = ["彼は「そうだ。違う」と言った。", "「本当か？」と聞いた。", "次だ。"]
+    s = score_boundaries(gold, skipping, optional)
+    assert (s.tp, s.fp, s.fn) == (2, 0, 0)
+    assert score_boundaries(gold, gold, optional).f1 == 1.0
+    assert score_boundaries(gold, skipping).fn == 2  # without the optional set both are misses

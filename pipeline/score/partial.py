@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-ELLIPSES = ("…", "...", "‥")
+from ..text import strip_ellipsis
 
-
-def strip_ellipsis(reference: str) -> str:
-    """The reference without its trailing truncation mark (and the space before it)."""
-    text = reference.rstrip()
-    changed = True
-    while changed:
-        changed = False
-        for mark in ELLIPSES:
-            if text.endswith(mark):
-                text = text[: -len(mark)].rstrip()
-                changed = True
-    return text
+__all__ = ["matching_prefix", "strip_ellipsis"]
 
 
 def matching_prefix(translation: str, reference: str) -> str:

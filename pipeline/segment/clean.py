@@ -8,7 +8,8 @@ always the original.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ..text import ELLIPSIS_CHARS, comparison_form, ends_with_ellipsis
 
 BOILERPLATE = [
     (re.compile(r"^Attention Required!.*Cloudflare$", re.I), "bot-check page title"),
@@ -33,12 +34,6 @@ BOILERPLATE = [
 _EN_TITLE_TRAILER = re.compile(r"\s+[-–—|]\s+[A-Z][\w .&'’]{2,40}$")
 _CONTINUE = re.compile(r"(Continue reading|Read more|Read the full (article|story)|The post .{1,200} appeared first on)\b.*$",
                        re.S | re.I)
-_ELLIPSIS_END = re.compile(r"(…|\.\.\.|\[…\]|\[\.\.\.\])$")
-
-
-def comparison_form(line: str) -> str:
-    """NFKC with runs of whitespace collapsed: the form boilerplate patterns are matched against."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", line)).strip()
 
 
 def boilerplate_reason(line: str) -> str | None:
@@ -64,10 +59,10 @@ def strip_english_trailers(text: str) -> tuple[str, list[str], bool]:
         removed.append(text[m.start():].strip())
         text = text[: m.start()].rstrip()
     m = _EN_TITLE_TRAILER.search(text)
-    if m and not re.search(r"[.!?…]$", text) and len(text) - len(m.group(0)) > 10:
+    if m and not re.search(rf"[.!?{ELLIPSIS_CHARS}]$", text) and len(text) - len(m.group(0)) > 10:
         removed.append(m.group(0).strip())
         text = text[: m.start()].rstrip()
-    truncated = _ELLIPSIS_END.search(text) is not None
+    truncated = ends_with_ellipsis(text)
     return text, removed, truncated
 
 

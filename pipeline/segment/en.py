@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import ELLIPSIS_CHARS
+
 ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "sen", "rep", "gov", "pres", "capt", "cmdr",
     "adm", "maj", "rev", "hon", "jr", "sr", "mt", "ft",
@@ -12,7 +14,7 @@ ABBREVIATIONS = {
 }
 # abbreviations that only count as such before a number ("No. 5", "Vol. 2", "p. 10")
 NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "fig", "p", "pp", "art", "sec", "ch", "op"}
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(rf"(?<=[.!?{ELLIPSIS_CHARS}])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 # a caption ending in a date that runs into the next sentence: "..., Moscow, May 18, 2024 In international"
 _DATE_RUN_ON = re.compile(

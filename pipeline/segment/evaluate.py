@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,13 +137,34 @@ class BoundaryScore:
                 f"(tp={self.tp} fp={self.fp} fn={self.fn}, coverage={self.coverage:.4f})")
 
 
-def score_boundaries(gold: Sequence[str], system: Sequence[str]) -> BoundaryScore:
-    """Boundary precision/recall/F1 of ``system`` against ``gold`` (both lists of sentences)."""
+_QUOTE_OPENERS = "「『“"
+_CONTINUES_QUOTE = re.compile(r"(と|って)")
+
+
+def optional_boundaries(gold: Sequence[str]) -> set[int]:
+    """Gold boundaries a segmenter may leave out: cuts inside a quotation (``「…。|…」``) and cuts before
+    a と / って that continues a quotation (``「…？」|と``), which WMT's segmentation makes now and then.
+    Offsets as in :func:`boundaries`."""
+    from .ja import matched_spans
+
+    text, cuts = boundaries(gold)
+    spans = [(a, b) for a, b in matched_spans(text) if text[a] in _QUOTE_OPENERS]
+    inside = {c for c in cuts for a, b in spans if a < c <= b}
+    before_to = {c for c in cuts if text[c - 1] in "」』”" and _CONTINUES_QUOTE.match(text, c)}
+    return inside | before_to
+
+
+def score_boundaries(gold: Sequence[str], system: Sequence[str], optional: Collection[int] = ()) -> BoundaryScore:
+    """Boundary precision/recall/F1 of ``system`` against ``gold`` (both lists of sentences).
+
+    ``optional`` gold boundaries (e.g. :func:`optional_boundaries`) count when the system makes them and
+    are no error when it does not."""
     gold_text, gold_b = boundaries(gold)
     sys_text, sys_b = boundaries(system)
+    required = gold_b - set(optional)
     if gold_text == sys_text:
         tp = len(gold_b & sys_b)
-        return BoundaryScore(tp, len(sys_b) - tp, len(gold_b) - tp)
+        return BoundaryScore(tp, len(sys_b) - tp, len(required - sys_b))
     matcher = difflib.SequenceMatcher(None, gold_text, sys_text, autojunk=False)
     mapped: set[int] = set()
     unmapped = 0
@@ -158,7 +179,7 @@ def score_boundaries(gold: Sequence[str], system: Sequence[str]) -> BoundaryScor
         else:
             unmapped += 1
     tp = len(gold_b & mapped)
-    return BoundaryScore(tp, len(mapped) - tp + unmapped, len(gold_b) - tp,
+    return BoundaryScore(tp, len(mapped) - tp + unmapped, len(required - mapped),
                          matched / len(gold_text) if gold_text else 1.0)
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 
+from ..text import ELLIPSIS_CHARS, ELLIPSIS_STARTS, ellipsis_end
+
 STOPS = frozenset("。！？!?．｡")
-ELLIPSES = frozenset("…‥")
+ELLIPSES = frozenset(ELLIPSIS_CHARS)
+COMMAS = frozenset("、，,")
 CLOSERS_AFTER_STOP = frozenset("」』）)】〕］]〉》”’\"'｣")
 PAIRS = {
     "「": "」”｣", "『": "』”", "（": "）)", "(": ")）", "“": "”", "【": "】", "〔": "〕", "［": "］]", "[": "]］",
@@ -25,11 +28,16 @@ MIN_QUOTED_SENTENCE = 8
 apart must not turn everything between them into one quotation."""
 
 # After a quote that ends in a full stop (…。」), these continue the sentence: the quotative particle
-# と / って, a comma, など …; anything else starts a new sentence.
-_QUOTE_CONTINUATION = re.compile(r"[とっ、，,・]|など|なんて|との")
+# と / って, a comma, など, an attribution in brackets (「…」（代表）との), a one-kana case particle before
+# a word (「…？」で述べた, 「…。」が話題に; not でも / では, which open sentences) …; anything else
+# starts a new sentence.
+_QUOTE_CONTINUATION = re.compile(r"[とっ、，,・（(]|など|なんて|との|[でがはをにもへやの](?![\u3041-\u309f])")
 # sentence-initial words that begin with と (ところで …): not the quotative particle
 _TO_SENTENCE_START = re.compile(r"と(ころ[でが]|にかく|はいえ|もあれ|もかく|りあえず|りわけ|くに|うとう|いうのも)")
 _HIRAGANA_OPENER = re.compile(r"しかし|そして|また|だが|さらに|ただ|なお|つまり|それ|この|その|これ|あの|ところ|もちろん|まず|いや|はい|いいえ|ええ")
+# a conjunction and a comma open a sentence: 「…開催する」ただし、… ends the quotation's sentence
+_CONJUNCTION_COMMA = re.compile(r"(?:ただし|但し|しかし|しかも|また|さらに|そして|だが|でも|一方|なお|ところが|それでも|"
+                                r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]")
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆ヵヶ]")
 
 
@@ -98,15 +106,23 @@ def _is_stop(text: str, i: int) -> bool:
     return False
 
 
-def _ellipsis_end(text: str, i: int) -> int:
-    """End of the ellipsis (… ‥ or ...) starting at ``i``, or ``i`` if there is none."""
-    j = i
-    n = len(text)
-    while j < n and (text[j] in ELLIPSES or text[j] == "."):
-        j += 1
-    if text[i] in ELLIPSES or j - i >= 3:
-        return j
-    return i
+# an ellipsis ends a sentence (before a space and more text) only after a predicate ending:
+# "そうか… でも", not "品質 ... このような" or "「うちんち」って ... そうだった"
+_PREDICATE_ENDINGS = "かただねよなわぞさいるすうんえ"
+
+
+def _ellipsis_ends_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 3):start].rstrip()
+    return bool(before) and before[-1] in _PREDICATE_ENDINGS and not before.endswith("って")
+
+
+# a photo caption glued to the article it heads: the paragraph's first clause (no stop, no quote) ends
+# in a bracketed credit or position, and a word (not a particle) follows:
+# "…山車＝唐津市（提供）唐津市の…", "…雷門喜助さん（右）新型コロナ…", "…デモ隊（ＡＰ＝共同）【モスクワ共同】…"
+_CAPTION_CREDIT = re.compile(
+    r"[^。！？!?「」『』…\n]{4,200}?[（(][^（）()]{0,20}"
+    r"(?:提供|共同|撮影|写真|右|左|中央|手前|奥|資料|ロイター|ＡＰ|AP|ＡＦＰ|AFP)[^（）()]{0,20}[）)]"
+    r"(?=[\u4e00-\u9fff\u30a0-\u30ff【「『])")
 
 
 def split_offsets(text: str) -> list[int]:
@@ -118,34 +134,72 @@ def split_offsets(text: str) -> list[int]:
         delta[start + 1] += 1
         delta[end] -= 1
         closes_at[end] = start
-    cuts: list[int] = []
+    # straight double quotes before each offset: a '"' after a stop closes a quotation only when the
+    # sentence has an open one ('。"持ってない男"と' opens the next sentence's quotation)
+    straight = [0] * (n + 1)
+    for m, c in enumerate(text):
+        straight[m + 1] = straight[m] + (c == '"')
+    caption = _CAPTION_CREDIT.match(text, _next_visible(text, 0))
+    cuts: list[int] = [caption.end()] if caption else []
     start_of: dict[int, int] = {}
     depth = 0
     i = 0
+
+    def closes_sentence(j: int) -> bool:
+        """Is ``text[j]`` a closer that stays with the sentence ending before it?"""
+        if text[j] not in CLOSERS_AFTER_STOP or j in closes_at:
+            return False
+        return text[j] != '"' or (straight[j] - straight[cuts[-1] if cuts else 0]) % 2 == 1
+
+    def advance(frm: int, to: int) -> int:
+        """Bracket depth after stepping from ``frm`` (already counted) to ``to`` (counted)."""
+        d = depth
+        for m in range(frm + 1, to + 1):
+            d += delta[m]
+        return d
+
     while i < n:
         depth += delta[i]
         ch = text[i]
-        if depth == 0 and not _is_stop(text, i) and (ch in ELLIPSES or ch == "."):
-            # an ellipsis at top level ends a sentence only when a space and more text follow it
-            j = _ellipsis_end(text, i)
-            if j > i:
-                if j < n and text[j].isspace() and _next_visible(text, j) < n:
-                    cuts.append(j)
-                for k in range(i + 1, j):
-                    depth += delta[k]
-                i = j
+        end = ellipsis_end(text, i) if ch in ELLIPSIS_STARTS else i
+        if end > i:
+            # an ellipsis never starts a sentence: one before a stop or a comma belongs to it
+            # ("でした ... 。"); at top level it ends a sentence only after a predicate and before a space
+            # and more text ("そうか… でも違う。", not "品質 ... このような")
+            depth = advance(i, end - 1)
+            nxt = _next_visible(text, end)
+            if nxt < n and (text[nxt] in STOPS or text[nxt] in COMMAS):
+                depth = advance(end - 1, nxt - 1)
+                i = nxt
                 continue
+            if depth == 0 and end < nxt < n and text[nxt] not in CLOSERS and _ellipsis_ends_sentence(text, i):
+                cuts.append(end)
+            i = end
+            continue
         if depth == 0 and _is_stop(text, i):
             j = i + 1
-            while j < n and (text[j] in STOPS or text[j] in ELLIPSES or text[j] == "." or (text[j] in CLOSERS_AFTER_STOP and j not in closes_at)):
-                depth += delta[j]
-                j += 1
+            while True:
+                while j < n and (text[j] in STOPS or text[j] in ELLIPSES or text[j] == "." or closes_sentence(j)):
+                    depth += delta[j]
+                    j += 1
+                k = _next_visible(text, j)
+                if k > j and k < n and (text[k] in STOPS or ellipsis_end(text, k) > k):
+                    depth = advance(j - 1, k - 1)  # "だ ！ ！", "。 ...": spaced repeats of the mark
+                    j = k
+                    continue
+                break
             k = _next_visible(text, j)
             if k < n and text[k] in CLOSERS and k not in closes_at:
                 # "…と述べた。 」": a stray closer after a space still belongs to the sentence
                 for m in range(j, k + 1):
                     depth += delta[m]
                 j = k + 1
+                k = _next_visible(text, j)
+            if k < n and text[k] in COMMAS:
+                # "見出しだ！、続き": no sentence starts with a comma
+                depth = advance(j - 1, k - 1)
+                i = k
+                continue
             if j < n:
                 cuts.append(j)
             i = j
@@ -158,18 +212,20 @@ def split_offsets(text: str) -> list[int]:
             opener = closes_at[i]
             ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
             # a whole-sentence quotation without a stop: 「…」 at the start of a sentence, then a space or
-            # another quotation (「…」 「…」 dialogue); short items (『3』『4』など) are not sentences
+            # another quotation (「…」 「…」 dialogue) or a conjunction and a comma; short items (『3』『4』など)
+            # are not sentences
             if start_of.get(len(cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
                 start_of[len(cuts)] = _next_visible(text, cuts[-1] if cuts else 0)
             starts_sentence = (start_of[len(cuts)] == opener and text[opener] in "「『“"
                                and i - opener > MIN_QUOTED_SENTENCE)
             if ends_in_stop or starts_sentence:
                 j = i + 1
-                while j < n and text[j] in CLOSERS_AFTER_STOP and j not in closes_at:
+                while j < n and closes_sentence(j):
                     j += 1
                 nxt = _next_visible(text, j)
                 if nxt < n and not _continues_quote(text, nxt) and text[nxt] not in STOPS and (
-                        ends_in_stop or (nxt > j or text[nxt] in "「『“") and _starts_sentence(text, nxt)):
+                        ends_in_stop or (nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
+                        and _starts_sentence(text, nxt)):
                     cuts.append(j)
         i += 1
     return cuts

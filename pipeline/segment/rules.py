@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..records import Dropped
+from ..text import strip_ellipsis
 from .base import SegmentResult, Segmenter, Unit, segmenters
 from .clean import boilerplate_reason, strip_english_trailers, strip_trailing_link
 from .en import split_english
@@ -52,7 +53,6 @@ DEDUPE_MIN_CHARS = 8
 REPEAT_WINDOW = 3
 TRUNCATED_MIN_CHARS = 20
 """A paragraph ending in an ellipsis whose first 20+ characters start another paragraph is a teaser."""
-_ELLIPSIS_TAIL = re.compile(r"(…+|‥+|\.{3,}|\[…\]|\[\.\.\.\])$")
 
 
 @dataclass
@@ -168,7 +168,7 @@ def choose_repeat_keepers(keys: list[str]) -> dict[int, int]:
         if len(key) >= TRUNCATED_MIN_CHARS:
             by_start.setdefault(key[:TRUNCATED_MIN_CHARS], []).append(i)
     for i, key in enumerate(keys):
-        stem = _ELLIPSIS_TAIL.sub("", key)
+        stem = strip_ellipsis(key)
         if stem == key or len(stem) < TRUNCATED_MIN_CHARS or i in keeper:
             continue
         for j in by_start.get(stem[:TRUNCATED_MIN_CHARS], []):

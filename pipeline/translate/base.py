@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..config import TranslateSection
 from ..registry import Registry
 from .batching import BatchPlan, default_plan
+from .splitting import join_pieces
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,12 @@ class Output:
     def with_flags(cls, text: str, flags: Sequence[str]) -> "Output":
         """The inverse of ``flags()``."""
         return cls(text, truncated="truncated" in flags, unk="unk" in flags)
+
+    @classmethod
+    def joined(cls, outputs: Sequence["Output"]) -> "Output":
+        """The outputs of consecutive pieces as one: texts joined, decoder flags of any piece kept."""
+        return cls(join_pieces([o.text for o in outputs]), truncated=any(o.truncated for o in outputs),
+                   unk=any(o.unk for o in outputs))
 
 
 @dataclass(frozen=True)
@@ -83,10 +90,22 @@ class Translator(ABC):
 
     name: str = "base"
     generation: Generation  # set by each backend once its model is loaded
+    cacheable: bool = True
+    """Whether the stage keeps this backend's output in the translation cache."""
 
     def __init__(self, cfg: TranslateSection) -> None:
         self.cfg = cfg
         self.batch_plan: BatchPlan = default_plan(cfg.max_batch_size, cfg.max_batch_tokens)
+
+    @classmethod
+    def input_identity(cls, cfg: TranslateSection) -> dict[str, Any]:
+        """Hashes of files the config names for this backend (``translate.file``), for the stage's resume
+        key; computed without loading anything."""
+        return {}
+
+    def check_sources(self, sentences: Iterable[str]) -> None:
+        """Called once with every source sentence before translating (a backend that can only
+        translate some of them says so here, counting all)."""
 
     @abstractmethod
     def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:

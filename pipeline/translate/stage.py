@@ -23,11 +23,12 @@ from ..io import atomic_open, iter_jsonl
 from ..records import Sentence, Translation
 from ..stage import RunContext, Stage, stages
 from . import ct2 as _ct2  # noqa: F401  (registers the ct2 backend)
+from . import file as _file  # noqa: F401  (registers the file backend)
 from . import hf as _hf  # noqa: F401  (registers the hf backend)
 from .base import Output, Translator, translators
 from .cache import TranslationCache
 from .flags import count_flags, ordered, text_flags
-from .splitting import join_pieces, split_at_clause, split_to_fit
+from .splitting import split_at_clause, split_to_fit
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +98,6 @@ def translate_missing(
     return done, todo
 
 
-def joined(outputs: Sequence[Output]) -> Output:
-    """The outputs of consecutive pieces as one: texts joined, decoder flags of any piece kept."""
-    return Output(join_pieces([o.text for o in outputs]), truncated=any(o.truncated for o in outputs),
-                  unk=any(o.unk for o in outputs))
-
-
 def retry_cut(
     cut: Sequence[str],
     translator: Translator,
@@ -124,7 +119,7 @@ def retry_cut(
     halves = {p: h for p, h in halves.items() if len(h) > 1}
     if halves:
         parts = normal([h for hs in halves.values() for h in hs])
-        retried.update((p, (joined([parts[h] for h in hs]), "split")) for p, hs in halves.items())
+        retried.update((p, (Output.joined([parts[h] for h in hs]), "split")) for p, hs in halves.items())
     return retried
 
 
@@ -186,14 +181,16 @@ class TranslateStage(Stage):
         started = time.perf_counter()
         translator = open_translator(ctx)
         load_seconds = time.perf_counter() - started
+        translator.check_sources(s.text for s in japanese_sentences(source_path))
         identity = translator.identity()
         limit = translator.max_source_tokens
+        use_cache = cfg.cache and translator.cacheable
         cache_path = cfg.cache_dir / "translations.sqlite"
-        cache = TranslationCache(cache_path, identity) if cfg.cache else None
+        cache = TranslationCache(cache_path, identity) if use_cache else None
         # retries with a higher cap are cached apart: the same source, another setting
         retry = cfg.on_truncation == "retry"
         longer_cache = (TranslationCache(cache_path, {**identity, "cap_scale": RETRY_CAP_SCALE})
-                        if cfg.cache and retry else None)
+                        if use_cache and retry else None)
         run_batches = batch_runner(ctx, translator)
         size = pieces_per_call(translator)
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
@@ -228,7 +225,7 @@ class TranslateStage(Stage):
                     translate_seconds += time.perf_counter() - tick
                     fresh = set(todo)
                     for s, ps in zip(chunk, pieces):
-                        whole = joined([done[p] for p in ps])
+                        whole = Output.joined([done[p] for p in ps])
                         how = sorted({retried[p][1] for p in ps if p in retried})
                         record = Translation(
                             seg_id=s.seg_id,
