@@ -90,8 +90,11 @@ class AlignSection(Section):
     threshold: float = Field(0.35, ge=0, le=1, description="beads scoring below stay unaligned")
     length_weight: float = Field(0.3, ge=0, le=1, description="how much the length ratio modulates the evidence")
     max_candidates: int = Field(10, ge=1, description="reference sentences compared with each source sentence")
-    margin: float = Field(0.0, ge=0, le=2, description="subtract this times the pair's background similarity (measured: no gain)")
-    idf: bool = Field(False, description="weight anchors by their rarity in the document (measured: no gain)")
+    fill_gaps: bool = Field(True, description="re-align the sentences between confident links by length + evidence")
+    min_anchors: int = Field(2, ge=1, description="confident links a document needs before its gaps are filled")
+    full_coverage: float = Field(0.7, ge=0, description="reference/source length share above which a document counts as fully translated")
+    skip_full: float = Field(6.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, fully translated document")
+    skip_partial: float = Field(2.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, partial reference")
     band: int = Field(20, ge=1, description="method=length: half-width of the band around the diagonal")
     min_english: float = Field(0.15, ge=0, le=1, description="share of English function words below which the reference is not English")
 
