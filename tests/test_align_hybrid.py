@@ -68,7 +68,8 @@ def test_threshold_trades_links_for_unaligned_rows(dev) -> None:
     src, ref, gold = dev
     strict = LexicalAligner(AlignSection(method="lexical", threshold=0.95)).align(src, [""] * len(src), ref)
     check_contract(strict, src, ref)
-    assert all(b.score > 0.95 for b in strict if b.src_ids and b.ref_ids)
+    # the threshold bounds the evidence of the chain's links (gap links are judged by length and place)
+    assert all(b.signals["evidence"] > 0.95 for b in strict if b.src_ids and b.ref_ids and b.signals["anchored"])
     loose = LexicalAligner(AlignSection(method="lexical")).align(src, [""] * len(src), ref)
     assert sum(bool(b.src_ids and b.ref_ids) for b in strict) < sum(bool(b.src_ids and b.ref_ids) for b in loose)
 

@@ -30,7 +30,8 @@ class SignalAligner(Aligner):
 
     def candidates(self, ev: Evidence) -> Iterator[Step]:
         """Linked beads scoring above the threshold: plausible 1-1 pairs and the 2-1 / 1-2 beads
-        around them (never across a paragraph break: a heading is not merged with what follows)."""
+        around them (never across a paragraph break: a heading is not merged with what follows), their
+        score weighed by ``align.merge_weight`` (most beads are 1-1: a merge must earn its place)."""
         n, m, threshold = len(ev.src), len(ev.ref), self.cfg.threshold
         seen: set[tuple[int, int, int, int]] = set()
         for i, j in ev.pairs(self.cfg.max_candidates, self.cfg.band):
@@ -50,7 +51,7 @@ class SignalAligner(Aligner):
                         seen.add(key)
                         if crosses_paragraph(ev.src, i0, di) or crosses_paragraph(ev.ref, j0, dj):
                             continue
-                        if (sim := ev.score(*key)) > threshold:
+                        if (sim := ev.score(*key) * self.cfg.merge_weight) > threshold:
                             yield (i0, di, j0, dj, sim)
 
     def fill(self, ev: Evidence, chain: list[Step], ratio: float) -> list[Step]:
@@ -62,6 +63,9 @@ class SignalAligner(Aligner):
         costs = GapCosts(skip=self.cfg.skip_full if full else self.cfg.skip_partial)
         extra: list[Step] = []
         for box in gaps(chain, len(ev.src), len(ev.ref)):
+            if max(box[1] - box[0], box[3] - box[2]) > self.cfg.gap_max:
+                log.debug("gap %s left as it is: longer than align.gap_max=%d", box, self.cfg.gap_max)
+                continue
             extra.extend((i, di, j, dj, ev.score(i, di, j, dj)) for i, di, j, dj, _ in align_gap(
                 ev.src, ev.ref, box, ratio, ev.score, costs))
         return sorted([*chain, *extra])
