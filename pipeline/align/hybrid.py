@@ -3,8 +3,8 @@ Bleualign) and ``length`` (length ratio only, a baseline).
 
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
 beads above ``align.threshold`` (:mod:`.dp`), re-align the sentences between its links by length,
-paragraphs and evidence (:mod:`.gaps`), and give each link a calibrated confidence
-(:mod:`.confidence`).
+paragraphs and evidence (:mod:`.gaps`), give each link a calibrated confidence
+(:mod:`.confidence`) and leave unaligned the links under ``align.min_confidence``.
 """
 
 from __future__ import annotations
@@ -93,6 +93,10 @@ class SignalAligner(Aligner):
                     paragraph_mismatch=starts_paragraph(src, i) != starts_paragraph(ref, j),
                 )
                 confidence = CALIBRATION(features)
+                if confidence < self.cfg.min_confidence:  # more likely wrong than right: leave unaligned
+                    beads.extend(Bead([s.seg_id], [], 0.0) for s in src[i : i + di])
+                    beads.extend(Bead([], [r.seg_id], 0.0) for r in refs)
+                    continue
                 signals = {**ev.signals(i, di, j, dj), **features.signals()}
             beads.append(
                 Bead(
