@@ -90,7 +90,7 @@ class AlignSection(Section):
     threshold: float = Field(0.35, ge=0, le=1, description="evidence chain: beads scoring at or below are no confident link")
     length_weight: float = Field(0.3, ge=0, le=1, description="how much the length ratio modulates the evidence")
     max_candidates: int = Field(10, ge=1, description="reference sentences compared with each source sentence")
-    fill_gaps: bool = Field(True, description="re-align the sentences between confident links by length + evidence")
+    realign_gaps: bool = Field(True, description="re-align the sentences between confident links by length + evidence")
     merge_weight: float = Field(0.8, ge=0, le=1, description="evidence chain: a 2-1 / 1-2 bead's score is weighed by this")
     min_anchors: int = Field(2, ge=1, description="confident links a document needs before its gaps are filled")
     gap_max: int = Field(80, ge=1, description="gaps with more sentences than this on a side are not re-aligned (the gap DP is quadratic)")

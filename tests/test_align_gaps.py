@@ -40,7 +40,7 @@ def links(beads) -> list[tuple[list[str], list[str]]]:
 
 
 def test_gap_between_confident_neighbours_is_filled() -> None:
-    without = LexicalAligner(AlignSection(method="lexical", fill_gaps=False)).align(SRC, [""] * 3, REF)
+    without = LexicalAligner(AlignSection(method="lexical", realign_gaps=False)).align(SRC, [""] * 3, REF)
     assert links(without) == [(["ja1"], ["en1"]), (["ja3"], ["en3"])]  # the family: a 1-0 next to a 0-1
     filled = LexicalAligner(AlignSection(method="lexical")).align(SRC, [""] * 3, REF)
     assert links(filled) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]

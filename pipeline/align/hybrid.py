@@ -76,7 +76,7 @@ class SignalAligner(Aligner):
         chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
         anchored = {step[:4] for step in chain}
         ratio = en_per_ja(src, ref, chain, EN_CHARS_PER_JA_CHAR)
-        if self.cfg.fill_gaps and not self.use.length_only:
+        if self.cfg.realign_gaps and not self.use.length_only:
             chain = self.fill(ev, chain, ratio)
         beads = []
         for i, di, j, dj, sim in fill_gaps(chain, len(src), len(ref)):

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from sacrebleu.metrics import CHRF
 
-
 EN_CHARS_PER_JA_CHAR = 2.6
 _chrf = CHRF()
 
