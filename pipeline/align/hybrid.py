@@ -4,7 +4,7 @@ Bleualign) and ``length`` (length ratio only, a baseline).
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
 beads above ``align.threshold`` (:mod:`.dp`), re-align the sentences between its links by length,
 paragraphs and evidence (:mod:`.gaps`), give each link a calibrated confidence
-(:mod:`.confidence`) and leave unaligned the links under ``align.min_confidence``.
+(:mod:`.confidence`) and leave unaligned the gap links under ``align.min_confidence``.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class SignalAligner(Aligner):
                     paragraph_mismatch=starts_paragraph(src, i) != starts_paragraph(ref, j),
                 )
                 confidence = CALIBRATION(features)
-                if confidence < self.cfg.min_confidence:  # more likely wrong than right: leave unaligned
+                if not features.anchored and confidence < self.cfg.min_confidence:  # a guess more likely wrong than right
                     beads.extend(Bead([s.seg_id], [], 0.0) for s in src[i : i + di])
                     beads.extend(Bead([], [r.seg_id], 0.0) for r in refs)
                     continue
