@@ -8,7 +8,6 @@ import math
 
 import pytest
 
-from pipeline.align.dp import best_chain
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.gaps import GapCosts, align_gap, coverage, gaps, length_logp
 from pipeline.align.hybrid import LexicalAligner
