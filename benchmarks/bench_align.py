@@ -106,8 +106,8 @@ def bench_aligner(n: int) -> None:
     correct = len(links & truth)
     p, r = correct / max(len(links), 1), correct / max(len(truth), 1)
     print(f"lexical aligner {len(src)}×{len(ref)} sentences: {dt:.1f} s, peak RSS {rss1 / 1024:.0f} MiB "
-          f"(+{(rss1 - rss0) / 1024:.0f} MiB), {len(aligner._cache)} beads scored "
-          f"({len(aligner._cache) / (len(src) * len(ref)):.5f} of n·m), {aligner_lookups()} jamdict lookups (cold), "
+          f"(+{(rss1 - rss0) / 1024:.0f} MiB), {aligner.evidence.scored} beads scored "
+          f"({aligner.evidence.scored / (len(src) * len(ref)):.5f} of n·m), {aligner_lookups()} jamdict lookups (cold), "
           f"link precision {p:.4f} recall {r:.4f}")
 
 

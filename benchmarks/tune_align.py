@@ -1,93 +1,93 @@
-"""Tune the aligner's weights on the dev data: link P/R/F1 on every dev set for a grid of settings.
+"""Tune the aligner on the TUNE half of the WMT21 dev set (never the test half), and fit its confidence.
 
-    python benchmarks/tune_align.py
+    python benchmarks/tune_align.py                     # link P/R/F1 over a grid of settings
+    python benchmarks/tune_align.py --calibrate         # fit the confidence weights (pipeline/align/confidence.py)
+    python benchmarks/tune_align.py --grid "threshold=0.5,skip_partial=3" "threshold=0.6"
 
-No MT (as with the tiny model): the lexical and length signals alone. The seed is segmented with
-the rules segmenter, each dev reference with its reference splitter, and the beads are scored with
-the same link metric as `jaen eval-align`.
+Each setting is scored in the four settings of ``eval_quality.py`` (full / partial reference × tiny
+model / real MT) with the same code; the seed's own golds (``tests/data/align``) are printed as a check.
 """
 
 from __future__ import annotations
 
-import itertools
+import argparse
+import logging
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from devset import DevSet, dev_dir  # noqa: E402
+from eval_quality import alignment_rows  # noqa: E402
+from pipeline.align.confidence import BeadFeatures, fit  # noqa: E402
 from pipeline.align.evaluate import load_gold, score_links  # noqa: E402
 from pipeline.align.hybrid import HybridAligner  # noqa: E402
 from pipeline.config import AlignSection, SegmentSection  # noqa: E402
 from pipeline.segment import rules as _rules  # noqa: E402,F401
 from pipeline.segment.base import segmenters  # noqa: E402
 
-DATA = ROOT / "tests" / "data" / "align"
-SETS = {"teaser": None, "dev": DATA / "dev_reference_en.txt", "dev2": DATA / "dev2_reference_en.txt",
-        "heldout": DATA / "heldout_reference_en.txt"}  # heldout: written after tuning, to check it
+SEED = ROOT / "tests" / "data" / "align"
+SEED_SETS = ("teaser", "dev", "dev2", "seed3")
+GRID = ("", "threshold=0.5", "threshold=0.5,skip_partial=3", "threshold=0.5,skip_full=9")
 
 
-def load_sets():
+def seed_f1(cfg: AlignSection) -> dict[str, float]:
+    """F1 on the seed's own golds (the rules segmenter, no MT)."""
     seg = segmenters.get("rules")(SegmentSection())
     page = seg.segment((ROOT / "data" / "seed_ja.txt").read_text(encoding="utf-8")).to_sentences()
     src = [s for s in page if s.lang == "ja"]
     out = {}
-    for name, path in SETS.items():
-        if path is None:
+    for name in SEED_SETS:
+        if name == "teaser":
             ref = [s for s in page if s.lang == "en"]
         else:
-            ref = [s for s in seg.segment_reference(path.read_text(encoding="utf-8")).to_sentences() if s.lang == "en"]
-        gold = load_gold(DATA / f"{'teaser' if path is None else name}_gold.json")
-        out[name] = (src, ref, gold)
-    return out
-
-
-def evaluate(cfg: AlignSection, sets) -> dict[str, tuple[float, float, float]]:
-    res = {}
-    for name, (src, ref, gold) in sets.items():
+            text = (SEED / f"{name}_reference_en.txt").read_text(encoding="utf-8")
+            ref = [s for s in seg.segment_reference(text).to_sentences() if s.lang == "en"]
         by_id = {s.seg_id: s.text for s in [*src, *ref]}
         beads = HybridAligner(cfg).align(src, [""] * len(src), ref)
         pred = [("".join(by_id[i] for i in b.src_ids), " ".join(by_id[i] for i in b.ref_ids)) for b in beads]
-        s = score_links(pred, gold)
-        res[name] = (s.precision, s.recall, s.f1)
-    return res
+        out[name] = score_links(pred, load_gold(SEED / f"{name}_gold.json")).f1
+    return out
+
+
+def parse(setting: str) -> AlignSection:
+    return AlignSection(**dict(kv.split("=", 1) for kv in setting.split(",") if kv))
+
+
+def grid(dev: DevSet, settings: list[str]) -> None:
+    for setting in settings:
+        rows, _ = alignment_rows(dev, parse(setting), baseline=False)
+        cells = " | ".join(f"{n}: {r.scores.precision:.3f}/{r.scores.recall:.3f}/{r.scores.f1:.3f}" for n, r in rows.items())
+        seed = " ".join(f"{k} {v:.2f}" for k, v in seed_f1(parse(setting)).items())
+        print(f"[{setting or 'defaults'}] {cells} | seed F1: {seed}", flush=True)
+
+
+def calibrate(dev: DevSet) -> None:
+    """Fit the logistic confidence on the linked beads of the four settings of the tune half."""
+    features: list[BeadFeatures] = []
+    correct: list[bool] = []
+    rows, _ = alignment_rows(dev, AlignSection(), baseline=False)
+    for r in rows.values():
+        for f, ok in r.features:
+            features.append(f)
+            correct.append(ok)
+    print(f"{len(features)} beads, {sum(correct)} correct: {fit(features, correct)}")
 
 
 def main() -> None:
-    sets = load_sets()
-    print("margin threshold length_weight | " + " | ".join(f"{n} P/R/F1" for n in sets))
-    for margin, threshold, lw in itertools.product((0.0, 0.5), (0.2, 0.25, 0.3, 0.35, 0.4), (0.0, 0.3, 0.6)):
-        res = evaluate(AlignSection(threshold=threshold, length_weight=lw, margin=margin), sets)
-        cells = " | ".join(f"{p:.3f}/{r:.3f}/{f:.3f}" for p, r, f in res.values())
-        print(f"{margin:5} {threshold:9.2f} {lw:13.1f} | {cells}")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--calibrate", action="store_true")
+    ap.add_argument("--grid", nargs="*", default=list(GRID), help="settings as key=value,key=value")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    dev = DevSet(dev_dir(), "tune")
+    if args.calibrate:
+        calibrate(dev)
+    else:
+        grid(dev, args.grid)
 
 
-if __name__ == "__main__" and "--orphans" not in sys.argv:
+if __name__ == "__main__":
     main()
-
-
-def false_links(threshold: float, length_weight: float, sets, margin: float = 0.0) -> int:
-    """Links made when the true partners are removed from the source: every one of them is wrong
-    (the hardest case for precision: same topic, same names, no translation)."""
-    from pipeline.align.evaluate import containment
-
-    wrong = 0
-    for name, (src, ref, gold) in sets.items():
-        gold_ja = [s for ja, _ in gold for s in ja]
-        rest = [s for s in src if not any(containment(g, s.text) >= 0.5 for g in gold_ja)]
-        beads = HybridAligner(AlignSection(threshold=threshold, length_weight=length_weight, margin=margin)).align(rest, [""] * len(rest), ref)
-        wrong += sum(len(b.src_ids) * len(b.ref_ids) for b in beads)
-    return wrong
-
-
-def main_false() -> None:
-    sets = load_sets()
-    total = sum(len(r) for _, r, _ in sets.values())
-    for margin in (0.0, 0.5, 1.0):
-        for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
-            print(f"margin {margin} threshold {threshold:.2f}: {false_links(threshold, 0.3, sets, margin)} wrong links "
-                  f"for {total} orphaned reference sentences")
-
-
-if __name__ == "__main__" and "--orphans" in sys.argv:
-    main_false()

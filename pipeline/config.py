@@ -103,11 +103,17 @@ class TranslateSection(Section):
 
 class AlignSection(Section):
     method: str = Field("hybrid", description="registered aligner")
-    threshold: float = Field(0.35, ge=0, le=1, description="beads scoring below stay unaligned")
+    threshold: float = Field(0.35, ge=0, le=1, description="evidence chain: beads scoring at or below are no confident link")
     length_weight: float = Field(0.3, ge=0, le=1, description="how much the length ratio modulates the evidence")
     max_candidates: int = Field(10, ge=1, description="reference sentences compared with each source sentence")
-    margin: float = Field(0.0, ge=0, le=2, description="subtract this times the pair's background similarity (measured: no gain)")
-    idf: bool = Field(False, description="weight anchors by their rarity in the document (measured: no gain)")
+    realign_gaps: bool = Field(True, description="re-align the sentences between confident links by length + evidence")
+    merge_weight: float = Field(0.8, ge=0, le=1, description="evidence chain: a 2-1 / 1-2 bead's score is weighed by this")
+    min_anchors: int = Field(2, ge=1, description="confident links a document needs before its gaps are filled")
+    gap_max: int = Field(80, ge=1, description="gaps with more sentences than this on a side are not re-aligned (the gap DP is quadratic)")
+    full_coverage: float = Field(0.7, ge=0, description="reference/source length share above which a document counts as fully translated")
+    skip_full: float = Field(6.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, fully translated document")
+    skip_partial: float = Field(2.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, partial reference")
+    min_confidence: float = Field(0.5, ge=0, le=1, description="gap links whose calibrated confidence is below stay unaligned")
     band: int = Field(20, ge=1, description="method=length: half-width of the band around the diagonal")
     min_english: float = Field(0.15, ge=0, le=1, description="share of English function words below which the reference is not English")
 

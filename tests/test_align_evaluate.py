@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.align.evaluate import containment, evaluate, load_gold, score_links
+from pipeline.align.evaluate import MATCH, CellIndex, containment, evaluate, load_gold, row_links, score_links
 from pipeline.errors import InputError
 
 GOLD = [
@@ -127,3 +127,34 @@ def test_cli_prints_scores_and_reports_bad_gold(tmp_path: Path) -> None:
     gold.write_text("[{")
     result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "gold.json:1:" in result.output
+
+
+def brute_force_best(sentence: str, cells: list[str]) -> set[int]:
+    """The matching rule as the README states it, cell by cell: the cells holding the largest share
+    (at least MATCH) of the sentence's character n-grams."""
+    scores = [containment(sentence, c) for c in cells]
+    top = max(scores, default=0.0)
+    return {k for k, v in enumerate(scores) if v == top} if top >= MATCH else set()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cells=st.lists(st.text(alphabet="北京で会談した。ab cdef", max_size=14), max_size=6),
+    sentence=st.text(alphabet="北京で会談した。ab cdef", max_size=10),
+)
+def test_indexed_matching_equals_scanning_every_cell(cells: list[str], sentence: str) -> None:
+    assert CellIndex(cells).best(sentence) == brute_force_best(sentence, cells)
+
+
+def test_a_sentence_shorter_than_an_ngram_matches_only_as_a_substring() -> None:
+    index = CellIndex(["北京で会談", "東京", "北"])
+    assert index.best("北京") == {0}
+    assert index.best("大阪") == set()
+
+
+def test_row_links_name_each_rows_links() -> None:
+    pred = [("北京で会談した。", "They met in Beijing."), ("関係のない文。", "Putin visited."), ("プーチン大統領が訪問した。", "")]
+    links, gold = row_links(pred, GOLD)
+    assert links == [[(0, 0)], [(2, 1)], []]
+    assert gold == {(0, 0), (1, 1), (1, 2)}
+    assert [all(x in gold for x in made) for made in links if made] == [True, False]

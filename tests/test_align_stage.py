@@ -57,18 +57,20 @@ def test_embedded_teaser(jaen_run) -> None:
     linked = [r for r in rows(run_dir) if r["source"] and r["reference"]]
     assert linked[-1]["reference"].endswith("…") and linked[-1]["partial"].lower() == "true"
     assert linked[-1]["source"].startswith("先週木曜日に北京で")
-    assert all(0.35 < float(r["align_score"]) <= 1 for r in linked)  # align.threshold of configs/smoke.yaml
+    assert all(0 < float(r["align_score"]) <= 1 for r in linked)  # the calibrated confidence
 
 
-@pytest.mark.parametrize("name, min_f1", [("dev", 0.95), ("dev2", 0.95), ("heldout", 0.9)])
+@pytest.mark.parametrize("name, min_f1", [("dev", 0.95), ("dev2", 0.95), ("seed3", 0.9)])
 def test_partial_reference_of_both_articles(jaen_run, name: str, min_f1: float) -> None:
-    # heldout was written after the weights were tuned on dev and dev2 (it scored F1 0.97 at first sight)
+    # seed3 was written after the weights were tuned on dev and dev2 (it scored F1 0.97 at first sight)
     run_dir = jaen_run(name, f"reference.path={DATA / f'{name}_reference_en.txt'}")
     scores = eval_align(run_dir, DATA / f"{name}_gold.json")
     assert scores["f1"] >= min_f1 and scores["precision"] >= 0.95, scores
     beads = [json.loads(line) for line in (run_dir / "alignment.jsonl").read_text().splitlines()]
     assert any(b["partial"] and b["src_ids"] for b in beads)  # the truncated "…" sentence found its source
-    assert all(set(b["signals"]) >= {"lexical", "length"} for b in beads if b["src_ids"] and b["ref_ids"])
+    linked = [b for b in beads if b["src_ids"] and b["ref_ids"]]
+    assert all(set(b["signals"]) >= {"evidence", "length_logp", "anchored"} for b in linked)
+    assert all(set(b["signals"]) >= {"lexical", "length"} for b in linked if b["signals"]["anchored"])
 
 
 @pytest.mark.parametrize(
@@ -109,6 +111,6 @@ def test_methods(jaen_run) -> None:
         if method == "mt":  # the tiny model's MT is no better than chance: calibrated to no evidence at all
             assert not linked
         else:  # bare length pairs sentences, but the signal it records is length alone
-            assert linked and all(set(b["signals"]) == {"length"} for b in linked)
+            assert linked and all("length" in b["signals"] and not {"lexical", "mt"} & set(b["signals"]) for b in linked)
     result = runner.invoke(app, ["align", str(run_dir), "align.method=nope"])
     assert result.exit_code == 2 and "align.method: unknown aligner 'nope'" in result.output

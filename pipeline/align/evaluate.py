@@ -49,6 +49,10 @@ def _grams(text: str, n: int) -> set[str]:
     return {text[k : k + n] for k in range(max(1, len(text) - n + 1))}
 
 
+def _gram_size(text: str) -> int:
+    return 4 if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text) else 6
+
+
 def containment(sentence: str, cell: str) -> float:
     """Share of ``sentence``'s character n-grams found in ``cell`` (4-grams for Japanese, 6-grams for
     Latin script; case and whitespace ignored); 1.0 when it is a substring."""
@@ -57,16 +61,51 @@ def containment(sentence: str, cell: str) -> float:
         return 0.0
     if s in c:
         return 1.0
-    n = 4 if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", s) else 6
-    grams = _grams(s, n)
-    return len(grams & _grams(c, n)) / len(grams)
+    grams = _grams(s, _gram_size(s))
+    return len(grams & _grams(c, _gram_size(s))) / len(grams)
+
+
+class CellIndex:
+    """The cells of one TSV column indexed by their character n-grams, so that finding the cells that
+    hold a sentence touches only the cells sharing its n-grams (same result as :func:`containment`
+    over every cell)."""
+
+    def __init__(self, cells: list[str]) -> None:
+        self.cells = [_squash(c).lower() for c in cells]
+        self._index: dict[int, dict[str, list[int]]] = {}
+
+    def _postings(self, n: int) -> dict[str, list[int]]:
+        if n not in self._index:
+            index: dict[str, list[int]] = {}
+            for k, c in enumerate(self.cells):
+                for g in _grams(c, n) if c else ():
+                    index.setdefault(g, []).append(k)
+            self._index[n] = index
+        return self._index[n]
+
+    def best(self, sentence: str) -> set[int]:
+        """The cells holding most of ``sentence`` (the best ones, when several do)."""
+        s = _squash(sentence).lower()
+        if not s:
+            return set()
+        n = _gram_size(s)
+        if len(s) < n:  # shorter than one n-gram: only a substring counts
+            scores = {k: 1.0 for k, c in enumerate(self.cells) if s in c}
+        else:
+            grams = _grams(s, n)
+            postings = self._postings(n)
+            counts: dict[int, int] = {}
+            for g in grams:
+                for k in postings.get(g, ()):
+                    counts[k] = counts.get(k, 0) + 1
+            scores = {k: v / len(grams) for k, v in counts.items()}
+        top = max(scores.values(), default=0.0)
+        return {k for k, v in scores.items() if v == top} if top >= MATCH else set()
 
 
 def best_cells(sentence: str, cells: list[str]) -> set[int]:
     """The cells holding most of ``sentence`` (the best ones, when several do)."""
-    scores = [containment(sentence, c) for c in cells]
-    top = max(scores, default=0.0)
-    return {k for k, v in enumerate(scores) if v == top} if top >= MATCH else set()
+    return CellIndex(cells).best(sentence)
 
 
 @contextmanager
@@ -117,7 +156,9 @@ def load_pred(path: str | Path) -> list[tuple[str, str]]:
             raise InputError(f"{p}: unreadable TSV: {exc}") from None
 
 
-def score_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> LinkScores:
+def row_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> tuple[list[list[tuple[int, int] | None]], set[tuple[int, int]]]:
+    """(the links each predicted row makes — a gold (ja, en) index pair, or None for a link to text
+    the gold does not hold — , the gold links)."""
     ja_gold = [s for ja, _ in gold for s in ja]
     en_gold = [s for _, en in gold for s in en]
     gold_links: set[tuple[int, int]] = set()
@@ -128,22 +169,28 @@ def score_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[st
         a, b = a + len(ja), b + len(en)
     src_of: dict[int, list[int]] = {}
     ref_of: dict[int, list[int]] = {}
+    sources, references = CellIndex([s for s, _ in pred]), CellIndex([r for _, r in pred])
     for x, sentence in enumerate(ja_gold):
-        for row in best_cells(sentence, [source for source, _ in pred]):
+        for row in sources.best(sentence):
             src_of.setdefault(row, []).append(x)
     for y, sentence in enumerate(en_gold):
-        for row in best_cells(sentence, [reference for _, reference in pred]):
+        for row in references.best(sentence):
             ref_of.setdefault(row, []).append(y)
-    found: set[tuple[int, int]] = set()
-    predicted = 0
+    links: list[list[tuple[int, int] | None]] = []
     for row, (source, reference) in enumerate(pred):
-        if not (source.strip() and reference.strip()):
-            continue
-        for x in src_of.get(row) or [None]:
-            for y in ref_of.get(row) or [None]:
-                predicted += 1
-                if (x, y) in gold_links:
-                    found.add((x, y))
+        made: list[tuple[int, int] | None] = []
+        if source.strip() and reference.strip():
+            for x in src_of.get(row) or [None]:
+                for y in ref_of.get(row) or [None]:
+                    made.append((x, y) if x is not None and y is not None else None)
+        links.append(made)
+    return links, gold_links
+
+
+def score_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> LinkScores:
+    links, gold_links = row_links(pred, gold)
+    predicted = sum(len(made) for made in links)
+    found = {link for made in links for link in made if link in gold_links}
     correct = len(found)
     precision = correct / predicted if predicted else (1.0 if not gold_links else 0.0)
     recall = correct / len(gold_links) if gold_links else 1.0

@@ -8,8 +8,6 @@ from collections.abc import Sequence
 
 from sacrebleu.metrics import CHRF
 
-from .lexicon import Concept, EnglishSide, concept_matches
-
 EN_CHARS_PER_JA_CHAR = 2.6
 _chrf = CHRF()
 
@@ -31,26 +29,11 @@ def en_weight(word: str) -> float:
     return 1.5 if word[0].isupper() else 1.0
 
 
-def lexical_similarity(concepts: Sequence[Concept], en: EnglishSide, partial: bool = False) -> float | None:
-    """Weighted F1 of anchors: how much of the Japanese span the English renders (recall) and how much
-    of the English is accounted for by the Japanese (precision). A truncated reference renders only a
-    prefix of its source, so it is judged by precision. None when either side has nothing to match."""
-    if not concepts or not en.words:
-        return None
-    total_ja = sum(c.weight for c in concepts)
-    matched_ja = 0.0
-    covered: set[int] = set()
-    for c in concepts:
-        hits = concept_matches(c, en)
-        if hits:
-            matched_ja += c.weight
-            covered |= hits
-    total_en = sum(en_weight(w) for w in en.words)
-    return anchor_score(matched_ja, total_ja, sum(en_weight(en.words[k]) for k in covered), total_en, partial)
-
-
 def anchor_score(matched_ja: float, total_ja: float, covered_en: float, total_en: float, partial: bool) -> float:
-    """The weighted F1 of :func:`lexical_similarity` from its four sums."""
+    """Weighted F1 of lexical anchors: how much of the Japanese span the English renders (recall,
+    ``matched_ja / total_ja``) and how much of the English the Japanese accounts for (precision,
+    ``covered_en / total_en``). A truncated reference renders only a prefix of its source, so it is
+    judged by precision."""
     prec = covered_en / total_en if total_en else 0.0
     rec = matched_ja / total_ja if total_ja else 0.0
     if partial:

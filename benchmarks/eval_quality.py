@@ -1,0 +1,288 @@
+"""Segmentation and alignment quality on the WMT21 ja-en dev set, per half, rerunnable by anyone.
+
+    python benchmarks/eval_quality.py                  # tune and test halves
+    python benchmarks/eval_quality.py --half test      # one half
+    python benchmarks/eval_quality.py --dev DIR        # another copy of the dev set ($JAEN_DEV_DIR)
+
+Everything runs the pipeline's own code in-process: the segment and translate stages
+(``run_stages``, the tiny offline MarianMT, its translations kept in the pipeline's translation
+cache under ``outputs/.eval-quality``), the registered aligner, and ``jaen eval-align``'s scorer
+(``pipeline.align.evaluate.score_links``). Rows:
+
+* segmentation — boundary P/R/F1 of the Japanese against the WMT segmentation (``segmentation/``),
+  ours (``rules``) and pysbd (per paragraph); a WMT cut inside a 「…」 quotation or before a と that
+  continues a quote is optional (neither credited nor penalised);
+* alignment — link P/R/F1 against ``gold_alignment.json`` (full reference ``en/``) and
+  ``gold_alignment_partial.json`` (partial reference ``en_partial/``) for our aligner with the tiny
+  model's translations, our aligner with real MT (``mt/Online-B.jsonl`` in place of the
+  translations) and a Gale–Church baseline (length only);
+* calibration — for our aligner, the share of correct beads per confidence bucket, all four
+  settings pooled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from devset import DevSet, dev_dir  # noqa: E402
+from pipeline.align.base import aligners  # noqa: E402
+from pipeline.align.confidence import BeadFeatures  # noqa: E402
+from pipeline.align.evaluate import LinkScores, row_links, score_links  # noqa: E402
+from pipeline.align.stage import by_document  # noqa: E402
+from pipeline.config import AlignSection, SegmentSection, load_config  # noqa: E402
+from pipeline.io import read_records  # noqa: E402
+from pipeline.records import Bead, Sentence, Translation  # noqa: E402
+from pipeline.runner import run_stages  # noqa: E402
+from pipeline.segment import rules as _rules  # noqa: E402,F401
+from pipeline.segment.base import segmenters  # noqa: E402
+from pipeline.segment.evaluate import BoundaryScore, score_boundaries  # noqa: E402
+
+WORK = ROOT / "outputs" / ".eval-quality"
+BUCKETS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
+
+
+# --- segmentation ----------------------------------------------------------------------------------
+def optional_cuts(gold: Sequence[str]) -> list[bool]:
+    """Per gold boundary (after sentence k): whether WMT cut inside a quotation or before a と."""
+    out, depth = [], 0
+    for k in range(len(gold) - 1):
+        depth += gold[k].count("「") - gold[k].count("」")
+        out.append(depth > 0 or gold[k + 1].lstrip().startswith("と"))
+    return out
+
+
+def score_with_optional(gold: Sequence[str], system: Sequence[str]) -> BoundaryScore:
+    """``score_boundaries`` with the optional gold cuts neither required nor penalised."""
+    optional = optional_cuts(gold)
+    merged: list[str] = [gold[0]] if gold else []
+    for k, opt in enumerate(optional):
+        if opt:
+            merged[-1] += gold[k + 1]
+        else:
+            merged.append(gold[k + 1])
+    strict = score_boundaries(merged, system)  # optional cuts the system made count as fp here
+    loose = score_boundaries(gold, system)  # … and as tp here
+    at_optional = loose.tp - strict.tp
+    return BoundaryScore(strict.tp, strict.fp - at_optional, strict.fn, strict.coverage)
+
+
+def segmentation_rows(dev: DevSet) -> dict[str, BoundaryScore]:
+    import pysbd
+
+    ours = segmenters.get("rules")(SegmentSection())
+    sbd = pysbd.Segmenter(language="ja", clean=False)
+    systems: dict[str, Callable[[str], list[str]]] = {
+        "ours (rules)": lambda t: [s.text for s in ours.segment(t).to_sentences() if s.lang == "ja"],
+        "pysbd (ja)": lambda t: [s for p in re.split(r"\n\s*\n", t) for s in sbd.segment(p.strip()) if s.strip()],
+    }
+    out = {}
+    for name, fn in systems.items():
+        total = BoundaryScore(0, 0, 0)
+        for doc in dev.docs:
+            s = score_with_optional(dev.gold_sentences(doc), fn(dev.text("ja", doc)))
+            total = BoundaryScore(total.tp + s.tp, total.fp + s.fp, total.fn + s.fn)
+        out[name] = total
+    return out
+
+
+# --- the pipeline's sentences and translations ------------------------------------------------------
+@dataclass
+class Docs:
+    """Per document: source sentences, reference sentences and the tiny model's translations."""
+
+    pairs: list[tuple[list[Sentence], list[Sentence]]]
+    tiny: dict[str, str]
+
+
+def pipeline_docs(dev: DevSet, ref_kind: str) -> Docs:
+    """Segment and translate this half with the real stages (tiny model, cached translations)."""
+    inputs = WORK / f"input-{dev.half}"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for doc in dev.docs:
+        link = inputs / f"{doc}.txt"
+        if not link.exists():
+            link.symlink_to(dev.path("ja", doc))
+    cfg = load_config(ROOT / "configs" / "smoke.yaml", [
+        f"input.path={inputs}", f"reference.path={dev.root / ref_kind}", f"run.output_dir={WORK / 'runs'}",
+        f"run.name={dev.half}-{ref_kind}", f"translate.model={WORK / 'tiny-marian'}",
+        f"translate.cache_dir={WORK / 'cache'}",
+        # the tiny model's output is meaningless: short greedy output keeps it quick (as the tests do)
+        "translate.num_beams=1", "translate.max_new_tokens_ratio=0.2", "translate.max_new_tokens_min=4",
+    ])
+    run_dir = run_stages(cfg, ["segment", "translate"], resume=True)
+    sentences = read_records(run_dir / "sentences.jsonl", Sentence)
+    tiny = {t.seg_id: t.translation for t in read_records(run_dir / "translations.jsonl", Translation)}
+    src = [s for s in sentences if s.lang == "ja"]
+    ref = [s for s in sentences if s.lang == "en"]
+    return Docs(by_document(src, ref), tiny)
+
+
+def normalise_ja(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def real_mt(dev: DevSet, src: Sequence[Sentence], system: str = "Online-B") -> dict[str, str]:
+    """Real MT per source sentence: the system's rows are per WMT sentence; one of ours gets the
+    translations of the WMT sentences it holds (by normalised Japanese text), in order.
+    (The one place to switch to ``translate.backend: file`` once it exists.)"""
+    rows = [(normalise_ja(r["ja"]), r["translation"]) for r in dev.mt_rows(system) if r["doc"] in set(dev.docs)]
+    exact = dict(rows)
+    out = {}
+    for s in src:
+        key = normalise_ja(s.text)
+        if key in exact:
+            out[s.seg_id] = exact[key]
+        else:  # our sentence holds several WMT sentences (or part of one)
+            out[s.seg_id] = " ".join(t for ja, t in rows if ja and (ja in key or key in ja))
+    return out
+
+
+# --- alignment -------------------------------------------------------------------------------------
+def gale_church(src: Sequence[Sentence], ref: Sequence[Sentence]) -> list[tuple[list[int], list[int]]]:
+    """Plain Gale–Church (1993) over our sentences: beads 1-1, 1-0, 0-1, 2-1, 1-2; cost −log of the
+    bead prior times the probability of the length difference under a Gaussian (c: English
+    characters per Japanese character, estimated from the document; s² = 6.8 as in the paper)."""
+    a = [len(s.text) for s in src]
+    b = [len(r.text) for r in ref]
+    c = (sum(b) / sum(a)) if sum(a) and sum(b) else 1.0
+    priors = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2}
+
+    def cost(la: int, lb: int, bead: tuple[int, int]) -> float:
+        mean = (la * c + lb) / 2 or 1.0
+        delta = (lb - la * c) / math.sqrt(mean * 6.8)
+        p_delta = max(2 * (1 - 0.5 * (1 + math.erf(abs(delta) / math.sqrt(2)))), 1e-12)
+        return -math.log(priors[bead]) - math.log(p_delta)
+
+    n, m = len(a), len(b)
+    best = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if best[i][j] == math.inf:
+                continue
+            for di, dj in priors:
+                if i + di > n or j + dj > m:
+                    continue
+                c_ = best[i][j] + cost(sum(a[i : i + di]), sum(b[j : j + dj]), (di, dj))
+                if c_ < best[i + di][j + dj]:
+                    best[i + di][j + dj], back[i + di][j + dj] = c_, (di, dj)
+    path, i, j = [], n, m
+    while i or j:
+        di, dj = back[i][j]
+        i, j = i - di, j - dj
+        path.append((list(range(i, i + di)), list(range(j, j + dj))))
+    return path[::-1]
+
+
+def ours(cfg: AlignSection) -> Callable[[list[Sentence], list[str], list[Sentence]], list[Bead]]:
+    return aligners.get(cfg.method, "align.method")(cfg).align
+
+
+@dataclass
+class Result:
+    scores: LinkScores
+    beads: list[tuple[float, bool]]  # (confidence, all its links correct) per linked bead
+    features: list[tuple[BeadFeatures, bool]]  # (what the confidence was computed from, correct)
+
+
+def evaluate_alignment(docs: Docs, gold: list[tuple[list[str], list[str]]],
+                       align: Callable[[list[Sentence], list[Sentence]], list[Bead]]) -> Result:
+    pred: list[tuple[str, str]] = []
+    made_by: list[Bead] = []
+    for src, ref in docs.pairs:
+        text = {s.seg_id: s.text for s in [*src, *ref]}
+        for b in align(src, ref):
+            pred.append(("".join(text[i] for i in b.src_ids), " ".join(text[i] for i in b.ref_ids)))
+            made_by.append(b)
+    links, gold_links = row_links(pred, gold)
+    # a linked bead is correct when every link it makes is a gold link
+    judged = [(b, all(x in gold_links for x in made)) for b, made in zip(made_by, links) if made]
+    features = [(BeadFeatures.from_signals(b.signals), ok) for b, ok in judged if "evidence" in b.signals]
+    return Result(score_links(pred, gold), [(b.score, ok) for b, ok in judged], features)
+
+
+def alignment_rows(dev: DevSet, cfg: AlignSection, baseline: bool = True) -> tuple[dict[str, Result], dict[str, float]]:
+    """Link scores per setting (full / partial reference × tiny model / real MT / Gale–Church)."""
+    rows: dict[str, Result] = {}
+    timings: dict[str, float] = {}
+    aligner = ours(cfg)
+    for ref_kind, partial in (("en", False), ("en_partial", True)):
+        docs = pipeline_docs(dev, ref_kind)
+        gold = [(b["ja"], b["en"]) for b in dev.gold_beads(partial)]
+        src_all = [s for src, _ in docs.pairs for s in src]
+        mt = real_mt(dev, src_all)
+        label = "partial" if partial else "full"
+        settings = {
+            f"{label}, ours, tiny model": lambda s, r: aligner(s, [docs.tiny.get(x.seg_id, "") for x in s], r),
+            f"{label}, ours, real MT (Online-B)": lambda s, r: aligner(s, [mt.get(x.seg_id, "") for x in s], r),
+            f"{label}, Gale–Church": lambda s, r: [
+                Bead([s[i].seg_id for i in a], [r[j].seg_id for j in b], 1.0) for a, b in gale_church(s, r)
+            ],
+        }
+        for name, fn in settings.items():
+            if not baseline and "Gale" in name:
+                continue
+            t = time.perf_counter()
+            rows[name] = evaluate_alignment(docs, gold, fn)
+            timings[name] = time.perf_counter() - t
+    return rows, timings
+
+
+def reliability(results: Sequence[Result]) -> list[tuple[str, int, float]]:
+    pooled = [b for r in results for b in r.beads]
+    out = []
+    for lo, hi in zip(BUCKETS, BUCKETS[1:]):
+        inside = [ok for conf, ok in pooled if lo <= conf < hi]
+        out.append((f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}", len(inside),
+                    sum(inside) / len(inside) if inside else float("nan")))
+    high = [ok for conf, ok in pooled if conf >= 0.9]
+    out.append(("≥ 0.90", len(high), sum(high) / len(high) if high else float("nan")))
+    return out
+
+
+def report(dev: DevSet, cfg: AlignSection) -> None:
+    print(f"\n## {dev.half} half: {len(dev.docs)} documents, {len(dev.gold_beads())} gold beads (full)\n")
+    print("| row | precision | recall | F1 |\n|---|---|---|---|")
+    for name, s in segmentation_rows(dev).items():
+        print(f"| segmentation, {name} (tp {s.tp}, fp {s.fp}, fn {s.fn}) | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+    rows, timings = alignment_rows(dev, cfg)
+    for name, r in rows.items():
+        s = r.scores
+        print(f"| alignment, {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+    ours_rows = [r for name, r in rows.items() if "ours" in name]
+    print(f"\nCalibration of `score` ({cfg.method}, {dev.half} half, the four 'ours' settings pooled; "
+          "a bead is correct when all its links are gold links):\n")
+    print("| confidence | beads | precision |\n|---|---|---|")
+    for bucket, count, prec in reliability(ours_rows):
+        print(f"| {bucket} | {count} | {prec:.3f} |")
+    print("\n" + ", ".join(f"{k}: {v:.1f} s" for k, v in timings.items()))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dev", type=Path, default=None, help="the wmt21-ja-en folder (default: $JAEN_DEV_DIR or ../shared)")
+    ap.add_argument("--half", choices=("tune", "test", "both"), default="both")
+    ap.add_argument("--method", default="hybrid", help="registered aligner to evaluate")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    root = args.dev or dev_dir()
+    for half in ("tune", "test") if args.half == "both" else (args.half,):
+        report(DevSet(root, half), AlignSection(method=args.method))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Calibrated bead confidence: the probability that a linked bead is correct.
+
+A logistic model over what the aligner knows of a bead — its evidence score, how plausible its
+length ratio is, whether it was a confident link of the evidence chain or filled into a gap between
+such links, and whether it starts a paragraph on one side only. The weights are fitted on the tune
+half of the WMT21 dev set (``python benchmarks/tune_align.py --calibrate``) and checked on the
+test half (``benchmarks/eval_quality.py`` prints the reliability table).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import astuple, dataclass
+
+
+@dataclass(frozen=True)
+class BeadFeatures:
+    evidence: float  # combined signal score in [0, 1]
+    length_logp: float  # log P(length ratio), ≤ 0
+    anchored: bool  # a link of the evidence chain (else filled into a gap)
+    paragraph_mismatch: bool  # starts a paragraph on one side only
+
+    def signals(self) -> dict[str, float]:
+        """As recorded in a bead's ``signals`` (alignment.jsonl)."""
+        return {"evidence": self.evidence, "length_logp": self.length_logp, "anchored": float(self.anchored),
+                "paragraph_mismatch": float(self.paragraph_mismatch)}
+
+    @classmethod
+    def from_signals(cls, signals: dict[str, float]) -> BeadFeatures:
+        return cls(signals["evidence"], signals["length_logp"], bool(signals["anchored"]),
+                   bool(signals["paragraph_mismatch"]))
+
+    def vector(self) -> tuple[float, ...]:
+        return (1.0, *map(float, astuple(self)))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic weights for (bias, evidence, length_logp, anchored, paragraph_mismatch)."""
+
+    weights: tuple[float, ...]
+
+    def __call__(self, f: BeadFeatures) -> float:
+        z = sum(w * x for w, x in zip(self.weights, f.vector()))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# fitted on the tune half (benchmarks/tune_align.py --calibrate); see docs/alignment.md
+CALIBRATION = Calibration((2.584, 2.441, 0.314, -0.255, -7.678))
+
+
+def fit(features: list[BeadFeatures], correct: list[bool], steps: int = 50, l2: float = 1e-2) -> Calibration:
+    """Logistic regression by Newton's method (a few features, a few thousand beads)."""
+    import numpy as np
+
+    x = np.array([f.vector() for f in features])
+    y = np.array(correct, dtype=float)
+    w = np.zeros(x.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + l2 * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hess, grad)
+    return Calibration(tuple(round(float(v), 3) for v in w))

@@ -1,0 +1,169 @@
+"""The evidence that a source span and a reference span translate each other, for one document.
+
+:class:`Evidence` analyses both sides once (Japanese concepts, English content stems, the chrF that
+unrelated pairs reach) and then scores any bead (i, di, j, dj): ``lexical`` anchors, ``mt`` chrF
+above its baseline, modulated by ``length``. It also proposes the plausible 1-1 pairs through an
+inverted index of English stems, so that the work grows with the plausible pairs, not n × m.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..records import Sentence
+from .lexicon import STOPWORDS, concept_matches, english, japanese, stem
+from .signals import anchor_score, chrf_baseline, en_weight, length_similarity, mt_similarity
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Which signals an aligner uses."""
+
+    mt: bool = True
+    lexical: bool = True
+    length_only: bool = False
+
+
+class Evidence:
+    """Bead scores of one document, cached: ``score(i, di, j, dj)`` in [0, 1] and its ``signals``."""
+
+    def __init__(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence], use: Signals,
+                 length_weight: float) -> None:
+        self.src, self.mt, self.ref, self.use = src, list(mt), ref, use
+        self.length_weight = length_weight
+        self.concepts = [japanese(s.text) for s in src] if use.lexical and not use.length_only else [[] for _ in src]
+        self.en = [english(r.text) for r in ref]
+        self.ja_w = [[c.weight for c in cs] for cs in self.concepts]
+        self.ja_total = [sum(ws) for ws in self.ja_w]
+        self.en_weights = [[en_weight(w) for w in e.words] for e in self.en]
+        self.en_index: list[dict[str, set[int]]] = []
+        for e in self.en:
+            positions: dict[str, set[int]] = defaultdict(set)
+            for k, st in enumerate(e.stems):
+                positions[st].add(k)
+            self.en_index.append(positions)
+        self.baseline = 1.0
+        if use.mt and any(x.strip() for x in self.mt):
+            self.baseline = chrf_baseline(self.mt, [r.text for r in ref])
+        self._pair_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
+        self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}
+
+    # --- candidates ----------------------------------------------------------------------------
+    def _keys_ja(self, i: int) -> set[str]:
+        keys: set[str] = set()
+        for c in self.concepts[i]:
+            keys |= c.stems
+        if self.use.mt and i < len(self.mt):
+            keys |= {stem(w) for w in english(self.mt[i]).words if w.lower() not in STOPWORDS}
+        return keys
+
+    def pairs(self, max_candidates: int, band: int) -> Iterator[tuple[int, int]]:
+        """Plausible 1-1 pairs: the reference sentences sharing the rarest, heaviest anchors (a band
+        around the diagonal when only length is used)."""
+        n, m = len(self.src), len(self.ref)
+        if self.use.length_only:
+            band = max(band, abs(n - m))
+            for i in range(n):
+                centre = i * m // max(n, 1)
+                yield from ((i, j) for j in range(max(0, centre - band), min(m, centre + band + 1)))
+            return
+        index: dict[str, list[int]] = defaultdict(list)
+        for j, e in enumerate(self.en):
+            for s in set(e.stems):
+                index[s].append(j)
+        max_df = max(50, int(m**0.5))  # anchors common to more sentences are too vague to search by
+        for i in range(n):
+            votes: dict[int, float] = defaultdict(float)
+            for key in self._keys_ja(i):
+                posting = index.get(key, ())
+                if 0 < len(posting) <= max_df:
+                    w = 1.0 / len(posting)
+                    for j in posting:
+                        votes[j] += w
+            for j in heapq.nlargest(max_candidates, votes, key=votes.__getitem__):
+                yield i, j
+
+    # --- scores --------------------------------------------------------------------------------
+    def score(self, i: int, di: int, j: int, dj: int) -> float:
+        return self._scored(i, di, j, dj)[0]
+
+    def signals(self, i: int, di: int, j: int, dj: int) -> dict[str, float]:
+        return self._scored(i, di, j, dj)[1]
+
+    @property
+    def scored(self) -> int:
+        """How many beads were scored (for the benchmarks)."""
+        return len(self._cache)
+
+    def _scored(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
+        key = (i, di, j, dj)
+        if key not in self._cache:
+            self._cache[key] = self._similarity(i, di, j, dj)
+        return self._cache[key]
+
+    def _similarity(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
+        ja = "".join(s.text for s in self.src[i : i + di])
+        en = " ".join(r.text for r in self.ref[j : j + dj])
+        partial = self.ref[j + dj - 1].partial
+        signals: dict[str, float] = {}
+        length = length_similarity(ja, en, partial)
+        if self.use.length_only:
+            return length, {"length": length}
+        if self.use.lexical and (lex := self.lexical(i, di, j, dj)) is not None:
+            signals["lexical"] = lex
+        if self.use.mt:
+            hyp = " ".join(self.mt[i : i + di])
+            if (mt := mt_similarity(hyp, en, self.baseline, partial)) is not None:
+                signals["mt"] = mt
+        if not signals:
+            return 0.0, signals
+        signals["length"] = length
+        miss = 1.0
+        for k, v in signals.items():
+            if k != "length":
+                miss *= 1 - v  # independent evidence: noisy-OR
+        w = self.length_weight
+        return (1 - miss) * (1 - w + w * length), signals
+
+    def _pair(self, i: int, j: int) -> tuple[frozenset[int], frozenset[int]]:
+        """(indices of the concepts of source i found in reference j, positions of the words they cover)."""
+        key = (i, j)
+        if key not in self._pair_cache:
+            index = self.en_index[j]
+            found, covered = set(), set()
+            for ci, c in enumerate(self.concepts[i]):
+                hits: set[int] = set()
+                for st in c.stems:
+                    if st in index:
+                        hits |= index[st]
+                if not hits and c.readings:
+                    hits = concept_matches(c, self.en[j])
+                if hits:
+                    found.add(ci)
+                    covered |= hits
+            self._pair_cache[key] = (frozenset(found), frozenset(covered))
+        return self._pair_cache[key]
+
+    def lexical(self, i: int, di: int, j: int, dj: int) -> float | None:
+        """Weighted F1 of anchors (:func:`signals.anchor_score`) of the bead; None when either side
+        has nothing to match."""
+        total_ja = sum(self.ja_total[i : i + di])
+        total_en = sum(sum(self.en_weights[k]) for k in range(j, j + dj))
+        if not total_ja or not total_en:
+            return None
+        matched = 0.0
+        for a in range(i, i + di):
+            found: set[int] = set()
+            for b in range(j, j + dj):
+                found |= self._pair(a, b)[0]
+            matched += sum(self.ja_w[a][c] for c in found)
+        covered = 0.0
+        for b in range(j, j + dj):
+            positions: set[int] = set()
+            for a in range(i, i + di):
+                positions |= self._pair(a, b)[1]
+            covered += sum(self.en_weights[b][k] for k in positions)
+        return anchor_score(matched, total_ja, covered, total_en, self.ref[j + dj - 1].partial)

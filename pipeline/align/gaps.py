@@ -1,0 +1,132 @@
+"""Second pass: fill the gaps between confident links by length, paragraph structure and evidence.
+
+The evidence-driven chain (``dp.best_chain``) links only what it is sure of. Between two of its
+links — or before the first / after the last — the unlinked source and reference sentences are
+re-aligned by a small Gale–Church-style DP (beads 1-1, 2-1, 1-2, 1-0, 0-1) whose link cost is
+−log(bead prior) − log P(length ratio) − evidence + paragraph penalties, and whose skip cost depends
+on how much of the document the reference covers (:func:`coverage`): a full reference leaves little
+unaligned, so skipping is dear; a partial one leaves whole paragraphs out, so skipping is cheap.
+The confident links bound every gap, so a length error cannot run past them (Gale–Church's weakness).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ..records import Sentence
+from .dp import Step
+
+BEAD_PRIOR = {(1, 1): 0.89, (2, 1): 0.0445, (1, 2): 0.0445}
+LENGTH_SIGMA = 0.35  # spread of log(English length / expected length) for a true bead
+TRUNCATED_SHARE = 0.6  # a reference sentence ending in "…" keeps about this share of its length
+
+Evidence = Callable[[int, int, int, int], float]
+
+
+@dataclass(frozen=True)
+class GapCosts:
+    """Costs of the gap DP (in nats); ``skip`` is the cost of leaving one sentence unaligned."""
+
+    skip: float
+    evidence_weight: float = 4.0
+    paragraph_cross: float = 6.0  # a bead whose sentences lie in different paragraphs (a heading merged)
+    paragraph_start: float = 2.0  # a bead starting a paragraph on one side only
+
+
+def en_per_ja(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step], default: float) -> float:
+    """English characters per Japanese character, from the chain's untruncated links (≥ 3 of them)."""
+    a = b = 0
+    links = 0
+    for i, di, j, dj, _ in chain:
+        if di and dj and not any(r.partial for r in ref[j : j + dj]):
+            a += sum(len(s.text) for s in src[i : i + di])
+            b += sum(len(r.text) for r in ref[j : j + dj])
+            links += 1
+    return b / a if links >= 3 and a and b else default
+
+
+def coverage(src: Sequence[Sentence], ref: Sequence[Sentence], ratio: float) -> float:
+    """Share of the source the reference renders, judged by length (1 for a full translation)."""
+    ja = sum(len(s.text) for s in src)
+    en = sum(len(r.text) / (TRUNCATED_SHARE if r.partial else 1.0) for r in ref)
+    return en / (ja * ratio) if ja else 0.0
+
+
+def length_logp(ja: int, en: int, ratio: float, truncated: bool) -> float:
+    """log P(length ratio) of a bead: two-sided Gaussian tail of the log ratio, in (−∞, 0]."""
+    if not ja or not en:
+        return -30.0
+    expected = ja * ratio * (TRUNCATED_SHARE if truncated else 1.0)
+    z = abs(math.log(en / expected)) / LENGTH_SIGMA
+    return math.log(max(math.erfc(z / math.sqrt(2)), 1e-13))
+
+
+def starts_paragraph(sents: Sequence[Sentence], k: int) -> bool:
+    return k == 0 or sents[k].para_id != sents[k - 1].para_id
+
+
+def crosses_paragraph(sents: Sequence[Sentence], k: int, d: int) -> bool:
+    return any(sents[x].para_id != sents[k].para_id for x in range(k + 1, k + d))
+
+
+def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int], ratio: float,
+              evidence: float, costs: GapCosts) -> float:
+    i, di, j, dj = bead
+    ja = sum(len(s.text) for s in src[i : i + di])
+    en = sum(len(r.text) for r in ref[j : j + dj])
+    cost = -math.log(BEAD_PRIOR[(di, dj)]) - length_logp(ja, en, ratio, ref[j + dj - 1].partial)
+    cost -= costs.evidence_weight * evidence
+    if crosses_paragraph(src, i, di) or crosses_paragraph(ref, j, dj):
+        cost += costs.paragraph_cross
+    if starts_paragraph(src, i) != starts_paragraph(ref, j):
+        cost += costs.paragraph_start
+    return cost
+
+
+def align_gap(src: Sequence[Sentence], ref: Sequence[Sentence], box: tuple[int, int, int, int], ratio: float,
+              evidence: Evidence, costs: GapCosts) -> list[tuple[int, int, int, int, float]]:
+    """The cheapest path through ``box`` = (i0, i1, j0, j1); returns its links as (i, di, j, dj, cost)."""
+    i0, i1, j0, j1 = box
+    n, m = i1 - i0, j1 - j0
+    best = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for a in range(n + 1):
+        for b in range(m + 1):
+            here = best[a][b]
+            if here == math.inf:
+                continue
+            for da, db in ((1, 0), (0, 1), *BEAD_PRIOR):
+                if a + da > n or b + db > m:
+                    continue
+                if da and db:
+                    bead = (i0 + a, da, j0 + b, db)
+                    step = link_cost(src, ref, bead, ratio, evidence(*bead), costs)
+                else:
+                    step = costs.skip
+                if here + step < best[a + da][b + db]:
+                    best[a + da][b + db] = here + step
+                    back[a + da][b + db] = (da, db, step)
+    links = []
+    a, b = n, m
+    while a or b:
+        entry = back[a][b]
+        assert entry is not None
+        da, db, step = entry
+        a, b = a - da, b - db
+        if da and db:
+            links.append((i0 + a, da, j0 + b, db, step))
+    return links[::-1]
+
+
+def gaps(chain: Sequence[Step], n: int, m: int) -> list[tuple[int, int, int, int]]:
+    """The boxes (i0, i1, j0, j1) between consecutive links of a chain, with sentences on both sides."""
+    out = []
+    i = j = 0
+    for bi, di, bj, dj, _ in [*chain, (n, 0, m, 0, 0.0)]:
+        if bi > i and bj > j:
+            out.append((i, bi, j, bj))
+        i, j = bi + di, bj + dj
+    return out

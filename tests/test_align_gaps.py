@@ -1,0 +1,96 @@
+"""The gap pass: sentences between confident links are re-aligned by length, paragraphs and
+evidence (the "gaps between confident neighbours" family), and headings are not merged 2-1 with the
+sentence that follows them (the "heading" family)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pipeline.align.evidence import Evidence, Signals
+from pipeline.align.gaps import GapCosts, align_gap, coverage, gaps, length_logp
+from pipeline.align.hybrid import LexicalAligner
+from pipeline.config import AlignSection
+from pipeline.records import Sentence
+
+
+def sentences(lang: str, texts: list[tuple[int, str]]) -> list[Sentence]:
+    kind = "body" if lang == "ja" else "reference"
+    return [Sentence(f"{lang}{k}", "doc1", para, lang, kind, text, partial=text.endswith("…"))
+            for k, (para, text) in enumerate(texts, 1)]
+
+
+# the middle pair shares no number, name or dictionary word: only its place and length tie it
+SRC = sentences("ja", [
+    (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
+    (1, "二人はしばらく静かに座っていた。"),
+    (1, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
+])
+REF = sentences("en", [
+    (1, "On May 16, 2024, President Putin visited Beijing."),
+    (1, "The two sat quietly for a while."),
+    (1, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
+])
+
+
+def links(beads) -> list[tuple[list[str], list[str]]]:
+    return [(b.src_ids, b.ref_ids) for b in beads if b.src_ids and b.ref_ids]
+
+
+def test_gap_between_confident_neighbours_is_filled() -> None:
+    without = LexicalAligner(AlignSection(method="lexical", realign_gaps=False)).align(SRC, [""] * 3, REF)
+    assert links(without) == [(["ja1"], ["en1"]), (["ja3"], ["en3"])]  # the family: a 1-0 next to a 0-1
+    filled = LexicalAligner(AlignSection(method="lexical")).align(SRC, [""] * 3, REF)
+    assert links(filled) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]
+    middle = next(b for b in filled if b.src_ids == ["ja2"])
+    assert middle.signals["anchored"] == 0.0 and 0 < middle.score < 1
+
+
+def test_no_gap_is_filled_without_confident_links() -> None:
+    # nothing links (a reference about something else): length alone must not pair sentences
+    ref = sentences("en", [(1, "Preheat the oven."), (1, "Whisk the eggs with the sugar."), (1, "Bake it.")])
+    beads = LexicalAligner(AlignSection(method="lexical")).align(SRC, [""] * 3, ref)
+    assert links(beads) == []
+
+
+def test_heading_is_not_merged_with_the_next_sentence() -> None:
+    src = sentences("ja", [(1, "プーチン氏、北京へ"), (2, "2024年5月16日、ロシアのプーチン大統領が中国の北京に到着した。"),
+                           (2, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。")])
+    ref = sentences("en", [(1, "Putin to Beijing"), (2, "On May 16, 2024, Russian President Putin arrived in Beijing, China."),
+                           (2, "After the meeting, President Xi Jinping and President Putin signed a joint statement.")])
+    aligner = LexicalAligner(AlignSection(method="lexical"))
+    beads = aligner.align(src, [""] * 3, ref)
+    assert links(beads) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]
+    ev = Evidence(src, [""] * 3, ref, Signals(mt=False), 0.3)
+    merged = [c for c in aligner.candidates(ev) if c[1] + c[3] > 2]
+    assert all(c[0] != 0 or c[1] == 1 for c in merged)  # no candidate joins the heading to the body
+
+
+def test_gaps_are_the_boxes_between_links() -> None:
+    chain = [(1, 1, 0, 1, 0.9), (4, 1, 3, 1, 0.9)]
+    assert gaps(chain, 6, 4) == [(2, 4, 1, 3)]  # before the first link only source is left, after the last nothing
+    assert gaps([], 2, 3) == [(0, 2, 0, 3)]
+
+
+def test_skip_cost_decides_between_linking_and_leaving_out() -> None:
+    src = sentences("ja", [(1, "あ" * 20), (1, "い" * 40)])
+    ref = sentences("en", [(1, "x" * 60)])
+    no_evidence = lambda *bead: 0.0  # noqa: E731
+    cheap = align_gap(src, ref, (0, 2, 0, 1), 3.0, no_evidence, GapCosts(skip=0.05))
+    dear = align_gap(src, ref, (0, 2, 0, 1), 3.0, no_evidence, GapCosts(skip=8.0))
+    assert cheap == []  # skipping all three sentences is cheaper than a link (−log 0.89) and a skip
+    assert [(i, di, j, dj) for i, di, j, dj, _ in dear] == [(0, 1, 0, 1)]  # the length that fits (20 × 3 = 60)
+
+
+def test_length_probability_peaks_at_the_expected_length() -> None:
+    assert length_logp(20, 60, 3.0, False) == pytest.approx(0.0)
+    assert length_logp(20, 120, 3.0, False) < length_logp(20, 80, 3.0, False) < 0
+    assert length_logp(20, 36, 3.0, True) == pytest.approx(0.0)  # a truncated sentence keeps ~60 %
+    assert math.isfinite(length_logp(0, 10, 3.0, False))
+
+
+def test_coverage_tells_full_from_partial_references() -> None:
+    src = sentences("ja", [(1, "あ" * 100), (2, "い" * 100)])
+    assert coverage(src, sentences("en", [(1, "x" * 300), (2, "y" * 300)]), 3.0) == pytest.approx(1.0)
+    assert coverage(src, sentences("en", [(1, "x" * 300)]), 3.0) == pytest.approx(0.5)
