@@ -135,8 +135,12 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"file not found: {p}") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 (byte {exc.start}): the file is damaged") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{p}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        raise InputError(f"{p}:{exc.lineno}: invalid JSON: {exc.msg}") from None
 
 
 def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> Path:
@@ -147,22 +151,44 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[st
     return atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 
-def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+def numbered_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` per non-blank line; anything else is ``FILE:LINE: …`` (an InputError)."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"file not found: {p}")
-    with p.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{p}:{lineno}: invalid JSON: {exc.msg}") from None
+    lineno = 0
+    try:
+        with p.open("rb") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise InputError(f"{p}:{lineno}: expected a JSON object, got {type(data).__name__}")
+                yield lineno, data
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}:{lineno}: not UTF-8 (byte {exc.start} of the line): the file is damaged") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{p}:{lineno}: invalid JSON: {exc.msg}") from None
+
+
+def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    for _, data in numbered_jsonl(path):
+        yield data
 
 
 def read_records(path: str | os.PathLike[str], cls: type[R]) -> list[R]:
-    return [cls.from_dict(d) for d in iter_jsonl(path)]
+    """The records of a JSONL artifact; a line that is not a ``cls`` is ``FILE:LINE: …`` (an InputError)."""
+    records = []
+    for lineno, data in numbered_jsonl(path):
+        try:
+            records.append(cls.from_dict(data))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{lineno}: not a {cls.__name__.lower()} record ({exc})") from None
+    return records
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:

@@ -143,7 +143,8 @@ def test_six_point_sweep_translates_once_per_setting_and_resumes_after_a_kill(
     sweep_dir = tmp_path / "outputs" / "exp"
     labels = [f"num_beams-{b}__threshold-{t}" for b in (1, 2) for t in (0.1, 0.2, 0.3)]
     done_before = {label: (sweep_dir / label / "manifest.json").read_bytes() for label in labels[:3]}
-    fourth = read_manifest(sweep_dir / labels[3])
+    assert not (sweep_dir / labels[3] / "manifest.json").exists()  # the killed point wrote only to its staging
+    fourth = read_manifest(sweep_dir / labels[3] / ".staging" / labels[3])
     assert not fourth["complete"] and set(fourth["stages"]) == {"segment", "translate"}
     assert not (sweep_dir / labels[4]).exists()
     partial = list(csv.DictReader((sweep_dir / "leaderboard.tsv").open(encoding="utf-8"), delimiter="\t"))

@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+# Besides the weights, what decides a model's output: its tokenizer and its (generation) config.
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json")
+CONFIG_FILES = ("config.json", "generation_config.json")
 FETCH = ["*.json", "*.spm", "*.safetensors", "pytorch_model.bin"]  # not the TF / Flax / Rust weights
 
 
@@ -113,7 +116,7 @@ def resolve_model_dir(model: str, revision: str | None = None) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=256)
 def _file_hash(path: str, size: int, mtime_ns: int) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -132,6 +135,17 @@ def weights_file_hash(model_dir: Path) -> str:
     raise ModelLoadError(f"cannot load translation model '{model_dir}': no {' or '.join(WEIGHT_FILES)}")
 
 
+def files_hash(model_dir: Path, names: tuple[str, ...]) -> str:
+    """A short hash over the named files of ``model_dir`` that exist (each memoised like the weights)."""
+    h = hashlib.sha256()
+    for name in names:
+        path = model_dir / name
+        if path.is_file():
+            stat = path.stat()
+            h.update(f"{name}\0{_file_hash(str(path.resolve()), stat.st_size, stat.st_mtime_ns)}\0".encode())
+    return h.hexdigest()[:16]
+
+
 def snapshot_revision(model_dir: Path, revision: str | None) -> str | None:
     """The commit of a hub snapshot directory (``.../snapshots/<commit>``), else ``revision``."""
     if model_dir.parent.name == "snapshots":
@@ -140,11 +154,15 @@ def snapshot_revision(model_dir: Path, revision: str | None) -> str | None:
 
 
 def model_identity(model: str, revision: str | None, model_dir: Path) -> dict[str, Any]:
-    """What names a model's weights: the configured name, the resolved revision and a weights hash."""
+    """What names a model: the configured name, the resolved revision, and hashes of its weights,
+    tokenizer files and configs. The one identity of a model: the translation cache keys by it and
+    the translate stage's resume key includes it."""
     return {
         "model": model,
         "revision": snapshot_revision(model_dir, revision),
         "weights": weights_file_hash(model_dir),
+        "tokenizer": files_hash(model_dir, TOKENIZER_FILES),
+        "config": files_hash(model_dir, CONFIG_FILES),
     }
 
 

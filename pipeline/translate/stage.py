@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 BatchRunner = Callable[[list[str]], Iterator[tuple[list[str], list[str]]]]
 
 
-def open_translator(ctx: RunContext) -> Translator:
+def ensure_model(ctx: RunContext) -> None:
+    """Build the tiny offline model at ``translate.model`` when ``translate.build_tiny`` asks and it is missing."""
     cfg = ctx.config.translate
     if cfg.build_tiny:
         from .tiny import build_marian
@@ -42,6 +43,11 @@ def open_translator(ctx: RunContext) -> Translator:
         if not Path(cfg.model).exists():
             log.info("building the tiny offline model at %s (translate.build_tiny=true)", cfg.model)
             build_marian(cfg.model)
+
+
+def open_translator(ctx: RunContext) -> Translator:
+    ensure_model(ctx)
+    cfg = ctx.config.translate
     return translators.get(cfg.backend, "translate.backend")(cfg)
 
 
@@ -130,6 +136,13 @@ def chunked(items: Iterable[Sentence], size: int) -> Iterator[list[Sentence]]:
 class TranslateStage(Stage):
     name = "translate"
     produces = (artifacts.TRANSLATIONS,)
+    version = "1"
+
+    def identity(self, ctx: RunContext) -> dict[str, Any]:
+        """The backend's source identity (the model's weights, tokenizer, config, revision)."""
+        ensure_model(ctx)
+        cfg = ctx.config.translate
+        return {"model": translators.get(cfg.backend, "translate.backend").source_identity(cfg)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         cfg = ctx.config.translate
