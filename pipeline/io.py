@@ -100,6 +100,12 @@ def read_text(path: str | os.PathLike[str], encoding: str = "auto", what: str = 
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     """A text file written through a temporary beside it and put in place only when complete:
@@ -108,11 +114,17 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # the permissions a plain open() would give, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
+    except OSError as exc:  # a full disk says "File too large" with no file name: name the file
+        Path(tmp).unlink(missing_ok=True)
+        if exc.filename is None:
+            raise type(exc)(exc.errno, exc.strerror, str(p)) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -39,6 +39,8 @@ from .stage import STAGE_ORDER, RunContext, load_stages, stages
 log = logging.getLogger(__name__)
 
 STAGING = ".staging"
+# Config keys that cannot change a stage's output (a cached translation is the translation): not in the keys.
+NOT_IN_KEYS: dict[str, tuple[str, ...]] = {"translate": ("cache", "cache_dir")}
 
 # The config sections each stage reads; a stage's output depends on its own and every earlier stage's.
 STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
@@ -91,6 +93,8 @@ def stage_keys(
     """
     load_stages()
     data = config.to_dict()
+    for section, names in NOT_IN_KEYS.items():
+        data[section] = {k: v for k, v in data.get(section, {}).items() if k not in names}
     claimed = {s for sections in STAGE_SECTIONS.values() for s in sections} | {"run"}
     extra = tuple(sorted(k for k in data if k not in claimed))
     keys: dict[str, str] = {}
