@@ -185,3 +185,24 @@ def test_six_point_sweep_translates_once_per_setting_and_resumes_after_a_kill(
                indent=2).encode() + b"\n" for label in labels)
     status = [p["status"] for p in json.loads((sweep_dir / "sweep.json").read_text())["points"]]
     assert status == ["kept"] * 6
+
+
+def test_a_point_whose_model_was_rebuilt_in_place_is_not_complete(tmp_path: Path, small_doc: Path) -> None:
+    """Issue 12.2: the sweep's completeness check looked at the config hash only, not at the model."""
+    from pipeline.sweep import is_complete, run_sweep
+    from pipeline.translate.tiny import build_marian
+
+    model = build_marian(tmp_path / "model", seed=1)
+    fast = ["translate.max_new_tokens_ratio=0.5", "translate.max_new_tokens_min=4", "translate.build_tiny=false"]
+    path = write_sweep(tmp_path, {"translate.num_beams": [1]})
+    overrides = [*base_overrides(tmp_path, model, small_doc), *fast]
+    sweep = load_sweep(path, overrides)
+    run_sweep(sweep)
+    point = sweep.points[0]
+    assert is_complete(point)
+    build_marian(model, seed=2)  # same directory, same config: other weights
+    assert not is_complete(point)
+    again = load_sweep(path, overrides)
+    run_sweep(again)
+    assert again.status[point.label] == "ran" and is_complete(point)
+    assert read_manifest(point.run_dir)["stages"]["translate"]["translated"] > 0
