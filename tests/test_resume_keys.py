@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,22 @@ def test_a_model_rebuilt_in_place_is_not_resumed(tmp_path: Path) -> None:
     assert fresh.exit_code == 0
     for name in ("translations.jsonl", "bitext.tsv"):
         assert (run_dir / name).read_bytes() == (tmp_path / "out" / "fresh" / name).read_bytes(), name
+
+
+def test_big_file_hashes_are_remembered_across_processes_by_path_size_and_mtime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(loading, "MEMO_MIN_BYTES", 8)
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(b"weights-one")
+    stat = weights.stat()
+    first = loading.weights_file_hash(tmp_path)
+    assert json.loads(loading.hash_memo_path().read_text()) == {f"{weights}\0{stat.st_size}\0{stat.st_mtime_ns}": first}
+    loading._file_hash.cache_clear()  # a new process: only the memo on disk remains
+    weights.write_bytes(b"weights-two")  # same size; the same mtime put back: the memo answers
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert loading.weights_file_hash(tmp_path) == first
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # a new mtime: hashed again, memo replaced
+    second = loading.weights_file_hash(tmp_path)
+    assert second != first and list(json.loads(loading.hash_memo_path().read_text()).values()) == [second]

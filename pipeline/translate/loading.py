@@ -116,13 +116,46 @@ def resolve_model_dir(model: str, revision: str | None = None) -> Path:
     return path
 
 
+# Files at least this big (weights) keep their hash on disk between runs, keyed by path, size and
+# mtime: hashing opus-mt-ja-en's 300 MB of weights takes about a second (docs/experiments.md).
+MEMO_MIN_BYTES = 32 << 20
+
+
+def hash_memo_path() -> Path:
+    """Where big files' hashes are remembered: ``$XDG_CACHE_HOME/jaen/file-hashes.json``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jaen" / "file-hashes.json"
+
+
+def _read_memo(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 @functools.lru_cache(maxsize=256)
 def _file_hash(path: str, size: int, mtime_ns: int) -> str:
+    memo_key = f"{path}\0{size}\0{mtime_ns}"
+    memo_path = hash_memo_path()
+    if size >= MEMO_MIN_BYTES and isinstance(found := _read_memo(memo_path).get(memo_key), str):
+        return found
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             h.update(chunk)
-    return h.hexdigest()[:16]
+    digest = h.hexdigest()[:16]
+    if size >= MEMO_MIN_BYTES:
+        from ..io import write_json
+
+        memo = _read_memo(memo_path)
+        memo = {k: v for k, v in memo.items() if not k.startswith(f"{path}\0")}  # the file's older versions
+        memo[memo_key] = digest
+        try:
+            write_json(memo_path, memo)
+        except OSError as exc:  # a memo that cannot be written costs time, never the run
+            log.debug("cannot remember the hash of %s in %s: %s", path, memo_path, exc)
+    return digest
 
 
 def weights_file_hash(model_dir: Path) -> str:
