@@ -286,7 +286,8 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
         try:
             info = stage.run(ctx)
         except JaenError as exc:  # name the run directory's files, not their staged links
-            raise type(exc)(str(exc).replace(str(staging), str(run_dir))) from None
+            exc.args = (str(exc).replace(str(staging), str(run_dir)),)
+            raise
         seconds = time.perf_counter() - started
         outputs = {f: sha256_file(staging / f) for f in stage.outputs() if (staging / f).is_file()}
         manifest.record_stage(name, seconds, {"key": keys[name], **info, "outputs": outputs})
