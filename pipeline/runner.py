@@ -122,8 +122,9 @@ def stage_keys(
 
 
 def expected_keys(config: Config, names: Sequence[str], manifest: Manifest) -> tuple[dict[str, str], dict[str, str]]:
-    """Preflight, then ``(inputs, keys)`` for running ``names``: identities are resolved for the first
-    of ``names`` and the stages after it; earlier stages keep the key the manifest recorded."""
+    """Preflight, then ``(inputs, keys)`` for running ``names``: identities are resolved for the
+    stages of ``names`` only (``jaen segment`` needs no model); earlier stages keep the key the
+    manifest recorded. A later stage's key is never recorded by this invocation."""
     if "segment" in names:
         inputs = preflight(config)
     else:
@@ -133,7 +134,7 @@ def expected_keys(config: Config, names: Sequence[str], manifest: Manifest) -> t
     recorded = manifest.data.get("stages", {})
     fixed = {n: recorded[n]["key"] for n in STAGE_ORDER[:first] if isinstance(recorded.get(n), dict) and "key" in recorded[n]}
     probe = RunContext(config, config.run_dir)
-    identities = {n: stages.get(n)().identity(probe) for n in STAGE_ORDER[first:]}
+    identities = {n: stages.get(n)().identity(probe) for n in STAGE_ORDER[first:] if n in names}
     return inputs, stage_keys(config, inputs, identities, fixed)
 
 
@@ -157,6 +158,17 @@ def finished_stages(manifest: Manifest, directory: Path, keys: dict[str, str], n
             break
         done.append(name)
     return done
+
+
+def _intact(manifest: Manifest, directory: Path, names: Sequence[str]) -> int:
+    """How many leading stages of ``names`` ``manifest`` records with their files intact (whatever their key)."""
+    count = 0
+    for name in names:
+        entry = manifest.data.get("stages", {}).get(name)
+        if not isinstance(entry, dict) or not _outputs_intact(entry, directory, name):
+            break
+        count += 1
+    return count
 
 
 def current_stages(config: Config) -> list[str]:
@@ -244,14 +256,20 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     names = [n for n in STAGE_ORDER if n in names]
     run_dir = config.run_dir
     home = Manifest.open(run_dir / artifacts.MANIFEST)
-    inputs, keys = expected_keys(config, names, home)  # may fail: nothing has been written yet
     staging = run_dir / STAGING / run_dir.name
+    staged_manifest = staging / artifacts.MANIFEST
+    base = home  # where the stages before the first of `names` come from
+    if not resume and names and staged_manifest.is_file():  # e.g. `jaen translate` after an interrupted run
+        staged = Manifest.open(staged_manifest)
+        prior = STAGE_ORDER[: STAGE_ORDER.index(names[0])]
+        if _intact(staged, staging, prior) > _intact(home, run_dir, prior):
+            base = staged
+    inputs, keys = expected_keys(config, names, base)  # may fail: nothing has been written yet
     run_dir.mkdir(parents=True, exist_ok=True)
 
     skipped = finished_stages(home, run_dir, keys, names) if resume else []
-    manifest = home
-    staged_manifest = staging / artifacts.MANIFEST
-    resumed_staging = False
+    manifest = base
+    resumed_staging = base is not home
     if resume and staged_manifest.is_file():
         staged = Manifest.open(staged_manifest)
         further = finished_stages(staged, staging, keys, names)
