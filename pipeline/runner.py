@@ -149,26 +149,20 @@ def _outputs_intact(entry: dict[str, Any], directory: Path, name: str) -> bool:
         return False
 
 
-def finished_stages(manifest: Manifest, directory: Path, keys: dict[str, str], names: Sequence[str]) -> list[str]:
-    """The leading stages of ``names`` complete in ``directory`` for the same key (safe to skip)."""
+def finished_stages(
+    manifest: Manifest, directory: Path, keys: dict[str, str] | None, names: Sequence[str]
+) -> list[str]:
+    """The leading stages of ``names`` complete in ``directory`` for the same key (safe to skip);
+    with ``keys`` None, whatever their key."""
     done = []
     for name in names:
         entry = manifest.data.get("stages", {}).get(name)
-        if not isinstance(entry, dict) or entry.get("key") != keys[name] or not _outputs_intact(entry, directory, name):
+        if not isinstance(entry, dict) or (keys is not None and entry.get("key") != keys[name]):
+            break
+        if not _outputs_intact(entry, directory, name):
             break
         done.append(name)
     return done
-
-
-def _intact(manifest: Manifest, directory: Path, names: Sequence[str]) -> int:
-    """How many leading stages of ``names`` ``manifest`` records with their files intact (whatever their key)."""
-    count = 0
-    for name in names:
-        entry = manifest.data.get("stages", {}).get(name)
-        if not isinstance(entry, dict) or not _outputs_intact(entry, directory, name):
-            break
-        count += 1
-    return count
 
 
 def current_stages(config: Config) -> list[str]:
@@ -262,7 +256,7 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     if not resume and names and staged_manifest.is_file():  # e.g. `jaen translate` after an interrupted run
         staged = Manifest.open(staged_manifest)
         prior = STAGE_ORDER[: STAGE_ORDER.index(names[0])]
-        if _intact(staged, staging, prior) > _intact(home, run_dir, prior):
+        if len(finished_stages(staged, staging, None, prior)) > len(finished_stages(home, run_dir, None, prior)):
             base = staged
     inputs, keys = expected_keys(config, names, base)  # may fail: nothing has been written yet
     run_dir.mkdir(parents=True, exist_ok=True)
