@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.config import SegmentSection  # noqa: E402
 from pipeline.io import read_text  # noqa: E402
 from pipeline.segment.clean import strip_trailing_link  # noqa: E402
-from pipeline.segment.evaluate import optional_boundaries, read_gold, score_boundaries  # noqa: E402
+from pipeline.segment.evaluate import BoundaryScore, optional_boundaries, read_gold, score_boundaries  # noqa: E402
 from pipeline.segment.ja import split_japanese  # noqa: E402
 from pipeline.segment.rules import RulesSegmenter, split_blocks  # noqa: E402
 
@@ -88,31 +88,39 @@ def quality(gold_path: Path, input_path: Path) -> None:
         print(f"  {'rules, English reference':<{width}}  {score_boundaries(en_gold, en)}")
 
 
-def dev_quality() -> None:
-    """Ours vs the baselines on the dev set's tune and test halves, side by side."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from devset import load
-
+def dev_systems() -> dict[str, object]:
+    """Ours on the raw page and the baselines per paragraph (the dev pages hold one paragraph a block)."""
     segmenter = RulesSegmenter(SegmentSection())
     systems: dict[str, object] = {"rules (raw page)": lambda page: [
         u.text for u in segmenter.segment(page).units if u.lang == "ja"]}
     for name, split in baselines().items():
         systems[name] = lambda page, split=split: [
             s for p in page.split("\n\n") if p.strip() for s in split(p.strip())]
+    return systems
+
+
+def dev_scores(dev, systems: dict[str, object]) -> dict[str, BoundaryScore]:
+    """Boundary scores of each system on one half of the dev set, WMT's optional cuts not required."""
+    gold = [s for doc in dev.docs for s in dev.gold_sentences(doc)]
+    optional = optional_boundaries(gold)
+    return {name: score_boundaries(gold, [s for doc in dev.docs for s in run(dev.text("ja", doc))], optional)
+            for name, run in systems.items()}
+
+
+def dev_quality() -> None:
+    """Ours vs the baselines on the dev set's tune and test halves, side by side."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from devset import load
+
+    systems = dev_systems()
     halves = {half: load(half) for half in ("tune", "test")}
-    scores = {}
-    for half, dev in halves.items():
-        gold = [s for doc in dev.docs for s in dev.gold_sentences(doc)]
-        optional = optional_boundaries(gold)
-        for name, run in systems.items():
-            out = [s for doc in dev.docs for s in run(dev.text("ja", doc))]
-            scores[name, half] = score_boundaries(gold, out, optional)
+    scores = {half: dev_scores(dev, systems) for half, dev in halves.items()}
     print(f"WMT21 dev set ({halves['tune'].root}), tune {len(halves['tune'].docs)} docs / "
           f"test {len(halves['test'].docs)} docs, optional cuts not required:")
     width = max(len(n) for n in systems)
     print(f"  {'':<{width}}  {'tune P / R / F1':<24}  test P / R / F1 (tp fp fn)")
     for name in systems:
-        t, e = scores[name, "tune"], scores[name, "test"]
+        t, e = scores["tune"][name], scores["test"][name]
         print(f"  {name:<{width}}  {t.precision:.4f} {t.recall:.4f} {t.f1:.4f}    "
               f"{e.precision:.4f} {e.recall:.4f} {e.f1:.4f} ({e.tp} {e.fp} {e.fn})")
 

@@ -25,10 +25,8 @@ from __future__ import annotations
 import argparse
 import logging
 import math
-import re
 import sys
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,60 +40,24 @@ from pipeline.align.base import aligners  # noqa: E402
 from pipeline.align.confidence import BeadFeatures  # noqa: E402
 from pipeline.align.evaluate import LinkScores, row_links, score_links  # noqa: E402
 from pipeline.align.stage import by_document  # noqa: E402
-from pipeline.config import AlignSection, SegmentSection, load_config  # noqa: E402
+from pipeline.config import AlignSection, load_config  # noqa: E402
 from pipeline.io import read_records  # noqa: E402
 from pipeline.records import Bead, Sentence, Translation  # noqa: E402
 from pipeline.runner import run_stages  # noqa: E402
-from pipeline.segment import rules as _rules  # noqa: E402,F401
-from pipeline.segment.base import segmenters  # noqa: E402
-from pipeline.segment.evaluate import BoundaryScore, score_boundaries  # noqa: E402
+from pipeline.segment.evaluate import BoundaryScore  # noqa: E402
+from pipeline.translate.segment_import import ImportResult, map_document, read_segments  # noqa: E402
 
 WORK = ROOT / "outputs" / ".eval-quality"
 BUCKETS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
 
 # --- segmentation ----------------------------------------------------------------------------------
-def optional_cuts(gold: Sequence[str]) -> list[bool]:
-    """Per gold boundary (after sentence k): whether WMT cut inside a quotation or before a と."""
-    out, depth = [], 0
-    for k in range(len(gold) - 1):
-        depth += gold[k].count("「") - gold[k].count("」")
-        out.append(depth > 0 or gold[k + 1].lstrip().startswith("と"))
-    return out
-
-
-def score_with_optional(gold: Sequence[str], system: Sequence[str]) -> BoundaryScore:
-    """``score_boundaries`` with the optional gold cuts neither required nor penalised."""
-    optional = optional_cuts(gold)
-    merged: list[str] = [gold[0]] if gold else []
-    for k, opt in enumerate(optional):
-        if opt:
-            merged[-1] += gold[k + 1]
-        else:
-            merged.append(gold[k + 1])
-    strict = score_boundaries(merged, system)  # optional cuts the system made count as fp here
-    loose = score_boundaries(gold, system)  # … and as tp here
-    at_optional = loose.tp - strict.tp
-    return BoundaryScore(strict.tp, strict.fp - at_optional, strict.fn, strict.coverage)
-
-
 def segmentation_rows(dev: DevSet) -> dict[str, BoundaryScore]:
-    import pysbd
+    """Ours and pysbd, scored as ``benchmarks/bench_segment.py`` scores them (one scorer)."""
+    from bench_segment import dev_scores, dev_systems
 
-    ours = segmenters.get("rules")(SegmentSection())
-    sbd = pysbd.Segmenter(language="ja", clean=False)
-    systems: dict[str, Callable[[str], list[str]]] = {
-        "ours (rules)": lambda t: [s.text for s in ours.segment(t).to_sentences() if s.lang == "ja"],
-        "pysbd (ja)": lambda t: [s for p in re.split(r"\n\s*\n", t) for s in sbd.segment(p.strip()) if s.strip()],
-    }
-    out = {}
-    for name, fn in systems.items():
-        total = BoundaryScore(0, 0, 0)
-        for doc in dev.docs:
-            s = score_with_optional(dev.gold_sentences(doc), fn(dev.text("ja", doc)))
-            total = BoundaryScore(total.tp + s.tp, total.fp + s.fp, total.fn + s.fn)
-        out[name] = total
-    return out
+    systems = {name: run for name, run in dev_systems().items() if name in ("rules (raw page)", "pysbd (ja)")}
+    return dev_scores(dev, systems)
 
 
 # --- the pipeline's sentences and translations ------------------------------------------------------
@@ -130,24 +92,16 @@ def pipeline_docs(dev: DevSet, ref_kind: str) -> Docs:
     return Docs(by_document(src, ref), tiny)
 
 
-def normalise_ja(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def real_mt(dev: DevSet, src: Sequence[Sentence], system: str = "Online-B") -> dict[str, str]:
-    """Real MT per source sentence: the system's rows are per WMT sentence; one of ours gets the
-    translations of the WMT sentences it holds (by normalised Japanese text), in order.
-    (The one place to switch to ``translate.backend: file`` once it exists.)"""
-    rows = [(normalise_ja(r["ja"]), r["translation"]) for r in dev.mt_rows(system) if r["doc"] in set(dev.docs)]
-    exact = dict(rows)
-    out = {}
-    for s in src:
-        key = normalise_ja(s.text)
-        if key in exact:
-            out[s.seg_id] = exact[key]
-        else:  # our sentence holds several WMT sentences (or part of one)
-            out[s.seg_id] = " ".join(t for ja, t in rows if ja and (ja in key or key in ja))
-    return out
+def real_mt(dev: DevSet, docs: Docs, system: str = "Online-B") -> dict[str, str]:
+    """Real MT per source sentence, mapped from the system's per-WMT-sentence rows onto our sentences
+    by the code behind ``jaen translations import`` (direct, joined or re-split; unmapped: empty)."""
+    segments = read_segments(dev.root / "mt" / f"{system}.jsonl")
+    result = ImportResult()
+    for src, _ in docs.pairs:
+        if src:
+            map_document(src[0].doc_id, [s.text for s in src], segments.get(src[0].doc_id, []), result)
+    table = {(r.doc, r.source): r.translation for r in result.rows}
+    return {s.seg_id: table.get((s.doc_id, s.text), "") for src, _ in docs.pairs for s in src}
 
 
 # --- alignment -------------------------------------------------------------------------------------
@@ -223,8 +177,7 @@ def alignment_rows(dev: DevSet, cfg: AlignSection, baseline: bool = True) -> tup
     for ref_kind, partial in (("en", False), ("en_partial", True)):
         docs = pipeline_docs(dev, ref_kind)
         gold = [(b["ja"], b["en"]) for b in dev.gold_beads(partial)]
-        src_all = [s for src, _ in docs.pairs for s in src]
-        mt = real_mt(dev, src_all)
+        mt = real_mt(dev, docs)
         label = "partial" if partial else "full"
         settings = {
             f"{label}, ours, tiny model": lambda s, r: aligner(s, [docs.tiny.get(x.seg_id, "") for x in s], r),

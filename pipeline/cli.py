@@ -47,6 +47,10 @@ def user_errors(fn: F) -> F:
         except JaenError as exc:
             typer.echo(f"jaen: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # a full disk, an unwritable directory: the file and the reason, one line
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"jaen: error: {where}{exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo("jaen: interrupted; finished work is kept and a re-run resumes", err=True)
             raise typer.Exit(130) from None
@@ -208,10 +212,13 @@ def build_tiny(
     directory: Annotated[Path, typer.Argument(help="where to write the model")],
     full_size: Annotated[bool, typer.Option(help="opus-mt-ja-en's full shape (for speed benchmarks)")] = False,
     seed: Annotated[int, typer.Option(help="random seed of the weights")] = 0,
+    force: Annotated[bool, typer.Option(help="replace DIRECTORY if it exists and is not empty")] = False,
 ) -> None:
     """Build offline a deterministic random MarianMT that the normal loading code reads."""
     from .translate.tiny import FULL, TINY, build_marian
 
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())) and not force:
+        raise JaenError(f"{directory} already exists and is not an empty directory (pass --force to replace it)")
     setup_logging()
     typer.echo(str(build_marian(directory, FULL if full_size else TINY, seed=seed)))
 

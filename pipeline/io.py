@@ -100,6 +100,12 @@ def read_text(path: str | os.PathLike[str], encoding: str = "auto", what: str = 
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     """A text file written through a temporary beside it and put in place only when complete:
@@ -108,11 +114,17 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # the permissions a plain open() would give, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
+    except OSError as exc:  # a full disk says "File too large" with no file name: name the file
+        Path(tmp).unlink(missing_ok=True)
+        if exc.filename is None:
+            raise type(exc)(exc.errno, exc.strerror, str(p)) from None
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -135,8 +147,12 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"file not found: {p}") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: not UTF-8 (byte {exc.start}): the file is damaged") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{p}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        raise InputError(f"{p}:{exc.lineno}: invalid JSON: {exc.msg}") from None
 
 
 def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> Path:
@@ -147,22 +163,44 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[st
     return atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 
-def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+def numbered_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` per non-blank line; anything else is ``FILE:LINE: …`` (an InputError)."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"file not found: {p}")
-    with p.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{p}:{lineno}: invalid JSON: {exc.msg}") from None
+    lineno = 0
+    try:
+        with p.open("rb") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise InputError(f"{p}:{lineno}: expected a JSON object, got {type(data).__name__}")
+                yield lineno, data
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}:{lineno}: not UTF-8 (byte {exc.start} of the line): the file is damaged") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{p}:{lineno}: invalid JSON: {exc.msg}") from None
+
+
+def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
+    for _, data in numbered_jsonl(path):
+        yield data
 
 
 def read_records(path: str | os.PathLike[str], cls: type[R]) -> list[R]:
-    return [cls.from_dict(d) for d in iter_jsonl(path)]
+    """The records of a JSONL artifact; a line that is not a ``cls`` is ``FILE:LINE: …`` (an InputError)."""
+    records = []
+    for lineno, data in numbered_jsonl(path):
+        try:
+            records.append(cls.from_dict(data))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{path}:{lineno}: not a {cls.__name__.lower()} record ({exc})") from None
+    return records
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import platform
 import subprocess
 import sys
@@ -11,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import JaenError
 from .io import read_json, write_json
+
+log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parent  # the project's code: its git commit goes in the manifest
 PACKAGES = ("torch", "transformers", "sentencepiece", "sacrebleu", "datasets", "ctranslate2", "pydantic", "PyYAML")
@@ -54,8 +58,19 @@ class Manifest:
 
     @classmethod
     def open(cls, path: Path) -> "Manifest":
-        data = read_json(path) if path.exists() else {}
-        data.setdefault("stages", {})
+        """The manifest at ``path``; a missing, unreadable or malformed one reads as empty (every
+        stage then counts as not done, so a run redoes it rather than trusting what it cannot check)."""
+        data: Any = {}
+        if path.exists():
+            try:
+                data = read_json(path)
+            except JaenError as exc:
+                log.warning("%s; every stage of this run directory will be redone", exc)
+        if not isinstance(data, dict):
+            log.warning("%s is not a JSON object; every stage of this run directory will be redone", path)
+            data = {}
+        if not isinstance(data.get("stages"), dict):
+            data["stages"] = {}
         return cls(path, data)
 
     def start(self, config_hash: str, inputs: dict[str, str], config: dict[str, Any] | None = None) -> None:

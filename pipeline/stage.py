@@ -16,10 +16,14 @@ STAGE_ORDER = ("segment", "translate", "align", "score", "export")
 
 @dataclass
 class RunContext:
-    """What a stage sees: the resolved config and its run directory."""
+    """What a stage sees: the resolved config and the directory it reads and writes.
+
+    While stages run, ``run_dir`` is the run's staging directory (see ``pipeline.runner``); ``home``
+    is the run directory the user named, used in messages."""
 
     config: Config
     run_dir: Path
+    home: Path | None = None
 
     def path(self, artifact: str) -> Path:
         return self.run_dir / artifact
@@ -27,15 +31,30 @@ class RunContext:
     def require(self, artifact: str, producer: str) -> Path:
         p = self.path(artifact)
         if not p.exists():
-            raise StageError(f"{p} is missing: run `jaen {producer}` (or `jaen run`) on this config first")
+            shown = (self.home or self.run_dir) / artifact
+            raise StageError(f"{shown} is missing: run `jaen {producer}` (or `jaen run`) on this config first")
         return p
 
 
 class Stage(ABC):
-    """A pipeline stage: reads earlier artifacts from the run directory and writes its own."""
+    """A pipeline stage: reads earlier artifacts from the run directory and writes its own.
+
+    A stage's resume key (``pipeline.runner.stage_keys``) covers the previous stage's key (so the
+    input file hashes and every earlier stage), the package version, the config sections the stage
+    reads, its ``version`` and its ``identity(ctx)``. Bump ``version`` whenever a change to the
+    stage's code changes its output. Whatever else the output depends on goes in ``identity``:
+    the model's weights/tokenizer hashes, dictionary data versions, the hash of a file a config key
+    names. ``identity`` runs before anything is written or removed (preflight) and on every run,
+    so it must be cheap, and it raises a JaenError (one line) for what cannot be resolved.
+    """
 
     name: ClassVar[str]
     produces: ClassVar[tuple[str, ...]]
+    version: ClassVar[str] = "1"
+
+    def identity(self, ctx: RunContext) -> dict[str, Any]:
+        """What this stage's output depends on besides its config sections and ``version``."""
+        return {}
 
     def outputs(self) -> tuple[str, ...]:
         """Every file this stage may write (removed when an earlier stage re-runs)."""

@@ -12,9 +12,10 @@ A sweep file (YAML)::
 
 Every point is validated (keys, types, registered names, inputs, the metric) before the first run
 starts. Points run one after another into ``<sweep dir>/<point label>/``, sharing the translation
-cache of ``translate.cache_dir``; a point whose run directory holds a complete manifest for the
-same resolved config hash is skipped, and a point that was interrupted resumes at its first
-unfinished stage.
+cache of ``translate.cache_dir``; a point whose run directory is complete and up to date is
+skipped — decided by the runner's own resume check (same inputs, config, model weights and
+tokenizer, code and data versions, artifacts intact) — and a point that was interrupted resumes at
+its first unfinished stage.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from . import artifacts
 from .config import Config, _model_at, apply_overrides, build_config, read_config_file, valid_keys
 from .errors import ConfigError, JaenError
 from .io import atomic_write_text, read_json, write_json
-from .runner import check_components, run_stages
+from .runner import check_components, is_current, run_stages
 from .score.stage import metric_class
 from .stage import STAGE_ORDER
 
@@ -219,12 +220,15 @@ def check_points(sweep: Sweep) -> None:
 
 
 def is_complete(point: Point) -> bool:
-    """The point's run directory holds a complete manifest for the same resolved config."""
-    path = point.run_dir / artifacts.MANIFEST
-    if not path.is_file():
+    """Every stage of the point's run directory is up to date: the runner's own resume decision
+    (:func:`pipeline.runner.is_current`: same inputs, config, model, code and data versions, and
+    artifacts intact)."""
+    if not (point.run_dir / artifacts.MANIFEST).is_file():
         return False
-    manifest = _read(path)
-    return bool(manifest.get("complete")) and manifest.get("config_hash") == point.config.hash()
+    try:
+        return is_current(point.config)
+    except JaenError:  # e.g. its model cannot be resolved: not complete (running it says why)
+        return False
 
 
 def run_sweep(sweep: Sweep) -> Path:
@@ -288,7 +292,8 @@ def leaderboard_rows(sweep: Sweep) -> tuple[list[str], list[dict[str, Any]]]:
         manifest_path = point.run_dir / artifacts.MANIFEST
         scores_path = point.run_dir / artifacts.SCORES
         manifest = _read(manifest_path)
-        complete = bool(manifest.get("complete")) and manifest.get("config_hash") == point.config.hash()
+        done = sweep.status.get(point.label) in ("kept", "ran") or (point.label not in sweep.status and is_complete(point))
+        complete = done and bool(manifest.get("complete"))
         stages = manifest.get("stages", {}) if complete else {}
         scores = _read(scores_path) if complete else {}
         corpus = scores.get("corpus") or {}

@@ -92,9 +92,10 @@ def test_interrupted_run_resumes_at_the_unfinished_stage(
     monkeypatch.setattr(cls, "run", die)
     killed = runner.invoke(app, args)
     assert killed.exit_code == 130 and "re-run resumes" in killed.output
-    partial = manifest(tmp_path)
-    assert not partial["complete"] and set(partial["stages"]) == {"segment", "translate", "align"}
+    assert not (tmp_path / "out" / "smoke" / "manifest.json").exists()  # nothing half-done in the run directory
     assert not (tmp_path / "out" / "smoke" / "bitext.tsv").exists()
+    partial = json.loads((tmp_path / "out" / "smoke" / ".staging" / "smoke" / "manifest.json").read_text())
+    assert not partial["complete"] and set(partial["stages"]) == {"segment", "translate", "align"}
 
     monkeypatch.setattr(cls, "run", original)
     assert runner.invoke(app, args).exit_code == 0
@@ -102,6 +103,7 @@ def test_interrupted_run_resumes_at_the_unfinished_stage(
     done = manifest(tmp_path)
     assert done["complete"] and done["stages"]["translate"] == partial["stages"]["translate"]
     assert (tmp_path / "out" / "smoke" / "bitext.tsv").exists()
+    assert not (tmp_path / "out" / "smoke" / ".staging").exists()
 
 
 def test_lost_artifact_is_rebuilt_with_everything_after_it(tmp_path: Path, args: list[str], counted: Counter) -> None:

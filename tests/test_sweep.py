@@ -143,7 +143,8 @@ def test_six_point_sweep_translates_once_per_setting_and_resumes_after_a_kill(
     sweep_dir = tmp_path / "outputs" / "exp"
     labels = [f"num_beams-{b}__threshold-{t}" for b in (1, 2) for t in (0.1, 0.2, 0.3)]
     done_before = {label: (sweep_dir / label / "manifest.json").read_bytes() for label in labels[:3]}
-    fourth = read_manifest(sweep_dir / labels[3])
+    assert not (sweep_dir / labels[3] / "manifest.json").exists()  # the killed point wrote only to its staging
+    fourth = read_manifest(sweep_dir / labels[3] / ".staging" / labels[3])
     assert not fourth["complete"] and set(fourth["stages"]) == {"segment", "translate"}
     assert not (sweep_dir / labels[4]).exists()
     partial = list(csv.DictReader((sweep_dir / "leaderboard.tsv").open(encoding="utf-8"), delimiter="\t"))
@@ -205,6 +206,7 @@ def test_leaderboard_ranks_each_metric_in_its_own_direction(
         manifest = {"complete": True, "config_hash": point.config.hash(), "seconds": 1.0, "stages": {}}
         (point.run_dir / "manifest.json").write_text(json.dumps(manifest))
         (point.run_dir / "scores.json").write_text(json.dumps({"corpus": {metric: {"score": scores[name]}}}))
+        sweep.status[point.label] = "kept"  # as if this invocation had found them complete
     tsv, md = write_leaderboard(sweep)
     rows = list(csv.DictReader(tsv.open(encoding="utf-8"), delimiter="\t"))
     label = {p.label: name for name, p in names.items()}
@@ -212,3 +214,24 @@ def test_leaderboard_ranks_each_metric_in_its_own_direction(
     assert [r["rank"] for r in rows] == ["1", "2", "3"]
     direction = "lower is better" if metric == "ter" else "higher is better"
     assert f"Ranked by corpus {metric} ({direction})" in md.read_text(encoding="utf-8")
+
+
+def test_a_point_whose_model_was_rebuilt_in_place_is_not_complete(tmp_path: Path, small_doc: Path) -> None:
+    """Issue 12.2: the sweep's completeness check looked at the config hash only, not at the model."""
+    from pipeline.sweep import is_complete, run_sweep
+    from pipeline.translate.tiny import build_marian
+
+    model = build_marian(tmp_path / "model", seed=1)
+    fast = ["translate.max_new_tokens_ratio=0.5", "translate.max_new_tokens_min=4", "translate.build_tiny=false"]
+    path = write_sweep(tmp_path, {"translate.num_beams": [1]})
+    overrides = [*base_overrides(tmp_path, model, small_doc), *fast]
+    sweep = load_sweep(path, overrides)
+    run_sweep(sweep)
+    point = sweep.points[0]
+    assert is_complete(point)
+    build_marian(model, seed=2)  # same directory, same config: other weights
+    assert not is_complete(point)
+    again = load_sweep(path, overrides)
+    run_sweep(again)
+    assert again.status[point.label] == "ran" and is_complete(point)
+    assert read_manifest(point.run_dir)["stages"]["translate"]["translated"] > 0

@@ -15,6 +15,9 @@ from .lexicon import english_ratio
 
 log = logging.getLogger(__name__)
 
+# Dictionary data and analysers whose version changes the alignment (enters the stage's resume key).
+DATA_PACKAGES = ("fugashi", "unidic-lite", "pykakasi", "jamdict", "jamdict-data", "sacrebleu")
+
 
 def order_gaps(beads: list[Bead], position: dict[str, int]) -> list[Bead]:
     """Put the unlinked beads between two links in document order (the DP leaves their order open)."""
@@ -46,6 +49,13 @@ def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sen
 class AlignStage(Stage):
     name = "align"
     produces = (artifacts.ALIGNMENT,)
+    version = "1"
+
+    def identity(self, ctx: RunContext) -> dict[str, Any]:
+        """The versions of the dictionary data and analysers the lexical signals read."""
+        from ..manifest import package_versions
+
+        return {"data": package_versions(DATA_PACKAGES)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)

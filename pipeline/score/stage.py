@@ -75,6 +75,12 @@ class ScoreStage(Stage):
     name = "score"
     produces = (artifacts.SCORES,)
 
+    def identity(self, ctx: RunContext) -> dict[str, Any]:
+        """The metrics' implementation: sacrebleu's version (enters the resume key)."""
+        from ..manifest import package_versions
+
+        return {"packages": package_versions(("sacrebleu",))}
+
     def run(self, ctx: RunContext) -> dict[str, Any]:
         section = ctx.config.score
         rows = load_rows(ctx)

@@ -97,12 +97,6 @@ class Translator(ABC):
         self.cfg = cfg
         self.batch_plan: BatchPlan = default_plan(cfg.max_batch_size, cfg.max_batch_tokens)
 
-    @classmethod
-    def input_identity(cls, cfg: TranslateSection) -> dict[str, Any]:
-        """Hashes of files the config names for this backend (``translate.file``), for the stage's resume
-        key; computed without loading anything."""
-        return {}
-
     def check_sources(self, sentences: Iterable[str]) -> None:
         """Called once with every source sentence before translating (a backend that can only
         translate some of them says so here, counting all)."""
@@ -128,6 +122,16 @@ class Translator(ABC):
     @abstractmethod
     def identity(self) -> dict[str, Any]:
         """Everything that determines the output: model id and weights hash, backend, settings."""
+
+    @classmethod
+    def source_identity(cls, cfg: TranslateSection) -> dict[str, Any]:
+        """What the output depends on outside the config, known without loading the model: it
+        enters the translate stage's resume key. Default: the identity of ``translate.model``
+        (weights, tokenizer, config files, revision), resolved by the quick offline check; a
+        backend that reads other files (e.g. translations from a file) returns their hashes."""
+        from .loading import model_identity, resolve_model_dir
+
+        return model_identity(cfg.model, cfg.revision, resolve_model_dir(cfg.model, cfg.revision))
 
     def describe(self) -> dict[str, Any]:
         """Facts for the manifest that do not change the output (device, threads)."""

@@ -8,7 +8,7 @@ A sentence the file lacks is an error counting every missing sentence, unless
 records how many came from where (``from_file``, ``from_model``).
 
 Rows never go into the translation cache (``cacheable = False``); the file's SHA-256 goes into the
-manifest (:meth:`FileTranslator.identity`) and, through :meth:`FileTranslator.input_identity`, into
+manifest (:meth:`FileTranslator.identity`) and, through :meth:`FileTranslator.source_identity`, into
 the translate stage's resume key.
 """
 
@@ -131,9 +131,13 @@ class FileTranslator(Translator):
         self.from_model = 0
 
     @classmethod
-    def input_identity(cls, cfg: TranslateSection) -> dict[str, Any]:
+    def source_identity(cls, cfg: TranslateSection) -> dict[str, Any]:
+        """The file's hash, and the fallback model's identity when a fallback is set."""
         path = cfg.file
-        return {"file": str(path), "sha256": file_sha256(path) if path is not None and path.is_file() else None}
+        found = {"file": str(path), "sha256": file_sha256(path) if path is not None and path.is_file() else None}
+        if cfg.fallback is not None:
+            found["fallback"] = translators.get(cfg.fallback, "translate.fallback").source_identity(cfg)
+        return found
 
     def check_sources(self, sentences: Iterable[str]) -> None:
         unique = list(dict.fromkeys(s for s in sentences if s.strip()))

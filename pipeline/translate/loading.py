@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 REQUIRED_FILES = ("config.json", "source.spm", "target.spm", "vocab.json")
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+# Besides the weights, what decides a model's output: its tokenizer and its (generation) config.
+TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json")
+CONFIG_FILES = ("config.json", "generation_config.json")
 FETCH = ["*.json", "*.spm", "*.safetensors", "pytorch_model.bin"]  # not the TF / Flax / Rust weights
 
 
@@ -115,13 +118,46 @@ def resolve_model_dir(model: str, revision: str | None = None) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=16)
+# Files at least this big (weights) keep their hash on disk between runs, keyed by path, size and
+# mtime: hashing opus-mt-ja-en's 300 MB of weights takes about a second (docs/experiments.md).
+MEMO_MIN_BYTES = 32 << 20
+
+
+def hash_memo_path() -> Path:
+    """Where big files' hashes are remembered: ``$XDG_CACHE_HOME/jaen/file-hashes.json``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jaen" / "file-hashes.json"
+
+
+def _read_memo(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@functools.lru_cache(maxsize=256)
 def _file_hash(path: str, size: int, mtime_ns: int) -> str:
+    memo_key = f"{path}\0{size}\0{mtime_ns}"
+    memo_path = hash_memo_path()
+    if size >= MEMO_MIN_BYTES and isinstance(found := _read_memo(memo_path).get(memo_key), str):
+        return found
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 22), b""):
             h.update(chunk)
-    return h.hexdigest()[:16]
+    digest = h.hexdigest()[:16]
+    if size >= MEMO_MIN_BYTES:
+        from ..io import write_json
+
+        memo = _read_memo(memo_path)
+        memo = {k: v for k, v in memo.items() if not k.startswith(f"{path}\0")}  # the file's older versions
+        memo[memo_key] = digest
+        try:
+            write_json(memo_path, memo)
+        except OSError as exc:  # a memo that cannot be written costs time, never the run
+            log.debug("cannot remember the hash of %s in %s: %s", path, memo_path, exc)
+    return digest
 
 
 def weights_file_hash(model_dir: Path) -> str:
@@ -134,6 +170,17 @@ def weights_file_hash(model_dir: Path) -> str:
     raise ModelLoadError(f"cannot load translation model '{model_dir}': no {' or '.join(WEIGHT_FILES)}")
 
 
+def files_hash(model_dir: Path, names: tuple[str, ...]) -> str:
+    """A short hash over the named files of ``model_dir`` that exist (each memoised like the weights)."""
+    h = hashlib.sha256()
+    for name in names:
+        path = model_dir / name
+        if path.is_file():
+            stat = path.stat()
+            h.update(f"{name}\0{_file_hash(str(path.resolve()), stat.st_size, stat.st_mtime_ns)}\0".encode())
+    return h.hexdigest()[:16]
+
+
 def snapshot_revision(model_dir: Path, revision: str | None) -> str | None:
     """The commit of a hub snapshot directory (``.../snapshots/<commit>``), else ``revision``."""
     if model_dir.parent.name == "snapshots":
@@ -142,11 +189,15 @@ def snapshot_revision(model_dir: Path, revision: str | None) -> str | None:
 
 
 def model_identity(model: str, revision: str | None, model_dir: Path) -> dict[str, Any]:
-    """What names a model's weights: the configured name, the resolved revision and a weights hash."""
+    """What names a model: the configured name, the resolved revision, and hashes of its weights,
+    tokenizer files and configs. The one identity of a model: the translation cache keys by it and
+    the translate stage's resume key includes it."""
     return {
         "model": model,
         "revision": snapshot_revision(model_dir, revision),
         "weights": weights_file_hash(model_dir),
+        "tokenizer": files_hash(model_dir, TOKENIZER_FILES),
+        "config": files_hash(model_dir, CONFIG_FILES),
     }
 
 

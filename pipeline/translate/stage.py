@@ -38,7 +38,8 @@ BatchRunner = Callable[[list[str]], Iterator[tuple[list[str], list[Output]]]]
 RETRY_CAP_SCALE = 2.0  # translate.on_truncation=retry: a cut output is translated again with this times the cap
 
 
-def open_translator(ctx: RunContext) -> Translator:
+def ensure_model(ctx: RunContext) -> None:
+    """Build the tiny offline model at ``translate.model`` when ``translate.build_tiny`` asks and it is missing."""
     cfg = ctx.config.translate
     if cfg.build_tiny:
         from .tiny import build_marian
@@ -46,6 +47,11 @@ def open_translator(ctx: RunContext) -> Translator:
         if not Path(cfg.model).exists():
             log.info("building the tiny offline model at %s (translate.build_tiny=true)", cfg.model)
             build_marian(cfg.model)
+
+
+def open_translator(ctx: RunContext) -> Translator:
+    ensure_model(ctx)
+    cfg = ctx.config.translate
     return translators.get(cfg.backend, "translate.backend")(cfg)
 
 
@@ -166,6 +172,13 @@ def chunked(items: Iterable[Sentence], size: int) -> Iterator[list[Sentence]]:
 class TranslateStage(Stage):
     name = "translate"
     produces = (artifacts.TRANSLATIONS,)
+    version = "1"
+
+    def identity(self, ctx: RunContext) -> dict[str, Any]:
+        """The backend's source identity (the model's weights, tokenizer, config, revision)."""
+        ensure_model(ctx)
+        cfg = ctx.config.translate
+        return {"model": translators.get(cfg.backend, "translate.backend").source_identity(cfg)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         cfg = ctx.config.translate
