@@ -94,14 +94,18 @@ def pipeline_docs(dev: DevSet, ref_kind: str) -> Docs:
 
 def real_mt(dev: DevSet, docs: Docs, system: str = "Online-B") -> dict[str, str]:
     """Real MT per source sentence, mapped from the system's per-WMT-sentence rows onto our sentences
-    by the code behind ``jaen translations import`` (direct, joined or re-split; unmapped: empty)."""
+    by the code behind ``jaen translations import`` (direct, joined or re-split; unmapped: empty).
+    A page our segmenter cut into several articles (``doc_id`` ``PAGE/docN``) is mapped whole."""
     segments = read_segments(dev.root / "mt" / f"{system}.jsonl")
-    result = ImportResult()
+    pages: dict[str, list[Sentence]] = {}
     for src, _ in docs.pairs:
-        if src:
-            map_document(src[0].doc_id, [s.text for s in src], segments.get(src[0].doc_id, []), result)
+        for s in src:
+            pages.setdefault(s.doc_id.split("/")[0], []).append(s)
+    result = ImportResult()
+    for page, sentences in pages.items():
+        map_document(page, [s.text for s in sentences], segments.get(page, []), result)
     table = {(r.doc, r.source): r.translation for r in result.rows}
-    return {s.seg_id: table.get((s.doc_id, s.text), "") for src, _ in docs.pairs for s in src}
+    return {s.seg_id: table.get((page, s.text), "") for page, sentences in pages.items() for s in sentences}
 
 
 # --- alignment -------------------------------------------------------------------------------------

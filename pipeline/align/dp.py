@@ -39,14 +39,20 @@ def align_dense(n: int, m: int, score: Scorer, threshold: float) -> list[Step]:
                 if here + gain > best[ii][jj]:
                     best[ii][jj] = here + gain
                     back[ii][jj] = (di, dj, sim)
+    return trace_back(back, n, m)
+
+
+def trace_back(back: Sequence[Sequence[tuple[int, int, float] | None]], n: int, m: int) -> list[Step]:
+    """The steps ``(i, di, j, dj, value)`` of the best path to ``(n, m)``, in order, from a DP's
+    back-pointers ``back[i][j] = (di, dj, value)``."""
     path = []
     i, j = n, m
     while i or j:
         step = back[i][j]
         assert step is not None
-        di, dj, sim = step
+        di, dj, value = step
         i, j = i - di, j - dj
-        path.append((i, di, j, dj, sim))
+        path.append((i, di, j, dj, value))
     path.reverse()
     return path
 

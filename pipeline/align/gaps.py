@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
-from .dp import Step
+from .dp import Step, trace_back
 
 BEAD_PRIOR = {(1, 1): 0.89, (2, 1): 0.0445, (1, 2): 0.0445}
 LENGTH_SIGMA = 0.35  # spread of log(English length / expected length) for a true bead
@@ -109,16 +109,7 @@ def align_gap(src: Sequence[Sentence], ref: Sequence[Sentence], box: tuple[int, 
                 if here + step < best[a + da][b + db]:
                     best[a + da][b + db] = here + step
                     back[a + da][b + db] = (da, db, step)
-    links = []
-    a, b = n, m
-    while a or b:
-        entry = back[a][b]
-        assert entry is not None
-        da, db, step = entry
-        a, b = a - da, b - db
-        if da and db:
-            links.append((i0 + a, da, j0 + b, db, step))
-    return links[::-1]
+    return [(i0 + a, da, j0 + b, db, step) for a, da, b, db, step in trace_back(back, n, m) if da and db]
 
 
 def gaps(chain: Sequence[Step], n: int, m: int) -> list[tuple[int, int, int, int]]:
