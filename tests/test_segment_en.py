@@ -27,6 +27,9 @@ from pipeline.segment.rules import RulesSegmenter
         ("U.S. officials met at 3 p.m. on Jan. 5. It rained.", ["U.S. officials met at 3 p.m. on Jan. 5.", "It rained."]),
         ("He said: “We are ready.” The talks ended.", ["He said: “We are ready.”", "The talks ended."]),
         ("Is it? Yes! Fine.", ["Is it?", "Yes!", "Fine."]),
+        # a "!" that belongs to a name: a WMT21 heading ended in a sentence "News"
+        ('Manager Yano "Looking dignified" (Sankei Sports) --Yahoo! News', ['Manager Yano "Looking dignified" (Sankei Sports) --Yahoo! News']),
+        ("He won! Yahoo! Japan reported it.", ["He won!", "Yahoo! Japan reported it."]),
         ("The price rose 4.5% to $3.20. Next.", ["The price rose 4.5% to $3.20.", "Next."]),
         ("The summit between Chinese President …", ["The summit between Chinese President …"]),
         ("", []),

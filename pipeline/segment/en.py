@@ -12,6 +12,8 @@ ABBREVIATIONS = {
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "inc", "ltd", "co", "corp", "vs", "etc", "approx", "u.s", "u.k", "u.n", "e.u", "e.g", "i.e", "a.m", "p.m",
 }
+# names whose "!" is part of the name, not a sentence end ("Yahoo! News", "Yahoo! Japan")
+BANG_NAMES = {"yahoo"}
 # abbreviations that only count as such before a number ("No. 5", "Vol. 2", "p. 10")
 NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "fig", "p", "pp", "art", "sec", "ch", "op"}
 _BOUNDARY = re.compile(rf"(?<=[.!?{ELLIPSIS_CHARS}])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
@@ -43,6 +45,8 @@ def split_english(text: str) -> list[str]:
         word = _previous_word(text, end)
         if text[end - 1] == "." and (word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word)
                                      or (word in NUMBER_ABBREVIATIONS and text[m.end()].isdigit())):
+            continue
+        if text[end - 1] == "!" and _previous_word(text, end - 1) in BANG_NAMES:
             continue
         cuts.append(m.end())
     cuts.extend(m.end(1) for m in _DATE_RUN_ON.finditer(text))
