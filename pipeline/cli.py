@@ -14,7 +14,7 @@ import typer
 
 from . import artifacts
 from .config import Config, load_config
-from .errors import JaenError
+from .errors import InputError, JaenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -265,7 +265,17 @@ def import_translations(
     section = load_config(config).segment
     segmenter = segmenters.get(section.method, "segment.method")(section)
     result = ImportResult()
-    for doc, segments in read_segments(src).items():
+    by_doc = read_segments(src)
+    absent = [doc for doc in by_doc if docs is not None and not (docs / f"{doc}.txt").is_file()]
+    if docs is not None and len(absent) == len(by_doc):
+        raise InputError(f"{docs}: none of the {len(by_doc)} documents of {src} is there as DOC.txt "
+                         f"(first: {absent[0]}.txt)")
+    if absent:  # a system's output for a whole test set, imported for some of its documents
+        typer.echo(f"{len(absent)} of {len(by_doc)} documents of {src} are not in {docs} (first: {absent[0]}.txt): "
+                   "skipped", err=True)
+    for doc, segments in by_doc.items():
+        if doc in absent:
+            continue
         if docs is None:
             ours = [p for s in segments for p in split_japanese(s.ja)]
         else:

@@ -137,10 +137,12 @@ def test_cli_import_then_run_with_the_file(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "d1.txt").write_text("今日は晴れ。明日は雨だ。\n\nIt is sunny today. It will rain tomorrow.\n", encoding="utf-8")
     src = write_jsonl(tmp_path / "mt.jsonl", [
-        {"doc": "d1", "seg": 1, "ja": "今日は晴れ。明日は雨だ。", "translation": "It's sunny today. Tomorrow it rains."}])
+        {"doc": "d1", "seg": 1, "ja": "今日は晴れ。明日は雨だ。", "translation": "It's sunny today. Tomorrow it rains."},
+        {"doc": "elsewhere", "seg": 1, "ja": "別の記事。", "translation": "Another article."}])  # not in --docs
     out = tmp_path / "translations.jsonl"
     result = runner.invoke(app, ["translations", "import", str(src), str(out), "--docs", str(docs)])
     assert result.exit_code == 0, result.output
+    assert "1 of 2 documents" in result.output and "elsewhere.txt" in result.output and "skipped" in result.output
     assert "2 sentences from 1 segments: 0 direct, 0 joined, 2 split" in result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["source"], r["translation"]) for r in rows] == [
