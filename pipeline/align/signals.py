@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from sacrebleu.metrics import CHRF
 
+from ..text import strip_ellipsis
+
 EN_CHARS_PER_JA_CHAR = 2.6
 _chrf = CHRF()
 
@@ -45,7 +47,7 @@ def chrf(mt: str, en: str, partial: bool = False) -> float | None:
     """chrF of the MT output against the reference (its prefix when the reference is truncated)."""
     if not mt.strip() or not en.strip():
         return None
-    hyp = mt[: int(len(en.rstrip(" ….")) * 1.2) + 1] if partial else mt
+    hyp = mt[: int(len(strip_ellipsis(en)) * 1.2) + 1] if partial else mt
     return _chrf.sentence_score(hyp, [en]).score / 100
 
 
