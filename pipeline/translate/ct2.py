@@ -25,13 +25,12 @@ from ..errors import ModelLoadError
 from .base import Generation, Output, Translator, translators
 from .batching import ModelShape, plan_batches
 from .hf import free_gpu_bytes, length_batches
-from .loading import load_tokenizer, model_identity, read_model_json, resolve_model_dir
+from .loading import TOKENIZER_FILES, load_tokenizer, model_identity, read_model_json, resolve_model_dir
 
 log = logging.getLogger(__name__)
 
 MARKER = "jaen_ct2.json"
-TOKENIZER_FILES = ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json",
-                   "generation_config.json")
+COPIED_FILES = (*TOKENIZER_FILES, "generation_config.json")  # kept beside a conversion
 
 
 def _slug(model: str) -> str:
@@ -66,7 +65,7 @@ def convert_ct2(model: str, dst: str | Path, revision: str | None = None, quanti
     if out.exists() and not force and not (keep_existing and not any(out.iterdir())):
         raise ModelLoadError(f"{out} already exists (pass --force to replace it)")
     out.parent.mkdir(parents=True, exist_ok=True)
-    copy = [f for f in TOKENIZER_FILES if (model_dir / f).is_file()]
+    copy = [f for f in COPIED_FILES if (model_dir / f).is_file()]
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         work = Path(tmp) / "model"
         try:
