@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -141,18 +141,28 @@ def write_json(path: str | os.PathLike[str], data: Any) -> Path:
     return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def read_json(path: str | os.PathLike[str]) -> Any:
-    p = Path(path)
+@contextmanager
+def json_read_errors(p: Path, line: Callable[[], int] | None = None) -> Iterator[None]:
+    """Turn what reading JSON from ``p`` can raise into one-line InputErrors naming the file, and the
+    line ``line()`` when reading line by line (else the JSON error's own line)."""
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        yield
     except FileNotFoundError:
         raise InputError(f"file not found: {p}") from None
     except OSError as exc:
         raise InputError(f"{p}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{p}: not UTF-8 (byte {exc.start}): the file is damaged") from None
+        where = f"{p}:{line()}" if line else str(p)
+        of_line = " of the line" if line else ""
+        raise InputError(f"{where}: not UTF-8 (byte {exc.start}{of_line}): the file is damaged") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{p}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        raise InputError(f"{p}:{line() if line else exc.lineno}: invalid JSON: {exc.msg}") from None
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    p = Path(path)
+    with json_read_errors(p):
+        return json.loads(p.read_text(encoding="utf-8"))
 
 
 def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> Path:
@@ -166,25 +176,16 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[st
 def numbered_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` per non-blank line; anything else is ``FILE:LINE: …`` (an InputError)."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"file not found: {p}")
     lineno = 0
-    try:
-        with p.open("rb") as fh:
-            for lineno, raw in enumerate(fh, 1):
-                line = raw.decode("utf-8")
-                if not line.strip():
-                    continue
-                data = json.loads(line)
-                if not isinstance(data, dict):
-                    raise InputError(f"{p}:{lineno}: expected a JSON object, got {type(data).__name__}")
-                yield lineno, data
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p}:{lineno}: not UTF-8 (byte {exc.start} of the line): the file is damaged") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{p}:{lineno}: invalid JSON: {exc.msg}") from None
+    with json_read_errors(p, lambda: lineno), p.open("rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.decode("utf-8")
+            if not line.strip():
+                continue
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise InputError(f"{p}:{lineno}: expected a JSON object, got {type(data).__name__}")
+            yield lineno, data
 
 
 def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
