@@ -24,6 +24,7 @@ from typing import Any
 
 from ..config import TranslateSection
 from ..errors import ConfigError, InputError, StageError
+from ..io import sha256_file
 from ..text import comparison_form
 from .base import Generation, Output, Translator, translators
 from .splitting import split_to_fit
@@ -32,14 +33,6 @@ log = logging.getLogger(__name__)
 
 SHOW_MISSING = 3
 """How many missing sentences an error shows."""
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _format_of(path: Path, first_line: str) -> str:
@@ -63,8 +56,9 @@ class TranslationFile:
         """Read and check the whole file; a malformed line is one error naming the file and line."""
         if not path.is_file():
             raise InputError(f"translate.file: {path} not found")
+        data = path.read_bytes()  # read once: parsed and hashed
         try:
-            lines = path.read_text(encoding="utf-8-sig").split("\n")
+            lines = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: translation files must be UTF-8 ({exc.reason} at byte {exc.start})") from None
         fmt = _format_of(path, next((line for line in lines if line.strip()), ""))
@@ -84,7 +78,7 @@ class TranslationFile:
             first_line.setdefault(key, lineno)
         if not table:
             raise InputError(f"{path}: no translations in the file")
-        return cls(path, table, file_sha256(path))
+        return cls(path, table, hashlib.sha256(data).hexdigest())
 
     def get(self, sentence: str) -> str | None:
         return self.table.get(comparison_form(sentence))
@@ -134,7 +128,7 @@ class FileTranslator(Translator):
     def source_identity(cls, cfg: TranslateSection) -> dict[str, Any]:
         """The file's hash, and the fallback model's identity when a fallback is set."""
         path = cfg.file
-        found = {"file": str(path), "sha256": file_sha256(path) if path is not None and path.is_file() else None}
+        found = {"file": str(path), "sha256": sha256_file(path) if path is not None and path.is_file() else None}
         if cfg.fallback is not None:
             found["fallback"] = translators.get(cfg.fallback, "translate.fallback").source_identity(cfg)
         return found

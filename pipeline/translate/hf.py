@@ -93,7 +93,8 @@ class HFTranslator(Translator):
         self.dtype = resolve_dtype(cfg.dtype, self.device)
         self.model, self.tokenizer = load_marian(str(model_dir), dtype=self.dtype)
         self.model.to(self.device)
-        check_dtype_runs(self.model, self.device, self.dtype)
+        if self.dtype != "float32":  # float32 runs everywhere: no trial forward pass on every load
+            check_dtype_runs(self.model, self.device, self.dtype)
         self._model_identity = model_identity(cfg.model, cfg.revision, model_dir)
         self.generation = Generation.resolve(cfg, self.model.generation_config.to_dict(), self.model_positions)
         self.batch_plan: BatchPlan = plan_batches(
@@ -124,13 +125,13 @@ class HFTranslator(Translator):
             return self.batch_plan.max_batch_size
         return max(1, min(self.batch_plan.max_batch_size, CPU_HYPOTHESES // self.generation.num_beams))
 
-    def generated_lengths(self, sequences: Any) -> list[int]:
+    def generated_lengths(self, sequences: list[list[int]]) -> list[int]:
         """Tokens each output generated (its end token included): up to the first end token after
         the decoder start, else every non-pad token."""
         eos, pad = self.model.generation_config.eos_token_id, self.tokenizer.pad_token_id
         eos_ids = set(eos if isinstance(eos, list) else [eos])
         lengths = []
-        for row in sequences[:, 1:].tolist():
+        for row in (seq[1:] for seq in sequences):
             end = next((k for k, t in enumerate(row) if t in eos_ids), None)
             lengths.append(end + 1 if end is not None else sum(t != pad for t in row))
         return lengths
@@ -176,9 +177,10 @@ class HFTranslator(Translator):
             kwargs = self.generation_kwargs(max(lengths[i] for i in batch), cap_scale)
             with torch.inference_mode():
                 out = self.model.generate(**enc, max_length=None, **kwargs)
-            decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
-            generated = self.generated_lengths(out)
+            seqs = out.tolist()  # one copy off the device, used for the text and the flags
+            decoded = self.tokenizer.batch_decode(seqs, skip_special_tokens=True)
+            generated = self.generated_lengths(seqs)
             for k, (i, text) in enumerate(zip(batch, decoded)):
-                tokens = out[k, 1 : 1 + generated[k]].tolist()
+                tokens = seqs[k][1 : 1 + generated[k]]
                 results[i] = Output(text.strip(), truncated=generated[k] >= kwargs["max_new_tokens"], unk=unk in tokens)
         return results
