@@ -7,7 +7,7 @@
 Everything runs the pipeline's own code in-process: the segment and translate stages
 (``run_stages``, the tiny offline MarianMT, its translations kept in the pipeline's translation
 cache under ``outputs/.eval-quality``), the registered aligner, and ``jaen eval-align``'s scorer
-(``pipeline.align.evaluate.score_links``). Rows:
+(``pipeline.align.evaluate.row_links`` and ``link_scores``). Rows:
 
 * segmentation — boundary P/R/F1 of the Japanese against the WMT segmentation (``segmentation/``),
   ours (``rules``) and pysbd (per paragraph); a WMT cut inside a 「…」 quotation or before a と that
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from devset import DevSet, dev_dir  # noqa: E402
 from pipeline.align.base import aligners  # noqa: E402
 from pipeline.align.confidence import BeadFeatures  # noqa: E402
-from pipeline.align.evaluate import LinkScores, row_links, score_links  # noqa: E402
+from pipeline.align.evaluate import LinkScores, link_scores, row_links  # noqa: E402
 from pipeline.align.stage import by_document  # noqa: E402
 from pipeline.config import AlignSection, load_config  # noqa: E402
 from pipeline.io import read_records  # noqa: E402
@@ -170,7 +170,7 @@ def evaluate_alignment(docs: Docs, gold: list[tuple[list[str], list[str]]],
     # a linked bead is correct when every link it makes is a gold link
     judged = [(b, all(x in gold_links for x in made)) for b, made in zip(made_by, links) if made]
     features = [(BeadFeatures.from_signals(b.signals), ok) for b, ok in judged if "evidence" in b.signals]
-    return Result(score_links(pred, gold), [(b.score, ok) for b, ok in judged], features)
+    return Result(link_scores(links, gold_links), [(b.score, ok) for b, ok in judged], features)
 
 
 def alignment_rows(dev: DevSet, cfg: AlignSection, baseline: bool = True) -> tuple[dict[str, Result], dict[str, float]]:

@@ -40,7 +40,7 @@ def ends_with_ellipsis(text: str) -> bool:
 
 def strip_ellipsis(text: str) -> str:
     """``text`` without its trailing ellipsis and the spaces around it (unchanged if it has none)."""
-    return _TRAILING.sub("", text).rstrip() if ends_with_ellipsis(text) else text.rstrip()
+    return _TRAILING.sub("", text).rstrip()
 
 
 def comparison_form(text: str) -> str:

@@ -103,11 +103,6 @@ class CellIndex:
         return {k for k, v in scores.items() if v == top} if top >= MATCH else set()
 
 
-def best_cells(sentence: str, cells: list[str]) -> set[int]:
-    """The cells holding most of ``sentence`` (the best ones, when several do)."""
-    return CellIndex(cells).best(sentence)
-
-
 @contextmanager
 def read_errors(p: Path, what: str) -> Iterator[None]:
     """One-line errors for a file that is missing or not UTF-8."""
@@ -188,7 +183,11 @@ def row_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]
 
 
 def score_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> LinkScores:
-    links, gold_links = row_links(pred, gold)
+    return link_scores(*row_links(pred, gold))
+
+
+def link_scores(links: list[list[tuple[int, int] | None]], gold_links: set[tuple[int, int]]) -> LinkScores:
+    """P/R/F1 of the links each row makes (:func:`row_links`) against the gold links."""
     predicted = sum(len(made) for made in links)
     found = {link for made in links for link in made if link in gold_links}
     correct = len(found)

@@ -154,16 +154,13 @@ class Evidence:
         total_en = sum(sum(self.en_weights[k]) for k in range(j, j + dj))
         if not total_ja or not total_en:
             return None
-        matched = 0.0
+        found: list[set[int]] = [set() for _ in range(di)]  # per source sentence: its concepts matched
+        positions: list[set[int]] = [set() for _ in range(dj)]  # per reference sentence: its words covered
         for a in range(i, i + di):
-            found: set[int] = set()
             for b in range(j, j + dj):
-                found |= self._pair(a, b)[0]
-            matched += sum(self.ja_w[a][c] for c in found)
-        covered = 0.0
-        for b in range(j, j + dj):
-            positions: set[int] = set()
-            for a in range(i, i + di):
-                positions |= self._pair(a, b)[1]
-            covered += sum(self.en_weights[b][k] for k in positions)
+                concepts, words = self._pair(a, b)
+                found[a - i] |= concepts
+                positions[b - j] |= words
+        matched = sum(sum(self.ja_w[i + x][c] for c in cs) for x, cs in enumerate(found))
+        covered = sum(sum(self.en_weights[j + y][k] for k in ks) for y, ks in enumerate(positions))
         return anchor_score(matched, total_ja, covered, total_en, self.ref[j + dj - 1].partial)
