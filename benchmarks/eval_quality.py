@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from devset import DevSet, dev_dir  # noqa: E402
 from pipeline.align.base import aligners  # noqa: E402
 from pipeline.align.confidence import BeadFeatures  # noqa: E402
+from pipeline.align.dp import trace_back  # noqa: E402
 from pipeline.align.evaluate import LinkScores, link_scores, row_links  # noqa: E402
 from pipeline.align.stage import by_document  # noqa: E402
 from pipeline.config import AlignSection, load_config  # noqa: E402
@@ -126,7 +127,7 @@ def gale_church(src: Sequence[Sentence], ref: Sequence[Sentence]) -> list[tuple[
 
     n, m = len(a), len(b)
     best = [[math.inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
         for j in range(m + 1):
@@ -135,15 +136,10 @@ def gale_church(src: Sequence[Sentence], ref: Sequence[Sentence]) -> list[tuple[
             for di, dj in priors:
                 if i + di > n or j + dj > m:
                     continue
-                c_ = best[i][j] + cost(sum(a[i : i + di]), sum(b[j : j + dj]), (di, dj))
-                if c_ < best[i + di][j + dj]:
-                    best[i + di][j + dj], back[i + di][j + dj] = c_, (di, dj)
-    path, i, j = [], n, m
-    while i or j:
-        di, dj = back[i][j]
-        i, j = i - di, j - dj
-        path.append((list(range(i, i + di)), list(range(j, j + dj))))
-    return path[::-1]
+                step = cost(sum(a[i : i + di]), sum(b[j : j + dj]), (di, dj))
+                if best[i][j] + step < best[i + di][j + dj]:
+                    best[i + di][j + dj], back[i + di][j + dj] = best[i][j] + step, (di, dj, step)
+    return [(list(range(i, i + di)), list(range(j, j + dj))) for i, di, j, dj, _ in trace_back(back, n, m)]
 
 
 def ours(cfg: AlignSection) -> Callable[[list[Sentence], list[str], list[Sentence]], list[Bead]]:

@@ -12,17 +12,15 @@ The confident links bound every gap, so a length error cannot run past them (Gal
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
-from .dp import Step, trace_back
+from .dp import Scorer, Step, trace_back
 
 BEAD_PRIOR = {(1, 1): 0.89, (2, 1): 0.0445, (1, 2): 0.0445}
 LENGTH_SIGMA = 0.35  # spread of log(English length / expected length) for a true bead
 TRUNCATED_SHARE = 0.6  # a reference sentence ending in "…" keeps about this share of its length
-
-Evidence = Callable[[int, int, int, int], float]
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int,
 
 
 def align_gap(src: Sequence[Sentence], ref: Sequence[Sentence], box: tuple[int, int, int, int], ratio: float,
-              evidence: Evidence, costs: GapCosts) -> list[tuple[int, int, int, int, float]]:
+              evidence: Scorer, costs: GapCosts) -> list[tuple[int, int, int, int, float]]:
     """The cheapest path through ``box`` = (i0, i1, j0, j1); returns its links as (i, di, j, dj, cost)."""
     i0, i1, j0, j1 = box
     n, m = i1 - i0, j1 - j0
