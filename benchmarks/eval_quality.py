@@ -160,7 +160,7 @@ def evaluate_alignment(docs: Docs, gold: list[tuple[list[str], list[str]]],
     for src, ref in docs.pairs:
         text = {s.seg_id: s.text for s in [*src, *ref]}
         for b in align(src, ref):
-            pred.append(("".join(text[i] for i in b.src_ids), " ".join(text[i] for i in b.ref_ids)))
+            pred.append(("".join(text[i] for i in b.src_ids), b.reference(text)))
             made_by.append(b)
     links, gold_links = row_links(pred, gold)
     # a linked bead is correct when every link it makes is a gold link

@@ -113,6 +113,7 @@ class AlignSection(Section):
     full_coverage: float = Field(0.7, ge=0, description="reference/source length share above which a document counts as fully translated")
     skip_full: float = Field(6.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, fully translated document")
     skip_partial: float = Field(2.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, partial reference")
+    cut_references: bool = Field(True, description="cut a reference sentence that renders two source sentences where they imply (a heading run into the next sentence)")
     min_confidence: float = Field(0.5, ge=0, le=1, description="gap links whose calibrated confidence is below stay unaligned")
     band: int = Field(20, ge=1, description="method=length: half-width of the band around the diagonal")
     min_english: float = Field(0.15, ge=0, le=1, description="share of English function words below which the reference is not English")

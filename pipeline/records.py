@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -66,12 +67,23 @@ class Bead(Record):
     score: float
     partial: bool = False
     signals: dict[str, float] = field(default_factory=dict)
+    # [start, end) of its one reference sentence, when the aligner cut that sentence in two (align/split.py)
+    ref_span: list[int] | None = None
 
     @property
     def type(self) -> str:
         return f"{len(self.src_ids)}-{len(self.ref_ids)}"
 
+    def reference(self, text: Mapping[str, str]) -> str:
+        """Its reference text (``text``: sentence id → text): its sentences joined, or its piece of one."""
+        if self.ref_span:
+            start, end = self.ref_span
+            return text[self.ref_ids[0]][start:end].strip()
+        return " ".join(text[i] for i in self.ref_ids)
+
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()
+        if self.ref_span is None:
+            del data["ref_span"]
         data["type"] = self.type
         return data

@@ -32,6 +32,7 @@ class Row(Record):
 
 def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation], beads: Sequence[Bead]) -> list[Row]:
     by_id = {s.seg_id: s for s in sentences}
+    text = {s.seg_id: s.text for s in sentences}
     by_mt = {t.seg_id: t for t in translations}
     rows = []
     for bead in beads:
@@ -45,7 +46,7 @@ def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation
                 seg_id="+".join(bead.src_ids or bead.ref_ids),
                 source="".join(s.text for s in src),
                 translation=" ".join(t.translation for t in mts).strip(),
-                reference=" ".join(r.text for r in ref),
+                reference=bead.reference(text),
                 align_type=bead.type,
                 align_score=bead.score,
                 partial=bead.partial,

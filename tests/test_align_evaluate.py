@@ -158,3 +158,25 @@ def test_row_links_name_each_rows_links() -> None:
     assert links == [[(0, 0)], [(2, 1)], []]
     assert gold == {(0, 0), (1, 1), (1, 2)}
     assert [all(x in gold for x in made) for made in links if made] == [True, False]
+
+
+def test_a_repeated_sentence_is_found_in_its_own_place() -> None:
+    """A byline repeated in every heading, and one English sentence rendering two Japanese ones
+    (WMT21 dev set), are each found once, next to their neighbours, not in every cell holding them."""
+    gold = [
+        (["会談の記事 "], ["On the talks"]),
+        (["（通信 ）"], ["(News Agency)"]),
+        (["家計は誰が握る？"], ["Who holds the purse?"]),
+        (["別の記事 （通信 ）"], ["Another story (News Agency)"]),
+        (["家計を握るのは？"], ["Who holds the purse?"]),
+    ]
+    pred = [
+        ("会談の記事 （通信 ）", "On the talks (News Agency)"),
+        ("家計は誰が握る？", "Who holds the purse?"),
+        ("別の記事 （通信 ）", "Another story (News Agency)"),
+        ("家計を握るのは？", "Who holds the purse?"),
+    ]
+    links, gold_links = row_links(pred, gold)
+    assert links == [[(0, 0), (0, 1), (1, 0), (1, 1)], [(2, 2)], [(3, 3)], [(4, 4)]]
+    s = score_links(pred, gold)
+    assert (s.correct, s.predicted, s.gold) == (5, 7, 5)

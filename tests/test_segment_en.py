@@ -32,6 +32,15 @@ from pipeline.segment.rules import RulesSegmenter
         ("He won! Yahoo! Japan reported it.", ["He won!", "Yahoo! Japan reported it."]),
         ("The price rose 4.5% to $3.20. Next.", ["The price rose 4.5% to $3.20.", "Next."]),
         ("The summit between Chinese President …", ["The summit between Chinese President …"]),
+        # a unit or decade glued to a number is no initial (WMT21 dev, tune half: "per 200g. The event …")
+        ("It costs 1,500 yen per 200g. The event runs daily.", ["It costs 1,500 yen per 200g.", "The event runs daily."]),
+        ("They are in their 50s and 60s. Immediately after, it rained.",
+         ["They are in their 50s and 60s.", "Immediately after, it rained."]),
+        ("Signed by J. Smith. Fine.", ["Signed by J. Smith.", "Fine."]),
+        # interview turns open with dashes
+        ('They told me they "don\'t say that". ― ― Does it mean that? ― ― Yes.',
+         ['They told me they "don\'t say that".', "― ― Does it mean that?", "― ― Yes."]),
+        ("He agreed. -- What next? — Nothing.", ["He agreed.", "-- What next?", "— Nothing."]),
         ("", []),
     ],
 )

@@ -4,7 +4,9 @@ GOLD.json is a list of beads ``{"ja": [sentences], "en": [sentences]}``; a bead 
 non-empty contributes every (ja, en) pair of its sentences as a gold *link*. A gold sentence is found
 in the predicted cell (``source`` / ``reference`` of ``bitext.tsv``) that holds most of its
 characters (≥ ``MATCH`` of its character n-grams, whitespace ignored; the best such cell when
-several do), so that evaluation survives small changes of sentence boundaries. Each predicted row with both cells non-empty links every gold
+several do), so that evaluation survives small changes of sentence boundaries. When several cells
+hold it equally well (a repeated sentence, a byline found in every article's heading), it is found
+in the one nearest after the cell of the gold sentence before it (:func:`resolve_ties`). Each predicted row with both cells non-empty links every gold
 sentence found in its source with every gold sentence found in its reference; a linked row whose
 side holds no gold sentence counts as one wrong link (it pairs text the gold leaves unaligned).
 """
@@ -164,13 +166,11 @@ def row_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]
         a, b = a + len(ja), b + len(en)
     src_of: dict[int, list[int]] = {}
     ref_of: dict[int, list[int]] = {}
-    sources, references = CellIndex([s for s, _ in pred]), CellIndex([r for _, r in pred])
-    for x, sentence in enumerate(ja_gold):
-        for row in sources.best(sentence):
-            src_of.setdefault(row, []).append(x)
-    for y, sentence in enumerate(en_gold):
-        for row in references.best(sentence):
-            ref_of.setdefault(row, []).append(y)
+    for column, sentences, found in ((0, ja_gold, src_of), (1, en_gold, ref_of)):
+        index = CellIndex([row[column] for row in pred])
+        for x, row in enumerate(resolve_ties([index.best(s) for s in sentences])):
+            if row is not None:
+                found.setdefault(row, []).append(x)
     links: list[list[tuple[int, int] | None]] = []
     for row, (source, reference) in enumerate(pred):
         made: list[tuple[int, int] | None] = []
@@ -180,6 +180,22 @@ def row_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]
                     made.append((x, y) if x is not None and y is not None else None)
         links.append(made)
     return links, gold_links
+
+
+def resolve_ties(cells: list[set[int]]) -> list[int | None]:
+    """One cell per gold sentence from the cells holding it best (in gold order): a sentence that
+    several cells hold equally well goes to the first of them at or after the cell of the nearest
+    gold sentence before it (else to the last one before that cell), so that a
+    repeated sentence is found in its own place."""
+    out: list[int | None] = [min(c) if len(c) == 1 else None for c in cells]
+    anchor = -1
+    for x, candidates in enumerate(cells):
+        if len(candidates) > 1:
+            after = [k for k in candidates if k >= anchor]
+            out[x] = min(after) if after else max(candidates)
+        if candidates:
+            anchor = out[x]  # type: ignore[assignment]
+    return out
 
 
 def score_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> LinkScores:

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
-from .lexicon import STOPWORDS, concept_matches, english, japanese, stem
+from .lexicon import STOPWORDS, EnglishSide, concept_matches, english, japanese, stem
 from .signals import anchor_score, chrf_baseline, en_weight, length_similarity, mt_similarity
 
 
@@ -39,12 +39,7 @@ class Evidence:
         self.ja_w = [[c.weight for c in cs] for cs in self.concepts]
         self.ja_total = [sum(ws) for ws in self.ja_w]
         self.en_weights = [[en_weight(w) for w in e.words] for e in self.en]
-        self.en_index: list[dict[str, set[int]]] = []
-        for e in self.en:
-            positions: dict[str, set[int]] = defaultdict(set)
-            for k, st in enumerate(e.stems):
-                positions[st].add(k)
-            self.en_index.append(positions)
+        self.en_index = [_stem_positions(e) for e in self.en]
         self.baseline = 1.0
         if use.mt and any(x.strip() for x in self.mt):
             self.baseline = chrf_baseline(self.mt, [r.text for r in ref])
@@ -105,15 +100,30 @@ class Evidence:
         return self._cache[key]
 
     def _similarity(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
-        ja = "".join(s.text for s in self.src[i : i + di])
-        en = " ".join(r.text for r in self.ref[j : j + dj])
         partial = self.ref[j + dj - 1].partial
+        lexical = self.lexical(i, di, j, dj) if self.use.lexical and not self.use.length_only else None
+        return self._combine(i, di, " ".join(r.text for r in self.ref[j : j + dj]), partial, lexical)
+
+    def score_text(self, i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
+        """Score and signals of the source span against any English text (a piece of a reference
+        sentence), by the same signals as :meth:`score`; not cached."""
+        lexical = None
+        if self.use.lexical and not self.use.length_only:
+            side = english(en)
+            index = _stem_positions(side)
+            matches = [[self._matches(a, side, index)] for a in range(i, i + di)]
+            lexical = self._anchors(i, di, matches, [[en_weight(w) for w in side.words]], partial)
+        return self._combine(i, di, en, partial, lexical)
+
+    def _combine(self, i: int, di: int, en: str, partial: bool, lexical: float | None) -> tuple[float, dict[str, float]]:
+        """Noisy-OR of the lexical and MT evidence, modulated by the length ratio."""
+        ja = "".join(s.text for s in self.src[i : i + di])
         signals: dict[str, float] = {}
         length = length_similarity(ja, en, partial)
         if self.use.length_only:
             return length, {"length": length}
-        if self.use.lexical and (lex := self.lexical(i, di, j, dj)) is not None:
-            signals["lexical"] = lex
+        if lexical is not None:
+            signals["lexical"] = lexical
         if self.use.mt:
             hyp = " ".join(self.mt[i : i + di])
             if (mt := mt_similarity(hyp, en, self.baseline, partial)) is not None:
@@ -128,39 +138,54 @@ class Evidence:
         w = self.length_weight
         return (1 - miss) * (1 - w + w * length), signals
 
+    def _matches(self, i: int, side: EnglishSide, index: dict[str, set[int]]) -> tuple[frozenset[int], frozenset[int]]:
+        """(indices of the concepts of source i found in ``side``, positions of the words they cover)."""
+        found, covered = set(), set()
+        for ci, c in enumerate(self.concepts[i]):
+            hits: set[int] = set()
+            for st in c.stems:
+                if st in index:
+                    hits |= index[st]
+            if not hits and c.readings:
+                hits = concept_matches(c, side)
+            if hits:
+                found.add(ci)
+                covered |= hits
+        return frozenset(found), frozenset(covered)
+
     def _pair(self, i: int, j: int) -> tuple[frozenset[int], frozenset[int]]:
-        """(indices of the concepts of source i found in reference j, positions of the words they cover)."""
         key = (i, j)
         if key not in self._pair_cache:
-            index = self.en_index[j]
-            found, covered = set(), set()
-            for ci, c in enumerate(self.concepts[i]):
-                hits: set[int] = set()
-                for st in c.stems:
-                    if st in index:
-                        hits |= index[st]
-                if not hits and c.readings:
-                    hits = concept_matches(c, self.en[j])
-                if hits:
-                    found.add(ci)
-                    covered |= hits
-            self._pair_cache[key] = (frozenset(found), frozenset(covered))
+            self._pair_cache[key] = self._matches(i, self.en[j], self.en_index[j])
         return self._pair_cache[key]
 
     def lexical(self, i: int, di: int, j: int, dj: int) -> float | None:
         """Weighted F1 of anchors (:func:`signals.anchor_score`) of the bead; None when either side
         has nothing to match."""
+        matches = [[self._pair(a, b) for b in range(j, j + dj)] for a in range(i, i + di)]
+        return self._anchors(i, di, matches, self.en_weights[j : j + dj], self.ref[j + dj - 1].partial)
+
+    def _anchors(self, i: int, di: int, matches: list[list[tuple[frozenset[int], frozenset[int]]]],
+                 weights: Sequence[list[float]], partial: bool) -> float | None:
+        """Anchor score of source sentences i..i+di against English sentences of the given word
+        weights; ``matches[x][y]``: what source i+x finds in English sentence y."""
         total_ja = sum(self.ja_total[i : i + di])
-        total_en = sum(sum(self.en_weights[k]) for k in range(j, j + dj))
+        total_en = sum(sum(w) for w in weights)
         if not total_ja or not total_en:
             return None
         found: list[set[int]] = [set() for _ in range(di)]  # per source sentence: its concepts matched
-        positions: list[set[int]] = [set() for _ in range(dj)]  # per reference sentence: its words covered
-        for a in range(i, i + di):
-            for b in range(j, j + dj):
-                concepts, words = self._pair(a, b)
-                found[a - i] |= concepts
-                positions[b - j] |= words
+        positions: list[set[int]] = [set() for _ in weights]  # per English sentence: its words covered
+        for x, row in enumerate(matches):
+            for y, (concepts, words) in enumerate(row):
+                found[x] |= concepts
+                positions[y] |= words
         matched = sum(sum(self.ja_w[i + x][c] for c in cs) for x, cs in enumerate(found))
-        covered = sum(sum(self.en_weights[j + y][k] for k in ks) for y, ks in enumerate(positions))
-        return anchor_score(matched, total_ja, covered, total_en, self.ref[j + dj - 1].partial)
+        covered = sum(sum(weights[y][k] for k in ks) for y, ks in enumerate(positions))
+        return anchor_score(matched, total_ja, covered, total_en, partial)
+
+
+def _stem_positions(side: EnglishSide) -> dict[str, set[int]]:
+    positions: dict[str, set[int]] = defaultdict(set)
+    for k, st in enumerate(side.stems):
+        positions[st].add(k)
+    return positions

@@ -4,13 +4,15 @@ Bleualign) and ``length`` (length ratio only, a baseline).
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
 beads above ``align.threshold`` (:mod:`.dp`), re-align the sentences between its links by length,
 paragraphs and evidence (:mod:`.gaps`), give each link a calibrated confidence
-(:mod:`.confidence`) and leave unaligned the gap links under ``align.min_confidence``.
+(:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
+reference sentence that renders two source sentences where they imply (:mod:`.split`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from ..records import Bead, Sentence
 from .base import Aligner, aligners
@@ -19,8 +21,60 @@ from .dp import BEADS, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
 from .gaps import GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp, starts_paragraph
 from .signals import EN_CHARS_PER_JA_CHAR
+from .split import best_cut
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A linked bead as decided: sources i..i+di with references j..j+dj, or with the piece ``span``
+    of reference j (:mod:`.split`)."""
+
+    i: int
+    di: int
+    j: int
+    dj: int
+    evidence: float
+    anchored: bool  # a link of the evidence chain (or a piece of one)
+    span: tuple[int, int] | None = None
+
+    def reference(self, ev: Evidence) -> tuple[str, bool]:
+        """(its English, whether that ends in a truncated reference's "…")."""
+        refs = ev.ref[self.j : self.j + self.dj]
+        if self.span is None:
+            return " ".join(r.text for r in refs), refs[-1].partial
+        start, end = self.span
+        return refs[0].text[start:end], refs[0].partial and end == len(refs[0].text)
+
+    def features(self, ev: Evidence, ratio: float) -> BeadFeatures:
+        en, truncated = self.reference(ev)
+        ja = sum(len(s.text) for s in ev.src[self.i : self.i + self.di])
+        return BeadFeatures(
+            evidence=self.evidence,
+            length_logp=length_logp(ja, len(en), ratio, truncated),
+            anchored=self.anchored,
+            # the second piece of a cut sentence starts no paragraph
+            paragraph_mismatch=starts_paragraph(ev.src, self.i) != (starts_paragraph(ev.ref, self.j)
+                                                                    and not (self.span and self.span[0])),
+        )
+
+    def confidence(self, ev: Evidence, ratio: float) -> float:
+        return CALIBRATION(self.features(ev, ratio))
+
+    def bead(self, ev: Evidence, ratio: float) -> Bead:
+        features = self.features(ev, ratio)
+        en, truncated = self.reference(ev)
+        signals = ev.score_text(self.i, self.di, en, truncated)[1] if self.span else ev.signals(
+            self.i, self.di, self.j, self.dj)
+        return Bead(
+            src_ids=[s.seg_id for s in ev.src[self.i : self.i + self.di]],
+            ref_ids=[r.seg_id for r in ev.ref[self.j : self.j + self.dj]],
+            score=max(round(CALIBRATION(features), 4), 0.0001),
+            partial=truncated,
+            signals={k: round(v, 4) for k, v in {**signals, **features.signals()}.items()},
+            ref_span=list(self.span) if self.span else None,
+        )
 
 
 class SignalAligner(Aligner):
@@ -70,6 +124,10 @@ class SignalAligner(Aligner):
                 ev.src, ev.ref, box, ratio, ev.score, costs))
         return sorted([*chain, *extra])
 
+    @property
+    def cut_references(self) -> bool:
+        return self.cfg.cut_references and not self.use.length_only
+
     def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
         ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight)
         self.evidence = ev  # kept for the benchmarks (how many beads were scored)
@@ -80,35 +138,22 @@ class SignalAligner(Aligner):
             chain = self.fill(ev, chain, ratio)
         beads = []
         for i, di, j, dj, sim in fill_gaps(chain, len(src), len(ref)):
-            refs = ref[j : j + dj]
-            linked = bool(di and dj)
-            confidence = 0.0
-            signals: dict[str, float] = {}
-            if linked:
-                features = BeadFeatures(
-                    evidence=sim,
-                    length_logp=length_logp(sum(len(s.text) for s in src[i : i + di]), sum(len(r.text) for r in refs),
-                                            ratio, refs[-1].partial),
-                    anchored=(i, di, j, dj) in anchored,
-                    paragraph_mismatch=starts_paragraph(src, i) != starts_paragraph(ref, j),
-                )
-                confidence = CALIBRATION(features)
-                if not features.anchored and confidence < self.cfg.min_confidence:  # a guess more likely wrong than right
-                    beads.extend(Bead([s.seg_id], [], 0.0) for s in src[i : i + di])
-                    beads.extend(Bead([], [r.seg_id], 0.0) for r in refs)
-                    continue
-                signals = {**ev.signals(i, di, j, dj), **features.signals()}
-            beads.append(
-                Bead(
-                    src_ids=[s.seg_id for s in src[i : i + di]],
-                    ref_ids=[r.seg_id for r in refs],
-                    score=max(round(confidence, 4), 0.0001) if linked else 0.0,
-                    partial=linked and any(r.partial for r in refs),
-                    signals={k: round(v, 4) for k, v in signals.items()},
-                )
-            )
+            if not (di and dj):
+                beads.append(Bead([s.seg_id for s in src[i : i + di]], [r.seg_id for r in ref[j : j + dj]], 0.0))
+                continue
+            whole = Link(i, di, j, dj, sim, (i, di, j, dj) in anchored)
+            if not whole.anchored and whole.confidence(ev, ratio) < self.cfg.min_confidence:
+                # a gap guess more likely wrong than right
+                beads.extend(Bead([s.seg_id], [], 0.0) for s in src[i : i + di])
+                beads.extend(Bead([], [r.seg_id], 0.0) for r in ref[j : j + dj])
+                continue
+            cut = best_cut(ev, i, j, ratio) if (di, dj) == (2, 1) and self.cut_references else None
+            pieces = [whole] if cut is None else [
+                Link(i, 1, j, 1, cut.scores[0], whole.anchored, (0, cut.end)),
+                Link(i + 1, 1, j, 1, cut.scores[1], whole.anchored, (cut.start, len(ref[j].text))),
+            ]
+            beads.extend(piece.bead(ev, ratio) for piece in pieces)
         return beads
-
 
 @aligners.register("hybrid")
 class HybridAligner(SignalAligner):

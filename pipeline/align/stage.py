@@ -49,7 +49,7 @@ def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sen
 class AlignStage(Stage):
     name = "align"
     produces = (artifacts.ALIGNMENT,)
-    version = "2"  # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text)
+    version = "3"  # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text); 3: cut references (split.py)
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
         """The versions of the dictionary data and analysers the lexical signals read."""

@@ -16,7 +16,8 @@ ABBREVIATIONS = {
 BANG_NAMES = {"yahoo"}
 # abbreviations that only count as such before a number ("No. 5", "Vol. 2", "p. 10")
 NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "fig", "p", "pp", "art", "sec", "ch", "op"}
-_BOUNDARY = re.compile(rf"(?<=[.!?{ELLIPSIS_CHARS}])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# a sentence may open with a quote or bracket, or with interview dashes ("… she said. ― ― Does it mean …")
+_BOUNDARY = re.compile(rf"(?<=[.!?{ELLIPSIS_CHARS}])[\"'”’)\]]*\s+(?=(?:(?:[―—–]|--)\s*)*[\"'“‘(\[]?[A-Z0-9])")
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 # a caption ending in a date that runs into the next sentence: "..., Moscow, May 18, 2024 In international"
 _DATE_RUN_ON = re.compile(
@@ -28,7 +29,8 @@ _LOOKBACK = 40
 
 
 def _previous_word(text: str, end: int) -> str:
-    m = re.search(r"([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK):end].rstrip())
+    # a whole word only: the "g" of "200g." or the "s" of "the 60s." is no initial
+    m = re.search(r"(?<![A-Za-z0-9])([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK):end].rstrip())
     return m.group(1).lower().rstrip(".") if m else ""
 
 

@@ -71,7 +71,7 @@ def segment_all(ctx: RunContext) -> Iterator[tuple[list[Sentence], list[Dropped]
 class SegmentStage(Stage):
     name = "segment"
     produces = (artifacts.SENTENCES, artifacts.DROPPED)
-    version = "2"  # 2: "Yahoo! News" is no English sentence end
+    version = "3"  # 2: "Yahoo! News" is no English sentence end; 3: "200g." / "60s." end sentences, dash-led turns
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences: list[Sentence] = []
