@@ -47,7 +47,7 @@ def seed_f1(cfg: AlignSection) -> dict[str, float]:
             ref = [s for s in seg.segment_reference(text).to_sentences() if s.lang == "en"]
         by_id = {s.seg_id: s.text for s in [*src, *ref]}
         beads = HybridAligner(cfg).align(src, [""] * len(src), ref)
-        pred = [("".join(by_id[i] for i in b.src_ids), " ".join(by_id[i] for i in b.ref_ids)) for b in beads]
+        pred = [("".join(by_id[i] for i in b.src_ids), b.reference(by_id)) for b in beads]
         out[name] = score_links(pred, load_gold(SEED / f"{name}_gold.json")).f1
     return out
 

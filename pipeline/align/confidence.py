@@ -46,7 +46,7 @@ class Calibration:
 
 
 # fitted on the tune half (benchmarks/tune_align.py --calibrate); see docs/alignment.md
-CALIBRATION = Calibration((2.584, 2.441, 0.314, -0.255, -7.678))
+CALIBRATION = Calibration((2.816, 3.921, 0.455, 0.188, -8.947))
 
 
 def fit(features: list[BeadFeatures], correct: list[bool], steps: int = 50, l2: float = 1e-2) -> Calibration:

@@ -71,7 +71,8 @@ class AlignmentPicture:
                     "x": round(margin + x0 * sx, 2), "y": round(margin + y0 * sy, 2),
                     "w": round(max(sx * (max(xs) - x0 + 1), 3), 2), "h": round(max(sy * (max(ys) - y0 + 1), 3), 2),
                     "fill": confidence_colour(bead.score),
-                    "title": f"{'+'.join(bead.src_ids)} ↔ {'+'.join(bead.ref_ids)}  {bead.type}  "
+                    "title": f"{'+'.join(bead.src_ids)} ↔ {'+'.join(bead.ref_ids)}"
+                             f"{' characters {}–{}'.format(*bead.ref_span) if bead.ref_span else ''}  {bead.type}  "
                              f"confidence {bead.score:.3f}{'  (truncated reference)' if bead.partial else ''}",
                     "partial": bead.partial,
                 })

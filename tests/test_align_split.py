@@ -1,0 +1,128 @@
+"""Cutting a reference sentence that renders two source sentences (align/split.py), and the cut
+pieces through beads, rows and the contract that every reference sentence is covered once."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.align.hybrid import HybridAligner
+from pipeline.align.split import CutCosts, candidate_cuts
+from pipeline.config import AlignSection, SegmentSection
+from pipeline.records import Bead, Sentence, Translation
+from pipeline.rows import build_rows
+from pipeline.segment.rules import RulesSegmenter
+
+# WMT21 dev set, tune half (yahoo-ja.977619), first two paragraphs: both English paragraphs run a
+# heading into the next sentence with no full stop ("… is Flawless This week, …", "… white dress
+# According to …"); the Japanese ends the headings in "！".
+JA = (
+    "キャサリン妃 「パーフェクト」な膝丈ドレスが話題に 夫婦コーデも素敵すぎる！ウイリアム王子とキャサリン妃は今週、"
+    "夫妻でパトロンを務めるチャリティ財団「ロイヤル・ファウンデーション」を代表し、新型コロナウイルス禍の最前線で戦う"
+    "医療従事者や心理カウンセラーらと面談を行った。サンドリンガム・ハウスで開かれたその会合の様子をSNS上で公開すると、"
+    "キャサリン妃の「パーフェクト」な夏の装いに注目が集まった。\n\n"
+    "【写真】キャサリン妃 「パーフェクト」な白ドレスのコーディネート ウイリアム王子ともベストマッチ！◇ ◇ ◇ 英雑誌"
+    "「ハロー」によると、ウイリアム王子夫妻は、会合の後チャリティ財団を通して医療従事者及び心理カウンセラーらに180万ポンド"
+    "（約2億4400万円）の資金援助を行うことを発表した。この特別な公務にキャサリン妃が選んだのは、夏らしい軽やかな白地に"
+    "ブルーのドット柄が特徴的な膝丈のドレスだった。\n"
+)
+EN = (
+    "Duchess Kate's Perfect Knee-length Dress is the Talk of the Town, and the Royal Couple's Coordination is "
+    "Flawless This week, Prince William and Duchess Kate interviewed medical workers and psychiatrists on the front "
+    "lines of the fight against the COVID-19 pandemic as representatives of the Royal Foundation charity "
+    "organization, of which the couple are patrons. Duchess Kate's perfect summer look drew attention when images "
+    "of the meeting held at Sandringham House were published on social media.\n\n"
+    "[Photo] Prince William also makes a great match, coordinated with Duchess Kate's perfect white dress According "
+    "to the English magazine Hello!, Prince William and his wife announced after the meeting that, through the "
+    "charity organization, they would give funding of 1.8 million pounds (approximately 244 million yen) to medical "
+    "workers, psychiatrists, and others. What Duchess Kate selected for this special official business was a light, "
+    "summery, knee-length dress with a distinctive pattern of blue dots on a white background.\n"
+)
+
+
+def sentences() -> tuple[list[Sentence], list[Sentence]]:
+    seg = RulesSegmenter(SegmentSection())
+    src = [s for s in seg.segment(JA).to_sentences() if s.lang == "ja"]
+    ref = [s for s in seg.segment_reference(EN).to_sentences() if s.lang == "en"]
+    return src, ref
+
+
+def check_covered_once(beads: list[Bead], ref: list[Sentence]) -> None:
+    """Every reference sentence is in the beads once: whole, or as cut pieces that tile it in order."""
+    text = {r.seg_id: r.text for r in ref}
+    pieces: dict[str, list[list[int] | None]] = {}
+    for b in beads:
+        for i in b.ref_ids:
+            pieces.setdefault(i, []).append(b.ref_span)
+    assert sorted(pieces) == sorted(text)
+    for i, spans in pieces.items():
+        if spans == [None]:
+            continue
+        assert None not in spans and spans[0][0] == 0 and spans[-1][1] == len(text[i])
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        assert all(not text[i][a[1]:b[0]].strip() for a, b in zip(spans, spans[1:]))  # only spaces between
+
+
+def test_candidate_cuts_only_before_a_capital_after_a_content_word() -> None:
+    text = "Dress is the Talk of the Town, and the Royal Couple's Coordination is Flawless This week, Prince William met."
+    cuts = {text[start:].split()[0]: cost for _, start, cost in candidate_cuts(text, CutCosts())}
+    assert cuts["This"] == CutCosts().before_function_word  # a capitalised function word: a likely sentence start
+    assert cuts["William"] == CutCosts().before_name
+    assert "Coordination" not in cuts  # after a possessive
+    # never after a function word ("the Town", "the Royal"), a comma ("week, Prince") or before lower case
+    assert not {"Town,", "Royal", "Prince", "and", "is"} & set(cuts)
+    assert candidate_cuts("It rained, and the game was called off at once.", CutCosts()) == []
+
+
+def test_headings_run_into_sentences_are_cut_where_the_sources_imply() -> None:
+    src, ref = sentences()
+    assert len(src) == 6 and len(ref) == 4  # the English splitter cannot see the two unmarked boundaries
+    beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)  # no MT: anchors and length only
+    check_covered_once(beads, ref)
+    text = {s.seg_id: s.text for s in [*src, *ref]}
+    rows = [("".join(text[i] for i in b.src_ids), b.reference(text), b.type) for b in beads]
+    assert [r[2] for r in rows] == ["1-1"] * 6
+    assert rows[0][1].endswith("Coordination is Flawless") and rows[1][1].startswith("This week, Prince William")
+    assert rows[3][1].endswith("white dress") and rows[4][1].startswith("According to the English magazine")
+    assert [b.ref_span is not None for b in beads] == [True, True, False, True, True, False]
+    assert all(b.score >= 0.9 for b in beads)
+
+
+def test_cutting_can_be_turned_off() -> None:
+    src, ref = sentences()
+    beads = HybridAligner(AlignSection(cut_references=False)).align(src, [""] * len(src), ref)
+    check_covered_once(beads, ref)
+    assert all(b.ref_span is None for b in beads) and [b.type for b in beads].count("2-1") == 2
+
+
+def test_cut_pieces_become_rows_and_round_trip() -> None:
+    src, ref = sentences()
+    beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)
+    beads = [Bead.from_dict(b.to_dict()) for b in beads]
+    rows = build_rows([*src, *ref], [Translation(s.seg_id, "") for s in src], beads)
+    first_en = ref[0].text
+    assert " ".join(r.reference for r in rows[:2]) == first_en
+    assert [r.align_type for r in rows[:2]] == ["1-1", "1-1"] and rows[0].seg_id != rows[1].seg_id
+    assert "ref_span" not in Bead(["a"], ["b"], 0.5).to_dict()  # unchanged lines for uncut beads
+
+
+def test_a_truncated_sentence_keeps_its_mark_on_the_last_piece() -> None:
+    src, ref = sentences()
+    ref[0].text = ref[0].text[:200] + "…"
+    ref[0].partial = True
+    beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)
+    check_covered_once(beads, ref)
+    cut = [b for b in beads if b.ref_ids == [ref[0].seg_id]]
+    assert len(cut) == 2 and [b.partial for b in cut] == [False, True]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["The", "the", "Tokyo", "of", "met", ",", ".", " ", "  ", "This", "(Kyodo)", "3",
+                                 "—", "a"]), max_size=30))
+def test_cuts_are_inside_the_text_between_words(parts: list[str]) -> None:
+    text = " ".join(parts)
+    for end, start, cost in candidate_cuts(text, CutCosts()):
+        assert 0 < end < start < len(text) and not text[end:start].strip() and cost > 0
+        assert re.match(r"[\"'“‘(\[]?[A-Z0-9]", text[start:])
