@@ -94,3 +94,18 @@ def test_coverage_tells_full_from_partial_references() -> None:
     src = sentences("ja", [(1, "あ" * 100), (2, "い" * 100)])
     assert coverage(src, sentences("en", [(1, "x" * 300), (2, "y" * 300)]), 3.0) == pytest.approx(1.0)
     assert coverage(src, sentences("en", [(1, "x" * 300)]), 3.0) == pytest.approx(0.5)
+
+
+def test_a_reference_paragraph_is_not_split_between_source_paragraphs() -> None:
+    """WMT21 dev set, tune half (sanyo_shimbun-ja.6160, partial reference): the last, truncated
+    sentence of a reference paragraph whose first two sentences are linked to source paragraph 5
+    belongs to that paragraph's third sentence, not to a same-length sentence of paragraph 6."""
+    # the paragraph-6 sentence fits the truncated length better (30 × 3 × 0.6 = 54) than the right one
+    src = sentences("ja", [(5, "あ" * 30), (5, "い" * 30), (5, "う" * 26), (6, "え" * 30), (6, "お" * 30), (6, "か" * 30)])
+    ref = sentences("en", [(3, "x" * 90), (3, "y" * 90), (3, "z" * 54 + "…")])
+    box = (2, 6, 2, 3)  # after the links (0, 0) and (1, 1)
+    no_evidence = lambda *bead: 0.0  # noqa: E731
+    picked = align_gap(src, ref, box, 3.0, no_evidence, GapCosts(skip=2.0))
+    assert [(i, j) for i, _, j, _, _ in picked] == [(2, 2)]
+    flat = align_gap(src, ref, box, 3.0, no_evidence, GapCosts(skip=2.0, paragraph_jump=0.0))
+    assert [(i, j) for i, _, j, _, _ in flat] == [(5, 2)]  # length alone picks paragraph 6

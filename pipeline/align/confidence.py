@@ -46,7 +46,7 @@ class Calibration:
 
 
 # fitted on the tune half (benchmarks/tune_align.py --calibrate); see docs/alignment.md
-CALIBRATION = Calibration((2.816, 3.921, 0.455, 0.188, -8.947))
+CALIBRATION = Calibration((3.75, 3.453, 0.514, -0.363, -9.027))
 
 
 def fit(features: list[BeadFeatures], correct: list[bool], steps: int = 50, l2: float = 1e-2) -> Calibration:

@@ -3,7 +3,9 @@
 The evidence-driven chain (``dp.best_chain``) links only what it is sure of. Between two of its
 links — or before the first / after the last — the unlinked source and reference sentences are
 re-aligned by a small Gale–Church-style DP (beads 1-1, 2-1, 1-2, 1-0, 0-1) whose link cost is
-−log(bead prior) − log P(length ratio) − evidence + paragraph penalties, and whose skip cost depends
+−log(bead prior) − log P(length ratio) − evidence + paragraph penalties (a bead that starts a
+paragraph on one side only; a bead that shares a paragraph with a bounding link on one side only, so
+that a reference paragraph is not split between two source paragraphs), and whose skip cost depends
 on how much of the document the reference covers (:func:`coverage`): a full reference leaves little
 unaligned, so skipping is dear; a partial one leaves whole paragraphs out, so skipping is cheap.
 The confident links bound every gap, so a length error cannot run past them (Gale–Church's weakness).
@@ -31,6 +33,9 @@ class GapCosts:
     evidence_weight: float = 4.0
     paragraph_cross: float = 6.0  # a bead whose sentences lie in different paragraphs (a heading merged)
     paragraph_start: float = 2.0  # a bead starting a paragraph on one side only
+    # a bead in the same paragraph as a bounding link on one side only (a reference paragraph split
+    # between two source paragraphs)
+    paragraph_jump: float = 2.0
 
 
 def en_per_ja(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step], default: float) -> float:
@@ -69,8 +74,22 @@ def crosses_paragraph(sents: Sequence[Sentence], k: int, d: int) -> bool:
     return any(sents[x].para_id != sents[k].para_id for x in range(k + 1, k + d))
 
 
+def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int],
+                    box: tuple[int, int, int, int]) -> int:
+    """How many of the links bounding ``box`` (the one ending at (i0 − 1, j0 − 1), the one starting at
+    (i1, j1)) share a paragraph with ``bead`` on one side only."""
+    i, di, j, dj = bead
+    i0, i1, j0, j1 = box
+    jumps = 0
+    if i0 and j0:
+        jumps += (src[i].para_id == src[i0 - 1].para_id) != (ref[j].para_id == ref[j0 - 1].para_id)
+    if i1 < len(src) and j1 < len(ref):
+        jumps += (src[i + di - 1].para_id == src[i1].para_id) != (ref[j + dj - 1].para_id == ref[j1].para_id)
+    return jumps
+
+
 def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int], ratio: float,
-              evidence: float, costs: GapCosts) -> float:
+              evidence: float, costs: GapCosts, box: tuple[int, int, int, int] | None = None) -> float:
     i, di, j, dj = bead
     ja = sum(len(s.text) for s in src[i : i + di])
     en = sum(len(r.text) for r in ref[j : j + dj])
@@ -80,6 +99,8 @@ def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int,
         cost += costs.paragraph_cross
     if starts_paragraph(src, i) != starts_paragraph(ref, j):
         cost += costs.paragraph_start
+    if box is not None:
+        cost += costs.paragraph_jump * paragraph_jumps(src, ref, bead, box)
     return cost
 
 
@@ -101,7 +122,7 @@ def align_gap(src: Sequence[Sentence], ref: Sequence[Sentence], box: tuple[int, 
                     continue
                 if da and db:
                     bead = (i0 + a, da, j0 + b, db)
-                    step = link_cost(src, ref, bead, ratio, evidence(*bead), costs)
+                    step = link_cost(src, ref, bead, ratio, evidence(*bead), costs, box)
                 else:
                     step = costs.skip
                 if here + step < best[a + da][b + db]:
