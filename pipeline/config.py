@@ -46,7 +46,9 @@ class InputSection(Section):
 class SegmentSection(Section):
     method: str = Field("rules", description="registered segmenter")
     dedupe: bool = Field(True, description="keep one copy of repeated paragraphs")
-    max_chars: int = Field(400, gt=20, description="split sentences longer than this at a safe point")
+    max_chars: int = Field(400, gt=20, description="split Japanese sentences longer than this at a safe point")
+    max_reference_chars: int = Field(
+        2000, gt=20, description="split English reference sentences longer than this (they are compared, never translated)")
 
 
 class ReferenceSection(Section):

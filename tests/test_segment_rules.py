@@ -251,3 +251,16 @@ def test_heading_after_boilerplate_starts_a_document_but_a_lone_subheading_does_
     assert [(u.doc, u.kind, u.text) for u in result.units] == [
         (1, "title", "第一の記事"), (1, "body", "本文です。"), (1, "title", "小見出し"), (1, "body", "続きです。"),
         (2, "title", "第二の記事"), (2, "body", "本文二です。")]
+
+
+def test_a_long_reference_sentence_is_not_cut_at_the_japanese_cap() -> None:
+    """English is never translated: a caption run into a long sentence (WMT21 dev set, tune half) stays
+    one unit up to segment.max_reference_chars, for the aligner to cut where its sources imply."""
+    sentence = "Lines of cars at Tatsuyamacho (Photo partially altered) " + "heavy rains hit the area, " * 16 + "it said."
+    assert 400 < len(sentence) < 2000
+    units = RulesSegmenter(SegmentSection()).segment_reference(sentence).units
+    assert [u.text for u in units] == [sentence]
+    long = "word " * 1000
+    capped = RulesSegmenter(SegmentSection()).segment_reference(long)
+    assert all(len(u.text) <= 2000 for u in capped.units) and len(capped.units) == 3
+    assert "segment.max_reference_chars=2000" in capped.dropped[0].reason

@@ -286,9 +286,11 @@ class RulesSegmenter(Segmenter):
             self._add_english(joined, 1, para, result, line=None)
         return result
 
-    def _cap(self, sentence: str, line: int | None, result: SegmentResult) -> list[str]:
-        """Cut a sentence longer than ``max_chars`` at commas/spaces (or hard at the cap); linear time."""
-        cap = self.cfg.max_chars
+    def _cap(self, sentence: str, line: int | None, result: SegmentResult, english: bool = False) -> list[str]:
+        """Cut a sentence longer than ``max_chars`` (``max_reference_chars`` for English) at
+        commas/spaces (or hard at the cap); linear time."""
+        cap = self.cfg.max_reference_chars if english else self.cfg.max_chars
+        setting = "segment.max_reference_chars" if english else "segment.max_chars"
         if len(sentence) <= cap:
             return [sentence]
         pieces = []
@@ -304,7 +306,7 @@ class RulesSegmenter(Segmenter):
         pieces.append(sentence[start:])
         result.dropped.append(Dropped(
             text="", line=line,
-            reason=f"a sentence of {n} characters was split into {len(pieces)} pieces at segment.max_chars={cap} "
+            reason=f"a sentence of {n} characters was split into {len(pieces)} pieces at {setting}={cap} "
                    "(no sentence boundary found)",
         ))
         return [p.strip() for p in pieces if p.strip()]
@@ -323,7 +325,7 @@ class RulesSegmenter(Segmenter):
         cleaned, removed, truncated = strip_english_trailers(text)
         for piece in removed:
             result.dropped.append(Dropped(text=piece, reason="English page trailer", line=line))
-        sentences = [p for s in split_english(cleaned) for p in self._cap(s, line, result)]
+        sentences = [p for s in split_english(cleaned) for p in self._cap(s, line, result, english=True)]
         for i, sentence in enumerate(sentences):
             partial = truncated and i == len(sentences) - 1
             result.units.append(Unit(doc, para, "en", "reference", sentence, partial, line=line))

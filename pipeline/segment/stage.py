@@ -71,7 +71,7 @@ def segment_all(ctx: RunContext) -> Iterator[tuple[list[Sentence], list[Dropped]
 class SegmentStage(Stage):
     name = "segment"
     produces = (artifacts.SENTENCES, artifacts.DROPPED)
-    version = "3"  # 2: "Yahoo! News" is no English sentence end; 3: "200g." / "60s." end sentences, dash-led turns
+    version = "3"  # 2: "Yahoo! News" is no English sentence end; 3: "200g." / "60s." end sentences, dash-led turns, English capped at max_reference_chars
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences: list[Sentence] = []
