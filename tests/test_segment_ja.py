@@ -135,6 +135,9 @@ def test_properties_on_arbitrary_unicode(text: str) -> None:
 
 def test_stray_closer_after_a_space_stays_with_its_sentence() -> None:
     assert split_japanese("と述べた。 」これが次だ。") == ["と述べた。 」", "これが次だ。"]
+    # and so do the marks after it (hypothesis found "。 ... 」。。。" cut before "。。。")
+    assert split_japanese("。 ... 」。。。") == ["。 ... 」。。。"]
+    assert split_japanese("と述べた。 」 。次だ。") == ["と述べた。 」 。", "次だ。"]
 
 
 def test_stray_opener_and_far_stray_closer_do_not_make_one_quotation() -> None:

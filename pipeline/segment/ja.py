@@ -187,14 +187,15 @@ def split_offsets(text: str) -> list[int]:
                     depth = advance(j - 1, k - 1)  # "だ ！ ！", "。 ...": spaced repeats of the mark
                     j = k
                     continue
+                if k < n and text[k] in CLOSERS and k not in closes_at:
+                    # "…と述べた。 」": a stray closer after a space still belongs to the sentence, and
+                    # so do the marks after it ("。 」。")
+                    for m in range(j, k + 1):
+                        depth += delta[m]
+                    j = k + 1
+                    continue
                 break
             k = _next_visible(text, j)
-            if k < n and text[k] in CLOSERS and k not in closes_at:
-                # "…と述べた。 」": a stray closer after a space still belongs to the sentence
-                for m in range(j, k + 1):
-                    depth += delta[m]
-                j = k + 1
-                k = _next_visible(text, j)
             if k < n and text[k] in COMMAS:
                 # "見出しだ！、続き": no sentence starts with a comma
                 depth = advance(j - 1, k - 1)
