@@ -66,7 +66,8 @@ def check_covered_once(beads: list[Bead], ref: list[Sentence]) -> None:
 
 
 def test_candidate_cuts_only_before_a_capital_after_a_content_word() -> None:
-    text = "Dress is the Talk of the Town, and the Royal Couple's Coordination is Flawless This week, Prince William met."
+    text = ("Dress is the Talk of the Town, and the Royal Couple's Coordination is Flawless This week, "
+            "Prince William met.")
     cuts = {text[start:].split()[0]: cost for _, start, cost in candidate_cuts(text, CutCosts())}
     assert cuts["This"] == CutCosts().before_function_word  # a capitalised function word: a likely sentence start
     assert cuts["William"] == CutCosts().before_name

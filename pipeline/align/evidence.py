@@ -115,7 +115,8 @@ class Evidence:
             lexical = self._anchors(i, di, matches, [[en_weight(w) for w in side.words]], partial)
         return self._combine(i, di, en, partial, lexical)
 
-    def _combine(self, i: int, di: int, en: str, partial: bool, lexical: float | None) -> tuple[float, dict[str, float]]:
+    def _combine(self, i: int, di: int, en: str, partial: bool,
+                 lexical: float | None) -> tuple[float, dict[str, float]]:
         """Noisy-OR of the lexical and MT evidence, modulated by the length ratio."""
         ja = "".join(s.text for s in self.src[i : i + di])
         signals: dict[str, float] = {}

@@ -155,6 +155,7 @@ class SignalAligner(Aligner):
             beads.extend(piece.bead(ev, ratio) for piece in pieces)
         return beads
 
+
 @aligners.register("hybrid")
 class HybridAligner(SignalAligner):
     pass
