@@ -127,3 +127,26 @@ def test_cuts_are_inside_the_text_between_words(parts: list[str]) -> None:
     for end, start, cost in candidate_cuts(text, CutCosts()):
         assert 0 < end < start < len(text) and not text[end:start].strip() and cost > 0
         assert re.match(r"[\"'“‘(\[]?[A-Z0-9]", text[start:])
+
+
+def test_a_sentence_with_many_capitals_scores_only_the_cuts_nearest_where_the_sources_put_it() -> None:
+    from pipeline.align import split
+    from pipeline.align.evidence import Evidence, Signals
+
+    src = [Sentence("j1", "d", 1, "ja", "body", "東京の会議で" * 5 + "。"),
+           Sentence("j2", "d", 1, "ja", "body", "大阪の市長が" * 15 + "。")]
+    text = " ".join(f"Tokyo{k} Meeting" for k in range(300))  # 600 candidate cuts
+    ev = Evidence(src, ["", ""], [Sentence("e1", "d", 1, "en", "reference", text)], Signals(mt=False), 0.3)
+    scored: list[str] = []
+    real = ev.score_text
+
+    def counted(i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
+        scored.append(en)
+        return real(i, di, en, partial)
+
+    ev.score_text = counted  # type: ignore[method-assign]
+    split.best_cut(ev, 0, 0, 2.6)
+    firsts = scored[::2]  # each cut scores its first piece, then its second
+    assert len(firsts) == split.MAX_CUTS
+    expected = len(text) / 4  # the first source holds a quarter of the characters
+    assert all(abs(len(en) - expected) < 250 for en in firsts)

@@ -28,6 +28,7 @@ _NEXT = re.compile(r"[\"'“‘(\[]?([A-Z][A-Za-z'’]*|\d)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 NO_CUT_AFTER = ",;:-–—(/&"
 MIN_PIECE = 8  # characters: a shorter piece is not a sentence of its own
+MAX_CUTS = 24  # candidate cuts scored per sentence: those nearest where the source lengths put the cut
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def best_cut(ev: Evidence, i: int, j: int, ratio: float, costs: GapCosts = GapCo
     keep = link_cost(src, ref, (i, 2, j, 1), ratio, ev.score(i, 2, j, 1), costs)
     one = -math.log(BEAD_PRIOR[(1, 1)])
     best: Cut | None = None
-    for end, start, cut_cost in candidate_cuts(text, cut_costs):
+    expected = len(text) * len(src[i].text) / max(1, len(src[i].text) + len(src[i + 1].text))
+    cuts = sorted(candidate_cuts(text, cut_costs), key=lambda c: abs(c[0] - expected))[:MAX_CUTS]
+    for end, start, cut_cost in cuts:
         pieces = ((i, text[:end], False), (i + 1, text[start:], partial))
         scores = tuple(ev.score_text(k, 1, piece, truncated)[0] for k, piece, truncated in pieces)
         cost = cut_cost + sum(
