@@ -70,6 +70,14 @@ class Bead(Record):
     # [start, end) of its one reference sentence, when the aligner cut that sentence in two (align/split.py)
     ref_span: list[int] | None = None
 
+    def __post_init__(self) -> None:
+        span = self.ref_span
+        if span is not None and not (
+            isinstance(span, list) and len(span) == 2 and all(type(x) is int for x in span)
+            and 0 <= span[0] < span[1] and len(self.ref_ids) == 1
+        ):
+            raise ValueError(f"ref_span must be [start, end) of its one reference sentence, not {span!r}")
+
     @property
     def type(self) -> str:
         return f"{len(self.src_ids)}-{len(self.ref_ids)}"

@@ -3,14 +3,21 @@ pieces through beads, rows and the contract that every reference sentence is cov
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.align import split
+from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.hybrid import HybridAligner
 from pipeline.align.split import CutCosts, candidate_cuts
 from pipeline.config import AlignSection, SegmentSection
+from pipeline.errors import InputError
+from pipeline.io import read_records
 from pipeline.records import Bead, Sentence, Translation
 from pipeline.rows import build_rows
 from pipeline.segment.rules import RulesSegmenter
@@ -130,9 +137,6 @@ def test_cuts_are_inside_the_text_between_words(parts: list[str]) -> None:
 
 
 def test_a_sentence_with_many_capitals_scores_only_the_cuts_nearest_where_the_sources_put_it() -> None:
-    from pipeline.align import split
-    from pipeline.align.evidence import Evidence, Signals
-
     src = [Sentence("j1", "d", 1, "ja", "body", "東京の会議で" * 5 + "。"),
            Sentence("j2", "d", 1, "ja", "body", "大阪の市長が" * 15 + "。")]
     text = " ".join(f"Tokyo{k} Meeting" for k in range(300))  # 600 candidate cuts
@@ -150,3 +154,17 @@ def test_a_sentence_with_many_capitals_scores_only_the_cuts_nearest_where_the_so
     assert len(firsts) == split.MAX_CUTS
     expected = len(text) / 4  # the first source holds a quarter of the characters
     assert all(abs(len(en) - expected) < 250 for en in firsts)
+
+
+def test_a_malformed_cut_in_alignment_jsonl_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "alignment.jsonl"
+    good = {"src_ids": ["ja-1"], "ref_ids": ["en-1"], "score": 0.9, "ref_span": [0, 12]}
+    for bad in ([5, 2], "0-12", [0, 12, 3], [0.0, 12]):
+        path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "ref_span": bad}) + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=r"alignment\.jsonl:2: not a bead record \(ref_span must be"):
+            read_records(path, Bead)
+    path.write_text(json.dumps({**good, "ref_ids": ["en-1", "en-2"]}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"alignment\.jsonl:1: "):
+        read_records(path, Bead)
+    path.write_text(json.dumps(good) + "\n", encoding="utf-8")
+    assert read_records(path, Bead)[0].ref_span == [0, 12]
