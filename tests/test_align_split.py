@@ -25,28 +25,9 @@ from pipeline.segment.rules import RulesSegmenter
 # WMT21 dev set, tune half (yahoo-ja.977619), first two paragraphs: both English paragraphs run a
 # heading into the next sentence with no full stop ("… is Flawless This week, …", "… white dress
 # According to …"); the Japanese ends the headings in "！".
-JA = (
-    "キャサリン妃 「パーフェクト」な膝丈ドレスが話題に 夫婦コーデも素敵すぎる！ウイリアム王子とキャサリン妃は今週、"
-    "夫妻でパトロンを務めるチャリティ財団「ロイヤル・ファウンデーション」を代表し、新型コロナウイルス禍の最前線で戦う"
-    "医療従事者や心理カウンセラーらと面談を行った。サンドリンガム・ハウスで開かれたその会合の様子をSNS上で公開すると、"
-    "キャサリン妃の「パーフェクト」な夏の装いに注目が集まった。\n\n"
-    "【写真】キャサリン妃 「パーフェクト」な白ドレスのコーディネート ウイリアム王子ともベストマッチ！◇ ◇ ◇ 英雑誌"
-    "「ハロー」によると、ウイリアム王子夫妻は、会合の後チャリティ財団を通して医療従事者及び心理カウンセラーらに180万ポンド"
-    "（約2億4400万円）の資金援助を行うことを発表した。この特別な公務にキャサリン妃が選んだのは、夏らしい軽やかな白地に"
-    "ブルーのドット柄が特徴的な膝丈のドレスだった。\n"
-)
-EN = (
-    "Duchess Kate's Perfect Knee-length Dress is the Talk of the Town, and the Royal Couple's Coordination is "
-    "Flawless This week, Prince William and Duchess Kate interviewed medical workers and psychiatrists on the front "
-    "lines of the fight against the COVID-19 pandemic as representatives of the Royal Foundation charity "
-    "organization, of which the couple are patrons. Duchess Kate's perfect summer look drew attention when images "
-    "of the meeting held at Sandringham House were published on social media.\n\n"
-    "[Photo] Prince William also makes a great match, coordinated with Duchess Kate's perfect white dress According "
-    "to the English magazine Hello!, Prince William and his wife announced after the meeting that, through the "
-    "charity organization, they would give funding of 1.8 million pounds (approximately 244 million yen) to medical "
-    "workers, psychiatrists, and others. What Duchess Kate selected for this special official business was a light, "
-    "summery, knee-length dress with a distinctive pattern of blue dots on a white background.\n"
-)
+DATA = Path(__file__).resolve().parent / "data" / "align"
+JA = (DATA / "run_on_headings_ja.txt").read_text(encoding="utf-8")
+EN = (DATA / "run_on_headings_en.txt").read_text(encoding="utf-8")
 
 
 def sentences() -> tuple[list[Sentence], list[Sentence]]:

@@ -114,3 +114,18 @@ def test_methods(jaen_run) -> None:
             assert linked and all("length" in b["signals"] and not {"lexical", "mt"} & set(b["signals"]) for b in linked)
     result = runner.invoke(app, ["align", str(run_dir), "align.method=nope"])
     assert result.exit_code == 2 and "align.method: unknown aligner 'nope'" in result.output
+
+
+def test_a_heading_run_into_a_sentence_is_cut_end_to_end(jaen_run, tmp_path: Path) -> None:
+    """The TSV carries each cut piece as its row's reference, the manifest counts the cut sentences
+    and `jaen eval-align` scores the pieces (WMT21 dev set, tune half, as in test_align_split)."""
+    run_dir = jaen_run("cut", f"input.path={DATA / 'run_on_headings_ja.txt'}",
+                       f"reference.path={DATA / 'run_on_headings_en.txt'}")
+    got = rows(run_dir)
+    assert [r["align_type"] for r in got] == ["1-1"] * 6
+    assert got[0]["reference"].endswith("is Flawless") and got[1]["reference"].startswith("This week,")
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["stages"]["align"]["cut_references"] == 2
+    gold = [{"ja": [r["source"]], "en": [r["reference"]]} for r in got]
+    (tmp_path / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    assert eval_align(run_dir, tmp_path / "gold.json") == {"precision": 1.0, "recall": 1.0, "f1": 1.0}

@@ -88,4 +88,8 @@ class AlignStage(Stage):
         types: dict[str, int] = {}
         for b in beads:
             types[b.type] = types.get(b.type, 0) + 1
-        return {"beads": len(beads), "types": types, "linked": sum(bool(b.src_ids and b.ref_ids) for b in beads)}
+        cut = len({b.ref_ids[0] for b in beads if b.ref_span})
+        if cut:
+            log.info("%d reference sentence(s) cut where two source sentences imply (align.cut_references)", cut)
+        return {"beads": len(beads), "types": types, "linked": sum(bool(b.src_ids and b.ref_ids) for b in beads),
+                "cut_references": cut}
