@@ -88,13 +88,19 @@ def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tupl
     return jumps
 
 
+def bead_cost(shape: tuple[int, int], ja: int, en: int, ratio: float, truncated: bool, evidence: float,
+              costs: GapCosts) -> float:
+    """−log(bead prior) − log P(length ratio) − evidence weight × evidence: a bead of ``shape`` joining
+    ``ja`` source characters with ``en`` reference characters, before any paragraph penalty."""
+    return -math.log(BEAD_PRIOR[shape]) - length_logp(ja, en, ratio, truncated) - costs.evidence_weight * evidence
+
+
 def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int], ratio: float,
               evidence: float, costs: GapCosts, box: tuple[int, int, int, int] | None = None) -> float:
     i, di, j, dj = bead
     ja = sum(len(s.text) for s in src[i : i + di])
     en = sum(len(r.text) for r in ref[j : j + dj])
-    cost = -math.log(BEAD_PRIOR[(di, dj)]) - length_logp(ja, en, ratio, ref[j + dj - 1].partial)
-    cost -= costs.evidence_weight * evidence
+    cost = bead_cost((di, dj), ja, en, ratio, ref[j + dj - 1].partial, evidence, costs)
     if crosses_paragraph(src, i, di) or crosses_paragraph(ref, j, dj):
         cost += costs.paragraph_cross
     if starts_paragraph(src, i) != starts_paragraph(ref, j):

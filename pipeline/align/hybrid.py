@@ -38,6 +38,7 @@ class Link:
     evidence: float
     anchored: bool  # a link of the evidence chain (or a piece of one)
     span: tuple[int, int] | None = None
+    signals: dict[str, float] | None = None  # a piece's signals, as scored when it was cut
 
     def reference(self, ev: Evidence) -> tuple[str, bool]:
         """(its English, whether that ends in a truncated reference's "…")."""
@@ -59,19 +60,14 @@ class Link:
                                                                     and not (self.span and self.span[0])),
         )
 
-    def confidence(self, ev: Evidence, ratio: float) -> float:
-        return CALIBRATION(self.features(ev, ratio))
-
-    def bead(self, ev: Evidence, ratio: float) -> Bead:
-        features = self.features(ev, ratio)
-        en, truncated = self.reference(ev)
-        signals = ev.score_text(self.i, self.di, en, truncated)[1] if self.span else ev.signals(
-            self.i, self.di, self.j, self.dj)
+    def bead(self, ev: Evidence, features: BeadFeatures) -> Bead:
+        """The bead, its confidence from ``features`` (:meth:`features`)."""
+        signals = self.signals if self.signals is not None else ev.signals(self.i, self.di, self.j, self.dj)
         return Bead(
             src_ids=[s.seg_id for s in ev.src[self.i : self.i + self.di]],
             ref_ids=[r.seg_id for r in ev.ref[self.j : self.j + self.dj]],
             score=max(round(CALIBRATION(features), 4), 0.0001),
-            partial=truncated,
+            partial=self.reference(ev)[1],
             signals={k: round(v, 4) for k, v in {**signals, **features.signals()}.items()},
             ref_span=list(self.span) if self.span else None,
         )
@@ -142,17 +138,20 @@ class SignalAligner(Aligner):
                 beads.append(Bead([s.seg_id for s in src[i : i + di]], [r.seg_id for r in ref[j : j + dj]], 0.0))
                 continue
             whole = Link(i, di, j, dj, sim, (i, di, j, dj) in anchored)
-            if not whole.anchored and whole.confidence(ev, ratio) < self.cfg.min_confidence:
+            features = whole.features(ev, ratio)
+            if not whole.anchored and CALIBRATION(features) < self.cfg.min_confidence:
                 # a gap guess more likely wrong than right
                 beads.extend(Bead([s.seg_id], [], 0.0) for s in src[i : i + di])
                 beads.extend(Bead([], [r.seg_id], 0.0) for r in ref[j : j + dj])
                 continue
             cut = best_cut(ev, i, j, ratio) if (di, dj) == (2, 1) and self.cut_references else None
-            pieces = [whole] if cut is None else [
-                Link(i, 1, j, 1, cut.scores[0], whole.anchored, (0, cut.end)),
-                Link(i + 1, 1, j, 1, cut.scores[1], whole.anchored, (cut.start, len(ref[j].text))),
-            ]
-            beads.extend(piece.bead(ev, ratio) for piece in pieces)
+            if cut is None:
+                beads.append(whole.bead(ev, features))
+                continue
+            (first, first_signals), (second, second_signals) = cut.pieces
+            for piece in (Link(i, 1, j, 1, first, whole.anchored, (0, cut.end), first_signals),
+                          Link(i + 1, 1, j, 1, second, whole.anchored, (cut.start, len(ref[j].text)), second_signals)):
+                beads.append(piece.bead(ev, piece.features(ev, ratio)))
         return beads
 
 

@@ -15,12 +15,11 @@ boundary with no punctuation (cheaper before a capitalised function word such as
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 from .evidence import Evidence
-from .gaps import BEAD_PRIOR, GapCosts, length_logp, link_cost
+from .gaps import GapCosts, bead_cost, link_cost
 from .lexicon import STOPWORDS
 
 _SPACE = re.compile(r"\s+")
@@ -43,7 +42,8 @@ class CutCosts:
 class Cut:
     end: int  # where the first piece ends in the reference sentence
     start: int  # where the second piece starts
-    scores: tuple[float, float]  # evidence of (first source, first piece), (second source, second piece)
+    # (evidence, signals) of (first source, first piece) and (second source, second piece)
+    pieces: tuple[tuple[float, dict[str, float]], tuple[float, dict[str, float]]]
     gain: float  # nats saved over the 2-1 bead
 
 
@@ -73,17 +73,16 @@ def best_cut(ev: Evidence, i: int, j: int, ratio: float, costs: GapCosts = GapCo
     src, ref = ev.src, ev.ref
     text, partial = ref[j].text, ref[j].partial
     keep = link_cost(src, ref, (i, 2, j, 1), ratio, ev.score(i, 2, j, 1), costs)
-    one = -math.log(BEAD_PRIOR[(1, 1)])
     best: Cut | None = None
     expected = len(text) * len(src[i].text) / max(1, len(src[i].text) + len(src[i + 1].text))
     cuts = sorted(candidate_cuts(text, cut_costs), key=lambda c: abs(c[0] - expected))[:MAX_CUTS]
     for end, start, cut_cost in cuts:
-        pieces = ((i, text[:end], False), (i + 1, text[start:], partial))
-        scores = tuple(ev.score_text(k, 1, piece, truncated)[0] for k, piece, truncated in pieces)
+        pieces = ((i, text[:end], False), (i + 1, text[start:], partial))  # only the last piece keeps the "…"
+        scored = tuple(ev.score_text(k, 1, piece, truncated) for k, piece, truncated in pieces)
         cost = cut_cost + sum(
-            one - length_logp(len(src[k].text), len(piece), ratio, truncated) - costs.evidence_weight * score
-            for (k, piece, truncated), score in zip(pieces, scores)
+            bead_cost((1, 1), len(src[k].text), len(piece), ratio, truncated, score, costs)
+            for (k, piece, truncated), (score, _) in zip(pieces, scored)
         )
         if cost < keep and (best is None or keep - cost > best.gain):
-            best = Cut(end, start, (scores[0], scores[1]), keep - cost)
+            best = Cut(end, start, (scored[0], scored[1]), keep - cost)
     return best
