@@ -179,7 +179,7 @@ def numbered_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str
     lineno = 0
     with json_read_errors(p, lambda: lineno), p.open("rb") as fh:
         for lineno, raw in enumerate(fh, 1):
-            line = raw.decode("utf-8")
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte-order mark may open the file
             if not line.strip():
                 continue
             data = json.loads(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from pipeline.errors import InputError, StageError
 from pipeline.runner import stage_keys
 from pipeline.stage import RunContext, load_stages, stages
 from pipeline.translate.file import FileTranslator, TranslationFile
-from pipeline.translate.segment_import import ImportResult, Segment, divide, map_document
+from pipeline.translate.segment_import import ImportResult, Segment, divide, map_document, read_segments
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
@@ -181,3 +182,16 @@ def test_cli_import_errors_are_one_line(tmp_path: Path) -> None:
     write_jsonl(bad, [{"doc": "nodoc", "seg": 1, "ja": "あ。", "translation": "A."}])
     result = runner.invoke(app, ["translations", "import", str(bad), str(tmp_path / "o.jsonl"), "--docs", str(tmp_path)])
     assert result.exit_code == 2 and "nodoc" in result.output and not (tmp_path / "o.jsonl").exists()
+
+
+def test_segment_files_read_through_the_one_jsonl_reader(tmp_path: Path) -> None:
+    """A byte-order mark is no error; a malformed line is one error naming the file and line."""
+    path = tmp_path / "sys.jsonl"
+    row = {"doc": "d", "seg": 2, "ja": "あ。", "translation": "A."}
+    first = {**row, "seg": 1, "translation": "First."}
+    path.write_bytes(b"\xef\xbb\xbf" + (json.dumps(row) + "\n" + json.dumps(first) + "\n").encode())
+    assert [s.translation for s in read_segments(path)["d"]] == ["First.", "A."]  # in seg order
+    for bad, message in (('{"doc": 1}', "expected {"), ("[1]", "expected a JSON object"), ("{bad", "invalid JSON")):
+        path.write_text(json.dumps(row) + "\n" + bad + "\n", encoding="utf-8")
+        with pytest.raises(InputError, match=rf"sys\.jsonl:2: {re.escape(message)}"):
+            read_segments(path)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..io import numbered_jsonl
 from ..segment.en import split_english
 from ..text import comparison_form
 
@@ -65,18 +66,8 @@ def read_segments(path: Path) -> dict[str, list[Segment]]:
     if not path.is_file():
         raise InputError(f"{path}: not found")
     docs: dict[str, list[Segment]] = {}
-    try:
-        lines = path.read_text(encoding="utf-8-sig").split("\n")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: must be UTF-8 ({exc.reason} at byte {exc.start})") from None
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{lineno}: not JSON ({exc.msg} at column {exc.colno})") from None
-        if not (isinstance(row, dict) and isinstance(row.get("doc"), str) and isinstance(row.get("seg"), int)
+    for lineno, row in numbered_jsonl(path):
+        if not (isinstance(row.get("doc"), str) and isinstance(row.get("seg"), int)
                 and isinstance(row.get("ja"), str) and isinstance(row.get("translation"), str)):
             raise InputError(f'{path}:{lineno}: expected {{"doc": str, "seg": int, "ja": str, "translation": str}}')
         docs.setdefault(row["doc"], []).append(Segment(row["doc"], row["seg"], row["ja"], row["translation"]))
