@@ -21,7 +21,7 @@ from .dp import BEADS, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
 from .gaps import GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp, starts_paragraph
 from .signals import EN_CHARS_PER_JA_CHAR
-from .split import best_cut
+from .split import best_cut, piece
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,7 @@ class Link:
         refs = ev.ref[self.j : self.j + self.dj]
         if self.span is None:
             return " ".join(r.text for r in refs), refs[-1].partial
-        start, end = self.span
-        return refs[0].text[start:end], refs[0].partial and end == len(refs[0].text)
+        return piece(refs[0], *self.span)
 
     def features(self, ev: Evidence, ratio: float) -> BeadFeatures:
         en, truncated = self.reference(ev)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..records import Sentence
 from .evidence import Evidence
 from .gaps import GapCosts, bead_cost, link_cost
 from .lexicon import STOPWORDS
@@ -47,6 +48,12 @@ class Cut:
     gain: float  # nats saved over the 2-1 bead
 
 
+def piece(sentence: Sentence, start: int, end: int) -> tuple[str, bool]:
+    """(the text of ``sentence[start:end]``, whether it ends in the sentence's truncation "…"):
+    only the last piece of a truncated reference is truncated."""
+    return sentence.text[start:end], sentence.partial and end == len(sentence.text)
+
+
 def candidate_cuts(text: str, cut_costs: CutCosts) -> list[tuple[int, int, float]]:
     """(end of the first piece, start of the second, cost) of every place the sentence may be cut."""
     out = []
@@ -71,17 +78,17 @@ def best_cut(ev: Evidence, i: int, j: int, ratio: float, costs: GapCosts = GapCo
     """The cut of reference ``j`` that best splits the 2-1 bead (sources ``i``, ``i + 1``), if one
     explains it better than the bead does."""
     src, ref = ev.src, ev.ref
-    text, partial = ref[j].text, ref[j].partial
+    text = ref[j].text
     keep = link_cost(src, ref, (i, 2, j, 1), ratio, ev.score(i, 2, j, 1), costs)
     best: Cut | None = None
     expected = len(text) * len(src[i].text) / max(1, len(src[i].text) + len(src[i + 1].text))
     cuts = sorted(candidate_cuts(text, cut_costs), key=lambda c: abs(c[0] - expected))[:MAX_CUTS]
     for end, start, cut_cost in cuts:
-        pieces = ((i, text[:end], False), (i + 1, text[start:], partial))  # only the last piece keeps the "…"
-        scored = tuple(ev.score_text(k, 1, piece, truncated) for k, piece, truncated in pieces)
+        pieces = ((i, *piece(ref[j], 0, end)), (i + 1, *piece(ref[j], start, len(text))))
+        scored = tuple(ev.score_text(k, 1, en, truncated) for k, en, truncated in pieces)
         cost = cut_cost + sum(
-            bead_cost((1, 1), len(src[k].text), len(piece), ratio, truncated, score, costs)
-            for (k, piece, truncated), (score, _) in zip(pieces, scored)
+            bead_cost((1, 1), len(src[k].text), len(en), ratio, truncated, score, costs)
+            for (k, en, truncated), (score, _) in zip(pieces, scored)
         )
         if cost < keep and (best is None or keep - cost > best.gain):
             best = Cut(end, start, (scored[0], scored[1]), keep - cost)
