@@ -68,6 +68,10 @@ class DevSet:
         keep = set(self.docs)
         return [b for b in beads if any(self._doc_of_ja.get(s) in keep for s in b["ja"])]
 
+    def gold_beads_of(self, doc: str, partial: bool = False) -> list[dict[str, list[str]]]:
+        """Gold beads of one document."""
+        return [b for b in self.gold_beads(partial) if any(self._doc_of_ja.get(s) == doc for s in b["ja"])]
+
     def mt_rows(self, system: str = "Online-B") -> list[dict]:
         """``{doc, seg, ja, translation}`` per WMT sentence of every document (both halves)."""
         path = self.root / "mt" / f"{system}.jsonl"

@@ -70,8 +70,9 @@ class Docs:
     tiny: dict[str, str]
 
 
-def pipeline_docs(dev: DevSet, ref_kind: str) -> Docs:
-    """Segment and translate this half with the real stages (tiny model, cached translations)."""
+def pipeline_docs(dev: DevSet, ref_kind: str, tag: str = "") -> Docs:
+    """Segment and translate this half with the real stages (tiny model, cached translations);
+    ``tag`` names the run apart from other references of the same half (``variants.py``)."""
     inputs = WORK / f"input-{dev.half}"
     inputs.mkdir(parents=True, exist_ok=True)
     for doc in dev.docs:
@@ -80,7 +81,7 @@ def pipeline_docs(dev: DevSet, ref_kind: str) -> Docs:
             link.symlink_to(dev.path("ja", doc))
     cfg = load_config(ROOT / "configs" / "smoke.yaml", [
         f"input.path={inputs}", f"reference.path={dev.root / ref_kind}", f"run.output_dir={WORK / 'runs'}",
-        f"run.name={dev.half}-{ref_kind}", f"translate.model={WORK / 'tiny-marian'}",
+        f"run.name={tag}{dev.half}-{ref_kind}", f"translate.model={WORK / 'tiny-marian'}",
         f"translate.cache_dir={WORK / 'cache'}",
         # the tiny model's output is meaningless: short greedy output keeps it quick (as the tests do)
         "translate.num_beams=1", "translate.max_new_tokens_ratio=0.2", "translate.max_new_tokens_min=4",
@@ -169,19 +170,24 @@ def evaluate_alignment(docs: Docs, gold: list[tuple[list[str], list[str]]],
     return Result(link_scores(links, gold_links), [(b.score, ok) for b, ok in judged], features)
 
 
-def alignment_rows(dev: DevSet, cfg: AlignSection, baseline: bool = True) -> tuple[dict[str, Result], dict[str, float]]:
-    """Link scores per setting (full / partial reference × tiny model / real MT / Gale–Church)."""
+def alignment_rows(dev: DevSet, cfg: AlignSection, baseline: bool = True, partial_only: bool = False,
+                   systems: Sequence[str] = ("Online-B",), tag: str = "") -> tuple[dict[str, Result], dict[str, float]]:
+    """Link scores per setting (full / partial reference × tiny model / real MT of each system /
+    Gale–Church)."""
     rows: dict[str, Result] = {}
     timings: dict[str, float] = {}
     aligner = ours(cfg)
-    for ref_kind, partial in (("en", False), ("en_partial", True)):
-        docs = pipeline_docs(dev, ref_kind)
+
+    def with_mt(translations: dict[str, str]) -> Callable[[list[Sentence], list[Sentence]], list[Bead]]:
+        return lambda s, r: aligner(s, [translations.get(x.seg_id, "") for x in s], r)
+
+    for ref_kind, partial in (("en", False), ("en_partial", True))[partial_only:]:
+        docs = pipeline_docs(dev, ref_kind, tag)
         gold = [(b["ja"], b["en"]) for b in dev.gold_beads(partial)]
-        mt = real_mt(dev, docs)
         label = "partial" if partial else "full"
         settings = {
-            f"{label}, ours, tiny model": lambda s, r: aligner(s, [docs.tiny.get(x.seg_id, "") for x in s], r),
-            f"{label}, ours, real MT (Online-B)": lambda s, r: aligner(s, [mt.get(x.seg_id, "") for x in s], r),
+            f"{label}, ours, tiny model": with_mt(docs.tiny),
+            **{f"{label}, ours, real MT ({system})": with_mt(real_mt(dev, docs, system)) for system in systems},
             f"{label}, Gale–Church": lambda s, r: [
                 Bead([s[i].seg_id for i in a], [r[j].seg_id for j in b], 1.0) for a, b in gale_church(s, r)
             ],

@@ -3,9 +3,12 @@
     python benchmarks/tune_align.py                     # link P/R/F1 over a grid of settings
     python benchmarks/tune_align.py --calibrate         # fit the confidence weights (pipeline/align/confidence.py)
     python benchmarks/tune_align.py --grid "threshold=0.5,skip_partial=3" "threshold=0.6"
+    python benchmarks/tune_align.py --variants --grid ""   # partial references rebuilt six more ways
 
 Each setting is scored in the four settings of ``eval_quality.py`` (full / partial reference × tiny
 model / real MT) with the same code; the seed's own golds (``tests/data/align``) are printed as a check.
+With ``--variants``, the partial reference settings (tiny model and both WMT systems) are scored on the
+tune half's ``en_partial`` and on the six variants of :mod:`variants`, per variant and pooled.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import variants  # noqa: E402
 from devset import DevSet, dev_dir  # noqa: E402
-from eval_quality import alignment_rows  # noqa: E402
+from eval_quality import Docs, Result, alignment_rows, evaluate_alignment  # noqa: E402
 from pipeline.align.confidence import BeadFeatures, fit  # noqa: E402
-from pipeline.align.evaluate import load_gold, score_links  # noqa: E402
+from pipeline.align.evaluate import LinkScores, load_gold  # noqa: E402
 from pipeline.align.hybrid import HybridAligner  # noqa: E402
 from pipeline.config import AlignSection, SegmentSection  # noqa: E402
 from pipeline.segment import rules as _rules  # noqa: E402,F401
@@ -33,11 +37,12 @@ SEED_SETS = ("teaser", "dev", "dev2", "seed3")
 GRID = ("", "threshold=0.5", "threshold=0.5,skip_partial=3", "threshold=0.5,skip_full=9")
 
 
-def seed_f1(cfg: AlignSection) -> dict[str, float]:
-    """F1 on the seed's own golds (the rules segmenter, no MT)."""
+def seed_results(cfg: AlignSection) -> dict[str, Result]:
+    """Our aligner on the seed's own golds (the rules segmenter, no MT), scored as the dev set is."""
     seg = segmenters.get("rules")(SegmentSection())
     page = seg.segment((ROOT / "data" / "seed_ja.txt").read_text(encoding="utf-8")).to_sentences()
     src = [s for s in page if s.lang == "ja"]
+    aligner = HybridAligner(cfg)
     out = {}
     for name in SEED_SETS:
         if name == "teaser":
@@ -45,31 +50,63 @@ def seed_f1(cfg: AlignSection) -> dict[str, float]:
         else:
             text = (SEED / f"{name}_reference_en.txt").read_text(encoding="utf-8")
             ref = [s for s in seg.segment_reference(text).to_sentences() if s.lang == "en"]
-        by_id = {s.seg_id: s.text for s in [*src, *ref]}
-        beads = HybridAligner(cfg).align(src, [""] * len(src), ref)
-        pred = [("".join(by_id[i] for i in b.src_ids), b.reference(by_id)) for b in beads]
-        out[name] = score_links(pred, load_gold(SEED / f"{name}_gold.json")).f1
+        out[name] = evaluate_alignment(Docs([(src, ref)], {}), load_gold(SEED / f"{name}_gold.json"),
+                                       lambda s, r: aligner.align(s, [""] * len(s), r))
     return out
+
+
+def seed_f1(cfg: AlignSection) -> dict[str, float]:
+    return {name: r.scores.f1 for name, r in seed_results(cfg).items()}
 
 
 def parse(setting: str) -> AlignSection:
     return AlignSection(**dict(kv.split("=", 1) for kv in setting.split(",") if kv))
 
 
+def cell(s: LinkScores) -> str:
+    return f"{s.precision:.3f}/{s.recall:.3f}/{s.f1:.3f}"
+
+
 def grid(dev: DevSet, settings: list[str]) -> None:
     for setting in settings:
         rows, _ = alignment_rows(dev, parse(setting), baseline=False)
-        cells = " | ".join(f"{n}: {r.scores.precision:.3f}/{r.scores.recall:.3f}/{r.scores.f1:.3f}" for n, r in rows.items())
+        cells = " | ".join(f"{n}: {cell(r.scores)}" for n, r in rows.items())
         seed = " ".join(f"{k} {v:.2f}" for k, v in seed_f1(parse(setting)).items())
         print(f"[{setting or 'defaults'}] {cells} | seed F1: {seed}", flush=True)
 
 
+def variants_grid(dev: DevSet, settings: list[str]) -> None:
+    """Partial-reference P/R/F1 per variant of the tune half and pooled over all of them."""
+    sets = {"en_partial": (dev, ""), **{
+        name: (variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), f"{name}-") for name in variants.VARIANTS
+    }}
+    systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
+    for setting in settings:
+        print(f"[{setting or 'defaults'}] P/R/F1", flush=True)
+        pooled: dict[str, list[LinkScores]] = {}
+        for name, (variant, tag) in sets.items():
+            rows, _ = alignment_rows(variant, parse(setting), baseline=False, partial_only=True, systems=systems, tag=tag)
+            print(f"  {name}: " + " | ".join(f"{n.split(', ', 2)[2]} {cell(r.scores)}" for n, r in rows.items()), flush=True)
+            for n, r in rows.items():
+                pooled.setdefault(n, []).append(r.scores)
+        for n, scores in pooled.items():
+            print(f"  pooled, {n}: {cell(pool(scores))}")
+        print("  seed F1: " + " ".join(f"{k} {v:.2f}" for k, v in seed_f1(parse(setting)).items()), flush=True)
+
+
+def pool(scores: list[LinkScores]) -> LinkScores:
+    correct, predicted, gold = (sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold"))
+    p, r = correct / predicted if predicted else 0.0, correct / gold if gold else 0.0
+    return LinkScores(p, r, 2 * p * r / (p + r) if p + r else 0.0, correct, predicted, gold)
+
+
 def calibrate(dev: DevSet) -> None:
-    """Fit the logistic confidence on the linked beads of the four settings of the tune half."""
+    """Fit the logistic confidence on the linked beads of the four settings of the tune half and of
+    the seed's golds (whose paragraphs correspond less than the dev set's)."""
     features: list[BeadFeatures] = []
     correct: list[bool] = []
     rows, _ = alignment_rows(dev, AlignSection(), baseline=False)
-    for r in rows.values():
+    for r in [*rows.values(), *seed_results(AlignSection()).values()]:
         for f, ok in r.features:
             features.append(f)
             correct.append(ok)
@@ -80,11 +117,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--grid", nargs="*", default=list(GRID), help="settings as key=value,key=value")
+    ap.add_argument("--variants", action="store_true", help="partial references only, on the tune half and its variants")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     dev = DevSet(dev_dir(), "tune")
     if args.calibrate:
         calibrate(dev)
+    elif args.variants:
+        variants_grid(dev, args.grid)
     else:
         grid(dev, args.grid)
 

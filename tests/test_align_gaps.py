@@ -9,7 +9,7 @@ import math
 import pytest
 
 from pipeline.align.evidence import Evidence, Signals
-from pipeline.align.gaps import GapCosts, align_gap, coverage, gaps, length_logp
+from pipeline.align.gaps import GapCosts, align_gap, coverage, gaps, length_logp, paragraph_agreement
 from pipeline.align.hybrid import LexicalAligner
 from pipeline.config import AlignSection
 from pipeline.records import Sentence
@@ -109,3 +109,15 @@ def test_a_reference_paragraph_is_not_split_between_source_paragraphs() -> None:
     assert [(i, j) for i, _, j, _, _ in picked] == [(2, 2)]
     flat = align_gap(src, ref, box, 3.0, no_evidence, GapCosts(skip=2.0, paragraph_jump=0.0))
     assert [(i, j) for i, _, j, _, _ in flat] == [(5, 2)]  # length alone picks paragraph 6
+
+
+def test_paragraph_agreement_from_the_chain() -> None:
+    src = sentences("ja", [(1, "見出し"), (2, "一文目。"), (2, "二文目。"), (3, "三文目。")])
+    parallel = sentences("en", [(1, "Heading"), (2, "One."), (2, "Two."), (3, "Three.")])
+    reflowed = sentences("en", [(1, "Heading"), (1, "One."), (2, "Two."), (2, "Three.")])
+    chain = [(k, 1, k, 1, 0.9) for k in range(4)]
+    assert paragraph_agreement(src, parallel, chain) == 1.0
+    # of the three links that start a paragraph on a side, one starts one on both: unrelated paragraphs
+    assert paragraph_agreement(src, reflowed, chain) == 0.0
+    # one such link says nothing
+    assert paragraph_agreement(src, parallel, chain[1:3]) == 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.align.lexicon import concept_matches, english, english_ratio, japanese
+from pipeline.align.lexicon import concept_matches, english, english_ratio, gloss_stems, japanese, long_vowel_variants
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.translit import name_similarity, romaji
 from pipeline.records import Sentence
@@ -27,6 +27,28 @@ def test_dates_and_numbers() -> None:
     m = matched("モスクワ、2024年5月18日", "Moscow, May 18, 2024")
     assert m["2024"] == ["2024"] and m["5"] == ["5"] and m["18"] == ["18"]
     assert matched("7,000語に及ぶ", "the 7,000-word document")["7,000"] == ["7000"]
+
+
+def test_month_with_a_possessive() -> None:
+    assert english("July's heavy rains").words[0] == "7"
+    assert matched("７月の豪雨", "July's heavy rains")["7"] == ["7"]
+    assert "7" not in english("Julyan Street").words
+
+
+def test_glosses_without_diacritics() -> None:
+    # JMdict glosses write macrons (Kyūshū); news writes none
+    assert gloss_stems("Kyūshū (southernmost of the four main islands)") == {"kyushu"}
+    assert english("rain in Kyūshū").stems == ["rain", "kyushu"]
+
+
+def test_names_with_long_vowels_written_short() -> None:
+    # JMnedict spells long vowels out (Kyuushuu, Hyougo, Ooita); English news does not; "ii" stays
+    assert long_vowel_variants("Kyuushuu") == {"Kyuushuu", "Kyushu"}
+    assert long_vowel_variants("Hyougo") == {"Hyougo", "Hyogo"}
+    assert long_vowel_variants("Ooita") == {"Ooita", "Oita"}
+    assert long_vowel_variants("Niigata") == {"Niigata"}
+    m = matched("九州と兵庫と大分で", "in Kyushu, Hyogo and Oita")
+    assert m["九州"] == ["Kyushu"] and m["兵庫"] == ["Hyogo"] and m["大分"] == ["Oita"]
 
 
 def test_latin_tokens() -> None:

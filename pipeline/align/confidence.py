@@ -18,17 +18,18 @@ class BeadFeatures:
     evidence: float  # combined signal score in [0, 1]
     length_logp: float  # log P(length ratio), ≤ 0
     anchored: bool  # a link of the evidence chain (else filled into a gap)
-    paragraph_mismatch: bool  # starts a paragraph on one side only
+    # starts a paragraph on one side only (1), weighed by how far the document's paragraphs correspond
+    paragraph_mismatch: float
 
     def signals(self) -> dict[str, float]:
         """As recorded in a bead's ``signals`` (alignment.jsonl)."""
         return {"evidence": self.evidence, "length_logp": self.length_logp, "anchored": float(self.anchored),
-                "paragraph_mismatch": float(self.paragraph_mismatch)}
+                "paragraph_mismatch": self.paragraph_mismatch}
 
     @classmethod
     def from_signals(cls, signals: dict[str, float]) -> BeadFeatures:
         return cls(signals["evidence"], signals["length_logp"], bool(signals["anchored"]),
-                   bool(signals["paragraph_mismatch"]))
+                   float(signals["paragraph_mismatch"]))
 
     def vector(self) -> tuple[float, ...]:
         return (1.0, *map(float, astuple(self)))
@@ -46,7 +47,7 @@ class Calibration:
 
 
 # fitted on the tune half (benchmarks/tune_align.py --calibrate); see docs/alignment.md
-CALIBRATION = Calibration((3.75, 3.453, 0.514, -0.363, -9.027))
+CALIBRATION = Calibration((3.91, 1.994, 0.443, 0.423, -8.055))
 
 
 def fit(features: list[BeadFeatures], correct: list[bool], steps: int = 50, l2: float = 1e-2) -> Calibration:

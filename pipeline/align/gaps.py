@@ -50,6 +50,20 @@ def en_per_ja(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[
     return b / a if links >= 3 and a and b else default
 
 
+def paragraph_agreement(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> float:
+    """How far this document's reference keeps the source's paragraphs, in [0, 1], from the chain's
+    links: of the links that start a paragraph on either side, the share that start one on both,
+    mapped so that half or less is 0 (paragraphs unrelated: a teaser, a re-flowed translation) and
+    all is 1 (a translation paragraph for paragraph). Fewer than two such links say nothing: 1."""
+    either = both = 0
+    for i, di, j, dj, _ in chain:
+        if di and dj:
+            a, b = starts_paragraph(src, i), starts_paragraph(ref, j)
+            either += a or b
+            both += a and b
+    return 1.0 if either < 2 else max(0.0, 2 * both / either - 1)
+
+
 def coverage(src: Sequence[Sentence], ref: Sequence[Sentence], ratio: float) -> float:
     """Share of the source the reference renders, judged by length (1 for a full translation)."""
     ja = sum(len(s.text) for s in src)

@@ -19,7 +19,8 @@ from .base import Aligner, aligners
 from .confidence import CALIBRATION, BeadFeatures
 from .dp import BEADS, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
-from .gaps import GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp, starts_paragraph
+from .gaps import (GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp, paragraph_agreement,
+                   starts_paragraph)
 from .signals import EN_CHARS_PER_JA_CHAR
 from .split import best_cut, piece
 
@@ -47,7 +48,9 @@ class Link:
             return " ".join(r.text for r in refs), refs[-1].partial
         return piece(refs[0], *self.span)
 
-    def features(self, ev: Evidence, ratio: float) -> BeadFeatures:
+    def features(self, ev: Evidence, ratio: float, agreement: float) -> BeadFeatures:
+        """What its confidence is computed from; ``agreement``: how far the document's paragraphs
+        correspond (:func:`.gaps.paragraph_agreement`), which a paragraph mismatch is weighed by."""
         en, truncated = self.reference(ev)
         ja = sum(len(s.text) for s in ev.src[self.i : self.i + self.di])
         return BeadFeatures(
@@ -55,8 +58,8 @@ class Link:
             length_logp=length_logp(ja, len(en), ratio, truncated),
             anchored=self.anchored,
             # the second piece of a cut sentence starts no paragraph
-            paragraph_mismatch=starts_paragraph(ev.src, self.i) != (starts_paragraph(ev.ref, self.j)
-                                                                    and not (self.span and self.span[0])),
+            paragraph_mismatch=agreement * (starts_paragraph(ev.src, self.i) != (
+                starts_paragraph(ev.ref, self.j) and not (self.span and self.span[0]))),
         )
 
     def bead(self, ev: Evidence, features: BeadFeatures) -> Bead:
@@ -129,6 +132,7 @@ class SignalAligner(Aligner):
         chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
         anchored = {step[:4] for step in chain}
         ratio = en_per_ja(src, ref, chain, EN_CHARS_PER_JA_CHAR)
+        agreement = paragraph_agreement(src, ref, chain)
         if self.cfg.realign_gaps and not self.use.length_only:
             chain = self.fill(ev, chain, ratio)
         beads = []
@@ -137,7 +141,7 @@ class SignalAligner(Aligner):
                 beads.append(Bead([s.seg_id for s in src[i : i + di]], [r.seg_id for r in ref[j : j + dj]], 0.0))
                 continue
             whole = Link(i, di, j, dj, sim, (i, di, j, dj) in anchored)
-            features = whole.features(ev, ratio)
+            features = whole.features(ev, ratio, agreement)
             if not whole.anchored and CALIBRATION(features) < self.cfg.min_confidence:
                 # a gap guess more likely wrong than right
                 beads.extend(Bead([s.seg_id], [], 0.0) for s in src[i : i + di])
@@ -150,7 +154,7 @@ class SignalAligner(Aligner):
             (first, first_signals), (second, second_signals) = cut.pieces
             for piece in (Link(i, 1, j, 1, first, whole.anchored, (0, cut.end), first_signals),
                           Link(i + 1, 1, j, 1, second, whole.anchored, (cut.start, len(ref[j].text)), second_signals)):
-                beads.append(piece.bead(ev, piece.features(ev, ratio)))
+                beads.append(piece.bead(ev, piece.features(ev, ratio, agreement)))
         return beads
 
 

@@ -74,9 +74,20 @@ def canonical_number(token: str) -> str:
     return n.lstrip("0") or "0"
 
 
+def fold_accents(text: str) -> str:
+    """Latin letters without their diacritics: JMdict's "Kyūshū" is the news's "Kyushu"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def long_vowel_variants(word: str) -> set[str]:
+    """A romanised name as JMnedict spells it and with its long vowels written short, as English news
+    writes them (Kyuushuu → Kyushu, Hyougo → Hyogo, Ooita → Oita; "ii" stays: Niigata)."""
+    return {word, re.sub(r"(?<=o)u|(?<=u)u|(?<=o)o", "", word, flags=re.IGNORECASE)}
+
+
 def gloss_stems(gloss: str) -> set[str]:
     """Content stems of one dictionary gloss ('Beijing (China)' → {beijin}; 'to speak' → {speak})."""
-    text = re.sub(r"\([^)]*\)", " ", gloss)
+    text = re.sub(r"\([^)]*\)", " ", fold_accents(gloss))
     return {stem(w) for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and len(w) > 1}
 
 
@@ -106,13 +117,14 @@ class EnglishSide:
 
 
 def english(text: str) -> EnglishSide:
-    norm = unicodedata.normalize("NFKC", text)
+    norm = fold_accents(unicodedata.normalize("NFKC", text))
     words = []
     for tok in _EN_TOKEN.findall(norm):
+        month = MONTHS.get(re.sub(r"['’]s?$", "", tok.lower()))
         if tok[0].isdigit():
             words.append(canonical_number(tok))
-        elif tok.lower().rstrip("'’") in MONTHS and tok[0].isupper():
-            words.append(str(MONTHS[tok.lower().rstrip("'’")]))
+        elif month and tok[0].isupper():
+            words.append(str(month))
         elif (tok.lower() not in STOPWORDS or tok.isupper()) and len(tok) > 1:  # US is not "us"
             words.append(tok)
     return EnglishSide(words)
@@ -167,7 +179,7 @@ class Lexicon:
         for entry in res.names[:3]:
             for sense in entry.senses[:2]:
                 for gloss in sense.gloss[:3]:
-                    names |= gloss_stems(gloss.text)
+                    names |= {s for w in long_vowel_variants(gloss.text) for s in gloss_stems(w)}
         return frozenset(words), frozenset(names)
 
 

@@ -49,7 +49,10 @@ def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sen
 class AlignStage(Stage):
     name = "align"
     produces = (artifacts.ALIGNMENT,)
-    version = "3"  # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text); 3: cut references (split.py)
+    # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text); 3: cut references
+    # (split.py); 4: glosses without diacritics, short long vowels in names, "July's" a month; confidence weighs a
+    # paragraph mismatch by how far the document's paragraphs correspond
+    version = "4"
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
         """The versions of the dictionary data and analysers the lexical signals read."""

@@ -1,0 +1,87 @@
+"""More partial references to tune on, built from the TUNE half only (the test half stays unseen).
+
+The dev set's ``en_partial`` keeps every other paragraph of each reference and cuts its last sentence
+to ~60 % with "…". A rule tuned on that one layout can fit it alone, so :func:`build` rebuilds the
+tune half's partial references six other ways — the other paragraphs, random paragraphs with random
+truncation, every third paragraph, a teaser (the first two paragraphs, as the seed's snippet), most
+paragraphs with some last sentences left whole — each a folder shaped like the dev set (``ja/``,
+``en/``, ``mt/`` … linked to the original; ``en_partial/`` and ``gold_alignment_partial.json``
+written anew, the gold cut exactly as the reference is). ``tune_align.py --variants`` scores them.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from devset import DevSet
+
+Keep = Callable[[int, random.Random], bool]  # (paragraph index, rng) → keep the paragraph
+Share = Callable[[random.Random], float]  # rng → share of the last sentence kept (1: whole)
+
+VARIANTS: dict[str, tuple[Keep, Share]] = {
+    "even": (lambda k, rng: k % 2 == 1, lambda rng: 0.6),
+    "random-half": (lambda k, rng: rng.random() < 0.5, lambda rng: rng.uniform(0.4, 0.8)),
+    "random-sparse": (lambda k, rng: rng.random() < 0.4, lambda rng: rng.uniform(0.3, 0.9)),
+    "third": (lambda k, rng: k % 3 == 1, lambda rng: 0.6),
+    "teaser": (lambda k, rng: k < 2, lambda rng: rng.uniform(0.4, 0.8)),
+    "dense": (lambda k, rng: rng.random() < 0.75, lambda rng: 1.0 if rng.random() < 0.5 else 0.6),
+}
+LINKED = ("ja", "en", "segmentation", "mt", "gold_alignment.json")
+
+
+def truncate(sentence: str, share: float) -> str:
+    """The sentence cut to about ``share`` of its characters at a space, ended with "…"."""
+    prefix = sentence[: int(len(sentence) * share)]
+    space = prefix.rfind(" ")
+    return (prefix[:space] if space > 0 else prefix).rstrip() + "…"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def paragraph_beads(dev: DevSet, doc: str) -> list[tuple[str, list[dict[str, list[str]]]]]:
+    """The document's English paragraphs, each with its gold beads (full reference), in order."""
+    paragraphs = [p for p in dev.text("en", doc).split("\n\n") if p.strip()]
+    groups: list[list[dict[str, list[str]]]] = [[] for _ in paragraphs]
+    k = 0
+    for bead in dev.gold_beads_of(doc):
+        english = _squash(" ".join(bead["en"]))
+        while k < len(paragraphs) and english not in _squash(paragraphs[k]):
+            k += 1
+        if k == len(paragraphs):
+            raise ValueError(f"{doc}: gold English not found in en/{doc}.txt: {english[:60]}")
+        groups[k].append(bead)
+    return list(zip(paragraphs, groups))
+
+
+def build(dev: DevSet, name: str, out: Path) -> DevSet:
+    """Variant ``name`` of the tune half's partial references under ``out``; returns it as a DevSet."""
+    if dev.half != "tune":
+        raise ValueError("variants are built from the tune half only")
+    keep, share = VARIANTS[name]
+    out.mkdir(parents=True, exist_ok=True)
+    for link in LINKED:
+        if not (out / link).exists():
+            (out / link).symlink_to(dev.root / link)
+    (out / "en_partial").mkdir(exist_ok=True)
+    gold: list[dict[str, list[str]]] = []
+    for doc in dev.docs:
+        rng = random.Random(f"{name}/{doc}")
+        kept = []
+        for k, (paragraph, beads) in enumerate(paragraph_beads(dev, doc)):
+            if not beads or not keep(k, rng):
+                continue
+            last = " ".join(beads[-1]["en"])
+            cut = share(rng)
+            end = truncate(last, cut) if cut < 1 and last in paragraph else last
+            kept.append(paragraph[: paragraph.rfind(last)] + end if last in paragraph else paragraph)
+            gold.extend({"ja": b["ja"], "en": b["en"]} for b in beads[:-1])
+            gold.append({"ja": beads[-1]["ja"], "en": [end]})
+        (out / "en_partial" / f"{doc}.txt").write_text("\n\n".join(kept) + "\n", encoding="utf-8")
+    (out / "gold_alignment_partial.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return DevSet(out, "tune")
