@@ -2,9 +2,10 @@
 
 A logistic model over what the aligner knows of a bead — its evidence score, how plausible its
 length ratio is, whether it was a confident link of the evidence chain or filled into a gap between
-such links, and whether it starts a paragraph on one side only. The weights are fitted on the tune
-half of the WMT21 dev set (``python benchmarks/tune_align.py --calibrate``) and checked on the
-test half (``benchmarks/eval_quality.py`` prints the reliability table).
+such links, and whether it starts a paragraph on one side only (weighed by how far the document's
+paragraphs correspond). The weights are fitted on the tune half of the WMT21 dev set and the seed's
+golds (``python benchmarks/tune_align.py --calibrate``) and checked on the test half
+(``benchmarks/eval_quality.py`` prints the reliability table).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Calibration:
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-# fitted on the tune half (benchmarks/tune_align.py --calibrate); see docs/alignment.md
+# fitted on the tune half and the seed's golds (benchmarks/tune_align.py --calibrate); see docs/alignment.md
 CALIBRATION = Calibration((3.91, 1.994, 0.443, 0.423, -8.055))
 
 
