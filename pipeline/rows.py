@@ -9,7 +9,7 @@ from . import artifacts
 from .io import read_records
 from .records import Bead, Record, Sentence, Translation
 from .stage import RunContext
-from .translate.flags import ordered
+from .translate.flags import join_retried, ordered, split_retried
 
 
 @dataclass
@@ -51,7 +51,7 @@ def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation
                 align_score=bead.score,
                 partial=bead.partial,
                 flags=ordered(f for t in mts for f in t.flags),
-                retried="+".join(sorted({h for t in mts if t.retried for h in t.retried.split("+")})) or None,
+                retried=join_retried(h for t in mts for h in split_retried(t.retried)),
             )
         )
     return rows

@@ -22,6 +22,7 @@ ELLIPSIS_STARTS = frozenset(ELLIPSIS_CHARS + ".。")
 _MARK = r"(?:[…‥]+|\.{3,}|。{3,})"
 ELLIPSIS = re.compile(rf"{_MARK}(?:[ \t\u3000]*{_MARK})*")
 """One ellipsis: a mark, then any further marks separated only by spaces."""
+_WHITESPACE = re.compile(r"\s+")
 _TRAILING = re.compile(rf"[ \t\u3000]*(?:\[\s*{_MARK}\s*\]|{ELLIPSIS.pattern})\s*$")
 
 
@@ -41,6 +42,12 @@ def ends_with_ellipsis(text: str) -> bool:
 def strip_ellipsis(text: str) -> str:
     """``text`` without its trailing ellipsis and the spaces around it (unchanged if it has none)."""
     return _TRAILING.sub("", text).rstrip()
+
+
+def squash(text: str) -> str:
+    """``text`` without any whitespace: the form in which sentences are compared across
+    segmentations (Japanese has no spaces; a boundary moved across one changes nothing)."""
+    return _WHITESPACE.sub("", text)
 
 
 def comparison_form(text: str) -> str:

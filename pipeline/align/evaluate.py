@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..text import squash
 
 MATCH = 0.5
 
@@ -43,10 +44,6 @@ class LinkScores:
         )
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def _grams(text: str, n: int) -> set[str]:
     return {text[k : k + n] for k in range(max(1, len(text) - n + 1))}
 
@@ -58,7 +55,7 @@ def _gram_size(text: str) -> int:
 def containment(sentence: str, cell: str) -> float:
     """Share of ``sentence``'s character n-grams found in ``cell`` (4-grams for Japanese, 6-grams for
     Latin script; case and whitespace ignored); 1.0 when it is a substring."""
-    s, c = _squash(sentence).lower(), _squash(cell).lower()
+    s, c = squash(sentence).lower(), squash(cell).lower()
     if not s or not c:
         return 0.0
     if s in c:
@@ -73,7 +70,7 @@ class CellIndex:
     over every cell)."""
 
     def __init__(self, cells: list[str]) -> None:
-        self.cells = [_squash(c).lower() for c in cells]
+        self.cells = [squash(c).lower() for c in cells]
         self._index: dict[int, dict[str, list[int]]] = {}
 
     def _postings(self, n: int) -> dict[str, list[int]]:
@@ -87,7 +84,7 @@ class CellIndex:
 
     def best(self, sentence: str) -> set[int]:
         """The cells holding most of ``sentence`` (the best ones, when several do)."""
-        s = _squash(sentence).lower()
+        s = squash(sentence).lower()
         if not s:
             return set()
         n = _gram_size(s)

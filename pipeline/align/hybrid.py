@@ -152,9 +152,9 @@ class SignalAligner(Aligner):
                 beads.append(whole.bead(ev, features))
                 continue
             (first, first_signals), (second, second_signals) = cut.pieces
-            for piece in (Link(i, 1, j, 1, first, whole.anchored, (0, cut.end), first_signals),
+            for part in (Link(i, 1, j, 1, first, whole.anchored, (0, cut.end), first_signals),
                           Link(i + 1, 1, j, 1, second, whole.anchored, (cut.start, len(ref[j].text)), second_signals)):
-                beads.append(piece.bead(ev, piece.features(ev, ratio, agreement)))
+                beads.append(part.bead(ev, part.features(ev, ratio, agreement)))
         return beads
 
 

@@ -14,7 +14,7 @@ from ..records import Bead, Sentence
 from ..registry import Registry
 from ..rows import Row, load_rows
 from ..stage import RunContext
-from ..translate.flags import count_flags
+from ..translate.flags import count_flags, count_retried
 
 
 @dataclass
@@ -49,12 +49,7 @@ class ExportData:
 
     def retried_counts(self) -> dict[str, int]:
         """Source rows whose translation ``translate.on_truncation=retry`` redid, by what it did."""
-        counts = {"cap": 0, "split": 0}
-        for r in self.rows:
-            for how in (r.retried or "").split("+"):
-                if how:
-                    counts[how] = counts.get(how, 0) + 1
-        return counts
+        return count_retried(r.retried for r in self.rows)
 
     def scored_translation(self, seg_id: str) -> str | None:
         """The part of the translation a truncated reference was scored against (None: the whole)."""

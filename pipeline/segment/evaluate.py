@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..text import squash
 
 KINDS = ("title", "byline", "caption", "body", "reference")
-_WS = re.compile(r"\s+")
 
 
 @dataclass
@@ -92,17 +92,13 @@ def read_gold(path: str | Path) -> list[GoldUnit]:
     return units
 
 
-def _squash(text: str) -> str:
-    return _WS.sub("", text)
-
-
 def boundaries(sentences: Sequence[str]) -> tuple[str, set[int]]:
     """(whitespace-free text, boundary offsets) of a segmentation."""
     offsets: set[int] = set()
     total = 0
     parts = []
     for sentence in sentences:
-        s = _squash(sentence)
+        s = squash(sentence)
         if not s:
             continue
         if total:

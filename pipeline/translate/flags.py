@@ -70,3 +70,26 @@ def count_flags(flag_lists: Iterable[Iterable[str]]) -> dict[str, int]:
         for f in set(flags):
             counts[f] += 1
     return counts
+
+
+# What ``translate.on_truncation: retry`` did to a cut translation: translated it again with a higher
+# cap, or split its source at a clause. A record names them "+"-joined ("cap+split"), none: None.
+RETRIES = ("cap", "split")
+
+
+def join_retried(hows: Iterable[str]) -> str | None:
+    """The record's ``retried`` value for what was done to its pieces."""
+    return "+".join(sorted(set(hows))) or None
+
+
+def split_retried(retried: str | None) -> list[str]:
+    return retried.split("+") if retried else []
+
+
+def count_retried(values: Iterable[str | None]) -> dict[str, int]:
+    """How many records each retry was done for (every retry listed, zeros included)."""
+    counts = dict.fromkeys(RETRIES, 0)
+    for value in values:
+        for how in split_retried(value):
+            counts[how] = counts.get(how, 0) + 1
+    return counts

@@ -19,19 +19,16 @@ sentences equal to one segment; the others are ``unmapped``.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..io import numbered_jsonl
+from ..io import numbered_jsonl, write_jsonl
 from ..segment.en import split_english
-from ..text import comparison_form
+from ..text import comparison_form, squash
 
-_WS = re.compile(r"\s+")
 
 
 @dataclass
@@ -78,23 +75,19 @@ def read_segments(path: Path) -> dict[str, list[Segment]]:
     return docs
 
 
-def _squash(text: str) -> str:
-    return _WS.sub("", text)
-
-
 def _ends(texts: Sequence[str]) -> list[int]:
     out, total = [], 0
     for t in texts:
-        total += len(_squash(t))
+        total += len(squash(t))
         out.append(total)
     return out
 
 
 def divide(english: str, japanese: Sequence[str]) -> list[str] | None:
     """``english`` cut into ``len(japanese)`` runs of its sentences, or None if it has too few."""
-    sentences = split_english(english)
     if len(japanese) == 1:
         return [english.strip()]
+    sentences = split_english(english)
     if len(sentences) < len(japanese):
         return None
     if len(sentences) == len(japanese):
@@ -115,7 +108,7 @@ def divide(english: str, japanese: Sequence[str]) -> list[str] | None:
 def map_document(doc: str, ours: Sequence[str], segments: Sequence[Segment], result: ImportResult) -> None:
     """Map one document's segments onto our sentences (appends to ``result``)."""
     result.segments += len(segments)
-    if "".join(map(_squash, ours)) != "".join(_squash(s.ja) for s in segments):
+    if "".join(map(squash, ours)) != "".join(squash(s.ja) for s in segments):
         by_form = {comparison_form(s.ja): s.translation for s in segments}
         for sentence in ours:
             found = by_form.get(comparison_form(sentence))
@@ -150,17 +143,12 @@ def map_document(doc: str, ours: Sequence[str], segments: Sequence[Segment], res
 def write_rows(rows: Sequence[Mapped], out: Path) -> tuple[int, int]:
     """Write ``{source, translation, doc, how}`` JSONL, one row per distinct comparison form (the
     first kept); returns (written, duplicates left out)."""
-    from ..io import atomic_open
-
     seen: set[str] = set()
-    written = 0
-    with atomic_open(out) as fh:
-        for r in rows:
-            key = comparison_form(r.source)
-            if key in seen:
-                continue
+    unique = []
+    for r in rows:
+        key = comparison_form(r.source)
+        if key not in seen:
             seen.add(key)
-            fh.write(json.dumps({"source": r.source, "translation": r.translation, "doc": r.doc, "how": r.how},
-                                ensure_ascii=False) + "\n")
-            written += 1
-    return written, len(rows) - written
+            unique.append({"source": r.source, "translation": r.translation, "doc": r.doc, "how": r.how})
+    write_jsonl(out, unique)
+    return len(unique), len(rows) - len(unique)

@@ -27,7 +27,7 @@ from . import file as _file  # noqa: F401  (registers the file backend)
 from . import hf as _hf  # noqa: F401  (registers the hf backend)
 from .base import Output, Translator, translators
 from .cache import TranslationCache
-from .flags import count_flags, ordered, text_flags
+from .flags import FLAGS, RETRIES, join_retried, ordered, split_retried, text_flags
 from .splitting import split_at_clause, split_to_fit
 
 log = logging.getLogger(__name__)
@@ -207,8 +207,8 @@ class TranslateStage(Stage):
         run_batches = batch_runner(ctx, translator)
         size = pieces_per_call(translator)
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
-        flag_lists: list[list[str]] = []
-        retried_counts = {"cap": 0, "split": 0}
+        flags = dict.fromkeys(FLAGS, 0)  # sentences carrying each flag
+        retried_counts = dict.fromkeys(RETRIES, 0)
         translate_seconds = 0.0
 
         def longer(pieces: list[str]) -> dict[str, Output]:
@@ -239,7 +239,7 @@ class TranslateStage(Stage):
                     fresh = set(todo)
                     for s, ps in zip(chunk, pieces):
                         whole = Output.joined([done[p] for p in ps])
-                        how = sorted({retried[p][1] for p in ps if p in retried})
+                        how = join_retried(retried[p][1] for p in ps if p in retried)
                         record = Translation(
                             seg_id=s.seg_id,
                             translation=whole.text,
@@ -247,12 +247,13 @@ class TranslateStage(Stage):
                             pieces=len(ps),
                             cached=not any(p in fresh for p in ps),
                             flags=ordered(whole.flags() + text_flags(s.text, whole.text)),
-                            retried="+".join(how) or None,
+                            retried=how,
                         )
                         out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
                         counts["split_sentences"] += record.split
-                        flag_lists.append(record.flags)
-                        for h in how:
+                        for f in record.flags:
+                            flags[f] += 1
+                        for h in split_retried(how):
                             retried_counts[h] += 1
                     counts["sentences"] += len(chunk)
                     counts["pieces"] += sum(len(ps) for ps in pieces)
@@ -268,7 +269,6 @@ class TranslateStage(Stage):
         if counts["split_sentences"]:
             log.info("%d sentences over the model's %d-token limit were translated in pieces",
                      counts["split_sentences"], limit)
-        flags = count_flags(flag_lists)
         if any(flags.values()):
             log.warning("translation flags (sentences): %s", ", ".join(f"{k} {v}" for k, v in flags.items() if v))
         rate = counts["translated"] / translate_seconds if counts["translated"] and translate_seconds > 0 else None
