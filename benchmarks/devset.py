@@ -6,12 +6,13 @@ The tune half is the first 41 documents in sorted order, the test half the other
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
+
+from pipeline.io import iter_jsonl, read_json
 
 Half = Literal["tune", "test", "all"]
 TUNE_DOCS = 41
@@ -33,6 +34,7 @@ class DevSet:
     root: Path
     half: Half = "test"
     docs: list[str] = field(init=False)
+    _gold: dict[bool, list[dict[str, list[str]]]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         names = sorted(p.stem for p in (self.root / "ja").glob("*.txt"))
@@ -61,21 +63,25 @@ class DevSet:
             out[row["ja"]] = row["doc"]
         return out
 
+    def _gold_file(self, partial: bool) -> list[dict[str, list[str]]]:
+        """Every bead of the gold file (both halves), read once."""
+        if partial not in self._gold:
+            name = "gold_alignment_partial.json" if partial else "gold_alignment.json"
+            self._gold[partial] = read_json(self.root / name)
+        return self._gold[partial]
+
     def gold_beads(self, partial: bool = False) -> list[dict[str, list[str]]]:
         """Gold beads of this half's documents, in the gold file's order."""
-        name = "gold_alignment_partial.json" if partial else "gold_alignment.json"
-        beads = json.loads((self.root / name).read_text(encoding="utf-8"))
         keep = set(self.docs)
-        return [b for b in beads if any(self._doc_of_ja.get(s) in keep for s in b["ja"])]
+        return [b for b in self._gold_file(partial) if any(self._doc_of_ja.get(s) in keep for s in b["ja"])]
 
     def gold_beads_of(self, doc: str, partial: bool = False) -> list[dict[str, list[str]]]:
         """Gold beads of one document."""
-        return [b for b in self.gold_beads(partial) if any(self._doc_of_ja.get(s) == doc for s in b["ja"])]
+        return [b for b in self._gold_file(partial) if any(self._doc_of_ja.get(s) == doc for s in b["ja"])]
 
     def mt_rows(self, system: str = "Online-B") -> list[dict]:
         """``{doc, seg, ja, translation}`` per WMT sentence of every document (both halves)."""
-        path = self.root / "mt" / f"{system}.jsonl"
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return list(iter_jsonl(self.root / "mt" / f"{system}.jsonl"))
 
     def mt_systems(self) -> list[str]:
         return sorted(p.stem for p in (self.root / "mt").glob("*.jsonl"))

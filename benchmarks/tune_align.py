@@ -69,9 +69,10 @@ def cell(s: LinkScores) -> str:
 
 def grid(dev: DevSet, settings: list[str]) -> None:
     for setting in settings:
-        rows, _ = alignment_rows(dev, parse(setting), baseline=False)
+        cfg = parse(setting)
+        rows, _ = alignment_rows(dev, cfg, baseline=False)
         cells = " | ".join(f"{n}: {cell(r.scores)}" for n, r in rows.items())
-        seed = " ".join(f"{k} {v:.2f}" for k, v in seed_f1(parse(setting)).items())
+        seed = " ".join(f"{k} {v:.2f}" for k, v in seed_f1(cfg).items())
         print(f"[{setting or 'defaults'}] {cells} | seed F1: {seed}", flush=True)
 
 
@@ -82,22 +83,21 @@ def variants_grid(dev: DevSet, settings: list[str]) -> None:
     }}
     systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
     for setting in settings:
+        cfg = parse(setting)
         print(f"[{setting or 'defaults'}] P/R/F1", flush=True)
         pooled: dict[str, list[LinkScores]] = {}
         for name, (variant, tag) in sets.items():
-            rows, _ = alignment_rows(variant, parse(setting), baseline=False, partial_only=True, systems=systems, tag=tag)
+            rows, _ = alignment_rows(variant, cfg, baseline=False, partial_only=True, systems=systems, tag=tag)
             print(f"  {name}: " + " | ".join(f"{n.split(', ', 2)[2]} {cell(r.scores)}" for n, r in rows.items()), flush=True)
             for n, r in rows.items():
                 pooled.setdefault(n, []).append(r.scores)
         for n, scores in pooled.items():
             print(f"  pooled, {n}: {cell(pool(scores))}")
-        print("  seed F1: " + " ".join(f"{k} {v:.2f}" for k, v in seed_f1(parse(setting)).items()), flush=True)
+        print("  seed F1: " + " ".join(f"{k} {v:.2f}" for k, v in seed_f1(cfg).items()), flush=True)
 
 
 def pool(scores: list[LinkScores]) -> LinkScores:
-    correct, predicted, gold = (sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold"))
-    p, r = correct / predicted if predicted else 0.0, correct / gold if gold else 0.0
-    return LinkScores(p, r, 2 * p * r / (p + r) if p + r else 0.0, correct, predicted, gold)
+    return LinkScores.from_counts(*(sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold")))
 
 
 def calibrate(dev: DevSet) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from devset import DevSet
+from pipeline.text import squash
 
 Keep = Callable[[int, random.Random], bool]  # (paragraph index, rng) → keep the paragraph
 Share = Callable[[random.Random], float]  # rng → share of the last sentence kept (1: whole)
@@ -40,18 +40,14 @@ def truncate(sentence: str, share: float) -> str:
     return (prefix[:space] if space > 0 else prefix).rstrip() + "…"
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def paragraph_beads(dev: DevSet, doc: str) -> list[tuple[str, list[dict[str, list[str]]]]]:
     """The document's English paragraphs, each with its gold beads (full reference), in order."""
     paragraphs = [p for p in dev.text("en", doc).split("\n\n") if p.strip()]
     groups: list[list[dict[str, list[str]]]] = [[] for _ in paragraphs]
     k = 0
     for bead in dev.gold_beads_of(doc):
-        english = _squash(" ".join(bead["en"]))
-        while k < len(paragraphs) and english not in _squash(paragraphs[k]):
+        english = squash(" ".join(bead["en"]))
+        while k < len(paragraphs) and english not in squash(paragraphs[k]):
             k += 1
         if k == len(paragraphs):
             raise ValueError(f"{doc}: gold English not found in en/{doc}.txt: {english[:60]}")
@@ -77,10 +73,13 @@ def build(dev: DevSet, name: str, out: Path) -> DevSet:
             if not beads or not keep(k, rng):
                 continue
             last = " ".join(beads[-1]["en"])
-            cut = share(rng)
-            end = truncate(last, cut) if cut < 1 and last in paragraph else last
-            kept.append(paragraph[: paragraph.rfind(last)] + end if last in paragraph else paragraph)
-            gold.extend({"ja": b["ja"], "en": b["en"]} for b in beads[:-1])
+            cut = share(rng)  # drawn for every kept paragraph, so that each draw stays where it was
+            end = last
+            if last in paragraph:
+                end = truncate(last, cut) if cut < 1 else last
+                paragraph = paragraph[: paragraph.rfind(last)] + end
+            kept.append(paragraph)
+            gold.extend(beads[:-1])
             gold.append({"ja": beads[-1]["ja"], "en": [end]})
         (out / "en_partial" / f"{doc}.txt").write_text("\n\n".join(kept) + "\n", encoding="utf-8")
     (out / "gold_alignment_partial.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")

@@ -37,6 +37,13 @@ class LinkScores:
     predicted: int
     gold: int
 
+    @classmethod
+    def from_counts(cls, correct: int, predicted: int, gold: int) -> LinkScores:
+        precision = correct / predicted if predicted else (1.0 if not gold else 0.0)
+        recall = correct / gold if gold else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return cls(round(precision, 4), round(recall, 4), round(f1, 4), correct, predicted, gold)
+
     def __str__(self) -> str:
         return (
             f"precision {self.precision:.4f} ({self.correct}/{self.predicted})  "
@@ -203,11 +210,7 @@ def link_scores(links: list[list[tuple[int, int] | None]], gold_links: set[tuple
     """P/R/F1 of the links each row makes (:func:`row_links`) against the gold links."""
     predicted = sum(len(made) for made in links)
     found = {link for made in links for link in made if link in gold_links}
-    correct = len(found)
-    precision = correct / predicted if predicted else (1.0 if not gold_links else 0.0)
-    recall = correct / len(gold_links) if gold_links else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return LinkScores(round(precision, 4), round(recall, 4), round(f1, 4), correct, predicted, len(gold_links))
+    return LinkScores.from_counts(len(found), predicted, len(gold_links))
 
 
 def evaluate(pred_path: str | Path, gold_path: str | Path) -> LinkScores:
