@@ -120,13 +120,10 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
-    except OSError as exc:  # a full disk says "File too large" with no file name: name the file
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        if exc.filename is None:
+        if isinstance(exc, OSError) and exc.filename is None:  # a full disk says "File too large": name the file
             raise type(exc)(exc.errno, exc.strerror, str(p)) from None
-        raise
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
         raise
 
 

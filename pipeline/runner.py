@@ -219,11 +219,12 @@ def _first_changed(home: Manifest, staged: Manifest) -> int:
     return len(STAGE_ORDER)
 
 
-def install(staged: Manifest, run_dir: Path, first: int) -> None:
-    """Swap a finished staging directory into the run directory (see the module docstring):
-    the stages from ``first`` on, and any earlier one the staging manifest records differently."""
+def install(staged: Manifest, home: Manifest, first: int) -> None:
+    """Swap a finished staging directory into the run directory whose manifest is ``home`` (see the
+    module docstring): the stages from ``first`` on, and any earlier one the staging manifest
+    records differently."""
     staging = staged.path.parent
-    home = Manifest.open(run_dir / artifacts.MANIFEST)
+    run_dir = home.path.parent
     stale = list(STAGE_ORDER[min(first, _first_changed(home, staged)) :])
     home.forget(stale)
     home.data["complete"] = False
@@ -290,7 +291,7 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     manifest.save()
     if "translate" in todo:
         seed_everything(config.run.seed)
-    ctx = RunContext(config, staging, home=run_dir)
+    ctx = RunContext(config, staging)
     for name in todo:
         stage = stages.get(name)()
         log.info("stage %s …", name)
@@ -309,7 +310,7 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     manifest.data["last_invocation"] = {"at": now(), "ran": todo, "kept": skipped, "translated": translated}
     manifest.finish(STAGE_ORDER)
     manifest.save()
-    install(manifest, run_dir, first)
+    install(manifest, home, first)
     if "translate" in names:
         log.info("%d sentence piece(s) translated by this invocation", translated)
     return run_dir

@@ -18,12 +18,11 @@ STAGE_ORDER = ("segment", "translate", "align", "score", "export")
 class RunContext:
     """What a stage sees: the resolved config and the directory it reads and writes.
 
-    While stages run, ``run_dir`` is the run's staging directory (see ``pipeline.runner``); ``home``
-    is the run directory the user named, used in messages."""
+    While stages run, ``run_dir`` is the run's staging directory (see ``pipeline.runner``, which
+    names the run directory in their errors instead)."""
 
     config: Config
     run_dir: Path
-    home: Path | None = None
 
     def path(self, artifact: str) -> Path:
         return self.run_dir / artifact
@@ -31,8 +30,7 @@ class RunContext:
     def require(self, artifact: str, producer: str) -> Path:
         p = self.path(artifact)
         if not p.exists():
-            shown = (self.home or self.run_dir) / artifact
-            raise StageError(f"{shown} is missing: run `jaen {producer}` (or `jaen run`) on this config first")
+            raise StageError(f"{p} is missing: run `jaen {producer}` (or `jaen run`) on this config first")
         return p
 
 

@@ -11,7 +11,8 @@ from sacrebleu.metrics import BLEU
 
 from pipeline.io import read_json
 from pipeline.runner import run_stages
-from pipeline.score.partial import matching_prefix, strip_ellipsis
+from pipeline.score.partial import matching_prefix
+from pipeline.text import strip_ellipsis
 from rundirs import Unit, write_run
 
 FULL = [Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."], ["Tokyo is the capital of Japan."]),

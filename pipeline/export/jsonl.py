@@ -17,9 +17,7 @@ class JsonlExporter(Exporter):
 
     def write(self, data: ExportData, run_dir: Path) -> Path:
         _, records = table(data)
-        for row, rec in zip(data.rows, records):
-            rec["partial"] = rec["partial"] == "true"
-            rec["flags"] = list(row.flags)
+        for rec in records:
             for key, value in list(rec.items()):
                 if value == "" and key not in ("source", "translation", "reference"):
                     rec[key] = None

@@ -21,6 +21,8 @@ def normalize_newlines(text: str) -> str:
 
 
 def table(data: ExportData) -> tuple[list[str], list[dict[str, object]]]:
+    """The header and one record per row, shared by the TSV and JSONL exporters (each formats
+    ``partial`` and ``flags`` its own way)."""
     extra = [m for m in data.metric_names() if m not in COLUMNS]
     header = COLUMNS + extra
     records = []
@@ -30,8 +32,8 @@ def table(data: ExportData) -> tuple[list[str], list[dict[str, object]]]:
         record.update(scores)
         for key in ("source", "translation", "reference"):
             record[key] = normalize_newlines(str(record[key]))
-        record["partial"] = "true" if row.partial else "false"
-        record["flags"] = format_flags(row.flags)
+        record["partial"] = row.partial
+        record["flags"] = list(row.flags)
         records.append(record)
     return header, records
 
@@ -42,6 +44,9 @@ class TsvExporter(Exporter):
 
     def write(self, data: ExportData, run_dir: Path) -> Path:
         header, records = table(data)
+        for record in records:
+            record["partial"] = "true" if record["partial"] else "false"
+            record["flags"] = format_flags(record["flags"])  # type: ignore[arg-type]
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=header, delimiter="\t", lineterminator="\n", extrasaction="ignore")
         writer.writeheader()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from ..text import strip_ellipsis
 
-__all__ = ["matching_prefix", "strip_ellipsis"]
-
 
 def matching_prefix(translation: str, reference: str) -> str:
     """The translation cut to as many words as the truncated reference has.

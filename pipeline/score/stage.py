@@ -17,11 +17,12 @@ from ..config import ScoreSection
 from ..io import write_json
 from ..rows import Row, load_rows
 from ..stage import RunContext, Stage, stages
+from ..text import strip_ellipsis
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
 from . import chrf as _chrf  # noqa: F401
 from . import ter as _ter  # noqa: F401
 from .base import Metric, ScoreError, metrics
-from .partial import matching_prefix, strip_ellipsis
+from .partial import matching_prefix
 
 log = logging.getLogger(__name__)
 

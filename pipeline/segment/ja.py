@@ -190,8 +190,7 @@ def split_offsets(text: str) -> list[int]:
                 if k < n and text[k] in CLOSERS and k not in closes_at:
                     # "…と述べた。 」": a stray closer after a space still belongs to the sentence, and
                     # so do the marks after it ("。 」。")
-                    for m in range(j, k + 1):
-                        depth += delta[m]
+                    depth = advance(j - 1, k)
                     j = k + 1
                     continue
                 break
