@@ -170,8 +170,32 @@ def evaluate_alignment(docs: Docs, gold: list[tuple[list[str], list[str]]],
     return Result(link_scores(links, gold_links), [(b.score, ok) for b, ok in judged], features)
 
 
-def alignment_rows(dev: DevSet, cfg: AlignSection, baseline: bool = True, partial_only: bool = False,
-                   systems: Sequence[str] = ("Online-B",), tag: str = "") -> tuple[dict[str, Result], dict[str, float]]:
+@dataclass
+class References:
+    """One kind of reference of one half, ready to align: sentences, the tiny model's and each
+    system's translations, the gold."""
+
+    label: str  # full | partial
+    docs: Docs
+    gold: list[tuple[list[str], list[str]]]
+    mt: dict[str, dict[str, str]]  # system → translation per source sentence
+
+
+def prepare(dev: DevSet, partial_only: bool = False, systems: Sequence[str] = ("Online-B",),
+            tag: str = "") -> list[References]:
+    """The full and partial references of this half (or the partial ones only), prepared once for
+    any number of aligner settings."""
+    out = []
+    for ref_kind, partial in (("en", False), ("en_partial", True))[partial_only:]:
+        docs = pipeline_docs(dev, ref_kind, tag)
+        out.append(References("partial" if partial else "full", docs,
+                              [(b["ja"], b["en"]) for b in dev.gold_beads(partial)],
+                              {system: real_mt(dev, docs, system) for system in systems}))
+    return out
+
+
+def alignment_rows(references: Sequence[References], cfg: AlignSection,
+                   baseline: bool = True) -> tuple[dict[str, Result], dict[str, float]]:
     """Link scores per setting (full / partial reference × tiny model / real MT of each system /
     Gale–Church)."""
     rows: dict[str, Result] = {}
@@ -181,13 +205,11 @@ def alignment_rows(dev: DevSet, cfg: AlignSection, baseline: bool = True, partia
     def with_mt(translations: dict[str, str]) -> Callable[[list[Sentence], list[Sentence]], list[Bead]]:
         return lambda s, r: aligner(s, [translations.get(x.seg_id, "") for x in s], r)
 
-    for ref_kind, partial in (("en", False), ("en_partial", True))[partial_only:]:
-        docs = pipeline_docs(dev, ref_kind, tag)
-        gold = [(b["ja"], b["en"]) for b in dev.gold_beads(partial)]
-        label = "partial" if partial else "full"
+    for ref in references:
+        docs, gold, label = ref.docs, ref.gold, ref.label
         settings = {
             f"{label}, ours, tiny model": with_mt(docs.tiny),
-            **{f"{label}, ours, real MT ({system})": with_mt(real_mt(dev, docs, system)) for system in systems},
+            **{f"{label}, ours, real MT ({system})": with_mt(mt) for system, mt in ref.mt.items()},
         }
         if baseline:
             settings[f"{label}, Gale–Church"] = lambda s, r: [
@@ -217,7 +239,7 @@ def report(dev: DevSet, cfg: AlignSection) -> None:
     print("| row | precision | recall | F1 |\n|---|---|---|---|")
     for name, s in segmentation_rows(dev).items():
         print(f"| segmentation, {name} (tp {s.tp}, fp {s.fp}, fn {s.fn}) | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
-    rows, timings = alignment_rows(dev, cfg)
+    rows, timings = alignment_rows(prepare(dev), cfg)
     for name, r in rows.items():
         s = r.scores
         print(f"| alignment, {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import variants  # noqa: E402
 from devset import DevSet, dev_dir  # noqa: E402
-from eval_quality import Docs, Result, alignment_rows, evaluate_alignment  # noqa: E402
+from eval_quality import Docs, Result, alignment_rows, evaluate_alignment, prepare  # noqa: E402
 from pipeline.align.confidence import BeadFeatures, fit  # noqa: E402
 from pipeline.align.evaluate import LinkScores, load_gold  # noqa: E402
 from pipeline.align.hybrid import HybridAligner  # noqa: E402
@@ -68,9 +68,10 @@ def cell(s: LinkScores) -> str:
 
 
 def grid(dev: DevSet, settings: list[str]) -> None:
+    references = prepare(dev)
     for setting in settings:
         cfg = parse(setting)
-        rows, _ = alignment_rows(dev, cfg, baseline=False)
+        rows, _ = alignment_rows(references, cfg, baseline=False)
         cells = " | ".join(f"{n}: {cell(r.scores)}" for n, r in rows.items())
         seed = " ".join(f"{k} {v:.2f}" for k, v in seed_f1(cfg).items())
         print(f"[{setting or 'defaults'}] {cells} | seed F1: {seed}", flush=True)
@@ -78,16 +79,18 @@ def grid(dev: DevSet, settings: list[str]) -> None:
 
 def variants_grid(dev: DevSet, settings: list[str]) -> None:
     """Partial-reference P/R/F1 per variant of the tune half and pooled over all of them."""
-    sets = {"en_partial": (dev, ""), **{
-        name: (variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), f"{name}-") for name in variants.VARIANTS
-    }}
     systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
+    sets = {"en_partial": prepare(dev, partial_only=True, systems=systems), **{
+        name: prepare(variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), partial_only=True,
+                      systems=systems, tag=f"{name}-")
+        for name in variants.VARIANTS
+    }}
     for setting in settings:
         cfg = parse(setting)
         print(f"[{setting or 'defaults'}] P/R/F1", flush=True)
         pooled: dict[str, list[LinkScores]] = {}
-        for name, (variant, tag) in sets.items():
-            rows, _ = alignment_rows(variant, cfg, baseline=False, partial_only=True, systems=systems, tag=tag)
+        for name, references in sets.items():
+            rows, _ = alignment_rows(references, cfg, baseline=False)
             print(f"  {name}: " + " | ".join(f"{n.split(', ', 2)[2]} {cell(r.scores)}" for n, r in rows.items()), flush=True)
             for n, r in rows.items():
                 pooled.setdefault(n, []).append(r.scores)
@@ -97,7 +100,8 @@ def variants_grid(dev: DevSet, settings: list[str]) -> None:
 
 
 def pool(scores: list[LinkScores]) -> LinkScores:
-    return LinkScores.from_counts(*(sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold")))
+    return LinkScores.from_counts(*(sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold")),
+                                  digits=None)
 
 
 def calibrate(dev: DevSet) -> None:
@@ -105,7 +109,7 @@ def calibrate(dev: DevSet) -> None:
     the seed's golds (whose paragraphs correspond less than the dev set's)."""
     features: list[BeadFeatures] = []
     correct: list[bool] = []
-    rows, _ = alignment_rows(dev, AlignSection(), baseline=False)
+    rows, _ = alignment_rows(prepare(dev), AlignSection(), baseline=False)
     for r in [*rows.values(), *seed_results(AlignSection()).values()]:
         for f, ok in r.features:
             features.append(f)

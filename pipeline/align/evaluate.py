@@ -38,11 +38,13 @@ class LinkScores:
     gold: int
 
     @classmethod
-    def from_counts(cls, correct: int, predicted: int, gold: int) -> LinkScores:
+    def from_counts(cls, correct: int, predicted: int, gold: int, digits: int | None = 4) -> LinkScores:
+        """P/R/F1 from the counts, rounded to ``digits`` (None: not rounded, for sums of scores)."""
         precision = correct / predicted if predicted else (1.0 if not gold else 0.0)
         recall = correct / gold if gold else 1.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return cls(round(precision, 4), round(recall, 4), round(f1, 4), correct, predicted, gold)
+        p, r, f = (x if digits is None else round(x, digits) for x in (precision, recall, f1))
+        return cls(p, r, f, correct, predicted, gold)
 
     def __str__(self) -> str:
         return (
