@@ -2,6 +2,7 @@
 
     python benchmarks/tune_align.py                     # link P/R/F1 over a grid of settings
     python benchmarks/tune_align.py --calibrate         # fit the confidence weights (pipeline/align/confidence.py)
+    python benchmarks/tune_align.py --calibrate --variants   # ... on the variants' partial references too
     python benchmarks/tune_align.py --grid "threshold=0.5,skip_partial=3" "threshold=0.6"
     python benchmarks/tune_align.py --variants --grid ""   # partial references rebuilt six more ways
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import variants  # noqa: E402
 from devset import DevSet, dev_dir  # noqa: E402
-from eval_quality import Docs, Result, alignment_rows, evaluate_alignment, prepare  # noqa: E402
+from eval_quality import Docs, References, Result, alignment_rows, evaluate_alignment, prepare  # noqa: E402
 from pipeline.align.confidence import BeadFeatures, fit  # noqa: E402
 from pipeline.align.evaluate import LinkScores, load_gold  # noqa: E402
 from pipeline.align.hybrid import HybridAligner  # noqa: E402
@@ -79,12 +80,7 @@ def grid(dev: DevSet, settings: list[str]) -> None:
 
 def variants_grid(dev: DevSet, settings: list[str]) -> None:
     """Partial-reference P/R/F1 per variant of the tune half and pooled over all of them."""
-    systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
-    sets = {"en_partial": prepare(dev, partial_only=True, systems=systems), **{
-        name: prepare(variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), partial_only=True,
-                      systems=systems, tag=f"{name}-")
-        for name in variants.VARIANTS
-    }}
+    sets = variant_sets(dev)
     for setting in settings:
         cfg = parse(setting)
         print(f"[{setting or 'defaults'}] P/R/F1", flush=True)
@@ -99,18 +95,34 @@ def variants_grid(dev: DevSet, settings: list[str]) -> None:
         print("  seed F1: " + " ".join(f"{k} {v:.2f}" for k, v in seed_f1(cfg).items()), flush=True)
 
 
+def variant_sets(dev: DevSet, original: bool = True) -> dict[str, list[References]]:
+    """The tune half's partial references (``original``) and its variants, each ready to align with the
+    tiny model and both WMT systems."""
+    systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
+    sets = {"en_partial": prepare(dev, partial_only=True, systems=systems)} if original else {}
+    for name in variants.VARIANTS:
+        sets[name] = prepare(variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), partial_only=True,
+                             systems=systems, tag=f"{name}-")
+    return sets
+
+
 def pool(scores: list[LinkScores]) -> LinkScores:
     return LinkScores.from_counts(*(sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold")),
                                   digits=None)
 
 
-def calibrate(dev: DevSet) -> None:
+def calibrate(dev: DevSet, with_variants: bool) -> None:
     """Fit the logistic confidence on the linked beads of the four settings of the tune half and of
-    the seed's golds (whose paragraphs correspond less than the dev set's)."""
+    the seed's golds (whose paragraphs correspond less than the dev set's), and with ``with_variants``
+    of the tune half's variants too."""
     features: list[BeadFeatures] = []
     correct: list[bool] = []
     rows, _ = alignment_rows(prepare(dev), AlignSection(), baseline=False)
-    for r in [*rows.values(), *seed_results(AlignSection()).values()]:
+    results = [*rows.values(), *seed_results(AlignSection()).values()]
+    if with_variants:
+        for references in variant_sets(dev, original=False).values():
+            results.extend(alignment_rows(references, AlignSection(), baseline=False)[0].values())
+    for r in results:
         for f, ok in r.features:
             features.append(f)
             correct.append(ok)
@@ -126,7 +138,7 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     dev = DevSet(dev_dir(), "tune")
     if args.calibrate:
-        calibrate(dev)
+        calibrate(dev, args.variants)
     elif args.variants:
         variants_grid(dev, args.grid)
     else:

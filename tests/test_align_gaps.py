@@ -9,7 +9,9 @@ import math
 import pytest
 
 from pipeline.align.evidence import Evidence, Signals
-from pipeline.align.gaps import GapCosts, align_gap, coverage, gaps, length_logp, paragraph_agreement
+from pipeline.align.dp import best_chain
+from pipeline.align.gaps import (GapCosts, align_gap, coverage, gaps, length_logp, merges_into_truncated,
+                                 paragraph_agreement, without_jumps)
 from pipeline.align.hybrid import LexicalAligner
 from pipeline.config import AlignSection
 from pipeline.records import Sentence
@@ -121,3 +123,58 @@ def test_paragraph_agreement_from_the_chain() -> None:
     assert paragraph_agreement(src, reflowed, chain) == 0.0
     # one such link says nothing
     assert paragraph_agreement(src, parallel, chain[1:3]) == 1.0
+
+
+def test_a_link_that_leaves_its_paragraph_on_one_side_is_no_confident_link() -> None:
+    """Tune-half variants (saga_shimbun-ja.8447): the truncated last sentence of a reference paragraph
+    names what a sentence of the next source paragraph names, not its own source. Where the
+    document's paragraphs correspond, the evidence chain's link there stays in the reference
+    paragraph but leaves the source paragraph: it is dropped from the chain and the gap DP, where
+    such a jump is dear, links the sentence of the right paragraph."""
+    src = sentences("ja", [
+        (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
+        (2, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"), (2, "外相も同行した。"),
+        (3, "会談は二日間続いた。"), (3, "ラブロフ外相は記者団に語った。"),
+    ])
+    ref = sentences("en", [
+        (1, "On May 16, 2024, President Putin visited Beijing."),
+        (2, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
+        (2, "Foreign Minister Lavrov…"),
+    ])
+    aligner = LexicalAligner(AlignSection(method="lexical"))
+    ev = Evidence(src, [""] * 5, ref, Signals(mt=False), 0.3)
+    chain = best_chain(list(aligner.candidates(ev)), len(ref), aligner.cfg.threshold)
+    assert [c[:4] for c in chain][-1] == (4, 1, 2, 1)  # the evidence alone: paragraph 3's sentence
+    assert [c[:4] for c in without_jumps(src, ref, chain)] == [c[:4] for c in chain][:-1]
+    assert links(aligner.align(src, [""] * 5, ref)) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]
+
+
+def test_jumps_are_judged_against_the_last_link_kept() -> None:
+    src = sentences("ja", [(1, "あ"), (2, "い"), (2, "う"), (3, "え")])
+    ref = sentences("en", [(1, "a"), (1, "b"), (2, "c"), (3, "d")])
+    chain = [(0, 1, 0, 1, 0.9), (1, 1, 1, 1, 0.9), (2, 1, 2, 1, 0.9), (3, 1, 3, 1, 0.9)]
+    # (1, 1) leaves source paragraph 1 but not reference paragraph 1; (2, 2), judged against (0, 0),
+    # leaves both; so does (3, 3)
+    assert without_jumps(src, ref, chain) == [chain[0], chain[2], chain[3]]
+    assert GapCosts.for_document(2.0, 1.0).paragraph_jump > GapCosts.for_document(2.0, 0.0).paragraph_jump
+
+
+def test_a_merge_into_a_truncated_reference_is_linked_only_when_cut() -> None:
+    """Tune-half variants (hokkaido_shimbun-ja.29710): a truncated reference is judged by precision,
+    which a second source sentence never lowers, so two source sentences won it together (2-1). Such
+    a bead is linked only when its English is cut into the two sentences' pieces."""
+    src = sentences("ja", [
+        (1, "2024年5月16日、プーチン大統領は北京を訪問した。"), (2, "あ" * 20), (2, "い" * 20),
+        (3, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
+    ])
+    ref = sentences("en", [
+        (1, "On May 16, 2024, President Putin visited Beijing."), (2, "x" * 72 + "…"),
+        (3, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
+    ])
+    no_evidence = lambda *bead: 0.0  # noqa: E731
+    # by length, the gap between the two links is one 2-1 bead (20 + 20 characters × 3 × 0.6 = 72)
+    assert [c[:4] for c in align_gap(src, ref, (1, 3, 1, 2), 3.0, no_evidence, GapCosts(skip=2.0))] == [(1, 2, 1, 1)]
+    assert merges_into_truncated(ref, 2, 1, 1) and not merges_into_truncated(ref, 1, 1, 1)
+    beads = LexicalAligner(AlignSection(method="lexical")).align(src, [""] * 4, ref)
+    assert links(beads) == [(["ja1"], ["en1"]), (["ja4"], ["en3"])]
+    assert ([], ["en2"]) in [(b.src_ids, b.ref_ids) for b in beads]  # left unaligned, not lost

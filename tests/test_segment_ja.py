@@ -90,6 +90,8 @@ def test_split_cases(text: str, expected: list[str]) -> None:
          ["白馬に乗った巡査の山車＝唐津市肥前町田野（提供）", "唐津市の神社は祭りを中止した。"]),
         ("抗議するデモ隊（ＡＰ＝共同）【モスクワ共同】デモが続いた。", ["抗議するデモ隊（ＡＰ＝共同）", "【モスクワ共同】デモが続いた。"]),
         ("落語を披露する雷門喜助さん（右）が笑わせた。", ["落語を披露する雷門喜助さん（右）が笑わせた。"]),
+        # no caption holds a sentence end (found by the property test below: the credit came out twice)
+        ("あああ．（提供）漢", ["あああ．", "（提供）漢"]),
     ],
 )
 def test_dev_set_failure_families(text: str, expected: list[str]) -> None:

@@ -37,6 +37,13 @@ class GapCosts:
     # between two source paragraphs)
     paragraph_jump: float = 2.0
 
+    @classmethod
+    def for_document(cls, skip: float, agreement: float) -> GapCosts:
+        """The costs for a document whose paragraphs correspond as far as ``agreement`` says
+        (:func:`paragraph_agreement`): a paragraph jump costs 2 nats where they do not, 8 where the
+        reference is a translation paragraph for paragraph."""
+        return cls(skip=skip, paragraph_jump=2.0 + 6.0 * agreement)
+
 
 def en_per_ja(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step], default: float) -> float:
     """English characters per Japanese character, from the chain's untruncated links (≥ 3 of them)."""
@@ -64,6 +71,23 @@ def paragraph_agreement(src: Sequence[Sentence], ref: Sequence[Sentence], chain:
     return 1.0 if either < 2 else max(0.0, 2 * both / either - 1)
 
 
+def jumps_paragraph(src: Sequence[Sentence], ref: Sequence[Sentence], before: Step, after: Step) -> bool:
+    """Whether link ``after`` stays in the paragraph where link ``before`` ends on one side only (a
+    reference paragraph split between two source paragraphs, or the other way round)."""
+    i, di, j, dj, _ = before
+    return (src[after[0]].para_id == src[i + di - 1].para_id) != (ref[after[2]].para_id == ref[j + dj - 1].para_id)
+
+
+def without_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
+    """The chain less every link that jumps a paragraph (:func:`jumps_paragraph`) from the link kept
+    before it."""
+    kept: list[Step] = []
+    for step in chain:
+        if not kept or not jumps_paragraph(src, ref, kept[-1], step):
+            kept.append(step)
+    return kept
+
+
 def coverage(src: Sequence[Sentence], ref: Sequence[Sentence], ratio: float) -> float:
     """Share of the source the reference renders, judged by length (1 for a full translation)."""
     ja = sum(len(s.text) for s in src)
@@ -84,6 +108,13 @@ def starts_paragraph(sents: Sequence[Sentence], k: int) -> bool:
     return k == 0 or sents[k].para_id != sents[k - 1].para_id
 
 
+def merges_into_truncated(ref: Sequence[Sentence], di: int, j: int, dj: int) -> bool:
+    """Whether a bead joins several source sentences with a reference that ends truncated. A truncated
+    reference renders a prefix of its source and is judged by precision alone, which a longer source
+    never lowers: such a bead is linked only when its reference is cut (:mod:`.split`)."""
+    return di > 1 and ref[j + dj - 1].partial
+
+
 def crosses_paragraph(sents: Sequence[Sentence], k: int, d: int) -> bool:
     return any(sents[x].para_id != sents[k].para_id for x in range(k + 1, k + d))
 
@@ -92,13 +123,13 @@ def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tupl
                     box: tuple[int, int, int, int]) -> int:
     """How many of the links bounding ``box`` (the one ending at (i0 − 1, j0 − 1), the one starting at
     (i1, j1)) share a paragraph with ``bead`` on one side only."""
-    i, di, j, dj = bead
     i0, i1, j0, j1 = box
+    step = (*bead, 0.0)
     jumps = 0
     if i0 and j0:
-        jumps += (src[i].para_id == src[i0 - 1].para_id) != (ref[j].para_id == ref[j0 - 1].para_id)
+        jumps += jumps_paragraph(src, ref, (i0 - 1, 1, j0 - 1, 1, 0.0), step)
     if i1 < len(src) and j1 < len(ref):
-        jumps += (src[i + di - 1].para_id == src[i1].para_id) != (ref[j + dj - 1].para_id == ref[j1].para_id)
+        jumps += jumps_paragraph(src, ref, step, (i1, 1, j1, 1, 0.0))
     return jumps
 
 

@@ -2,10 +2,12 @@
 Bleualign) and ``length`` (length ratio only, a baseline).
 
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
-beads above ``align.threshold`` (:mod:`.dp`), re-align the sentences between its links by length,
-paragraphs and evidence (:mod:`.gaps`), give each link a calibrated confidence
-(:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
-reference sentence that renders two source sentences where they imply (:mod:`.split`).
+beads above ``align.threshold`` (:mod:`.dp`) less the links that jump a paragraph where the
+document's paragraphs correspond, re-align the sentences between its links by length, paragraphs and
+evidence (:mod:`.gaps`), give each link a calibrated confidence (:mod:`.confidence`), leave
+unaligned the gap links under ``align.min_confidence``, and cut a reference sentence that renders
+two source sentences where they imply (:mod:`.split`; a merge into a truncated reference is linked
+only when cut).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from .base import Aligner, aligners
 from .confidence import CALIBRATION, BeadFeatures
 from .dp import BEADS, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
-from .gaps import (GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp, paragraph_agreement,
-                   starts_paragraph)
+from .gaps import (GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp,
+                   merges_into_truncated, paragraph_agreement, starts_paragraph, without_jumps)
 from .signals import EN_CHARS_PER_JA_CHAR
 from .split import best_cut, piece
 
@@ -106,13 +108,13 @@ class SignalAligner(Aligner):
                         if (sim := ev.score(*key) * self.cfg.merge_weight) > threshold:
                             yield (i0, di, j0, dj, sim)
 
-    def fill(self, ev: Evidence, chain: list[Step], ratio: float) -> list[Step]:
+    def fill(self, ev: Evidence, chain: list[Step], ratio: float, agreement: float) -> list[Step]:
         """The chain plus the links of the gap DP between its links (only when it has some: a
         reference nothing of which could be linked stays unaligned)."""
         if len(chain) < self.cfg.min_anchors:
             return chain
         full = coverage(ev.src, ev.ref, ratio) >= self.cfg.full_coverage
-        costs = GapCosts(skip=self.cfg.skip_full if full else self.cfg.skip_partial)
+        costs = GapCosts.for_document(self.cfg.skip_full if full else self.cfg.skip_partial, agreement)
         extra: list[Step] = []
         for box in gaps(chain, len(ev.src), len(ev.ref)):
             if max(box[1] - box[0], box[3] - box[2]) > self.cfg.gap_max:
@@ -130,11 +132,14 @@ class SignalAligner(Aligner):
         ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight)
         self.evidence = ev  # kept for the benchmarks (how many beads were scored)
         chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
+        agreement = paragraph_agreement(src, ref, chain)
+        if agreement > 0:
+            # the document's paragraphs correspond: a link that leaves a paragraph on one side only strays
+            chain = without_jumps(src, ref, chain)
         anchored = {step[:4] for step in chain}
         ratio = en_per_ja(src, ref, chain, EN_CHARS_PER_JA_CHAR)
-        agreement = paragraph_agreement(src, ref, chain)
         if self.cfg.realign_gaps and not self.use.length_only:
-            chain = self.fill(ev, chain, ratio)
+            chain = self.fill(ev, chain, ratio, agreement)
         beads = []
         for i, di, j, dj, sim in fill_gaps(chain, len(src), len(ref)):
             if not (di and dj):
@@ -142,12 +147,13 @@ class SignalAligner(Aligner):
                 continue
             whole = Link(i, di, j, dj, sim, (i, di, j, dj) in anchored)
             features = whole.features(ev, ratio, agreement)
-            if not whole.anchored and CALIBRATION(features) < self.cfg.min_confidence:
-                # a gap guess more likely wrong than right
+            doubtful = not whole.anchored and CALIBRATION(features) < self.cfg.min_confidence
+            cut = best_cut(ev, i, j, ratio) if (di, dj) == (2, 1) and self.cut_references and not doubtful else None
+            if doubtful or (cut is None and merges_into_truncated(ref, di, j, dj)):
+                # a gap guess more likely wrong than right, or a merge that only precision favours
                 beads.extend(Bead([s.seg_id], [], 0.0) for s in src[i : i + di])
                 beads.extend(Bead([], [r.seg_id], 0.0) for r in ref[j : j + dj])
                 continue
-            cut = best_cut(ev, i, j, ratio) if (di, dj) == (2, 1) and self.cut_references else None
             if cut is None:
                 beads.append(whole.bead(ev, features))
                 continue

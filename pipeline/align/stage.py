@@ -52,7 +52,7 @@ class AlignStage(Stage):
     # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text); 3: cut references
     # (split.py); 4: glosses without diacritics, short long vowels in names, "July's" a month; confidence weighs a
     # paragraph mismatch by how far the document's paragraphs correspond
-    version = "4"
+    version = "5"
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
         """The versions of the dictionary data and analysers the lexical signals read."""

@@ -140,6 +140,8 @@ def split_offsets(text: str) -> list[int]:
     for m, c in enumerate(text):
         straight[m + 1] = straight[m] + (c == '"')
     caption = _CAPTION_CREDIT.match(text, _next_visible(text, 0))
+    if caption and any(_is_stop(text, k) for k in range(caption.start(), caption.end())):
+        caption = None  # not a first clause: it holds a sentence end ("あ．（提供）")
     cuts: list[int] = [caption.end()] if caption else []
     start_of: dict[int, int] = {}
     depth = 0
