@@ -4,12 +4,12 @@
     python benchmarks/tune_align.py --calibrate         # fit the confidence weights (pipeline/align/confidence.py)
     python benchmarks/tune_align.py --calibrate --variants   # ... on the variants' partial references too
     python benchmarks/tune_align.py --grid "threshold=0.5,skip_partial=3" "threshold=0.6"
-    python benchmarks/tune_align.py --variants --grid ""   # partial references rebuilt six more ways
+    python benchmarks/tune_align.py --variants --grid ""   # partial references rebuilt eight more ways
 
 Each setting is scored in the four settings of ``eval_quality.py`` (full / partial reference × tiny
 model / real MT) with the same code; the seed's own golds (``tests/data/align``) are printed as a check.
 With ``--variants``, the partial reference settings (tiny model and both WMT systems) are scored on the
-tune half's ``en_partial`` and on the six variants of :mod:`variants`, per variant and pooled.
+tune half's ``en_partial`` and on the eight variants of :mod:`variants`, per variant and pooled.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def variant_sets(dev: DevSet, original: bool = True) -> dict[str, list[Reference
     tiny model and both WMT systems."""
     systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
     sets = {"en_partial": prepare(dev, partial_only=True, systems=systems)} if original else {}
-    for name in variants.VARIANTS:
+    for name in variants.NAMES:
         sets[name] = prepare(variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), partial_only=True,
                              systems=systems, tag=f"{name}-")
     return sets

@@ -2,9 +2,10 @@
 
 The dev set's ``en_partial`` keeps every other paragraph of each reference and cuts its last sentence
 to ~60 % with "…". A rule tuned on that one layout can fit it alone, so :func:`build` rebuilds the
-tune half's partial references six other ways — the other paragraphs, random paragraphs with random
+tune half's partial references eight other ways — the other paragraphs, random paragraphs with random
 truncation, every third paragraph, a teaser (the first two paragraphs, as the seed's snippet), most
-paragraphs with some last sentences left whole — each a folder shaped like the dev set (``ja/``,
+paragraphs with some last sentences left whole, and two whose paragraphs are re-flowed (the dev set's
+correspond one to one, which rules may come to lean on) — each a folder shaped like the dev set (``ja/``,
 ``en/``, ``mt/`` … linked to the original; ``en_partial/`` and ``gold_alignment_partial.json``
 written anew, the gold cut exactly as the reference is). ``tune_align.py --variants`` scores them.
 """
@@ -30,6 +31,14 @@ VARIANTS: dict[str, tuple[Keep, Share]] = {
     "teaser": (lambda k, rng: k < 2, lambda rng: rng.uniform(0.4, 0.8)),
     "dense": (lambda k, rng: rng.random() < 0.75, lambda rng: 1.0 if rng.random() < 0.5 else 0.6),
 }
+# paragraphs that no longer correspond (the dev set's do, one to one): a kept paragraph joined to the
+# one before where a draw says so; each variant's share of paragraph breaks kept
+REFLOWED: dict[str, tuple[str, float]] = {
+    "reflowed-full": ("all", 0.4),
+    "reflowed-half": ("random-half", 0.4),
+}
+KEEP_ALL: tuple[Keep, Share] = (lambda k, rng: True, lambda rng: 1.0)
+NAMES = (*VARIANTS, *REFLOWED)
 LINKED = ("ja", "en", "segmentation", "mt", "gold_alignment.json")
 
 
@@ -59,7 +68,9 @@ def build(dev: DevSet, name: str, out: Path) -> DevSet:
     """Variant ``name`` of the tune half's partial references under ``out``; returns it as a DevSet."""
     if dev.half != "tune":
         raise ValueError("variants are built from the tune half only")
-    keep, share = VARIANTS[name]
+    base, breaks = REFLOWED.get(name, (name, 1.0))
+    keep, share = KEEP_ALL if base == "all" else VARIANTS[base]
+    joins = random.Random(f"{name}/breaks")
     out.mkdir(parents=True, exist_ok=True)
     for link in LINKED:
         if not (out / link).exists():
@@ -67,7 +78,7 @@ def build(dev: DevSet, name: str, out: Path) -> DevSet:
     (out / "en_partial").mkdir(exist_ok=True)
     gold: list[dict[str, list[str]]] = []
     for doc in dev.docs:
-        rng = random.Random(f"{name}/{doc}")
+        rng = random.Random(f"{base}/{doc}")
         kept = []
         for k, (paragraph, beads) in enumerate(paragraph_beads(dev, doc)):
             if not beads or not keep(k, rng):
@@ -81,6 +92,11 @@ def build(dev: DevSet, name: str, out: Path) -> DevSet:
             kept.append(paragraph)
             gold.extend(beads[:-1])
             gold.append({"ja": beads[-1]["ja"], "en": [end]})
-        (out / "en_partial" / f"{doc}.txt").write_text("\n\n".join(kept) + "\n", encoding="utf-8")
+        text = kept[0] if kept else ""
+        for paragraph in kept[1:]:
+            # a heading (no final stop) keeps its break: joined, it would be run into the next sentence
+            joined = joins.random() >= breaks and text.rstrip()[-1:] in ".!?\"'”’)…"
+            text += (" " if joined else "\n\n") + paragraph
+        (out / "en_partial" / f"{doc}.txt").write_text(text + "\n", encoding="utf-8")
     (out / "gold_alignment_partial.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     return DevSet(out, "tune")

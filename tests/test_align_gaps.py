@@ -11,7 +11,7 @@ import pytest
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.dp import best_chain
 from pipeline.align.gaps import (GapCosts, align_gap, coverage, gaps, length_logp, merges_into_truncated,
-                                 paragraph_agreement, without_jumps)
+                                 paragraph_agreement, without_strays)
 from pipeline.align.hybrid import LexicalAligner
 from pipeline.config import AlignSection
 from pipeline.records import Sentence
@@ -125,16 +125,17 @@ def test_paragraph_agreement_from_the_chain() -> None:
     assert paragraph_agreement(src, parallel, chain[1:3]) == 1.0
 
 
-def test_a_link_that_leaves_its_paragraph_on_one_side_is_no_confident_link() -> None:
+def test_a_link_that_strays_into_another_paragraph_is_no_confident_link() -> None:
     """Tune-half variants (saga_shimbun-ja.8447): the truncated last sentence of a reference paragraph
     names what a sentence of the next source paragraph names, not its own source. Where the
     document's paragraphs correspond, the evidence chain's link there stays in the reference
-    paragraph but leaves the source paragraph: it is dropped from the chain and the gap DP, where
-    such a jump is dear, links the sentence of the right paragraph."""
+    paragraph but jumps into the middle of the next source paragraph: it is dropped from the chain,
+    and the gap DP, where such a jump is dear, links the sentence of the right paragraph."""
     src = sentences("ja", [
         (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
         (2, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"), (2, "外相も同行した。"),
-        (3, "会談は二日間続いた。"), (3, "ラブロフ外相は記者団に語った。"),
+        (3, "会談は二日間続いた。"), (3, "ラブロフ外相は記者団に語った。"), (3, "両国は経済協力の拡大でも合意した。"),
+        (4, "次の首脳会談は来年、モスクワで開かれる予定だ。"),
     ])
     ref = sentences("en", [
         (1, "On May 16, 2024, President Putin visited Beijing."),
@@ -142,21 +143,25 @@ def test_a_link_that_leaves_its_paragraph_on_one_side_is_no_confident_link() -> 
         (2, "Foreign Minister Lavrov…"),
     ])
     aligner = LexicalAligner(AlignSection(method="lexical"))
-    ev = Evidence(src, [""] * 5, ref, Signals(mt=False), 0.3)
+    ev = Evidence(src, [""] * 7, ref, Signals(mt=False), 0.3)
     chain = best_chain(list(aligner.candidates(ev)), len(ref), aligner.cfg.threshold)
     assert [c[:4] for c in chain][-1] == (4, 1, 2, 1)  # the evidence alone: paragraph 3's sentence
-    assert [c[:4] for c in without_jumps(src, ref, chain)] == [c[:4] for c in chain][:-1]
-    assert links(aligner.align(src, [""] * 5, ref)) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]
+    assert [c[:4] for c in without_strays(src, ref, chain)] == [c[:4] for c in chain][:-1]
+    assert links(aligner.align(src, [""] * 7, ref)) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]
 
 
-def test_jumps_are_judged_against_the_last_link_kept() -> None:
+def test_a_jump_to_the_start_of_a_paragraph_is_a_reflow_not_a_stray() -> None:
     src = sentences("ja", [(1, "あ"), (2, "い"), (2, "う"), (3, "え")])
-    ref = sentences("en", [(1, "a"), (1, "b"), (2, "c"), (3, "d")])
-    chain = [(0, 1, 0, 1, 0.9), (1, 1, 1, 1, 0.9), (2, 1, 2, 1, 0.9), (3, 1, 3, 1, 0.9)]
-    # (1, 1) leaves source paragraph 1 but not reference paragraph 1; (2, 2), judged against (0, 0),
-    # leaves both; so does (3, 3)
-    assert without_jumps(src, ref, chain) == [chain[0], chain[2], chain[3]]
-    assert GapCosts.for_document(2.0, 1.0).paragraph_jump > GapCosts.for_document(2.0, 0.0).paragraph_jump
+    ref = sentences("en", [(1, "a"), (1, "b"), (2, "c")])
+    first = (0, 1, 0, 1, 0.9)
+    # the reference runs source paragraphs 1 and 2 into one: the link starts source paragraph 2
+    assert without_strays(src, ref, [first, (1, 1, 1, 1, 0.9)]) == [first, (1, 1, 1, 1, 0.9)]
+    # the link lands inside source paragraph 2 while the reference stays in its paragraph: a stray
+    assert without_strays(src, ref, [first, (2, 1, 1, 1, 0.9)]) == [first]
+    # the link after a stray is judged against the link kept before it: both sides move on
+    assert without_strays(src, ref, [first, (2, 1, 1, 1, 0.9), (3, 1, 2, 1, 0.9)]) == [first, (3, 1, 2, 1, 0.9)]
+    assert GapCosts.for_document(2.0, 1.0).paragraph_stray == 6.0
+    assert GapCosts.for_document(2.0, 0.0).paragraph_stray == 0.0  # unrelated paragraphs say nothing
 
 
 def test_a_merge_into_a_truncated_reference_is_linked_only_when_cut() -> None:

@@ -5,7 +5,8 @@ links — or before the first / after the last — the unlinked source and refer
 re-aligned by a small Gale–Church-style DP (beads 1-1, 2-1, 1-2, 1-0, 0-1) whose link cost is
 −log(bead prior) − log P(length ratio) − evidence + paragraph penalties (a bead that starts a
 paragraph on one side only; a bead that shares a paragraph with a bounding link on one side only, so
-that a reference paragraph is not split between two source paragraphs), and whose skip cost depends
+that a reference paragraph is not split between two source paragraphs, the more so where it lands
+inside a paragraph of a document whose paragraphs correspond), and whose skip cost depends
 on how much of the document the reference covers (:func:`coverage`): a full reference leaves little
 unaligned, so skipping is dear; a partial one leaves whole paragraphs out, so skipping is cheap.
 The confident links bound every gap, so a length error cannot run past them (Gale–Church's weakness).
@@ -14,11 +15,13 @@ The confident links bound every gap, so a length error cannot run past them (Gal
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
 from .dp import Scorer, Step, trace_back
+
+Jump = Callable[[Sequence[Sentence], Sequence[Sentence], Step, Step], bool]
 
 BEAD_PRIOR = {(1, 1): 0.89, (2, 1): 0.0445, (1, 2): 0.0445}
 LENGTH_SIGMA = 0.35  # spread of log(English length / expected length) for a true bead
@@ -36,13 +39,14 @@ class GapCosts:
     # a bead in the same paragraph as a bounding link on one side only (a reference paragraph split
     # between two source paragraphs)
     paragraph_jump: float = 2.0
+    paragraph_stray: float = 0.0  # more for a jump that lands inside a paragraph (:func:`strays`)
 
     @classmethod
     def for_document(cls, skip: float, agreement: float) -> GapCosts:
         """The costs for a document whose paragraphs correspond as far as ``agreement`` says
-        (:func:`paragraph_agreement`): a paragraph jump costs 2 nats where they do not, 8 where the
-        reference is a translation paragraph for paragraph."""
-        return cls(skip=skip, paragraph_jump=2.0 + 6.0 * agreement)
+        (:func:`paragraph_agreement`): a jump into a paragraph costs 6 nats more where the reference
+        is a translation paragraph for paragraph, nothing more where its paragraphs are unrelated."""
+        return cls(skip=skip, paragraph_stray=6.0 * agreement)
 
 
 def en_per_ja(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step], default: float) -> float:
@@ -78,12 +82,23 @@ def jumps_paragraph(src: Sequence[Sentence], ref: Sequence[Sentence], before: St
     return (src[after[0]].para_id == src[i + di - 1].para_id) != (ref[after[2]].para_id == ref[j + dj - 1].para_id)
 
 
-def without_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
-    """The chain less every link that jumps a paragraph (:func:`jumps_paragraph`) from the link kept
-    before it."""
+def strays(src: Sequence[Sentence], ref: Sequence[Sentence], before: Step, after: Step) -> bool:
+    """Whether link ``after`` jumps a paragraph from link ``before`` (:func:`jumps_paragraph`) into the
+    middle of one: where a reference re-flows the paragraphs, a link that leaves its paragraph on one
+    side starts the next paragraph there."""
+    if not jumps_paragraph(src, ref, before, after):
+        return False
+    i, di, _, _, _ = before
+    if src[after[0]].para_id != src[i + di - 1].para_id:
+        return not starts_paragraph(src, after[0])
+    return not starts_paragraph(ref, after[2])
+
+
+def without_strays(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
+    """The chain less every link that strays (:func:`strays`) from the link kept before it."""
     kept: list[Step] = []
     for step in chain:
-        if not kept or not jumps_paragraph(src, ref, kept[-1], step):
+        if not kept or not strays(src, ref, kept[-1], step):
             kept.append(step)
     return kept
 
@@ -120,16 +135,17 @@ def crosses_paragraph(sents: Sequence[Sentence], k: int, d: int) -> bool:
 
 
 def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int],
-                    box: tuple[int, int, int, int]) -> int:
+                    box: tuple[int, int, int, int], test: Jump = jumps_paragraph) -> int:
     """How many of the links bounding ``box`` (the one ending at (i0 − 1, j0 − 1), the one starting at
-    (i1, j1)) share a paragraph with ``bead`` on one side only."""
+    (i1, j1)) share a paragraph with ``bead`` on one side only (``test``: :func:`jumps_paragraph`), or
+    do so landing inside a paragraph (:func:`strays`)."""
     i0, i1, j0, j1 = box
     step = (*bead, 0.0)
     jumps = 0
     if i0 and j0:
-        jumps += jumps_paragraph(src, ref, (i0 - 1, 1, j0 - 1, 1, 0.0), step)
+        jumps += test(src, ref, (i0 - 1, 1, j0 - 1, 1, 0.0), step)
     if i1 < len(src) and j1 < len(ref):
-        jumps += jumps_paragraph(src, ref, step, (i1, 1, j1, 1, 0.0))
+        jumps += test(src, ref, step, (i1, 1, j1, 1, 0.0))
     return jumps
 
 
@@ -151,7 +167,8 @@ def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int,
     if starts_paragraph(src, i) != starts_paragraph(ref, j):
         cost += costs.paragraph_start
     if box is not None:
-        cost += costs.paragraph_jump * paragraph_jumps(src, ref, bead, box)
+        cost += (costs.paragraph_jump * paragraph_jumps(src, ref, bead, box)
+                 + costs.paragraph_stray * paragraph_jumps(src, ref, bead, box, strays))
     return cost
 
 

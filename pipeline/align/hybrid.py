@@ -2,8 +2,8 @@
 Bleualign) and ``length`` (length ratio only, a baseline).
 
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
-beads above ``align.threshold`` (:mod:`.dp`) less the links that jump a paragraph where the
-document's paragraphs correspond, re-align the sentences between its links by length, paragraphs and
+beads above ``align.threshold`` (:mod:`.dp`) less the links that stray into another paragraph where
+the document's paragraphs correspond, re-align the sentences between its links by length, paragraphs and
 evidence (:mod:`.gaps`), give each link a calibrated confidence (:mod:`.confidence`), leave
 unaligned the gap links under ``align.min_confidence``, and cut a reference sentence that renders
 two source sentences where they imply (:mod:`.split`; a merge into a truncated reference is linked
@@ -22,7 +22,7 @@ from .confidence import CALIBRATION, BeadFeatures
 from .dp import BEADS, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
 from .gaps import (GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp,
-                   merges_into_truncated, paragraph_agreement, starts_paragraph, without_jumps)
+                   merges_into_truncated, paragraph_agreement, starts_paragraph, without_strays)
 from .signals import EN_CHARS_PER_JA_CHAR
 from .split import best_cut, piece
 
@@ -134,8 +134,8 @@ class SignalAligner(Aligner):
         chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
         agreement = paragraph_agreement(src, ref, chain)
         if agreement > 0:
-            # the document's paragraphs correspond: a link that leaves a paragraph on one side only strays
-            chain = without_jumps(src, ref, chain)
+            # the document's paragraphs correspond: a link that jumps into the middle of a paragraph strays
+            chain = without_strays(src, ref, chain)
         anchored = {step[:4] for step in chain}
         ratio = en_per_ja(src, ref, chain, EN_CHARS_PER_JA_CHAR)
         if self.cfg.realign_gaps and not self.use.length_only:
