@@ -37,7 +37,7 @@ REFLOWED: dict[str, tuple[str, float]] = {
     "reflowed-full": ("all", 0.4),
     "reflowed-half": ("random-half", 0.4),
 }
-KEEP_ALL: tuple[Keep, Share] = (lambda k, rng: True, lambda rng: 1.0)
+LAYOUTS: dict[str, tuple[Keep, Share]] = {**VARIANTS, "all": (lambda k, rng: True, lambda rng: 1.0)}
 NAMES = (*VARIANTS, *REFLOWED)
 LINKED = ("ja", "en", "segmentation", "mt", "gold_alignment.json")
 
@@ -69,7 +69,7 @@ def build(dev: DevSet, name: str, out: Path) -> DevSet:
     if dev.half != "tune":
         raise ValueError("variants are built from the tune half only")
     base, breaks = REFLOWED.get(name, (name, 1.0))
-    keep, share = KEEP_ALL if base == "all" else VARIANTS[base]
+    keep, share = LAYOUTS[base]
     joins = random.Random(f"{name}/breaks")
     out.mkdir(parents=True, exist_ok=True)
     for link in LINKED:

@@ -15,13 +15,11 @@ The confident links bound every gap, so a length error cannot run past them (Gal
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
 from .dp import Scorer, Step, trace_back
-
-Jump = Callable[[Sequence[Sentence], Sequence[Sentence], Step, Step], bool]
 
 BEAD_PRIOR = {(1, 1): 0.89, (2, 1): 0.0445, (1, 2): 0.0445}
 LENGTH_SIGMA = 0.35  # spread of log(English length / expected length) for a true bead
@@ -82,16 +80,20 @@ def jumps_paragraph(src: Sequence[Sentence], ref: Sequence[Sentence], before: St
     return (src[after[0]].para_id == src[i + di - 1].para_id) != (ref[after[2]].para_id == ref[j + dj - 1].para_id)
 
 
-def strays(src: Sequence[Sentence], ref: Sequence[Sentence], before: Step, after: Step) -> bool:
-    """Whether link ``after`` jumps a paragraph from link ``before`` (:func:`jumps_paragraph`) into the
-    middle of one: where a reference re-flows the paragraphs, a link that leaves its paragraph on one
-    side starts the next paragraph there."""
-    if not jumps_paragraph(src, ref, before, after):
-        return False
+def lands_inside(src: Sequence[Sentence], ref: Sequence[Sentence], before: Step, after: Step) -> bool:
+    """For a link ``after`` that jumps a paragraph from link ``before``: whether it lands in the middle
+    of the paragraph it moves to (not at its start, where a re-flowed reference would put it)."""
     i, di, _, _, _ = before
     if src[after[0]].para_id != src[i + di - 1].para_id:
         return not starts_paragraph(src, after[0])
     return not starts_paragraph(ref, after[2])
+
+
+def strays(src: Sequence[Sentence], ref: Sequence[Sentence], before: Step, after: Step) -> bool:
+    """Whether link ``after`` jumps a paragraph from link ``before`` (:func:`jumps_paragraph`) into the
+    middle of one: where a reference re-flows the paragraphs, a link that leaves its paragraph on one
+    side starts the next paragraph there."""
+    return jumps_paragraph(src, ref, before, after) and lands_inside(src, ref, before, after)
 
 
 def without_strays(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
@@ -135,18 +137,23 @@ def crosses_paragraph(sents: Sequence[Sentence], k: int, d: int) -> bool:
 
 
 def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int],
-                    box: tuple[int, int, int, int], test: Jump = jumps_paragraph) -> int:
+                    box: tuple[int, int, int, int]) -> tuple[int, int]:
     """How many of the links bounding ``box`` (the one ending at (i0 − 1, j0 − 1), the one starting at
-    (i1, j1)) share a paragraph with ``bead`` on one side only (``test``: :func:`jumps_paragraph`), or
-    do so landing inside a paragraph (:func:`strays`)."""
+    (i1, j1)) share a paragraph with ``bead`` on one side only (:func:`jumps_paragraph`), and how many
+    of those jumps land inside a paragraph (:func:`strays`)."""
     i0, i1, j0, j1 = box
     step = (*bead, 0.0)
-    jumps = 0
+    pairs = []
     if i0 and j0:
-        jumps += test(src, ref, (i0 - 1, 1, j0 - 1, 1, 0.0), step)
+        pairs.append(((i0 - 1, 1, j0 - 1, 1, 0.0), step))
     if i1 < len(src) and j1 < len(ref):
-        jumps += test(src, ref, step, (i1, 1, j1, 1, 0.0))
-    return jumps
+        pairs.append((step, (i1, 1, j1, 1, 0.0)))
+    jumps = stray = 0
+    for before, after in pairs:
+        if jumps_paragraph(src, ref, before, after):
+            jumps += 1
+            stray += lands_inside(src, ref, before, after)
+    return jumps, stray
 
 
 def bead_cost(shape: tuple[int, int], ja: int, en: int, ratio: float, truncated: bool, evidence: float,
@@ -167,8 +174,8 @@ def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int,
     if starts_paragraph(src, i) != starts_paragraph(ref, j):
         cost += costs.paragraph_start
     if box is not None:
-        cost += (costs.paragraph_jump * paragraph_jumps(src, ref, bead, box)
-                 + costs.paragraph_stray * paragraph_jumps(src, ref, bead, box, strays))
+        jumps, stray = paragraph_jumps(src, ref, bead, box)
+        cost += costs.paragraph_jump * jumps + costs.paragraph_stray * stray
     return cost
 
 
