@@ -4,12 +4,15 @@
     python benchmarks/tune_align.py --calibrate         # fit the confidence weights (pipeline/align/confidence.py)
     python benchmarks/tune_align.py --calibrate --variants   # ... on the variants' partial references too
     python benchmarks/tune_align.py --grid "threshold=0.5,skip_partial=3" "threshold=0.6"
-    python benchmarks/tune_align.py --variants --grid ""   # partial references rebuilt eight more ways
+    python benchmarks/tune_align.py --variants --grid ""   # partial references rebuilt eight more ways,
+                                                           # whole references edited four ways
+    python benchmarks/tune_align.py --variants --grid "" --only merged-full   # some of those
 
 Each setting is scored in the four settings of ``eval_quality.py`` (full / partial reference × tiny
 model / real MT) with the same code; the seed's own golds (``tests/data/align``) are printed as a check.
 With ``--variants``, the partial reference settings (tiny model and both WMT systems) are scored on the
-tune half's ``en_partial`` and on the eight variants of :mod:`variants`, per variant and pooled.
+tune half's ``en_partial`` and on the twelve variants of :mod:`variants`, per variant and pooled (the
+aligner is not told which references are whole: it judges each document's coverage itself).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,9 +82,9 @@ def grid(dev: DevSet, settings: list[str]) -> None:
         print(f"[{setting or 'defaults'}] {cells} | seed F1: {seed}", flush=True)
 
 
-def variants_grid(dev: DevSet, settings: list[str]) -> None:
+def variants_grid(dev: DevSet, settings: list[str], names: Sequence[str] = variants.NAMES) -> None:
     """Partial-reference P/R/F1 per variant of the tune half and pooled over all of them."""
-    sets = variant_sets(dev)
+    sets = variant_sets(dev, names=names)
     for setting in settings:
         cfg = parse(setting)
         print(f"[{setting or 'defaults'}] P/R/F1", flush=True)
@@ -95,12 +99,13 @@ def variants_grid(dev: DevSet, settings: list[str]) -> None:
         print("  seed F1: " + " ".join(f"{k} {v:.2f}" for k, v in seed_f1(cfg).items()), flush=True)
 
 
-def variant_sets(dev: DevSet, original: bool = True) -> dict[str, list[References]]:
-    """The tune half's partial references (``original``) and its variants, each ready to align with the
-    tiny model and both WMT systems."""
+def variant_sets(dev: DevSet, original: bool = True,
+                 names: Sequence[str] = variants.NAMES) -> dict[str, list[References]]:
+    """The tune half's partial references (``original``) and its variants ``names``, each ready to align
+    with the tiny model and both WMT systems."""
     systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
     sets = {"en_partial": prepare(dev, partial_only=True, systems=systems)} if original else {}
-    for name in variants.NAMES:
+    for name in names:
         sets[name] = prepare(variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), partial_only=True,
                              systems=systems, tag=f"{name}-")
     return sets
@@ -134,13 +139,15 @@ def main() -> None:
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--grid", nargs="*", default=list(GRID), help="settings as key=value,key=value")
     ap.add_argument("--variants", action="store_true", help="partial references only, on the tune half and its variants")
+    ap.add_argument("--only", nargs="+", choices=variants.NAMES, default=list(variants.NAMES), metavar="VARIANT",
+                    help="with --variants: these variants only (default: all)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     dev = DevSet(dev_dir(), "tune")
     if args.calibrate:
         calibrate(dev, args.variants)
     elif args.variants:
-        variants_grid(dev, args.grid)
+        variants_grid(dev, args.grid, args.only)
     else:
         grid(dev, args.grid)
 

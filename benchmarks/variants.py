@@ -1,13 +1,16 @@
-"""More partial references to tune on, built from the TUNE half only (the test half stays unseen).
+"""More references to tune on, built from the TUNE half only (the test half stays unseen).
 
 The dev set's ``en_partial`` keeps every other paragraph of each reference and cuts its last sentence
 to ~60 % with "…". A rule tuned on that one layout can fit it alone, so :func:`build` rebuilds the
 tune half's partial references eight other ways — the other paragraphs, random paragraphs with random
 truncation, every third paragraph, a teaser (the first two paragraphs, as the seed's snippet), most
 paragraphs with some last sentences left whole, and two whose paragraphs are re-flowed (the dev set's
-correspond one to one, which rules may come to lean on) — each a folder shaped like the dev set (``ja/``,
+correspond one to one, which rules may come to lean on) — and its whole references four ways, edited
+as a translator might (sentences left out, run together, or brought in from other documents; the
+tune half's own whole references are nearly solved) — each a folder shaped like the dev set (``ja/``,
 ``en/``, ``mt/`` … linked to the original; ``en_partial/`` and ``gold_alignment_partial.json``
-written anew, the gold cut exactly as the reference is). ``tune_align.py --variants`` scores them.
+written anew, the gold cut, merged or thinned exactly as the reference is). ``tune_align.py
+--variants`` scores them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from devset import DevSet
+from pipeline.align.lexicon import STOPWORDS
 from pipeline.text import squash
 
 Keep = Callable[[int, random.Random], bool]  # (paragraph index, rng) → keep the paragraph
@@ -38,7 +42,16 @@ REFLOWED: dict[str, tuple[str, float]] = {
     "reflowed-half": ("random-half", 0.4),
 }
 LAYOUTS: dict[str, tuple[Keep, Share]] = {**VARIANTS, "all": (lambda k, rng: True, lambda rng: 1.0)}
-NAMES = (*VARIANTS, *REFLOWED)
+# whole references a translator has edited: per gold sentence, the chance it is left out (its Japanese
+# then has no English), run into the next sentence of its paragraph with "; " (a 2-1 gold bead), or
+# followed by a sentence from another document (English with no Japanese)
+EDITED: dict[str, tuple[float, float, float]] = {
+    "omitted-full": (0.1, 0.0, 0.0),
+    "merged-full": (0.0, 0.15, 0.0),
+    "inserted-full": (0.0, 0.0, 0.1),
+    "edited-full": (0.05, 0.08, 0.05),
+}
+NAMES = (*VARIANTS, *REFLOWED, *EDITED)
 LINKED = ("ja", "en", "segmentation", "mt", "gold_alignment.json")
 
 
@@ -65,17 +78,25 @@ def paragraph_beads(dev: DevSet, doc: str) -> list[tuple[str, list[dict[str, lis
 
 
 def build(dev: DevSet, name: str, out: Path) -> DevSet:
-    """Variant ``name`` of the tune half's partial references under ``out``; returns it as a DevSet."""
+    """Variant ``name`` of the tune half's references (``en_partial/``) under ``out``; returns it as a DevSet."""
     if dev.half != "tune":
         raise ValueError("variants are built from the tune half only")
-    base, breaks = REFLOWED.get(name, (name, 1.0))
-    keep, share = LAYOUTS[base]
-    joins = random.Random(f"{name}/breaks")
     out.mkdir(parents=True, exist_ok=True)
     for link in LINKED:
         if not (out / link).exists():
             (out / link).symlink_to(dev.root / link)
     (out / "en_partial").mkdir(exist_ok=True)
+    gold = edited(dev, name, out) if name in EDITED else laid_out(dev, name, out)
+    (out / "gold_alignment_partial.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return DevSet(out, "tune")
+
+
+def laid_out(dev: DevSet, name: str, out: Path) -> list[dict[str, list[str]]]:
+    """Some paragraphs of each reference, the last sentence of each cut, re-flowed where ``name`` is;
+    writes ``en_partial/`` and returns the gold."""
+    base, breaks = REFLOWED.get(name, (name, 1.0))
+    keep, share = LAYOUTS[base]
+    joins = random.Random(f"{name}/breaks")
     gold: list[dict[str, list[str]]] = []
     for doc in dev.docs:
         rng = random.Random(f"{base}/{doc}")
@@ -98,5 +119,37 @@ def build(dev: DevSet, name: str, out: Path) -> DevSet:
             joined = joins.random() >= breaks and text.rstrip()[-1:] in ".!?\"'”’)…"
             text += (" " if joined else "\n\n") + paragraph
         (out / "en_partial" / f"{doc}.txt").write_text(text + "\n", encoding="utf-8")
-    (out / "gold_alignment_partial.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-    return DevSet(out, "tune")
+    return gold
+
+
+def edited(dev: DevSet, name: str, out: Path) -> list[dict[str, list[str]]]:
+    """Each whole reference with sentences left out, run together or brought in from other documents
+    at the rates of ``EDITED[name]``; writes ``en_partial/`` and returns the gold."""
+    omit, merge, insert = EDITED[name]
+    gold: list[dict[str, list[str]]] = []
+    english_of = {doc: [e for b in dev.gold_beads_of(doc) for e in b["en"]] for doc in dev.docs}
+    for doc in dev.docs:
+        rng = random.Random(f"{name}/{doc}")
+        foreign = [e for other in dev.docs if other != doc for e in english_of[other]]
+        paragraphs = []
+        for _, beads in paragraph_beads(dev, doc):
+            kept: list[dict[str, list[str]]] = []
+            for bead in beads:
+                draw = rng.random()  # one draw a sentence, so that each variant's edits stay apart
+                if draw < omit:
+                    continue
+                english = " ".join(bead["en"])
+                if kept and kept[-1]["ja"] and omit <= draw < omit + merge and kept[-1]["en"][0][-1:] == ".":
+                    previous = kept.pop()
+                    first, rest = english.split(" ", 1) if " " in english else (english, "")
+                    if first.lower() in STOPWORDS:  # "…; the …", a name keeps its capital
+                        english = " ".join((first.lower(), rest)).rstrip()
+                    bead = {"ja": previous["ja"] + bead["ja"], "en": [previous["en"][0][:-1] + "; " + english]}
+                kept.append(bead)
+                if omit + merge <= draw < omit + merge + insert:
+                    kept.append({"ja": [], "en": [rng.choice(foreign)]})
+            if kept:
+                paragraphs.append(" ".join(b["en"][0] for b in kept))
+            gold.extend(b for b in kept if b["ja"])
+        (out / "en_partial" / f"{doc}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return gold

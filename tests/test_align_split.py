@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pipeline.align import split
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.hybrid import HybridAligner
-from pipeline.align.split import CutCosts, candidate_cuts
+from pipeline.align.split import CutCosts, candidate_cuts, inside_brackets
 from pipeline.config import AlignSection, SegmentSection
 from pipeline.errors import InputError
 from pipeline.io import read_records
@@ -63,6 +63,16 @@ def test_candidate_cuts_only_before_a_capital_after_a_content_word() -> None:
     # never after a function word ("the Town", "the Royal"), a comma ("week, Prince") or before lower case
     assert not {"Town,", "Royal", "Prince", "and", "is"} & set(cuts)
     assert candidate_cuts("It rained, and the game was called off at once.", CutCosts()) == []
+
+
+def test_no_cut_inside_brackets_or_a_quotation() -> None:
+    # found on the tune half's merged-sentence variant: "(AP/Kyodo | News)", "\"Hare | No Megumi\"" were cut
+    text = ('Protesters in Khabarovsk on the 25th (AP/Kyodo News) The authorities renamed it "Hare No '
+            'Megumi Okayama Brand" Visitors came.')
+    cuts = {text[start:].split()[0] for _, start, _ in candidate_cuts(text, CutCosts())}
+    assert {"The", "Visitors"} <= cuts  # after the brackets and the quotation close
+    assert not {"News)", "No", "Megumi", "Okayama", "Brand\""} & cuts
+    assert inside_brackets("the “Hare No") and not inside_brackets("the “Hare” No")
 
 
 def test_headings_run_into_sentences_are_cut_where_the_sources_imply() -> None:

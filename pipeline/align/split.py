@@ -6,11 +6,11 @@ cannot see such a boundary, so the aligner pairs both Japanese sentences with th
 "sentence" — a 2-1 bead, which links each Japanese sentence with the other's English too.
 
 Each 2-1 bead's English is tried at its *candidate cuts* — a space before a capitalised word (or a
-number) that does not follow a comma, colon, dash or function word — and cut where two 1-1 beads
-explain it better than the 2-1 bead. Costs are in nats, as in the gap DP (:mod:`.gaps`): −log bead
-prior − log P(length ratio) − evidence weight × evidence, per bead, plus the cost of a sentence
-boundary with no punctuation (cheaper before a capitalised function word such as "This" or
-"According" than before a name). A bead whose two halves the evidence cannot tell apart stays 2-1.
+number) that does not follow a comma, colon, dash or function word, nor fall inside brackets or a
+quotation — and cut where two 1-1 beads explain it better than the 2-1 bead. Costs are in nats, as in
+the gap DP (:mod:`.gaps`): −log bead prior − log P(length ratio) − evidence weight × evidence, per
+bead, plus the cost of a sentence boundary with no punctuation (cheaper before a capitalised function
+word such as "This" or "According" than before a name). A bead whose two halves the evidence cannot tell apart stays 2-1.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _SPACE = re.compile(r"\s+")
 _NEXT = re.compile(r"[\"'“‘(\[]?([A-Z][A-Za-z'’]*|\d)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 NO_CUT_AFTER = ",;:-–—(/&"
+BRACKETS = ("()", "[]", "“”")
 MIN_PIECE = 8  # characters: a shorter piece is not a sentence of its own
 MAX_CUTS = 24  # candidate cuts scored per sentence: those nearest where the source lengths put the cut
 
@@ -54,12 +55,18 @@ def piece(sentence: Sentence, start: int, end: int) -> tuple[str, bool]:
     return sentence.text[start:end], sentence.partial and end == len(sentence.text)
 
 
+def inside_brackets(before: str) -> bool:
+    """Whether a bracket or quotation opened in ``before`` is still open at its end: no sentence
+    boundary falls there ("(AP/Kyodo | News)", "\"Hare | No Megumi Brand\"")."""
+    return any(before.count(o) > before.count(c) for o, c in BRACKETS) or before.count('"') % 2 == 1
+
+
 def candidate_cuts(text: str, cut_costs: CutCosts) -> list[tuple[int, int, float]]:
     """(end of the first piece, start of the second, cost) of every place the sentence may be cut."""
     out = []
     for m in _SPACE.finditer(text):
         before, after = text[: m.start()], text[m.end() :]
-        if len(before) < MIN_PIECE or len(after) < MIN_PIECE or before[-1] in NO_CUT_AFTER:
+        if len(before) < MIN_PIECE or len(after) < MIN_PIECE or before[-1] in NO_CUT_AFTER or inside_brackets(before):
             continue
         nxt = _NEXT.match(after)
         if not nxt:

@@ -51,8 +51,9 @@ class AlignStage(Stage):
     produces = (artifacts.ALIGNMENT,)
     # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text); 3: cut references
     # (split.py); 4: glosses without diacritics, short long vowels in names, "July's" a month; confidence weighs a
-    # paragraph mismatch by how far the document's paragraphs correspond
-    version = "5"
+    # paragraph mismatch by how far the document's paragraphs correspond; 5: strays leave the chain, a 2-1 bead over a
+    # truncated reference is linked only when cut; 6: no cut inside brackets or a quotation
+    version = "6"
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
         """The versions of the dictionary data and analysers the lexical signals read."""
