@@ -83,7 +83,7 @@ def grid(dev: DevSet, settings: list[str]) -> None:
 
 
 def variants_grid(dev: DevSet, settings: list[str], names: Sequence[str] = variants.NAMES) -> None:
-    """Partial-reference P/R/F1 per variant of the tune half and pooled over all of them."""
+    """P/R/F1 on the tune half's partial references and each variant (:mod:`variants`), and pooled."""
     sets = variant_sets(dev, names=names)
     for setting in settings:
         cfg = parse(setting)
@@ -138,7 +138,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--grid", nargs="*", default=list(GRID), help="settings as key=value,key=value")
-    ap.add_argument("--variants", action="store_true", help="partial references only, on the tune half and its variants")
+    ap.add_argument("--variants", action="store_true", help="the tune half's partial references and the variants of them and of its whole ones")
     ap.add_argument("--only", nargs="+", choices=variants.NAMES, default=list(variants.NAMES), metavar="VARIANT",
                     help="with --variants: these variants only (default: all)")
     args = ap.parse_args()

@@ -10,7 +10,8 @@ number) that does not follow a comma, colon, dash or function word, nor fall ins
 quotation — and cut where two 1-1 beads explain it better than the 2-1 bead. Costs are in nats, as in
 the gap DP (:mod:`.gaps`): −log bead prior − log P(length ratio) − evidence weight × evidence, per
 bead, plus the cost of a sentence boundary with no punctuation (cheaper before a capitalised function
-word such as "This" or "According" than before a name). A bead whose two halves the evidence cannot tell apart stays 2-1.
+word such as "This" or "According" than before a name). A bead whose two halves the evidence cannot
+tell apart stays 2-1.
 """
 
 from __future__ import annotations
@@ -66,13 +67,13 @@ def candidate_cuts(text: str, cut_costs: CutCosts) -> list[tuple[int, int, float
     out = []
     for m in _SPACE.finditer(text):
         before, after = text[: m.start()], text[m.end() :]
-        if len(before) < MIN_PIECE or len(after) < MIN_PIECE or before[-1] in NO_CUT_AFTER or inside_brackets(before):
+        if len(before) < MIN_PIECE or len(after) < MIN_PIECE or before[-1] in NO_CUT_AFTER:
             continue
         nxt = _NEXT.match(after)
         if not nxt:
             continue
         prev = _PREVIOUS_WORD.search(before)
-        if prev and prev.group(1).lower() in STOPWORDS:
+        if (prev and prev.group(1).lower() in STOPWORDS) or inside_brackets(before):
             continue
         word = nxt.group(1).lower()
         cost = cut_costs.before_function_word if word in STOPWORDS else cut_costs.before_name

@@ -30,7 +30,6 @@ from ..segment.en import split_english
 from ..text import comparison_form, squash
 
 
-
 @dataclass
 class Segment:
     doc: str
