@@ -3,6 +3,7 @@
     python benchmarks/eval_quality.py                  # tune and test halves
     python benchmarks/eval_quality.py --half test      # one half
     python benchmarks/eval_quality.py --dev DIR        # another copy of the dev set ($JAEN_DEV_DIR)
+    python benchmarks/eval_quality.py --systems Online-B Facebook-AI   # a real-MT row per system
 
 Everything runs the pipeline's own code in-process: the segment and translate stages
 (``run_stages``, the tiny offline MarianMT, its translations kept in the pipeline's translation
@@ -15,9 +16,9 @@ cache under ``outputs/.eval-quality``), the registered aligner, and ``jaen eval-
 * alignment — link P/R/F1 against ``gold_alignment.json`` (full reference ``en/``) and
   ``gold_alignment_partial.json`` (partial reference ``en_partial/``) for our aligner with the tiny
   model's translations, our aligner with real MT (``mt/Online-B.jsonl`` in place of the
-  translations) and a Gale–Church baseline (length only);
-* calibration — for our aligner, the share of correct beads per confidence bucket, all four
-  settings pooled.
+  translations; ``--systems`` names others of ``mt/``) and a Gale–Church baseline (length only);
+* calibration — for our aligner, the share of correct beads per confidence bucket, all its
+  settings pooled (four with one system).
 """
 
 from __future__ import annotations
@@ -234,17 +235,17 @@ def reliability(results: Sequence[Result]) -> list[tuple[str, int, float]]:
     return out
 
 
-def report(dev: DevSet, cfg: AlignSection) -> None:
+def report(dev: DevSet, cfg: AlignSection, systems: Sequence[str] = ("Online-B",)) -> None:
     print(f"\n## {dev.half} half: {len(dev.docs)} documents, {len(dev.gold_beads())} gold beads (full)\n")
     print("| row | precision | recall | F1 |\n|---|---|---|---|")
     for name, s in segmentation_rows(dev).items():
         print(f"| segmentation, {name} (tp {s.tp}, fp {s.fp}, fn {s.fn}) | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
-    rows, timings = alignment_rows(prepare(dev), cfg)
+    rows, timings = alignment_rows(prepare(dev, systems=systems), cfg)
     for name, r in rows.items():
         s = r.scores
         print(f"| alignment, {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
     ours_rows = [r for name, r in rows.items() if "ours" in name]
-    print(f"\nCalibration of `score` ({cfg.method}, {dev.half} half, the four 'ours' settings pooled; "
+    print(f"\nCalibration of `score` ({cfg.method}, {dev.half} half, the {len(ours_rows)} 'ours' settings pooled; "
           "a bead is correct when all its links are gold links):\n")
     print("| confidence | beads | precision |\n|---|---|---|")
     for bucket, count, prec in reliability(ours_rows):
@@ -257,11 +258,17 @@ def main() -> None:
     ap.add_argument("--dev", type=Path, default=None, help="the wmt21-ja-en folder (default: $JAEN_DEV_DIR or ../shared)")
     ap.add_argument("--half", choices=("tune", "test", "both"), default="both")
     ap.add_argument("--method", default="hybrid", help="registered aligner to evaluate")
+    ap.add_argument("--systems", nargs="+", default=["Online-B"], metavar="SYSTEM",
+                    help="real MT systems of the dev set's mt/ folder, a row each (default: Online-B; "
+                         "the dev set also has Facebook-AI)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     root = args.dev or dev_dir()
+    for system in args.systems:
+        if not (root / "mt" / f"{system}.jsonl").is_file():
+            ap.error(f"--systems: {root / 'mt' / system}.jsonl not found")
     for half in ("tune", "test") if args.half == "both" else (args.half,):
-        report(DevSet(root, half), AlignSection(method=args.method))
+        report(DevSet(root, half), AlignSection(method=args.method), args.systems)
 
 
 if __name__ == "__main__":
