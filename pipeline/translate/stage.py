@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from . import file as _file  # noqa: F401  (registers the file backend)
 from . import hf as _hf  # noqa: F401  (registers the hf backend)
 from .base import Output, Translator, translators
 from .cache import TranslationCache
-from .flags import FLAGS, RETRIES, join_retried, ordered, split_retried, text_flags
+from .flags import FLAGS, RETRIES, count_flags, count_retried, join_retried, ordered, text_flags
 from .splitting import split_at_clause, split_to_fit
 
 log = logging.getLogger(__name__)
@@ -207,8 +208,8 @@ class TranslateStage(Stage):
         run_batches = batch_runner(ctx, translator)
         size = pieces_per_call(translator)
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
-        flags = dict.fromkeys(FLAGS, 0)  # sentences carrying each flag
-        retried_counts = dict.fromkeys(RETRIES, 0)
+        flags: Counter[str] = Counter(dict.fromkeys(FLAGS, 0))  # sentences carrying each flag
+        retried_counts: Counter[str] = Counter(dict.fromkeys(RETRIES, 0))
         translate_seconds = 0.0
 
         def longer(pieces: list[str]) -> dict[str, Output]:
@@ -237,24 +238,23 @@ class TranslateStage(Stage):
                         done.update((p, o) for p, (o, _) in retried.items())
                     translate_seconds += time.perf_counter() - tick
                     fresh = set(todo)
+                    records = []
                     for s, ps in zip(chunk, pieces):
                         whole = Output.joined([done[p] for p in ps])
-                        how = join_retried(retried[p][1] for p in ps if p in retried)
-                        record = Translation(
+                        records.append(Translation(
                             seg_id=s.seg_id,
                             translation=whole.text,
                             split=len(ps) > 1,
                             pieces=len(ps),
                             cached=not any(p in fresh for p in ps),
                             flags=ordered(whole.flags() + text_flags(s.text, whole.text)),
-                            retried=how,
-                        )
+                            retried=join_retried(retried[p][1] for p in ps if p in retried),
+                        ))
+                    for record in records:
                         out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-                        counts["split_sentences"] += record.split
-                        for f in record.flags:
-                            flags[f] += 1
-                        for h in split_retried(how):
-                            retried_counts[h] += 1
+                    counts["split_sentences"] += sum(r.split for r in records)
+                    flags.update(count_flags(r.flags for r in records))
+                    retried_counts.update(count_retried(r.retried for r in records))
                     counts["sentences"] += len(chunk)
                     counts["pieces"] += sum(len(ps) for ps in pieces)
                     counts["translated"] += len(todo)
@@ -275,9 +275,9 @@ class TranslateStage(Stage):
         return {
             "model": identity,
             **counts,
-            "flags": flags,
+            "flags": dict(flags),
             "on_truncation": cfg.on_truncation,
-            "retried": retried_counts,
+            "retried": dict(retried_counts),
             **translator.describe(),
             "load_seconds": round(load_seconds, 3),
             "translate_seconds": round(translate_seconds, 3),
