@@ -61,15 +61,19 @@ def bench_dp(small: int, big: int) -> None:
     s, t_sparse, m_sparse = measure(lambda: align_sparse(small, small, cands, 0.3))
     gain = lambda p: sum(x[4] - 0.3 for x in p if x[1] and x[3])  # noqa: E731
     assert abs(gain(d) - gain(s)) < 1e-6
-    print(f"DP {small}×{small}: dense {t_dense:.2f} s, {m_dense / 2**20:.1f} MiB peak | "
-          f"sparse {t_sparse:.3f} s, {m_sparse / 2**20:.1f} MiB peak | "
-          f"speed-up ×{t_dense / t_sparse:.0f}, memory ÷{m_dense / m_sparse:.0f} (same total gain)")
+    print(
+        f"DP {small}×{small}: dense {t_dense:.2f} s, {m_dense / 2**20:.1f} MiB peak | "
+        f"sparse {t_sparse:.3f} s, {m_sparse / 2**20:.1f} MiB peak | "
+        f"speed-up ×{t_dense / t_sparse:.0f}, memory ÷{m_dense / m_sparse:.0f} (same total gain)"
+    )
     cands = synthetic_candidates(big, 5, rng)
     _, t_sparse, m_sparse = measure(lambda: align_sparse(big, big, cands, 0.3))
     dense_cells = (big + 1) ** 2
-    print(f"DP {big}×{big}: sparse {t_sparse:.2f} s, {m_sparse / 2**20:.1f} MiB peak for {len(cands)} candidate "
-          f"beads (the dense lattice would hold {dense_cells:,} cells: ~{dense_cells * 2 * 8 / 2**30:.1f} GiB "
-          "of pointers alone)")
+    print(
+        f"DP {big}×{big}: sparse {t_sparse:.2f} s, {m_sparse / 2**20:.1f} MiB peak for {len(cands)} candidate "
+        f"beads (the dense lattice would hold {dense_cells:,} cells: ~{dense_cells * 2 * 8 / 2**30:.1f} GiB "
+        "of pointers alone)"
+    )
 
 
 def gold_pairs() -> list[tuple[str, str]]:
@@ -105,10 +109,12 @@ def bench_aligner(n: int) -> None:
     links = {(a, b) for bead in beads for a in bead.src_ids for b in bead.ref_ids}
     correct = len(links & truth)
     p, r = correct / max(len(links), 1), correct / max(len(truth), 1)
-    print(f"lexical aligner {len(src)}×{len(ref)} sentences: {dt:.1f} s, peak RSS {rss1 / 1024:.0f} MiB "
-          f"(+{(rss1 - rss0) / 1024:.0f} MiB), {aligner.evidence.scored} beads scored "
-          f"({aligner.evidence.scored / (len(src) * len(ref)):.5f} of n·m), {aligner_lookups()} jamdict lookups (cold), "
-          f"link precision {p:.4f} recall {r:.4f}")
+    print(
+        f"lexical aligner {len(src)}×{len(ref)} sentences: {dt:.1f} s, peak RSS {rss1 / 1024:.0f} MiB "
+        f"(+{(rss1 - rss0) / 1024:.0f} MiB), {aligner.evidence.scored} beads scored "
+        f"({aligner.evidence.scored / (len(src) * len(ref)):.5f} of n·m), {aligner_lookups()} jamdict lookups (cold), "
+        f"link precision {p:.4f} recall {r:.4f}"
+    )
 
 
 def aligner_lookups() -> int:
@@ -133,8 +139,10 @@ def bench_lexicon() -> None:
     for x in lines:
         japanese(x)
     warm = time.perf_counter() - t
-    print(f"lexicon on the seed ({len(lines)} lines): cold {cold:.2f} s ({lookups} jamdict lookups, "
-          f"{1000 * cold / max(lookups, 1):.1f} ms each incl. tagging), warm (cached) {warm:.2f} s, ×{cold / warm:.0f}")
+    print(
+        f"lexicon on the seed ({len(lines)} lines): cold {cold:.2f} s ({lookups} jamdict lookups, "
+        f"{1000 * cold / max(lookups, 1):.1f} ms each incl. tagging), warm (cached) {warm:.2f} s, ×{cold / warm:.0f}"
+    )
 
 
 def main() -> None:

@@ -28,8 +28,9 @@ def main() -> None:
     sets: dict[str, list[tuple[str, str]]] = {}
     for system in dev.mt_systems():
         sets[f"WMT21 {system}"] = [(r["ja"], r["translation"]) for r in dev.mt_rows(system) if r["doc"] in docs]
-    sets["English references"] = [("参照", line.strip()) for doc in dev.docs
-                                  for line in dev.text("en", doc).splitlines() if line.strip()]
+    sets["English references"] = [
+        ("参照", line.strip()) for doc in dev.docs for line in dev.text("en", doc).splitlines() if line.strip()
+    ]
     print(f"dev set {args.half} half ({len(docs)} documents)")
     print(f"{'translations':<24} {'n':>6} {'repeated':>9} {'empty':>6}  examples")
     for name, pairs in sets.items():

@@ -77,13 +77,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model = build_marian(Path(tmp) / "model", TINY if args.shape == "tiny" else MID)
         # greedy, one thread per translator (an actor has one CPU), bounded output length
-        cfg = TranslateSection(model=str(model), num_beams=1, threads=1, max_new_tokens_ratio=1.0,
-                               max_batch_size=args.batch_size)
+        cfg = TranslateSection(
+            model=str(model), num_beams=1, threads=1, max_new_tokens_ratio=1.0, max_batch_size=args.batch_size
+        )
         print(f"model: {args.shape} {TINY if args.shape == 'tiny' else MID}")
-        print(f"{len(texts)} sentences, chunks of {chunk}, local Ray with {args.cpus} CPUs, {os.cpu_count()} cores here, "
-              f"load average before: {os.getloadavg()[0]:.1f}")
-        ray.init(num_cpus=args.cpus, include_dashboard=False, object_store_memory=LOCAL_OBJECT_STORE_BYTES,
-                 log_to_driver=False, logging_level=logging.WARNING)
+        print(
+            f"{len(texts)} sentences, chunks of {chunk}, local Ray with {args.cpus} CPUs, {os.cpu_count()} cores here, "
+            f"load average before: {os.getloadavg()[0]:.1f}"
+        )
+        ray.init(
+            num_cpus=args.cpus,
+            include_dashboard=False,
+            object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+            log_to_driver=False,
+            logging_level=logging.WARNING,
+        )
         try:
             results = {}
             reference, wall, work = run_local(cfg, texts, chunk)

@@ -56,11 +56,13 @@ def baselines() -> dict[str, object]:
     from ja_sentence_segmenter.split.simple_splitter import split_newline, split_punctuation
 
     concat_tail_te = functools.partial(
-        concatenate_matching, former_matching_rule=r"^(?P<result>.+)(て)$", remove_former_matched=False)
+        concatenate_matching, former_matching_rule=r"^(?P<result>.+)(て)$", remove_former_matched=False
+    )
     split_punc = functools.partial(split_punctuation, punctuations=r"。!?！？")
     raw = make_pipeline(split_newline, concat_tail_te, split_punc)
-    normalized = make_pipeline(normalize, split_newline, concat_tail_te,
-                               functools.partial(split_punctuation, punctuations=r"。!?"))
+    normalized = make_pipeline(
+        normalize, split_newline, concat_tail_te, functools.partial(split_punctuation, punctuations=r"。!?")
+    )
     systems["ja_sentence_segmenter"] = lambda t: list(raw(t))
     systems["ja_sentence_segmenter (+normalize)"] = lambda t: list(normalized(t))
     return systems
@@ -75,8 +77,12 @@ def quality(gold_path: Path, input_path: Path) -> None:
     rows = []
     full = [u.text for u in segmenter.segment(text).units if u.lang == "ja"]
     rows.append(("rules (raw page: clean+route+split)", score_boundaries(gold, full)))
-    rows.append(("rules (split only, same paragraphs)",
-                 score_boundaries(gold, [s for p in paragraphs for s in split_japanese(p)])))
+    rows.append(
+        (
+            "rules (split only, same paragraphs)",
+            score_boundaries(gold, [s for p in paragraphs for s in split_japanese(p)]),
+        )
+    )
     for name, split in baselines().items():
         rows.append((name, score_boundaries(gold, [s for p in paragraphs for s in split(p)])))
     width = max(len(n) for n, _ in rows)
@@ -91,11 +97,11 @@ def quality(gold_path: Path, input_path: Path) -> None:
 def dev_systems() -> dict[str, object]:
     """Ours on the raw page and the baselines per paragraph (the dev pages hold one paragraph a block)."""
     segmenter = RulesSegmenter(SegmentSection())
-    systems: dict[str, object] = {"rules (raw page)": lambda page: [
-        u.text for u in segmenter.segment(page).units if u.lang == "ja"]}
+    systems: dict[str, object] = {
+        "rules (raw page)": lambda page: [u.text for u in segmenter.segment(page).units if u.lang == "ja"]
+    }
     for name, split in baselines().items():
-        systems[name] = lambda page, split=split: [
-            s for p in page.split("\n\n") if p.strip() for s in split(p.strip())]
+        systems[name] = lambda page, split=split: [s for p in page.split("\n\n") if p.strip() for s in split(p.strip())]
     return systems
 
 
@@ -103,8 +109,10 @@ def dev_scores(dev, systems: dict[str, object]) -> dict[str, BoundaryScore]:
     """Boundary scores of each system on one half of the dev set, WMT's optional cuts not required."""
     gold = [s for doc in dev.docs for s in dev.gold_sentences(doc)]
     optional = optional_boundaries(gold)
-    return {name: score_boundaries(gold, [s for doc in dev.docs for s in run(dev.text("ja", doc))], optional)
-            for name, run in systems.items()}
+    return {
+        name: score_boundaries(gold, [s for doc in dev.docs for s in run(dev.text("ja", doc))], optional)
+        for name, run in systems.items()
+    }
 
 
 def dev_quality() -> None:
@@ -115,14 +123,18 @@ def dev_quality() -> None:
     systems = dev_systems()
     halves = {half: load(half) for half in ("tune", "test")}
     scores = {half: dev_scores(dev, systems) for half, dev in halves.items()}
-    print(f"WMT21 dev set ({halves['tune'].root}), tune {len(halves['tune'].docs)} docs / "
-          f"test {len(halves['test'].docs)} docs, optional cuts not required:")
+    print(
+        f"WMT21 dev set ({halves['tune'].root}), tune {len(halves['tune'].docs)} docs / "
+        f"test {len(halves['test'].docs)} docs, optional cuts not required:"
+    )
     width = max(len(n) for n in systems)
     print(f"  {'':<{width}}  {'tune P / R / F1':<24}  test P / R / F1 (tp fp fn)")
     for name in systems:
         t, e = scores["tune"][name], scores["test"][name]
-        print(f"  {name:<{width}}  {t.precision:.4f} {t.recall:.4f} {t.f1:.4f}    "
-              f"{e.precision:.4f} {e.recall:.4f} {e.f1:.4f} ({e.tp} {e.fp} {e.fn})")
+        print(
+            f"  {name:<{width}}  {t.precision:.4f} {t.recall:.4f} {t.f1:.4f}    "
+            f"{e.precision:.4f} {e.recall:.4f} {e.f1:.4f} ({e.tp} {e.fp} {e.fn})"
+        )
 
 
 def synthetic(sentences: list[str], size_bytes: int, rng: random.Random) -> str:
@@ -153,20 +165,26 @@ def linear_time(input_path: Path, sizes_mb: list[float]) -> None:
         dt = min(times)
         per_mb = dt / mb
         base = base or per_mb
-        print(f"  {mb:>4} MB: {dt:7.2f} s  {len(result.units):>7} units  {per_mb:6.2f} s/MB  "
-              f"ratio to first size (per MB) {per_mb / base:.2f}")
+        print(
+            f"  {mb:>4} MB: {dt:7.2f} s  {len(result.units):>7} units  {per_mb:6.2f} s/MB  "
+            f"ratio to first size (per MB) {per_mb / base:.2f}"
+        )
     wrapped = synthetic(sentences, 5_000_000, rng).replace("\n\n", "")
-    wrapped = "\n".join(wrapped[i:i + 40] for i in range(0, len(wrapped), 40))
+    wrapped = "\n".join(wrapped[i : i + 40] for i in range(0, len(wrapped), 40))
     t0 = time.perf_counter()
     result = segmenter.segment(wrapped)
     dt = time.perf_counter() - t0
-    print(f"  5 MB hard-wrapped at 40 characters, no paragraph breaks: {dt:.2f} s ({dt / 5:.2f} s/MB), "
-          f"{len(result.units)} units")
+    print(
+        f"  5 MB hard-wrapped at 40 characters, no paragraph breaks: {dt:.2f} s ({dt / 5:.2f} s/MB), "
+        f"{len(result.units)} units"
+    )
     line = "あ" * 1_000_000
     t0 = time.perf_counter()
     result = segmenter.segment(line)
-    print(f"  1M-character line without punctuation: {time.perf_counter() - t0:.2f} s, "
-          f"{len(result.units)} pieces, recorded: {result.dropped[-1].reason}")
+    print(
+        f"  1M-character line without punctuation: {time.perf_counter() - t0:.2f} s, "
+        f"{len(result.units)} pieces, recorded: {result.dropped[-1].reason}"
+    )
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from devset import DevSet, dev_dir  # noqa: E402
+
 from pipeline.align.base import aligners  # noqa: E402
 from pipeline.align.confidence import BeadFeatures  # noqa: E402
 from pipeline.align.dp import trace_back  # noqa: E402
@@ -80,13 +81,21 @@ def pipeline_docs(dev: DevSet, ref_kind: str, tag: str = "") -> Docs:
         link = inputs / f"{doc}.txt"
         if not link.exists():
             link.symlink_to(dev.path("ja", doc))
-    cfg = load_config(ROOT / "configs" / "smoke.yaml", [
-        f"input.path={inputs}", f"reference.path={dev.root / ref_kind}", f"run.output_dir={WORK / 'runs'}",
-        f"run.name={tag}{dev.half}-{ref_kind}", f"translate.model={WORK / 'tiny-marian'}",
-        f"translate.cache_dir={WORK / 'cache'}",
-        # the tiny model's output is meaningless: short greedy output keeps it quick (as the tests do)
-        "translate.num_beams=1", "translate.max_new_tokens_ratio=0.2", "translate.max_new_tokens_min=4",
-    ])
+    cfg = load_config(
+        ROOT / "configs" / "smoke.yaml",
+        [
+            f"input.path={inputs}",
+            f"reference.path={dev.root / ref_kind}",
+            f"run.output_dir={WORK / 'runs'}",
+            f"run.name={tag}{dev.half}-{ref_kind}",
+            f"translate.model={WORK / 'tiny-marian'}",
+            f"translate.cache_dir={WORK / 'cache'}",
+            # the tiny model's output is meaningless: short greedy output keeps it quick (as the tests do)
+            "translate.num_beams=1",
+            "translate.max_new_tokens_ratio=0.2",
+            "translate.max_new_tokens_min=4",
+        ],
+    )
     run_dir = run_stages(cfg, ["segment", "translate"], resume=True)
     sentences = read_records(run_dir / "sentences.jsonl", Sentence)
     tiny = {t.seg_id: t.translation for t in read_records(run_dir / "translations.jsonl", Translation)}
@@ -155,8 +164,9 @@ class Result:
     features: list[tuple[BeadFeatures, bool]]  # (what the confidence was computed from, correct)
 
 
-def evaluate_alignment(docs: Docs, gold: list[tuple[list[str], list[str]]],
-                       align: Callable[[list[Sentence], list[Sentence]], list[Bead]]) -> Result:
+def evaluate_alignment(
+    docs: Docs, gold: list[tuple[list[str], list[str]]], align: Callable[[list[Sentence], list[Sentence]], list[Bead]]
+) -> Result:
     pred: list[tuple[str, str]] = []
     made_by: list[Bead] = []
     for src, ref in docs.pairs:
@@ -182,21 +192,28 @@ class References:
     mt: dict[str, dict[str, str]]  # system → translation per source sentence
 
 
-def prepare(dev: DevSet, partial_only: bool = False, systems: Sequence[str] = ("Online-B",),
-            tag: str = "") -> list[References]:
+def prepare(
+    dev: DevSet, partial_only: bool = False, systems: Sequence[str] = ("Online-B",), tag: str = ""
+) -> list[References]:
     """The full and partial references of this half (or the partial ones only), prepared once for
     any number of aligner settings."""
     out = []
     for ref_kind, partial in (("en", False), ("en_partial", True))[partial_only:]:
         docs = pipeline_docs(dev, ref_kind, tag)
-        out.append(References("partial" if partial else "full", docs,
-                              [(b["ja"], b["en"]) for b in dev.gold_beads(partial)],
-                              {system: real_mt(dev, docs, system) for system in systems}))
+        out.append(
+            References(
+                "partial" if partial else "full",
+                docs,
+                [(b["ja"], b["en"]) for b in dev.gold_beads(partial)],
+                {system: real_mt(dev, docs, system) for system in systems},
+            )
+        )
     return out
 
 
-def alignment_rows(references: Sequence[References], cfg: AlignSection,
-                   baseline: bool = True) -> tuple[dict[str, Result], dict[str, float]]:
+def alignment_rows(
+    references: Sequence[References], cfg: AlignSection, baseline: bool = True
+) -> tuple[dict[str, Result], dict[str, float]]:
     """Link scores per setting (full / partial reference × tiny model / real MT of each system /
     Gale–Church)."""
     rows: dict[str, Result] = {}
@@ -228,8 +245,13 @@ def reliability(results: Sequence[Result]) -> list[tuple[str, int, float]]:
     out = []
     for lo, hi in zip(BUCKETS, BUCKETS[1:]):
         inside = [ok for conf, ok in pooled if lo <= conf < hi]
-        out.append((f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}", len(inside),
-                    sum(inside) / len(inside) if inside else float("nan")))
+        out.append(
+            (
+                f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}",
+                len(inside),
+                sum(inside) / len(inside) if inside else float("nan"),
+            )
+        )
     high = [ok for conf, ok in pooled if conf >= 0.9]
     out.append(("≥ 0.90", len(high), sum(high) / len(high) if high else float("nan")))
     return out
@@ -239,14 +261,19 @@ def report(dev: DevSet, cfg: AlignSection, systems: Sequence[str] = ("Online-B",
     print(f"\n## {dev.half} half: {len(dev.docs)} documents, {len(dev.gold_beads())} gold beads (full)\n")
     print("| row | precision | recall | F1 |\n|---|---|---|---|")
     for name, s in segmentation_rows(dev).items():
-        print(f"| segmentation, {name} (tp {s.tp}, fp {s.fp}, fn {s.fn}) | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
+        print(
+            f"| segmentation, {name} (tp {s.tp}, fp {s.fp}, fn {s.fn}) "
+            f"| {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |"
+        )
     rows, timings = alignment_rows(prepare(dev, systems=systems), cfg)
     for name, r in rows.items():
         s = r.scores
         print(f"| alignment, {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
     ours_rows = [r for name, r in rows.items() if "ours" in name]
-    print(f"\nCalibration of `score` ({cfg.method}, {dev.half} half, the {len(ours_rows)} 'ours' settings pooled; "
-          "a bead is correct when all its links are gold links):\n")
+    print(
+        f"\nCalibration of `score` ({cfg.method}, {dev.half} half, the {len(ours_rows)} 'ours' settings pooled; "
+        "a bead is correct when all its links are gold links):\n"
+    )
     print("| confidence | beads | precision |\n|---|---|---|")
     for bucket, count, prec in reliability(ours_rows):
         print(f"| {bucket} | {count} | {prec:.3f} |")
@@ -255,12 +282,19 @@ def report(dev: DevSet, cfg: AlignSection, systems: Sequence[str] = ("Online-B",
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--dev", type=Path, default=None, help="the wmt21-ja-en folder (default: $JAEN_DEV_DIR or ../shared)")
+    ap.add_argument(
+        "--dev", type=Path, default=None, help="the wmt21-ja-en folder (default: $JAEN_DEV_DIR or ../shared)"
+    )
     ap.add_argument("--half", choices=("tune", "test", "both"), default="both")
     ap.add_argument("--method", default="hybrid", help="registered aligner to evaluate")
-    ap.add_argument("--systems", nargs="+", default=["Online-B"], metavar="SYSTEM",
-                    help="real MT systems of the dev set's mt/ folder, a row each (default: Online-B; "
-                         "the dev set also has Facebook-AI)")
+    ap.add_argument(
+        "--systems",
+        nargs="+",
+        default=["Online-B"],
+        metavar="SYSTEM",
+        help="real MT systems of the dev set's mt/ folder, a row each (default: Online-B; "
+        "the dev set also has Facebook-AI)",
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     root = args.dev or dev_dir()

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import variants  # noqa: E402
 from devset import DevSet, dev_dir  # noqa: E402
 from eval_quality import Docs, References, Result, alignment_rows, evaluate_alignment, prepare  # noqa: E402
+
 from pipeline.align.confidence import BeadFeatures, fit  # noqa: E402
 from pipeline.align.evaluate import LinkScores, load_gold  # noqa: E402
 from pipeline.align.hybrid import HybridAligner  # noqa: E402
@@ -55,8 +56,11 @@ def seed_results(cfg: AlignSection) -> dict[str, Result]:
         else:
             text = (SEED / f"{name}_reference_en.txt").read_text(encoding="utf-8")
             ref = [s for s in seg.segment_reference(text).to_sentences() if s.lang == "en"]
-        out[name] = evaluate_alignment(Docs([(src, ref)], {}), load_gold(SEED / f"{name}_gold.json"),
-                                       lambda s, r: aligner.align(s, [""] * len(s), r))
+        out[name] = evaluate_alignment(
+            Docs([(src, ref)], {}),
+            load_gold(SEED / f"{name}_gold.json"),
+            lambda s, r: aligner.align(s, [""] * len(s), r),
+        )
     return out
 
 
@@ -91,7 +95,10 @@ def variants_grid(dev: DevSet, settings: list[str], names: Sequence[str] = varia
         pooled: dict[str, list[LinkScores]] = {}
         for name, references in sets.items():
             rows, _ = alignment_rows(references, cfg, baseline=False)
-            print(f"  {name}: " + " | ".join(f"{n.split(', ', 2)[2]} {cell(r.scores)}" for n, r in rows.items()), flush=True)
+            print(
+                f"  {name}: " + " | ".join(f"{n.split(', ', 2)[2]} {cell(r.scores)}" for n, r in rows.items()),
+                flush=True,
+            )
             for n, r in rows.items():
                 pooled.setdefault(n, []).append(r.scores)
         for n, scores in pooled.items():
@@ -99,21 +106,27 @@ def variants_grid(dev: DevSet, settings: list[str], names: Sequence[str] = varia
         print("  seed F1: " + " ".join(f"{k} {v:.2f}" for k, v in seed_f1(cfg).items()), flush=True)
 
 
-def variant_sets(dev: DevSet, original: bool = True,
-                 names: Sequence[str] = variants.NAMES) -> dict[str, list[References]]:
+def variant_sets(
+    dev: DevSet, original: bool = True, names: Sequence[str] = variants.NAMES
+) -> dict[str, list[References]]:
     """The tune half's partial references (``original``) and its variants ``names``, each ready to align
     with the tiny model and both WMT systems."""
     systems = tuple(s for s in ("Online-B", "Facebook-AI") if s in dev.mt_systems())
     sets = {"en_partial": prepare(dev, partial_only=True, systems=systems)} if original else {}
     for name in names:
-        sets[name] = prepare(variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name), partial_only=True,
-                             systems=systems, tag=f"{name}-")
+        sets[name] = prepare(
+            variants.build(dev, name, ROOT / "outputs" / ".eval-variants" / name),
+            partial_only=True,
+            systems=systems,
+            tag=f"{name}-",
+        )
     return sets
 
 
 def pool(scores: list[LinkScores]) -> LinkScores:
-    return LinkScores.from_counts(*(sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold")),
-                                  digits=None)
+    return LinkScores.from_counts(
+        *(sum(getattr(s, k) for s in scores) for k in ("correct", "predicted", "gold")), digits=None
+    )
 
 
 def calibrate(dev: DevSet, with_variants: bool) -> None:
@@ -138,9 +151,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--grid", nargs="*", default=list(GRID), help="settings as key=value,key=value")
-    ap.add_argument("--variants", action="store_true", help="the tune half's partial references and the variants of them and of its whole ones")
-    ap.add_argument("--only", nargs="+", choices=variants.NAMES, default=list(variants.NAMES), metavar="VARIANT",
-                    help="with --variants: these variants only (default: all)")
+    ap.add_argument(
+        "--variants",
+        action="store_true",
+        help="the tune half's partial references and the variants of them and of its whole ones",
+    )
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        choices=variants.NAMES,
+        default=list(variants.NAMES),
+        metavar="VARIANT",
+        help="with --variants: these variants only (default: all)",
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
     dev = DevSet(dev_dir(), "tune")

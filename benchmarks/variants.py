@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from devset import DevSet
+
 from pipeline.align.lexicon import STOPWORDS
 from pipeline.text import squash
 

@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -32,7 +32,7 @@ app.add_typer(translations_app, name="translations")
 log = logging.getLogger("jaen")
 
 Overrides = Annotated[
-    Optional[list[str]], typer.Argument(help="dotted overrides, e.g. run.name=trial translate.num_beams=2")
+    list[str] | None, typer.Argument(help="dotted overrides, e.g. run.name=trial translate.num_beams=2")
 ]
 Target = Annotated[str, typer.Argument(help="a YAML config, or a run directory holding config.yaml")]
 
@@ -113,10 +113,14 @@ def _stage_command(name: str, doc: str) -> None:
 @app.command()
 @user_errors
 def segment(
-    target: Annotated[str, typer.Argument(help="a text file to segment, or a config / run directory to re-run the stage")],
+    target: Annotated[
+        str, typer.Argument(help="a text file to segment, or a config / run directory to re-run the stage")
+    ],
     overrides: Overrides = None,
     lang: Annotated[str, typer.Option(help="with a text file: ja (a scraped page) or en (a reference)")] = "ja",
-    dropped: Annotated[bool, typer.Option("--dropped", help="with a text file: also print what was removed, and why, to stderr")] = False,
+    dropped: Annotated[
+        bool, typer.Option("--dropped", help="with a text file: also print what was removed, and why, to stderr")
+    ] = False,
 ) -> None:
     """Segment a text file (JSON lines on stdout), or re-run the segment stage of a run."""
     path = Path(target)
@@ -125,8 +129,8 @@ def segment(
         return
     from .config import SegmentSection
     from .io import read_text
-    from .segment.base import segmenters
     from .segment import rules as _rules  # noqa: F401
+    from .segment.base import segmenters
 
     if lang not in ("ja", "en"):
         raise JaenError(f"--lang must be ja or en, not {lang!r}")
@@ -179,7 +183,7 @@ def compare(
 @app.command("config")
 @user_errors
 def show_config(
-    config: Annotated[Optional[str], typer.Argument(help="YAML config; omit for the defaults")] = None,
+    config: Annotated[str | None, typer.Argument(help="YAML config; omit for the defaults")] = None,
     overrides: Overrides = None,
 ) -> None:
     """Print the resolved config (after overrides) as YAML."""
@@ -191,9 +195,11 @@ def show_config(
 def sweep(
     config: Annotated[str, typer.Argument(help="sweep YAML: base config + grid (see configs/sweep_smoke.yaml)")],
     overrides: Annotated[
-        Optional[list[str]], typer.Argument(help="dotted overrides of the base config, e.g. translate.cache_dir=DIR")
+        list[str] | None, typer.Argument(help="dotted overrides of the base config, e.g. translate.cache_dir=DIR")
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="validate the grid and list the points; run nothing")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="validate the grid and list the points; run nothing")
+    ] = False,
 ) -> None:
     """Run one pipeline per grid point (resumable) and rank them in leaderboard.tsv / leaderboard.md."""
     from .sweep import dump_points, load_sweep, run_sweep
@@ -228,9 +234,10 @@ def build_tiny(
 def convert_ct2(
     src: Annotated[str, typer.Argument(help="a transformers Marian model: hub id or directory")],
     dst: Annotated[Path, typer.Argument(help="where to write the CTranslate2 model")],
-    revision: Annotated[Optional[str], typer.Option(help="hub revision of SRC")] = None,
+    revision: Annotated[str | None, typer.Option(help="hub revision of SRC")] = None,
     quantization: Annotated[
-        Optional[str], typer.Option(help="store weights as int8, float16, … (default float32: any compute type loads it)")
+        str | None,
+        typer.Option(help="store weights as int8, float16, … (default float32: any compute type loads it)"),
     ] = None,
     force: Annotated[bool, typer.Option(help="replace DST if it exists")] = False,
 ) -> None:
@@ -247,10 +254,13 @@ def import_translations(
     src: Annotated[Path, typer.Argument(help="segment-level translations: JSONL {doc, seg, ja, translation} per line")],
     out: Annotated[Path, typer.Argument(help="where to write {source, translation} JSONL for translate.file")],
     docs: Annotated[
-        Optional[Path], typer.Option(help="directory of the documents, DOCS/<doc>.txt: map onto the sentences our "
-                                          "segmenter makes of them (joins too); default: split each segment alone")
+        Path | None,
+        typer.Option(
+            help="directory of the documents, DOCS/<doc>.txt: map onto the sentences our "
+            "segmenter makes of them (joins too); default: split each segment alone"
+        ),
     ] = None,
-    config: Annotated[Optional[Path], typer.Option(help="a YAML config whose segment section to use")] = None,
+    config: Annotated[Path | None, typer.Option(help="a YAML config whose segment section to use")] = None,
 ) -> None:
     """Map segment-level translations (as WMT gives them) onto our sentences, for translate.file=OUT.
 
@@ -268,11 +278,14 @@ def import_translations(
     by_doc = read_segments(src)
     absent = [doc for doc in by_doc if docs is not None and not (docs / f"{doc}.txt").is_file()]
     if docs is not None and len(absent) == len(by_doc):
-        raise InputError(f"{docs}: none of the {len(by_doc)} documents of {src} is there as DOC.txt "
-                         f"(first: {absent[0]}.txt)")
+        raise InputError(
+            f"{docs}: none of the {len(by_doc)} documents of {src} is there as DOC.txt (first: {absent[0]}.txt)"
+        )
     if absent:  # a system's output for a whole test set, imported for some of its documents
-        typer.echo(f"{len(absent)} of {len(by_doc)} documents of {src} are not in {docs} (first: {absent[0]}.txt): "
-                   "skipped", err=True)
+        typer.echo(
+            f"{len(absent)} of {len(by_doc)} documents of {src} are not in {docs} (first: {absent[0]}.txt): skipped",
+            err=True,
+        )
     for doc, segments in by_doc.items():
         if doc in absent:
             continue
@@ -284,13 +297,18 @@ def import_translations(
         map_document(doc, ours, segments, result)
     written, duplicates = write_rows(result.rows, out)
     counts = result.counts
-    typer.echo(f"{out}: {written} sentences from {result.segments} segments: {counts['direct']} direct, "
-               f"{counts['joined']} joined, {counts['split']} split; {duplicates} repeated sentence(s) written once",
-               err=True)
+    typer.echo(
+        f"{out}: {written} sentences from {result.segments} segments: {counts['direct']} direct, "
+        f"{counts['joined']} joined, {counts['split']} split; {duplicates} repeated sentence(s) written once",
+        err=True,
+    )
     if result.unmapped:
         doc, first = result.unmapped[0]
-        typer.echo(f"{len(result.unmapped)} sentence(s) left unmapped (their block's translation has fewer sentences "
-                   f"than ours; first: {doc}: {first[:40]!r}): translate them with translate.fallback=hf|ct2", err=True)
+        typer.echo(
+            f"{len(result.unmapped)} sentence(s) left unmapped (their block's translation has fewer sentences "
+            f"than ours; first: {doc}: {first[:40]!r}): translate them with translate.fallback=hf|ct2",
+            err=True,
+        )
 
 
 def main() -> None:

@@ -48,7 +48,10 @@ class SegmentSection(Section):
     dedupe: bool = Field(True, description="keep one copy of repeated paragraphs")
     max_chars: int = Field(400, gt=20, description="split Japanese sentences longer than this at a safe point")
     max_reference_chars: int = Field(
-        2000, gt=20, description="split English reference sentences longer than this (they are compared, never translated)")
+        2000,
+        gt=20,
+        description="split English reference sentences longer than this (they are compared, never translated)",
+    )
 
 
 class ReferenceSection(Section):
@@ -63,7 +66,8 @@ class ReferenceSection(Section):
 class TranslateSection(Section):
     backend: str = Field("hf", description="registered translation backend (hf, ct2, file)")
     file: Path | None = Field(
-        None, description="backend file: JSONL {source, translation} or source<TAB>translation TSV, by normalised source"
+        None,
+        description="backend file: JSONL {source, translation} or source<TAB>translation TSV, by normalised source",
     )
     fallback: Literal["hf", "ct2"] | None = Field(
         None, description="backend file: translate sentences missing from the file with this backend (None: error)"
@@ -89,8 +93,16 @@ class TranslateSection(Section):
     cache: bool = True
     cache_dir: Path = Field(Path("outputs/.cache"), description="translation cache shared by runs")
     compute_type: Literal[
-        "auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
-        "float16", "bfloat16", "float32",
+        "auto",
+        "default",
+        "int8",
+        "int8_float32",
+        "int8_float16",
+        "int8_bfloat16",
+        "int16",
+        "float16",
+        "bfloat16",
+        "float32",
     ] = Field("auto", description="ct2: auto = int8 on CPU, int8_float16 on CUDA")
     ct2_dir: Path | None = Field(None, description="ct2: a converted model; None: convert once into cache_dir/ct2")
     length_penalty: float | None = Field(None, description="None: the model's generation config")
@@ -105,20 +117,42 @@ class TranslateSection(Section):
 
 class AlignSection(Section):
     method: str = Field("hybrid", description="registered aligner")
-    threshold: float = Field(0.35, ge=0, le=1, description="evidence chain: beads scoring at or below are no confident link")
+    threshold: float = Field(
+        0.35, ge=0, le=1, description="evidence chain: beads scoring at or below are no confident link"
+    )
     length_weight: float = Field(0.3, ge=0, le=1, description="how much the length ratio modulates the evidence")
     max_candidates: int = Field(10, ge=1, description="reference sentences compared with each source sentence")
     realign_gaps: bool = Field(True, description="re-align the sentences between confident links by length + evidence")
-    merge_weight: float = Field(0.8, ge=0, le=1, description="evidence chain: a 2-1 / 1-2 bead's score is weighed by this")
+    merge_weight: float = Field(
+        0.8, ge=0, le=1, description="evidence chain: a 2-1 / 1-2 bead's score is weighed by this"
+    )
     min_anchors: int = Field(2, ge=1, description="confident links a document needs before its gaps are filled")
-    gap_max: int = Field(80, ge=1, description="gaps with more sentences than this on a side are not re-aligned (the gap DP is quadratic)")
-    full_coverage: float = Field(0.7, ge=0, description="reference/source length share above which a document counts as fully translated")
-    skip_full: float = Field(6.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, fully translated document")
-    skip_partial: float = Field(2.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, partial reference")
-    cut_references: bool = Field(True, description="cut a reference sentence that renders two source sentences where they imply (a heading run into the next sentence)")
-    min_confidence: float = Field(0.5, ge=0, le=1, description="gap links whose calibrated confidence is below stay unaligned")
+    gap_max: int = Field(
+        80,
+        ge=1,
+        description="gaps with more sentences than this on a side are not re-aligned (the gap DP is quadratic)",
+    )
+    full_coverage: float = Field(
+        0.7, ge=0, description="reference/source length share above which a document counts as fully translated"
+    )
+    skip_full: float = Field(
+        6.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, fully translated document"
+    )
+    skip_partial: float = Field(
+        2.0, ge=0, description="gap DP: cost of leaving a sentence unaligned, partial reference"
+    )
+    cut_references: bool = Field(
+        True,
+        description="cut a reference sentence that renders two source sentences where they imply"
+        " (a heading run into the next sentence)",
+    )
+    min_confidence: float = Field(
+        0.5, ge=0, le=1, description="gap links whose calibrated confidence is below stay unaligned"
+    )
     band: int = Field(20, ge=1, description="method=length: half-width of the band around the diagonal")
-    min_english: float = Field(0.15, ge=0, le=1, description="share of English function words below which the reference is not English")
+    min_english: float = Field(
+        0.15, ge=0, le=1, description="share of English function words below which the reference is not English"
+    )
 
 
 class ScoreSection(Section):

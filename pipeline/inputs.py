@@ -97,8 +97,10 @@ def iter_documents(config: Config) -> Iterator[Document]:
         return
     seen: set[str] = set()
     for name, path in input_files(config):
-        docs = _jsonl_documents(config, name, path) if _format(path, config.input.format) == "jsonl" else iter(
-            [_text_document(config, name, path)]
+        docs = (
+            _jsonl_documents(config, name, path)
+            if _format(path, config.input.format) == "jsonl"
+            else iter([_text_document(config, name, path)])
         )
         for doc in docs:
             if doc.name in seen:
@@ -197,9 +199,7 @@ def load_dataset_split(config: Config) -> Any:
         if path.is_file():
             builder = _DATA_BUILDERS.get(path.suffix.lower())
             if builder is None:
-                raise InputError(
-                    f"input.hf_dataset: cannot read {path} (expected {', '.join(sorted(_DATA_BUILDERS))})"
-                )
+                raise InputError(f"input.hf_dataset: cannot read {path} (expected {', '.join(sorted(_DATA_BUILDERS))})")
             return datasets.load_dataset(builder, data_files={cfg.split: str(path)}, split=cfg.split)
         return datasets.load_dataset(name, split=cfg.split)
     except InputError:
@@ -211,8 +211,11 @@ def load_dataset_split(config: Config) -> Any:
 
 def check_dataset_columns(config: Config, ds: Any) -> None:
     cols = list(ds.column_names)
-    wanted = [("input.column", config.input.column), ("input.id_field", config.input.id_field),
-              ("reference.field", config.reference.field)]
+    wanted = [
+        ("input.column", config.input.column),
+        ("input.id_field", config.input.id_field),
+        ("reference.field", config.reference.field),
+    ]
     for key, column in wanted:
         if column is not None and column not in cols:
             raise InputError(

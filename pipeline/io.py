@@ -34,7 +34,9 @@ def decode_bytes(data: bytes, source: str = "<bytes>", encoding: str = "auto") -
             try:
                 return data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{source}: starts with a {codec} byte-order mark but does not decode: {exc}") from None
+                raise InputError(
+                    f"{source}: starts with a {codec} byte-order mark but does not decode: {exc}"
+                ) from None
     if any(esc in data for esc in (b"\x1b$B", b"\x1b$@", b"\x1b(J")):
         try:
             return data.decode("iso2022_jp")
@@ -52,8 +54,7 @@ def decode_bytes(data: bytes, source: str = "<bytes>", encoding: str = "auto") -
     best = from_bytes(data).best()
     if best is None:
         raise InputError(
-            f"{source}: cannot detect the text encoding; pass input.encoding=ENCODING "
-            "(e.g. shift_jis, euc_jp, utf-16)"
+            f"{source}: cannot detect the text encoding; pass input.encoding=ENCODING (e.g. shift_jis, euc_jp, utf-16)"
         )
     return str(best)
 
@@ -63,8 +64,14 @@ def _japanese_share(text: str) -> float:
     non_ascii = [c for c in text if ord(c) > 0x7F]
     if not non_ascii:
         return 0.0
-    good = sum(1 for c in non_ascii if "\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
-               or "\uff01" <= c <= "\uff5e")
+    good = sum(
+        1
+        for c in non_ascii
+        if "\u3040" <= c <= "\u30ff"
+        or "\u4e00" <= c <= "\u9fff"
+        or "\u3000" <= c <= "\u303f"
+        or "\uff01" <= c <= "\uff5e"
+    )
     return good / len(non_ascii)
 
 

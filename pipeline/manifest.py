@@ -57,7 +57,7 @@ class Manifest:
         self.data = data
 
     @classmethod
-    def open(cls, path: Path) -> "Manifest":
+    def open(cls, path: Path) -> Manifest:
         """The manifest at ``path``; a missing, unreadable or malformed one reads as empty (every
         stage then counts as not done, so a run redoes it rather than trusting what it cannot check)."""
         data: Any = {}

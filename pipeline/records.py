@@ -73,8 +73,11 @@ class Bead(Record):
     def __post_init__(self) -> None:
         span = self.ref_span
         if span is not None and not (
-            isinstance(span, list) and len(span) == 2 and all(type(x) is int for x in span)
-            and 0 <= span[0] < span[1] and len(self.ref_ids) == 1
+            isinstance(span, list)
+            and len(span) == 2
+            and all(type(x) is int for x in span)
+            and 0 <= span[0] < span[1]
+            and len(self.ref_ids) == 1
         ):
             raise ValueError(f"ref_span must be [start, end) of its one reference sentence, not {span!r}")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from .errors import ConfigError
 
@@ -30,9 +31,7 @@ class Registry(Generic[T]):
             return self._items[name]
         except KeyError:
             where = f"{key}: " if key else ""
-            raise ConfigError(
-                f"{where}unknown {self.kind} {name!r} (valid: {', '.join(self.names())})"
-            ) from None
+            raise ConfigError(f"{where}unknown {self.kind} {name!r} (valid: {', '.join(self.names())})") from None
 
     def names(self) -> list[str]:
         return sorted(self._items)

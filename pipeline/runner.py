@@ -132,7 +132,9 @@ def expected_keys(config: Config, names: Sequence[str], manifest: Manifest) -> t
         inputs = manifest.data.get("inputs", {})
     first = STAGE_ORDER.index(names[0]) if names else len(STAGE_ORDER)
     recorded = manifest.data.get("stages", {})
-    fixed = {n: recorded[n]["key"] for n in STAGE_ORDER[:first] if isinstance(recorded.get(n), dict) and "key" in recorded[n]}
+    fixed = {
+        n: recorded[n]["key"] for n in STAGE_ORDER[:first] if isinstance(recorded.get(n), dict) and "key" in recorded[n]
+    }
     probe = RunContext(config, config.run_dir)
     identities = {n: stages.get(n)().identity(probe) for n in STAGE_ORDER[first:] if n in names}
     return inputs, stage_keys(config, inputs, identities, fixed)

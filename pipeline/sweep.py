@@ -97,7 +97,9 @@ def load_sweep(path: str | Path, overrides: list[str] | None = None) -> Sweep:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
-            raise ConfigError(f"{src}: unknown sweep key '{key}' (valid: {', '.join(SweepSpec.model_fields)})") from None
+            raise ConfigError(
+                f"{src}: unknown sweep key '{key}' (valid: {', '.join(SweepSpec.model_fields)})"
+            ) from None
         raise ConfigError(f"{src}: sweep key '{key}': {err['msg']}") from None
     base = read_config_file(base_path(spec.base, Path(path))) if isinstance(spec.base, str) else spec.base
     base = apply_overrides(base, [*spec.overrides, *(overrides or [])])
@@ -137,7 +139,9 @@ def base_path(base: str, sweep_file: Path) -> Path:
 def validate_grid(grid: dict[str, Any], src: str) -> list[str]:
     """The grid's keys, each checked: a config key (not a section), not reserved, a non-empty list."""
     if not grid:
-        raise ConfigError(f"{src}: grid is empty: give at least one key with a list of values, e.g. translate.num_beams: [1, 4]")
+        raise ConfigError(
+            f"{src}: grid is empty: give at least one key with a list of values, e.g. translate.num_beams: [1, 4]"
+        )
     for key, values in grid.items():
         parts = key.split(".")
         parent = _model_at(tuple(parts[:-1])) if all(parts) else None
@@ -146,11 +150,15 @@ def validate_grid(grid: dict[str, Any], src: str) -> list[str]:
             valid = [f"{prefix}.{k}" if prefix else k for k in valid_keys(prefix)]
             raise ConfigError(f"{src}: grid key '{key}' is not a config key (valid: {', '.join(valid)})")
         if _model_at(tuple(parts)) is not None:
-            raise ConfigError(f"{src}: grid key '{key}' is a section; name a key inside it ({', '.join(valid_keys(key))})")
+            raise ConfigError(
+                f"{src}: grid key '{key}' is a section; name a key inside it ({', '.join(valid_keys(key))})"
+            )
         if key in RESERVED:
             raise ConfigError(f"{src}: grid key '{key}' is set by the sweep for every point; it cannot be varied")
         if not isinstance(values, list):
-            raise ConfigError(f"{src}: grid key '{key}': expected a list of values, got {json.dumps(values, default=str)}")
+            raise ConfigError(
+                f"{src}: grid key '{key}': expected a list of values, got {json.dumps(values, default=str)}"
+            )
         if not values:
             raise ConfigError(f"{src}: grid key '{key}' has an empty list of values")
         seen = []
@@ -239,8 +247,13 @@ def run_sweep(sweep: Sweep) -> Path:
         for point in sweep.points:
             if point.config.run.resume and is_complete(point):
                 sweep.status[point.label] = "kept"
-                log.info("sweep %s: point %d/%d %s already complete, skipped", sweep.name, point.index,
-                         len(sweep.points), point.label)
+                log.info(
+                    "sweep %s: point %d/%d %s already complete, skipped",
+                    sweep.name,
+                    point.index,
+                    len(sweep.points),
+                    point.label,
+                )
                 continue
             log.info("sweep %s: point %d/%d %s", sweep.name, point.index, len(sweep.points), point.label)
             sweep.status[point.label] = "running"
@@ -283,16 +296,32 @@ def write_sweep_json(sweep: Sweep) -> None:
 
 def leaderboard_rows(sweep: Sweep) -> tuple[list[str], list[dict[str, Any]]]:
     """Columns and rows (best first) from each point's manifest and scores.json; unfinished points last."""
-    metric_names: list[str] = list(dict.fromkeys([sweep.metric, *(m for p in sweep.points for m in p.config.score.metrics)]))
-    columns = ["rank", "run", *sweep.keys, *metric_names, "scored_rows", "ja_sentences", "seconds",
-               "translate_seconds", "sentences_per_second", "translated", "from_cache", "status"]
+    metric_names: list[str] = list(
+        dict.fromkeys([sweep.metric, *(m for p in sweep.points for m in p.config.score.metrics)])
+    )
+    columns = [
+        "rank",
+        "run",
+        *sweep.keys,
+        *metric_names,
+        "scored_rows",
+        "ja_sentences",
+        "seconds",
+        "translate_seconds",
+        "sentences_per_second",
+        "translated",
+        "from_cache",
+        "status",
+    ]
     rows = []
     for point in sweep.points:
         row: dict[str, Any] = {"run": point.label, **{k: _cell(v) for k, v in point.values.items()}}
         manifest_path = point.run_dir / artifacts.MANIFEST
         scores_path = point.run_dir / artifacts.SCORES
         manifest = _read(manifest_path)
-        done = sweep.status.get(point.label) in ("kept", "ran") or (point.label not in sweep.status and is_complete(point))
+        done = sweep.status.get(point.label) in ("kept", "ran") or (
+            point.label not in sweep.status and is_complete(point)
+        )
         complete = done and bool(manifest.get("complete"))
         stages = manifest.get("stages", {}) if complete else {}
         scores = _read(scores_path) if complete else {}

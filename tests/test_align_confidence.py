@@ -52,6 +52,11 @@ def test_teaser_paragraphs_do_not_lower_confidence() -> None:
     ref = [s for s in page if s.lang == "en"]
     text = {s.seg_id: s.text for s in page}
     beads = [b for b in HybridAligner(AlignSection()).align(src, [""] * len(src), ref) if b.src_ids and b.ref_ids]
-    assert score_links([("".join(text[i] for i in b.src_ids), b.reference(text)) for b in beads],
-                       load_gold(REPO / "tests" / "data" / "align" / "teaser_gold.json")).precision == 1.0
+    assert (
+        score_links(
+            [("".join(text[i] for i in b.src_ids), b.reference(text)) for b in beads],
+            load_gold(REPO / "tests" / "data" / "align" / "teaser_gold.json"),
+        ).precision
+        == 1.0
+    )
     assert min(b.score for b in beads) >= 0.9

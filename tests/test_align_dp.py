@@ -33,8 +33,7 @@ def test_sparse_matches_dense(n: int, m: int, seed: int, threshold: float) -> No
 
     rng = random.Random(seed)
     table = {
-        (i, di, j, dj): round(rng.random(), 3)
-        for i in range(n) for j in range(m) for di, dj in BEADS if di and dj
+        (i, di, j, dj): round(rng.random(), 3) for i in range(n) for j in range(m) for di, dj in BEADS if di and dj
     }
     score = lambda i, di, j, dj: table.get((i, di, j, dj), 0.0)  # noqa: E731
     dense = align_dense(n, m, score, threshold)

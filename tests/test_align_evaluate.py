@@ -14,7 +14,7 @@ from pipeline.align.evaluate import MATCH, CellIndex, containment, evaluate, loa
 from pipeline.errors import InputError
 
 GOLD = [
-    ([ "北京で会談した。"], ["They met in Beijing."]),
+    (["北京で会談した。"], ["They met in Beijing."]),
     (["プーチン大統領が訪問した。"], ["Putin visited.", "It was his first trip."]),
     (["関係のない文。"], []),
 ]
@@ -45,7 +45,10 @@ def test_wrong_and_missing_links() -> None:
 
 def test_boundaries_may_shift() -> None:
     # the predicted cell holds the gold sentence without its final stop, plus a neighbour
-    pred = [("北京で会談した その後", "They met in Beijing"), ("プーチン大統領が訪問した。", "Putin visited. It was his first trip.")]
+    pred = [
+        ("北京で会談した その後", "They met in Beijing"),
+        ("プーチン大統領が訪問した。", "Putin visited. It was his first trip."),
+    ]
     assert score_links(pred, GOLD).f1 == 1.0
     assert containment("They met in Beijing.", "Putin visited.") < 0.5
 
@@ -99,9 +102,15 @@ def test_bad_prediction_is_one_clear_error(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["ja", "en", "x"]), inner, max_size=3),
-                    max_leaves=8))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["ja", "en", "x"]), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+)
 def test_any_json_gold_loads_or_fails_clearly(tmp_path_factory: pytest.TempPathFactory, data: object) -> None:
     gold = tmp_path_factory.mktemp("g") / "gold.json"
     gold.write_text(json.dumps(data))
@@ -153,7 +162,11 @@ def test_a_sentence_shorter_than_an_ngram_matches_only_as_a_substring() -> None:
 
 
 def test_row_links_name_each_rows_links() -> None:
-    pred = [("北京で会談した。", "They met in Beijing."), ("関係のない文。", "Putin visited."), ("プーチン大統領が訪問した。", "")]
+    pred = [
+        ("北京で会談した。", "They met in Beijing."),
+        ("関係のない文。", "Putin visited."),
+        ("プーチン大統領が訪問した。", ""),
+    ]
     links, gold = row_links(pred, GOLD)
     assert links == [[(0, 0)], [(2, 1)], []]
     assert gold == {(0, 0), (1, 1), (1, 2)}

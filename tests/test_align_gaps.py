@@ -8,10 +8,18 @@ import math
 
 import pytest
 
-from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.dp import best_chain
-from pipeline.align.gaps import (GapCosts, align_gap, coverage, gaps, length_logp, merges_into_truncated,
-                                 paragraph_agreement, without_strays)
+from pipeline.align.evidence import Evidence, Signals
+from pipeline.align.gaps import (
+    GapCosts,
+    align_gap,
+    coverage,
+    gaps,
+    length_logp,
+    merges_into_truncated,
+    paragraph_agreement,
+    without_strays,
+)
 from pipeline.align.hybrid import LexicalAligner
 from pipeline.config import AlignSection
 from pipeline.records import Sentence
@@ -19,21 +27,29 @@ from pipeline.records import Sentence
 
 def sentences(lang: str, texts: list[tuple[int, str]]) -> list[Sentence]:
     kind = "body" if lang == "ja" else "reference"
-    return [Sentence(f"{lang}{k}", "doc1", para, lang, kind, text, partial=text.endswith("…"))
-            for k, (para, text) in enumerate(texts, 1)]
+    return [
+        Sentence(f"{lang}{k}", "doc1", para, lang, kind, text, partial=text.endswith("…"))
+        for k, (para, text) in enumerate(texts, 1)
+    ]
 
 
 # the middle pair shares no number, name or dictionary word: only its place and length tie it
-SRC = sentences("ja", [
-    (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
-    (1, "二人はしばらく静かに座っていた。"),
-    (1, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
-])
-REF = sentences("en", [
-    (1, "On May 16, 2024, President Putin visited Beijing."),
-    (1, "The two sat quietly for a while."),
-    (1, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
-])
+SRC = sentences(
+    "ja",
+    [
+        (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
+        (1, "二人はしばらく静かに座っていた。"),
+        (1, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
+    ],
+)
+REF = sentences(
+    "en",
+    [
+        (1, "On May 16, 2024, President Putin visited Beijing."),
+        (1, "The two sat quietly for a while."),
+        (1, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
+    ],
+)
 
 
 def links(beads) -> list[tuple[list[str], list[str]]]:
@@ -57,10 +73,22 @@ def test_no_gap_is_filled_without_confident_links() -> None:
 
 
 def test_heading_is_not_merged_with_the_next_sentence() -> None:
-    src = sentences("ja", [(1, "プーチン氏、北京へ"), (2, "2024年5月16日、ロシアのプーチン大統領が中国の北京に到着した。"),
-                           (2, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。")])
-    ref = sentences("en", [(1, "Putin to Beijing"), (2, "On May 16, 2024, Russian President Putin arrived in Beijing, China."),
-                           (2, "After the meeting, President Xi Jinping and President Putin signed a joint statement.")])
+    src = sentences(
+        "ja",
+        [
+            (1, "プーチン氏、北京へ"),
+            (2, "2024年5月16日、ロシアのプーチン大統領が中国の北京に到着した。"),
+            (2, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
+        ],
+    )
+    ref = sentences(
+        "en",
+        [
+            (1, "Putin to Beijing"),
+            (2, "On May 16, 2024, Russian President Putin arrived in Beijing, China."),
+            (2, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
+        ],
+    )
     aligner = LexicalAligner(AlignSection(method="lexical"))
     beads = aligner.align(src, [""] * 3, ref)
     assert links(beads) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]
@@ -103,7 +131,9 @@ def test_a_reference_paragraph_is_not_split_between_source_paragraphs() -> None:
     sentence of a reference paragraph whose first two sentences are linked to source paragraph 5
     belongs to that paragraph's third sentence, not to a same-length sentence of paragraph 6."""
     # the paragraph-6 sentence fits the truncated length better (30 × 3 × 0.6 = 54) than the right one
-    src = sentences("ja", [(5, "あ" * 30), (5, "い" * 30), (5, "う" * 26), (6, "え" * 30), (6, "お" * 30), (6, "か" * 30)])
+    src = sentences(
+        "ja", [(5, "あ" * 30), (5, "い" * 30), (5, "う" * 26), (6, "え" * 30), (6, "お" * 30), (6, "か" * 30)]
+    )
     ref = sentences("en", [(3, "x" * 90), (3, "y" * 90), (3, "z" * 54 + "…")])
     box = (2, 6, 2, 3)  # after the links (0, 0) and (1, 1)
     no_evidence = lambda *bead: 0.0  # noqa: E731
@@ -131,17 +161,26 @@ def test_a_link_that_strays_into_another_paragraph_is_no_confident_link() -> Non
     document's paragraphs correspond, the evidence chain's link there stays in the reference
     paragraph but jumps into the middle of the next source paragraph: it is dropped from the chain,
     and the gap DP, where such a jump is dear, links the sentence of the right paragraph."""
-    src = sentences("ja", [
-        (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
-        (2, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"), (2, "外相も同行した。"),
-        (3, "会談は二日間続いた。"), (3, "ラブロフ外相は記者団に語った。"), (3, "両国は経済協力の拡大でも合意した。"),
-        (4, "次の首脳会談は来年、モスクワで開かれる予定だ。"),
-    ])
-    ref = sentences("en", [
-        (1, "On May 16, 2024, President Putin visited Beijing."),
-        (2, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
-        (2, "Foreign Minister Lavrov…"),
-    ])
+    src = sentences(
+        "ja",
+        [
+            (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
+            (2, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
+            (2, "外相も同行した。"),
+            (3, "会談は二日間続いた。"),
+            (3, "ラブロフ外相は記者団に語った。"),
+            (3, "両国は経済協力の拡大でも合意した。"),
+            (4, "次の首脳会談は来年、モスクワで開かれる予定だ。"),
+        ],
+    )
+    ref = sentences(
+        "en",
+        [
+            (1, "On May 16, 2024, President Putin visited Beijing."),
+            (2, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
+            (2, "Foreign Minister Lavrov…"),
+        ],
+    )
     aligner = LexicalAligner(AlignSection(method="lexical"))
     ev = Evidence(src, [""] * 7, ref, Signals(mt=False), 0.3)
     chain = best_chain(list(aligner.candidates(ev)), len(ref), aligner.cfg.threshold)
@@ -168,14 +207,23 @@ def test_a_merge_into_a_truncated_reference_is_linked_only_when_cut() -> None:
     """Tune-half variants (hokkaido_shimbun-ja.29710): a truncated reference is judged by precision,
     which a second source sentence never lowers, so two source sentences won it together (2-1). Such
     a bead is linked only when its English is cut into the two sentences' pieces."""
-    src = sentences("ja", [
-        (1, "2024年5月16日、プーチン大統領は北京を訪問した。"), (2, "あ" * 20), (2, "い" * 20),
-        (3, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
-    ])
-    ref = sentences("en", [
-        (1, "On May 16, 2024, President Putin visited Beijing."), (2, "x" * 72 + "…"),
-        (3, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
-    ])
+    src = sentences(
+        "ja",
+        [
+            (1, "2024年5月16日、プーチン大統領は北京を訪問した。"),
+            (2, "あ" * 20),
+            (2, "い" * 20),
+            (3, "会談の後、習近平国家主席とプーチン大統領は共同声明に署名した。"),
+        ],
+    )
+    ref = sentences(
+        "en",
+        [
+            (1, "On May 16, 2024, President Putin visited Beijing."),
+            (2, "x" * 72 + "…"),
+            (3, "After the meeting, President Xi Jinping and President Putin signed a joint statement."),
+        ],
+    )
     no_evidence = lambda *bead: 0.0  # noqa: E731
     # by length, the gap between the two links is one 2-1 bead (20 + 20 characters × 3 × 0.6 = 72)
     assert [c[:4] for c in align_gap(src, ref, (1, 3, 1, 2), 3.0, no_evidence, GapCosts(skip=2.0))] == [(1, 2, 1, 1)]

@@ -88,8 +88,10 @@ def test_partial_reference_sentence_marks_its_bead(dev) -> None:
 
 def test_min_confidence_leaves_doubtful_links_unaligned(dev) -> None:
     src, ref, _ = dev
+
     def run(**kw):
         return LexicalAligner(AlignSection(method="lexical", **kw)).align(src, [""] * len(src), ref)
+
     every = run(min_confidence=0.0)
     default = run()
     none = run(min_confidence=1.0)

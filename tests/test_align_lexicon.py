@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.align.lexicon import concept_matches, english, english_ratio, gloss_stems, japanese, long_vowel_variants
 from pipeline.align.evidence import Evidence, Signals
+from pipeline.align.lexicon import concept_matches, english, english_ratio, gloss_stems, japanese, long_vowel_variants
 from pipeline.align.translit import name_similarity, romaji
 from pipeline.records import Sentence
 
@@ -73,7 +73,10 @@ def test_dictionary_words() -> None:
 
 def test_similarity_separates_a_translation_from_another_sentence() -> None:
     ja = "ロシアのセルゲイ・ラブロフ外相が外交防衛政策会議で演説、モスクワ、2024年5月18日"
-    right = "Russian Foreign Minister Sergey Lavrov addressing the Council for Foreign and Defence Policy, Moscow, May 18, 2024"
+    right = (
+        "Russian Foreign Minister Sergey Lavrov addressing the Council for Foreign and Defence Policy, "
+        "Moscow, May 18, 2024"
+    )
     wrong = "China expects all of this to be good for international security in the short term."
     assert lexical(ja, right) > 0.7 > 0.2 > lexical(ja, wrong)
 

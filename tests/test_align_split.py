@@ -50,12 +50,13 @@ def check_covered_once(beads: list[Bead], ref: list[Sentence]) -> None:
             continue
         assert None not in spans and spans[0][0] == 0 and spans[-1][1] == len(text[i])
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
-        assert all(not text[i][a[1]:b[0]].strip() for a, b in zip(spans, spans[1:]))  # only spaces between
+        assert all(not text[i][a[1] : b[0]].strip() for a, b in zip(spans, spans[1:]))  # only spaces between
 
 
 def test_candidate_cuts_only_before_a_capital_after_a_content_word() -> None:
-    text = ("Dress is the Talk of the Town, and the Royal Couple's Coordination is Flawless This week, "
-            "Prince William met.")
+    text = (
+        "Dress is the Talk of the Town, and the Royal Couple's Coordination is Flawless This week, Prince William met."
+    )
     cuts = {text[start:].split()[0]: cost for _, start, cost in candidate_cuts(text, CutCosts())}
     assert cuts["This"] == CutCosts().before_function_word  # a capitalised function word: a likely sentence start
     assert cuts["William"] == CutCosts().before_name
@@ -67,11 +68,13 @@ def test_candidate_cuts_only_before_a_capital_after_a_content_word() -> None:
 
 def test_no_cut_inside_brackets_or_a_quotation() -> None:
     # found on the tune half's merged-sentence variant: "(AP/Kyodo | News)", "\"Hare | No Megumi\"" were cut
-    text = ('Protesters in Khabarovsk on the 25th (AP/Kyodo News) The authorities renamed it "Hare No '
-            'Megumi Okayama Brand" Visitors came.')
+    text = (
+        'Protesters in Khabarovsk on the 25th (AP/Kyodo News) The authorities renamed it "Hare No '
+        'Megumi Okayama Brand" Visitors came.'
+    )
     cuts = {text[start:].split()[0] for _, start, _ in candidate_cuts(text, CutCosts())}
     assert {"The", "Visitors"} <= cuts  # after the brackets and the quotation close
-    assert not {"News)", "No", "Megumi", "Okayama", "Brand\""} & cuts
+    assert not {"News)", "No", "Megumi", "Okayama", 'Brand"'} & cuts
     assert inside_brackets("the “Hare No") and not inside_brackets("the “Hare” No")
 
 
@@ -118,8 +121,12 @@ def test_a_truncated_sentence_keeps_its_mark_on_the_last_piece() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(["The", "the", "Tokyo", "of", "met", ",", ".", " ", "  ", "This", "(Kyodo)", "3",
-                                 "—", "a"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(["The", "the", "Tokyo", "of", "met", ",", ".", " ", "  ", "This", "(Kyodo)", "3", "—", "a"]),
+        max_size=30,
+    )
+)
 def test_cuts_are_inside_the_text_between_words(parts: list[str]) -> None:
     text = " ".join(parts)
     for end, start, cost in candidate_cuts(text, CutCosts()):
@@ -128,8 +135,10 @@ def test_cuts_are_inside_the_text_between_words(parts: list[str]) -> None:
 
 
 def test_a_sentence_with_many_capitals_scores_only_the_cuts_nearest_where_the_sources_put_it() -> None:
-    src = [Sentence("j1", "d", 1, "ja", "body", "東京の会議で" * 5 + "。"),
-           Sentence("j2", "d", 1, "ja", "body", "大阪の市長が" * 15 + "。")]
+    src = [
+        Sentence("j1", "d", 1, "ja", "body", "東京の会議で" * 5 + "。"),
+        Sentence("j2", "d", 1, "ja", "body", "大阪の市長が" * 15 + "。"),
+    ]
     text = " ".join(f"Tokyo{k} Meeting" for k in range(300))  # 600 candidate cuts
     ev = Evidence(src, ["", ""], [Sentence("e1", "d", 1, "en", "reference", text)], Signals(mt=False), 0.3)
     scored: list[str] = []

@@ -25,13 +25,23 @@ def jaen_run(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
 
     def run(name: str, *overrides: str, commands: tuple[str, ...] = ("run",)) -> Path:
         for command in commands:
-            result = runner.invoke(app, [
-                command, str(REPO / "configs" / "smoke.yaml"), f"input.path={SEED}", f"run.output_dir={base}",
-                f"translate.model={tiny_model}", f"translate.cache_dir={base / 'cache'}", f"run.name={name}",
-                # the tiny model's output is meaningless anyway: keep it short so that the test is quick
-                "translate.num_beams=1", "translate.max_new_tokens_ratio=0.2", "translate.max_new_tokens_min=4",
-                *overrides,
-            ])
+            result = runner.invoke(
+                app,
+                [
+                    command,
+                    str(REPO / "configs" / "smoke.yaml"),
+                    f"input.path={SEED}",
+                    f"run.output_dir={base}",
+                    f"translate.model={tiny_model}",
+                    f"translate.cache_dir={base / 'cache'}",
+                    f"run.name={name}",
+                    # the tiny model's output is meaningless anyway: keep it short so that the test is quick
+                    "translate.num_beams=1",
+                    "translate.max_new_tokens_ratio=0.2",
+                    "translate.max_new_tokens_min=4",
+                    *overrides,
+                ],
+            )
             assert result.exit_code == 0, result.output
         return base / name
 
@@ -77,11 +87,17 @@ def test_partial_reference_of_both_articles(jaen_run, name: str, min_f1: float) 
     "text, warning",
     [
         ("", "no reference sentences"),
-        ("Le sommet de Pékin entre Xi Jinping et Vladimir Poutine a eu lieu jeudi dernier, le 16 mai 2024.\n\n"
-         "La Russie et la Chine ont signé une déclaration commune sur l'OTAN.", "does not look like English"),
+        (
+            "Le sommet de Pékin entre Xi Jinping et Vladimir Poutine a eu lieu jeudi dernier, le 16 mai 2024.\n\n"
+            "La Russie et la Chine ont signé une déclaration commune sur l'OTAN.",
+            "does not look like English",
+        ),
         ("北京で首脳会談が行われた。\n\nプーチン大統領が演説した。", "does not look like English"),
-        ("Preheat the oven and butter a baking dish.\n\nWhisk the eggs with the sugar until pale, then fold in "
-         "the flour.\n\nBake for forty minutes and let the cake cool on a rack.", "could be aligned"),
+        (
+            "Preheat the oven and butter a baking dish.\n\nWhisk the eggs with the sugar until pale, then fold in "
+            "the flour.\n\nBake for forty minutes and let the cake cool on a rack.",
+            "could be aligned",
+        ),
     ],
     ids=["empty", "french", "japanese", "no-overlap"],
 )
@@ -111,7 +127,9 @@ def test_methods(jaen_run) -> None:
         if method == "mt":  # the tiny model's MT is no better than chance: calibrated to no evidence at all
             assert not linked
         else:  # bare length pairs sentences, but the signal it records is length alone
-            assert linked and all("length" in b["signals"] and not {"lexical", "mt"} & set(b["signals"]) for b in linked)
+            assert linked and all(
+                "length" in b["signals"] and not {"lexical", "mt"} & set(b["signals"]) for b in linked
+            )
     result = runner.invoke(app, ["align", str(run_dir), "align.method=nope"])
     assert result.exit_code == 2 and "align.method: unknown aligner 'nope'" in result.output
 
@@ -119,8 +137,9 @@ def test_methods(jaen_run) -> None:
 def test_a_heading_run_into_a_sentence_is_cut_end_to_end(jaen_run, tmp_path: Path) -> None:
     """The TSV carries each cut piece as its row's reference, the manifest counts the cut sentences
     and `jaen eval-align` scores the pieces (WMT21 dev set, tune half, as in test_align_split)."""
-    run_dir = jaen_run("cut", f"input.path={DATA / 'run_on_headings_ja.txt'}",
-                       f"reference.path={DATA / 'run_on_headings_en.txt'}")
+    run_dir = jaen_run(
+        "cut", f"input.path={DATA / 'run_on_headings_ja.txt'}", f"reference.path={DATA / 'run_on_headings_en.txt'}"
+    )
     got = rows(run_dir)
     assert [r["align_type"] for r in got] == ["1-1"] * 6
     assert got[0]["reference"].endswith("is Flawless") and got[1]["reference"].startswith("This week,")

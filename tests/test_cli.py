@@ -28,12 +28,29 @@ def test_smoke_run_writes_every_japanese_sentence_once_in_order(
     result = jaen("run", smoke_config, *run_overrides)
     assert result.exit_code == 0, result.output
     run_dir = tmp_path / "outputs" / "smoke"
-    for name in ("config.yaml", "manifest.json", "sentences.jsonl", "dropped.jsonl", "translations.jsonl",
-                 "alignment.jsonl", "scores.json", "bitext.tsv"):
+    for name in (
+        "config.yaml",
+        "manifest.json",
+        "sentences.jsonl",
+        "dropped.jsonl",
+        "translations.jsonl",
+        "alignment.jsonl",
+        "scores.json",
+        "bitext.tsv",
+    ):
         assert (run_dir / name).is_file(), name
     rows = read_tsv(run_dir / "bitext.tsv")
-    assert list(rows[0])[:9] == ["doc_id", "seg_id", "source", "translation", "reference", "align_type",
-                                 "align_score", "bleu", "chrf"]
+    assert list(rows[0])[:9] == [
+        "doc_id",
+        "seg_id",
+        "source",
+        "translation",
+        "reference",
+        "align_type",
+        "align_score",
+        "bleu",
+        "chrf",
+    ]
     sentences = [json.loads(line) for line in (run_dir / "sentences.jsonl").read_text().splitlines()]
     ja = [s for s in sentences if s["lang"] == "ja"]
     exported = [i for r in rows if r["source"] for i in r["seg_id"].split("+")]
@@ -87,9 +104,12 @@ def test_bad_key_exit_2(smoke_config: str, run_overrides: list[str], tmp_path: P
     assert not (tmp_path / "outputs").exists()
 
 
-def test_unloadable_model_fails_fast_without_bitext(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
-    result = jaen("run", smoke_config, *run_overrides, "translate.model=Helsinki-NLP/opus-mt-ja-en",
-                  "translate.build_tiny=false")
+def test_unloadable_model_fails_fast_without_bitext(
+    smoke_config: str, run_overrides: list[str], tmp_path: Path
+) -> None:
+    result = jaen(
+        "run", smoke_config, *run_overrides, "translate.model=Helsinki-NLP/opus-mt-ja-en", "translate.build_tiny=false"
+    )
     assert result.exit_code == 2
     assert "cannot load translation model 'Helsinki-NLP/opus-mt-ja-en'" in result.output
     assert "configs/smoke.yaml" in result.output
@@ -106,8 +126,10 @@ def test_model_dir_with_missing_files(smoke_config: str, run_overrides: list[str
 
 def test_external_reference(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
     ref = tmp_path / "ref.txt"
-    ref.write_text("Russian Foreign Minister Sergey Lavrov addressed the council in Moscow on May 18, 2024.\n\n"
-                   "The summit was held in Beijing.\n")
+    ref.write_text(
+        "Russian Foreign Minister Sergey Lavrov addressed the council in Moscow on May 18, 2024.\n\n"
+        "The summit was held in Beijing.\n"
+    )
     result = jaen("run", smoke_config, *run_overrides, f"reference.path={ref}", "run.name=ext")
     assert result.exit_code == 0, result.output
     rows = read_tsv(tmp_path / "outputs" / "ext" / "bitext.tsv")
@@ -127,13 +149,24 @@ def test_segment_file_prints_json_lines(tmp_path: Path) -> None:
 
 
 def test_help_on_every_command() -> None:
-    for cmd in (["--help"], ["run", "--help"], ["segment", "--help"], ["translate", "--help"], ["align", "--help"],
-                ["score", "--help"], ["export", "--help"], ["config", "--help"], ["models", "build-tiny", "--help"]):
+    for cmd in (
+        ["--help"],
+        ["run", "--help"],
+        ["segment", "--help"],
+        ["translate", "--help"],
+        ["align", "--help"],
+        ["score", "--help"],
+        ["export", "--help"],
+        ["config", "--help"],
+        ["models", "build-tiny", "--help"],
+    ):
         result = jaen(*cmd)
         assert result.exit_code == 0 and "Usage" in result.output, cmd
 
 
-def test_stage_on_a_moved_run_directory_works_there(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+def test_stage_on_a_moved_run_directory_works_there(
+    smoke_config: str, run_overrides: list[str], tmp_path: Path
+) -> None:
     import shutil
 
     assert jaen("run", smoke_config, *run_overrides).exit_code == 0

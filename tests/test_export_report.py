@@ -14,19 +14,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
+from rundirs import Unit, write_run
 
 from pipeline.export.base import ExportData
 from pipeline.export.report import render, score_colour
 from pipeline.rows import Row
 from pipeline.runner import run_stages
-from rundirs import Unit, write_run
 
 REPO = Path(__file__).resolve().parent.parent
 TEXT = st.characters(blacklist_categories=("Cs", "Cc"))  # HTML cannot carry control characters
 
 UNITS = [
     Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."], ["Tokyo is the capital of Japan."], 0.95),
-    Unit(["<script>alert(1)</script>と書いた。"], ["He wrote <script>alert(1)</script>."], ["He wrote a script tag & left."], 0.6),
+    Unit(
+        ["<script>alert(1)</script>と書いた。"],
+        ["He wrote <script>alert(1)</script>."],
+        ["He wrote a script tag & left."],
+        0.6,
+    ),
     Unit(["一文目。", "二文目。"], ["First.", "Second."], ["First and second."], 0.7),
     Unit(["切れた文です。"], ["This sentence was cut short here."], ["This sentence …"], 0.8, partial=True),
     Unit(["参照なし。"], ["No reference."], flags=["truncated", "unk"], retried="split"),
@@ -142,20 +147,42 @@ def test_japanese_text_names_fonts_that_cover_it(report: Path) -> None:
 def test_headless_chromium_renders_it(report: Path, tmp_path: Path) -> None:
     browser = chromium()
     out = tmp_path / "report.png"
-    done = subprocess.run([str(REPO / "scripts" / "screenshot_report.sh"), str(report.parent), str(out), "1200x900"],
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [str(REPO / "scripts" / "screenshot_report.sh"), str(report.parent), str(out), "1200x900"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     assert png_size(out) == (1200, 900) and out.stat().st_size > 20_000
-    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                          f"--user-data-dir={tmp_path / 'profile'}", "--host-resolver-rules=MAP * ~NOTFOUND",
-                          "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180).stdout
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--dump-dom",
+            report.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    ).stdout
     parsed = lxml_html.fromstring(dom)
     assert len(parsed.xpath("//table/tbody/tr")) == len(UNITS) and parsed.xpath("//*[local-name()='svg']")
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.text(TEXT, min_size=1, max_size=20), st.text(TEXT, max_size=20),
-                          st.text(TEXT, max_size=20)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(st.text(TEXT, min_size=1, max_size=20), st.text(TEXT, max_size=20), st.text(TEXT, max_size=20)),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_text_comes_back_from_the_table(texts: list[tuple[str, str, str]]) -> None:
     rows = [Row("d", f"ja{i}", s, m, r, "1-1" if r else "1-0", 0.5) for i, (s, m, r) in enumerate(texts)]
     scores = {"signatures": {"bleu": "x"}, "row_metrics": ["bleu"], "corpus": {"bleu": None}}

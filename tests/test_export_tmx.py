@@ -7,18 +7,26 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from rundirs import Unit, write_run
 from translate.storage.tmx import tmxfile
 
+from pipeline.config import ExportSection
 from pipeline.export.base import ExportData
 from pipeline.export.tmx import TmxExporter, build_tmx, xml_text
-from pipeline.config import ExportSection
 from pipeline.rows import Row
 from pipeline.runner import run_stages
-from rundirs import Unit, write_run
 
 ROWS = [
-    Row("doc1", "ja00001", "東京は日本の首都です。", "Tokyo is Japan's capital.", "Tokyo is the capital of Japan.", "1-1", 0.9),
-    Row("doc1", "ja00002", "注記 <b>&amp;</b> \"引用\"", "Note <b>&amp;</b> \"quote\"", "", "1-0", 0.0),
+    Row(
+        "doc1",
+        "ja00001",
+        "東京は日本の首都です。",
+        "Tokyo is Japan's capital.",
+        "Tokyo is the capital of Japan.",
+        "1-1",
+        0.9,
+    ),
+    Row("doc1", "ja00002", '注記 <b>&amp;</b> "引用"', 'Note <b>&amp;</b> "quote"', "", "1-0", 0.0),
     Row("doc1", "ja00003+ja00004", "一文目。二文目。", "First. Second.", "First and second.", "2-1", 0.7),
     Row("doc1", "ja00005", "切れた文。", "A sentence that was cut.", "A sentence …", "1-1", 0.8, partial=True),
     Row("doc1", "en00009", "", "", "Orphan reference.", "0-1", 0.0),
@@ -43,7 +51,7 @@ def test_reimports_with_every_unit_intact(tmp_path: Path) -> None:
     got = units(path)
     assert [(i, s, t) for i, s, t, _ in got] == [
         ("ja00001", "東京は日本の首都です。", "Tokyo is the capital of Japan."),  # the reference where present
-        ("ja00002", "注記 <b>&amp;</b> \"引用\"", "Note <b>&amp;</b> \"quote\""),  # the MT otherwise
+        ("ja00002", '注記 <b>&amp;</b> "引用"', 'Note <b>&amp;</b> "quote"'),  # the MT otherwise
         ("ja00003+ja00004", "一文目。二文目。", "First and second."),
         ("ja00005", "切れた文。", "A sentence that was cut."),  # a truncated reference is never a target
     ]
@@ -60,19 +68,28 @@ def test_target_modes(tmp_path: Path) -> None:
 
 
 def test_export_stage_writes_tmx(tmp_path: Path) -> None:
-    config = write_run(tmp_path / "r", [Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]),
-                                        Unit(["参照なし。"], ["No reference."])], {"export.tmx_target": "reference"})
+    config = write_run(
+        tmp_path / "r",
+        [Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]), Unit(["参照なし。"], ["No reference."])],
+        {"export.tmx_target": "reference"},
+    )
     run_stages(config, ["score", "export"])
     assert [u[1:3] for u in units(tmp_path / "r" / "bitext.tmx")] == [("東京です。", "This is Tokyo.")]
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.text(min_size=1, max_size=25), st.text(max_size=25), st.text(max_size=25)),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.tuples(st.text(min_size=1, max_size=25), st.text(max_size=25), st.text(max_size=25)), min_size=1, max_size=5
+    )
+)
 def test_round_trip_fuzz(texts: list[tuple[str, str, str]]) -> None:
     rows = [Row("d", f"ja{i}", src, mt, ref, "1-1" if ref else "1-0", 0.5) for i, (src, mt, ref) in enumerate(texts)]
     store, _ = build_tmx(rows)
     back = tmxfile(bytes(store))
-    expected = [(xml_text(r.source), xml_text(r.reference if r.has_reference else r.translation))
-                for r in rows if r.source and (r.has_reference or r.translation)]
+    expected = [
+        (xml_text(r.source), xml_text(r.reference if r.has_reference else r.translation))
+        for r in rows
+        if r.source and (r.has_reference or r.translation)
+    ]
     assert [(u.source, u.target) for u in back.units] == expected

@@ -13,13 +13,20 @@ from pipeline.export.base import ExportData
 from pipeline.export.tsv import COLUMNS, TsvExporter, normalize_newlines
 from pipeline.rows import Row
 
-TRICKY = ['a\tb', 'line1\nline2', 'say "hi"', '"quoted"', "trailing space ", "\nmixed\n", "「引用」", ""]
+TRICKY = ["a\tb", "line1\nline2", 'say "hi"', '"quoted"', "trailing space ", "\nmixed\n", "「引用」", ""]
 
 
 def export(tmp_path: Path, texts: list[str]) -> Path:
     rows = [
-        Row(doc_id="doc1", seg_id=f"ja{i:05d}", source=t or "x", translation=t, reference=t, align_type="1-1",
-            align_score=0.5)
+        Row(
+            doc_id="doc1",
+            seg_id=f"ja{i:05d}",
+            source=t or "x",
+            translation=t,
+            reference=t,
+            align_type="1-1",
+            align_score=0.5,
+        )
         for i, t in enumerate(texts)
     ]
     scores = {r.seg_id: {"bleu": 1.5, "chrf": 2.5} for r in rows}
@@ -52,11 +59,15 @@ def test_stage_keeps_the_contract_with_corpus_only_metrics(tmp_path: Path) -> No
     """TER is corpus-only: the TSV header stays the contract; JSONL has the same rows."""
     import json
 
-    from pipeline.runner import run_stages
     from rundirs import Unit, write_run
 
-    units = [Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]), Unit(["参照なし。"], ["No reference."]),
-             Unit(["切れた。"], ["It was cut off there."], ["It was …"], partial=True)]
+    from pipeline.runner import run_stages
+
+    units = [
+        Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]),
+        Unit(["参照なし。"], ["No reference."]),
+        Unit(["切れた。"], ["It was cut off there."], ["It was …"], partial=True),
+    ]
     config = write_run(tmp_path / "r", units, {"score.metrics": ["bleu", "chrf", "ter"], "score.bootstrap": 0})
     run_stages(config, ["score", "export"])
     with (tmp_path / "r" / "bitext.tsv").open(encoding="utf-8", newline="") as fh:
@@ -73,14 +84,16 @@ def test_flags_column_jsonl_summary_and_tmx(tmp_path: Path) -> None:
     """Nothing silent: a flagged translation says so in every export, blank where nothing is wrong."""
     import json
 
-    from pipeline.runner import run_stages
     from rundirs import Unit, write_run
 
-    units = [Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]),
-             Unit(["長い文。"], ["the the the the"], ["A long sentence."], flags=["truncated", "repeated"],
-                  retried="cap"),
-             Unit(["一。", "二。"], ["One.", ""], flags=["empty"]),
-             Unit([], [], ["An orphan reference."])]
+    from pipeline.runner import run_stages
+
+    units = [
+        Unit(["東京です。"], ["It is Tokyo."], ["This is Tokyo."]),
+        Unit(["長い文。"], ["the the the the"], ["A long sentence."], flags=["truncated", "repeated"], retried="cap"),
+        Unit(["一。", "二。"], ["One.", ""], flags=["empty"]),
+        Unit([], [], ["An orphan reference."]),
+    ]
     config = write_run(tmp_path / "r", units, {"score.bootstrap": 0, "export.tmx_target": "mt"})
     run_stages(config, ["score", "export"])
     run_dir = tmp_path / "r"

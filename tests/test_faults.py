@@ -51,8 +51,16 @@ class World:
     ref_b: Path
 
     def args(self, out: Path, doc: Path, *extra: str) -> list[str]:
-        return [SMOKE, f"input.path={doc}", f"translate.model={self.model}", "translate.build_tiny=false",
-                f"translate.cache_dir={self.cache}", f"run.output_dir={out}", *FAST, *extra]
+        return [
+            SMOKE,
+            f"input.path={doc}",
+            f"translate.model={self.model}",
+            "translate.build_tiny=false",
+            f"translate.cache_dir={self.cache}",
+            f"run.output_dir={out}",
+            *FAST,
+            *extra,
+        ]
 
     def good_run(self, tmp: Path) -> Path:
         """A copy of the good run A, in ``tmp/out/smoke``."""
@@ -66,8 +74,15 @@ def world(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> World:
     root = tmp_path_factory.mktemp("faults")
     (root / "a.txt").write_text(DOC_A, encoding="utf-8")
     (root / "b.txt").write_text(DOC_B, encoding="utf-8")
-    w = World(root, tiny_model, root / "cache", root / "a.txt", root / "b.txt", root / "ref-a" / "smoke",
-              root / "ref-b" / "smoke")
+    w = World(
+        root,
+        tiny_model,
+        root / "cache",
+        root / "a.txt",
+        root / "b.txt",
+        root / "ref-a" / "smoke",
+        root / "ref-b" / "smoke",
+    )
     for doc, out in ((w.doc_a, root / "ref-a"), (w.doc_b, root / "ref-b")):
         result = cli.invoke(app, ["run", *w.args(out, doc)])
         assert result.exit_code == 0, result.output
@@ -105,8 +120,14 @@ def child_env() -> dict[str, str]:
 
 def kill_when(cmd: list[str], marker: str, delay: float) -> int:
     """Start ``jaen`` in a child process and SIGKILL it ``delay`` seconds after ``marker`` appears on stderr."""
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *cmd], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env=child_env(), cwd=REPO)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *cmd],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+        cwd=REPO,
+    )
     assert proc.stderr is not None
     try:
         for line in proc.stderr:
@@ -132,7 +153,8 @@ def test_kill_9_in_each_stage_keeps_the_good_run_and_resumes(tmp_path: Path, wor
     claimed = json.loads(after["manifest.json"]).get("complete")
     # A is untouched, or the kill hit the swap (nothing claimed), or it came after the swap (B complete)
     assert after == before or not claimed or after["bitext.tsv"] == (world.ref_b / "bitext.tsv").read_bytes(), (
-        f"killed {delay:.2f}s into {stage}")
+        f"killed {delay:.2f}s into {stage}"
+    )
     result = cli.invoke(app, ["run", *world.args(tmp_path / "out", world.doc_b)])
     assert result.exit_code == 0, result.output
     assert_same_bitext(run_dir, world.ref_b)
@@ -140,12 +162,23 @@ def test_kill_9_in_each_stage_keeps_the_good_run_and_resumes(tmp_path: Path, wor
 
 def test_kill_9_in_a_sweep_resumes_to_the_same_results(tmp_path: Path, world: World) -> None:
     sweep = tmp_path / "sweep.yaml"
-    sweep.write_text(yaml.safe_dump({
-        "name": "faults", "base": SMOKE, "metric": "chrf",
-        "overrides": [f"translate.model={world.model}", "translate.build_tiny=false",
-                      f"translate.cache_dir={world.cache}", f"run.output_dir={tmp_path}", *FAST],
-        "grid": {"input.path": [str(world.doc_a), str(world.doc_b)]},
-    }))
+    sweep.write_text(
+        yaml.safe_dump(
+            {
+                "name": "faults",
+                "base": SMOKE,
+                "metric": "chrf",
+                "overrides": [
+                    f"translate.model={world.model}",
+                    "translate.build_tiny=false",
+                    f"translate.cache_dir={world.cache}",
+                    f"run.output_dir={tmp_path}",
+                    *FAST,
+                ],
+                "grid": {"input.path": [str(world.doc_a), str(world.doc_b)]},
+            }
+        )
+    )
     code = kill_when(["sweep", str(sweep)], "point 2/2", random.Random(2).uniform(0.0, 1.0))
     assert code in (-signal.SIGKILL, 0), code
     points = [Path(p["run_dir"]) for p in json.loads((tmp_path / "faults" / "sweep.json").read_text())["points"]]
@@ -167,9 +200,15 @@ def test_full_disk_is_one_line_and_keeps_the_good_run(tmp_path: Path, world: Wor
     def small_files() -> None:  # RLIMIT_FSIZE: a write past `limit` bytes fails with EFBIG, as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", *world.args(tmp_path / "out", world.doc_b)],
-                          capture_output=True, text=True, env=child_env(), cwd=REPO, preexec_fn=small_files,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", *world.args(tmp_path / "out", world.doc_b)],
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        cwd=REPO,
+        preexec_fn=small_files,
+        timeout=300,
+    )
     assert proc.returncode == 2, proc.stderr
     assert_one_line_error(proc.stderr, "File too large", str(run_dir))
     assert snapshot(run_dir) == before
@@ -210,8 +249,10 @@ def test_a_damaged_file_is_redone_on_resume(tmp_path: Path, world: World, damage
     else:  # a new run, which must translate, finds its cache unreadable
         (cache / "translations.sqlite").write_bytes(b"SQLite format 3\0" + bytes(range(256)) * 8)
         run_dir = tmp_path / "out" / "fresh"
-    result = cli.invoke(app, ["run", *world.args(tmp_path / "out", world.doc_a, f"translate.cache_dir={cache}",
-                                                   f"run.name={run_dir.name}")])
+    result = cli.invoke(
+        app,
+        ["run", *world.args(tmp_path / "out", world.doc_a, f"translate.cache_dir={cache}", f"run.name={run_dir.name}")],
+    )
     assert result.exit_code == 0, result.output
     assert_same_bitext(run_dir, world.ref_a)
     ran = json.loads((run_dir / "manifest.json").read_text())["last_invocation"]["ran"]

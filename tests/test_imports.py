@@ -1,4 +1,6 @@
-"""Every module of the package imports (a module needing an optional extra is skipped only when that extra is absent)."""
+"""Every module of the package imports.
+
+A module needing an optional extra is skipped only when that extra is absent."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(pipeline.__path__, prefix
 
 
 def test_the_walk_finds_the_package() -> None:
-    assert {"pipeline.runner", "pipeline.translate.stage", "pipeline.align.stage", "pipeline.export.report"} <= set(MODULES)
+    assert {"pipeline.runner", "pipeline.translate.stage", "pipeline.align.stage", "pipeline.export.report"} <= set(
+        MODULES
+    )
 
 
 @pytest.mark.parametrize("name", MODULES)

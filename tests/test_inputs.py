@@ -64,8 +64,10 @@ def test_glob_and_reference_directory_align_within_each_document(tmp_path: Path)
     by_id = {s.seg_id: s for s in sentences}
     assert [(s.document, s.text) for s in sentences if s.lang == "en"] == [("sub/b", REF_A.strip())]
     ja = [s for s in sentences if s.lang == "ja"]
-    write_jsonl(cfg.run_dir / "translations.jsonl",
-                [Translation(seg_id=s.seg_id, translation=REF_A.strip() if s.document == "a" else "") for s in ja])
+    write_jsonl(
+        cfg.run_dir / "translations.jsonl",
+        [Translation(seg_id=s.seg_id, translation=REF_A.strip() if s.document == "a" else "") for s in ja],
+    )
     run_stages(cfg, ["align"])
     beads = read_records(cfg.run_dir / "alignment.jsonl", Bead)
     for bead in beads:  # a's sentence would be the best match, but it is in another document
@@ -78,8 +80,7 @@ def test_jsonl_with_text_id_and_reference_fields(tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
     lines = [{"id": "x1", "ja": DOC_A, "en": REF_A}, {"id": "x2", "ja": DOC_B, "en": None}]
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n\n", encoding="utf-8")
-    cfg = config(tmp_path, input={"path": str(path), "text_field": "ja", "id_field": "id"},
-                 reference={"field": "en"})
+    cfg = config(tmp_path, input={"path": str(path), "text_field": "ja", "id_field": "id"}, reference={"field": "en"})
     docs = list(iter_documents(cfg))
     assert [(d.name, d.reference) for d in docs] == [("x1", REF_A), ("x2", None)]
     sentences = sentences_of(tmp_path, cfg)
@@ -122,17 +123,27 @@ def test_hf_dataset_from_disk_with_reference_column(tmp_path: Path) -> None:
 
     ds = Dataset.from_dict({"ja": [DOC_A, DOC_B], "en": [REF_A, REF_B], "key": ["a", "b"]})
     DatasetDict({"test": ds}).save_to_disk(str(tmp_path / "ds"))
-    cfg = config(tmp_path, input={"hf_dataset": str(tmp_path / "ds"), "split": "test", "column": "ja",
-                                  "id_field": "key"}, reference={"field": "en"})
+    cfg = config(
+        tmp_path,
+        input={"hf_dataset": str(tmp_path / "ds"), "split": "test", "column": "ja", "id_field": "key"},
+        reference={"field": "en"},
+    )
     sentences = sentences_of(tmp_path, cfg)
     assert [s.doc_id for s in sentences if s.lang == "en"] == ["a/doc1", "b/doc1", "b/doc1"]
     manifest = json.loads((cfg.run_dir / "manifest.json").read_text())
     assert any(k.startswith("hf_dataset:") for k in manifest["inputs"])
     with pytest.raises(InputError, match="input.split: dataset .* has no split 'train' \\(splits: test\\)"):
         check_inputs(config(tmp_path, input={"hf_dataset": str(tmp_path / "ds"), "column": "ja"}))
-    with pytest.raises(InputError, match="reference.field: dataset .* has no column 'english' \\(columns: ja, en, key\\)"):
-        check_inputs(config(tmp_path, input={"hf_dataset": str(tmp_path / "ds"), "split": "test", "column": "ja"},
-                            reference={"field": "english"}))
+    with pytest.raises(
+        InputError, match="reference.field: dataset .* has no column 'english' \\(columns: ja, en, key\\)"
+    ):
+        check_inputs(
+            config(
+                tmp_path,
+                input={"hf_dataset": str(tmp_path / "ds"), "split": "test", "column": "ja"},
+                reference={"field": "english"},
+            )
+        )
 
 
 def test_hf_dataset_from_a_local_data_file(tmp_path: Path) -> None:

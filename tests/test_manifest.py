@@ -15,8 +15,10 @@ from pipeline.manifest import Manifest
 
 REPO = Path(__file__).resolve().parent.parent
 SMOKE = str(REPO / "configs" / "smoke.yaml")
-DOC = ("プーチン大統領の北京訪問\n\nロシアのプーチン大統領は2024年5月16日に北京を訪問した。習近平国家主席と会談した。\n\n"
-       "Russian President Putin visited Beijing on May 16, 2024. He held talks with Xi Jinping.\n")
+DOC = (
+    "プーチン大統領の北京訪問\n\nロシアのプーチン大統領は2024年5月16日に北京を訪問した。習近平国家主席と会談した。\n\n"
+    "Russian President Putin visited Beijing on May 16, 2024. He held talks with Xi Jinping.\n"
+)
 runner = CliRunner()
 
 
@@ -25,8 +27,9 @@ def test_same_config_twice_gives_byte_identical_outputs_and_a_full_manifest(tmp_
     doc.write_text(DOC, encoding="utf-8")
     common = [f"input.path={doc}", f"translate.model={tiny_model}", f"run.output_dir={tmp_path}"]
     for name in ("one", "two"):  # separate caches: the second run translates afresh too
-        result = runner.invoke(app, ["run", SMOKE, *common, f"run.name={name}",
-                                     f"translate.cache_dir={tmp_path / ('cache-' + name)}"])
+        result = runner.invoke(
+            app, ["run", SMOKE, *common, f"run.name={name}", f"translate.cache_dir={tmp_path / ('cache-' + name)}"]
+        )
         assert result.exit_code == 0, result.output
     for artifact in ("bitext.tsv", "scores.json", "translations.jsonl", "alignment.jsonl"):
         assert (tmp_path / "one" / artifact).read_bytes() == (tmp_path / "two" / artifact).read_bytes(), artifact

@@ -22,9 +22,17 @@ from pipeline.translate.base import Output
 from pipeline.translate.ray_engine import RayEngineError, translate_batches
 
 TEXTS = [
-    "北京で会談した。", "東京は晴れです。", "今日は雨が降っている。", "会議は明日の午後に開かれる。",
-    "彼は本を読んだ。", "新しい駅が完成した。", "電車が遅れています。", "市長が記者会見を開いた。",
-    "大阪の人口が増えた。", "春の花が咲いた。", "政府は計画を発表した。",
+    "北京で会談した。",
+    "東京は晴れです。",
+    "今日は雨が降っている。",
+    "会議は明日の午後に開かれる。",
+    "彼は本を読んだ。",
+    "新しい駅が完成した。",
+    "電車が遅れています。",
+    "市長が記者会見を開いた。",
+    "大阪の人口が増えた。",
+    "春の花が咲いた。",
+    "政府は計画を発表した。",
 ]
 
 
@@ -33,8 +41,12 @@ def local_ray() -> Iterator[None]:
     """A lean local Ray with two CPUs, started once for the module (the engine reuses it)."""
     ray = pytest.importorskip("ray")
     pytest.importorskip("ray.data")
-    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=ray_engine.LOCAL_OBJECT_STORE_BYTES,
-             log_to_driver=False)
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=ray_engine.LOCAL_OBJECT_STORE_BYTES,
+        log_to_driver=False,
+    )
     yield
     ray.shutdown()
 
@@ -53,11 +65,22 @@ def test_ray_engine_gives_the_same_bitext_as_local(
     local_ray: None, smoke_config: str, run_overrides: list[str], tmp_path: Path
 ) -> None:
     # several chunks, so both actors work; short greedy outputs and one thread each, to stay fast on 2 cores
-    common = [*run_overrides, "translate.max_batch_size=4", "translate.num_beams=1", "translate.threads=1",
-              "translate.max_new_tokens_ratio=0.5"]
+    common = [
+        *run_overrides,
+        "translate.max_batch_size=4",
+        "translate.num_beams=1",
+        "translate.threads=1",
+        "translate.max_new_tokens_ratio=0.5",
+    ]
     local = config(smoke_config, common, "run.name=local", f"translate.cache_dir={tmp_path / 'cache-local'}")
-    distributed = config(smoke_config, common, "run.name=ray", "run.engine=ray", "run.num_workers=2",
-                         f"translate.cache_dir={tmp_path / 'cache-ray'}")
+    distributed = config(
+        smoke_config,
+        common,
+        "run.name=ray",
+        "run.engine=ray",
+        "run.num_workers=2",
+        f"translate.cache_dir={tmp_path / 'cache-ray'}",
+    )
     local_dir, ray_dir = run_stages(local), run_stages(distributed)
     for name in ("translations.jsonl", "bitext.tsv"):
         assert (ray_dir / name).read_bytes() == (local_dir / name).read_bytes(), name
@@ -88,7 +111,11 @@ def test_actor_crash_mid_batch_is_retried_nothing_lost_or_duplicated(
     assert marker.exists(), "the injected crash did not happen"
     assert batches == 3
     local = HFTranslator(cfg)
-    expected = {s: t for i in range(0, len(TEXTS), 4) for s, t in zip(TEXTS[i : i + 4], local.translate_outputs(TEXTS[i : i + 4]))}
+    expected = {
+        s: t
+        for i in range(0, len(TEXTS), 4)
+        for s, t in zip(TEXTS[i : i + 4], local.translate_outputs(TEXTS[i : i + 4]))
+    }
     assert got == expected
 
 
@@ -110,8 +137,9 @@ def test_unreachable_address_through_the_cli_exits_2(
     local_ray: None, smoke_config: str, run_overrides: list[str]
 ) -> None:
     port = closed_port()
-    result = CliRunner().invoke(app, ["run", smoke_config, *run_overrides, "run.engine=ray",
-                                      f"run.ray_address=127.0.0.1:{port}"])
+    result = CliRunner().invoke(
+        app, ["run", smoke_config, *run_overrides, "run.engine=ray", f"run.ray_address=127.0.0.1:{port}"]
+    )
     assert result.exit_code == 2, result.output
     assert f"127.0.0.1:{port}" in result.output
 
@@ -130,8 +158,14 @@ def test_without_ray_installed_the_error_says_how_to_install(
 
 @pytest.mark.parametrize(
     ("address", "endpoint"),
-    [("10.0.0.5:6379", ("10.0.0.5", 6379)), ("ray://head:10001", ("head", 10001)), ("ray://head", ("head", 10001)),
-     ("head", ("head", 6379)), ("[::1]:6380", ("::1", 6380)), ("auto", None)],
+    [
+        ("10.0.0.5:6379", ("10.0.0.5", 6379)),
+        ("ray://head:10001", ("head", 10001)),
+        ("ray://head", ("head", 10001)),
+        ("head", ("head", 6379)),
+        ("[::1]:6380", ("::1", 6380)),
+        ("auto", None),
+    ],
 )
 def test_address_forms(address: str, endpoint: tuple[str, int] | None) -> None:
     assert ray_engine._host_port(address) == endpoint
@@ -164,14 +198,19 @@ def test_actor_config_makes_a_relative_model_dir_absolute_and_maps_the_gpu(
     TranslateSection.model_validate(ray_engine.actor_config(cfg))  # the actors can rebuild it
 
 
-@pytest.mark.parametrize(("device", "gpus", "expected"), [
-    ("auto", 0, {"num_cpus": 1}),
-    ("auto", 4, {"num_gpus": 1, "num_cpus": 1}),
-    ("cuda", 1, {"num_gpus": 1, "num_cpus": 1}),
-    ("cuda:1", 2, {"num_gpus": 1, "num_cpus": 1}),
-    ("cpu", 8, {"num_cpus": 1}),
-])
-def test_each_actor_takes_one_gpu_when_the_device_and_the_cluster_allow(device: str, gpus: float, expected: dict) -> None:
+@pytest.mark.parametrize(
+    ("device", "gpus", "expected"),
+    [
+        ("auto", 0, {"num_cpus": 1}),
+        ("auto", 4, {"num_gpus": 1, "num_cpus": 1}),
+        ("cuda", 1, {"num_gpus": 1, "num_cpus": 1}),
+        ("cuda:1", 2, {"num_gpus": 1, "num_cpus": 1}),
+        ("cpu", 8, {"num_cpus": 1}),
+    ],
+)
+def test_each_actor_takes_one_gpu_when_the_device_and_the_cluster_allow(
+    device: str, gpus: float, expected: dict
+) -> None:
     assert ray_engine.actor_resources(device, gpus) == expected
 
 

@@ -35,13 +35,26 @@ def test_a_stage_version_or_identity_changes_that_stage_and_every_later_key(monk
     config = load_config(SMOKE)
     base = stage_keys(config, INPUTS, {"translate": {"model": {"weights": "w1"}}})
     assert changed(base, stage_keys(config, INPUTS, {"translate": {"model": {"weights": "w2"}}})) == [
-        False, True, True, True, True]
-    assert changed(base, stage_keys(config, INPUTS, {"translate": {"model": {"weights": "w1"}},
-                                                       "align": {"data": {"jamdict-data": "2"}}})) == [
-        False, False, True, True, True]
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
+    assert changed(
+        base,
+        stage_keys(
+            config, INPUTS, {"translate": {"model": {"weights": "w1"}}, "align": {"data": {"jamdict-data": "2"}}}
+        ),
+    ) == [False, False, True, True, True]
     monkeypatch.setattr(stages.get("score"), "version", "99")
     assert changed(base, stage_keys(config, INPUTS, {"translate": {"model": {"weights": "w1"}}})) == [
-        False, False, False, True, True]
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
     monkeypatch.setattr(runner_module, "__version__", "9.9.9")  # the package version: every stage
     assert all(changed(base, stage_keys(config, INPUTS, {"translate": {"model": {"weights": "w1"}}})))
 
@@ -82,8 +95,14 @@ def test_a_model_rebuilt_in_place_is_not_resumed(tmp_path: Path) -> None:
     doc.write_text(DOC, encoding="utf-8")
     model = tmp_path / "model"
     build_marian(model, seed=1)
-    args = ["run", SMOKE, f"input.path={doc}", f"translate.model={model}", f"run.output_dir={tmp_path / 'out'}",
-            f"translate.cache_dir={tmp_path / 'cache'}"]
+    args = [
+        "run",
+        SMOKE,
+        f"input.path={doc}",
+        f"translate.model={model}",
+        f"run.output_dir={tmp_path / 'out'}",
+        f"translate.cache_dir={tmp_path / 'cache'}",
+    ]
     assert cli.invoke(app, args).exit_code == 0
     run_dir = tmp_path / "out" / "smoke"
     old = (run_dir / "translations.jsonl").read_bytes()

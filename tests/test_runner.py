@@ -41,8 +41,14 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Counter:
 def args(tmp_path: Path, tiny_model: Path) -> list[str]:
     doc = tmp_path / "small.txt"
     doc.write_text(SMALL_DOC, encoding="utf-8")
-    return ["run", SMOKE, f"input.path={doc}", f"run.output_dir={tmp_path / 'out'}", f"translate.model={tiny_model}",
-            f"translate.cache_dir={tmp_path / 'cache'}"]
+    return [
+        "run",
+        SMOKE,
+        f"input.path={doc}",
+        f"run.output_dir={tmp_path / 'out'}",
+        f"translate.model={tiny_model}",
+        f"translate.cache_dir={tmp_path / 'cache'}",
+    ]
 
 
 def manifest(tmp_path: Path) -> dict:

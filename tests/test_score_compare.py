@@ -9,21 +9,46 @@ import sys
 from pathlib import Path
 
 import pytest
+from rundirs import Unit, write_run
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.runner import run_stages
 from pipeline.score.base import ScoreError
 from pipeline.score.compare import compare_runs
-from rundirs import Unit, write_run
 
-JA = ["東京は日本の首都です。", "会談は北京で行われた。", "物価は上昇した。", "猫が座った。", "彼は去った。", "雨が降った。"]
-REF = ["Tokyo is the capital of Japan.", "The summit took place in Beijing.", "Prices went up.", "The cat sat down.",
-       "He left.", "It rained."]
-MT_A = ["Tokyo is the capital of Japan.", "The talks were held in Beijing.", "Prices rose.", "A cat sat.",
-        "He went away.", "It was raining."]
-MT_B = ["Tokyo is Japan's capital city.", "Talks happened in Beijing.", "The prices increased.", "Cat sitting.",
-        "He has gone.", "Rain fell."]
+JA = [
+    "東京は日本の首都です。",
+    "会談は北京で行われた。",
+    "物価は上昇した。",
+    "猫が座った。",
+    "彼は去った。",
+    "雨が降った。",
+]
+REF = [
+    "Tokyo is the capital of Japan.",
+    "The summit took place in Beijing.",
+    "Prices went up.",
+    "The cat sat down.",
+    "He left.",
+    "It rained.",
+]
+MT_A = [
+    "Tokyo is the capital of Japan.",
+    "The talks were held in Beijing.",
+    "Prices rose.",
+    "A cat sat.",
+    "He went away.",
+    "It was raining.",
+]
+MT_B = [
+    "Tokyo is Japan's capital city.",
+    "Talks happened in Beijing.",
+    "The prices increased.",
+    "Cat sitting.",
+    "He has gone.",
+    "Rain fell.",
+]
 
 
 def make_run(tmp_path: Path, name: str, mt: list[str], ja: list[str] = JA, score: bool = True) -> Path:
@@ -43,10 +68,31 @@ def test_paired_bootstrap_equals_the_sacrebleu_command_line(tmp_path: Path) -> N
     (tmp_path / "b.txt").write_text("\n".join(MT_B) + "\n")
     exe = shutil.which("sacrebleu")
     cmd = [exe] if exe else [sys.executable, "-m", "sacrebleu"]
-    out = subprocess.run([*cmd, str(tmp_path / "ref.txt"), "-i", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
-                          "-m", "bleu", "chrf", "ter", "-w", "4", "--paired-bs", "--paired-bs-n", "200", "--no-color",
-                          "-f", "text"],
-                         capture_output=True, text=True, check=True, timeout=120).stdout
+    out = subprocess.run(
+        [
+            *cmd,
+            str(tmp_path / "ref.txt"),
+            "-i",
+            str(tmp_path / "a.txt"),
+            str(tmp_path / "b.txt"),
+            "-m",
+            "bleu",
+            "chrf",
+            "ter",
+            "-w",
+            "4",
+            "--paired-bs",
+            "--paired-bs-n",
+            "200",
+            "--no-color",
+            "-f",
+            "text",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
     p_values = [float(p) for p in re.findall(r"p = ([0-9.]+)", out)]
     assert [result.results[m][1]["p_value"] for m in result.metrics] == pytest.approx(p_values, abs=1e-4)
     scores = [float(s) for s in re.findall(r"│\s+([0-9.]+) \(", out)]

@@ -9,21 +9,39 @@ import sys
 from pathlib import Path
 
 import pytest
+from rundirs import Unit, write_run
 from sacrebleu.metrics import BLEU, CHRF
 
 from pipeline.config import ScoreSection
 from pipeline.io import read_json
 from pipeline.runner import run_stages
-from pipeline.score.base import metrics
 from pipeline.score import stage as _stage  # noqa: F401  (registers the metrics)
-from rundirs import Unit, write_run
+from pipeline.score.base import metrics
 
-HYPS = ["The cat sat on the mat.", "A quick brown fox jumps over the lazy dog!", "Tokyo is the capital of Japan.",
-        "He said \"no\" twice, then left.", "Prices rose 3.5% in May 2024.", "The meeting was held in Beijing."]
-REFS = ["The cat is sitting on the mat.", "The quick brown fox jumped over a lazy dog.", "Japan's capital is Tokyo.",
-        "He said \"no\" two times and left.", "Prices went up 3.5% in May 2024.", "The summit took place in Beijing."]
-JA = ["猫がマットの上に座った。", "素早い茶色の狐が怠け者の犬を飛び越える。", "東京は日本の首都です。",
-      "彼は二度「いいえ」と言って去った。", "2024年5月に物価は3.5%上昇した。", "会談は北京で行われた。"]
+HYPS = [
+    "The cat sat on the mat.",
+    "A quick brown fox jumps over the lazy dog!",
+    "Tokyo is the capital of Japan.",
+    'He said "no" twice, then left.',
+    "Prices rose 3.5% in May 2024.",
+    "The meeting was held in Beijing.",
+]
+REFS = [
+    "The cat is sitting on the mat.",
+    "The quick brown fox jumped over a lazy dog.",
+    "Japan's capital is Tokyo.",
+    'He said "no" two times and left.',
+    "Prices went up 3.5% in May 2024.",
+    "The summit took place in Beijing.",
+]
+JA = [
+    "猫がマットの上に座った。",
+    "素早い茶色の狐が怠け者の犬を飛び越える。",
+    "東京は日本の首都です。",
+    "彼は二度「いいえ」と言って去った。",
+    "2024年5月に物価は3.5%上昇した。",
+    "会談は北京で行われた。",
+]
 
 
 def sacrebleu_cli(tmp_path: Path, hyps: list[str], refs: list[str], *args: str) -> list[dict]:
@@ -31,9 +49,30 @@ def sacrebleu_cli(tmp_path: Path, hyps: list[str], refs: list[str], *args: str) 
     (tmp_path / "ref.txt").write_text("\n".join(refs) + "\n", encoding="utf-8")
     exe = shutil.which("sacrebleu")
     cmd = [exe] if exe else [sys.executable, "-m", "sacrebleu"]
-    out = subprocess.run([*cmd, str(tmp_path / "ref.txt"), "-i", str(tmp_path / "hyp.txt"), "-m", "bleu", "chrf",
-                          "ter", "-w", "4", "--confidence", "--confidence-n", "200", "-f", "json", *args],
-                         capture_output=True, text=True, check=True, timeout=120)
+    out = subprocess.run(
+        [
+            *cmd,
+            str(tmp_path / "ref.txt"),
+            "-i",
+            str(tmp_path / "hyp.txt"),
+            "-m",
+            "bleu",
+            "chrf",
+            "ter",
+            "-w",
+            "4",
+            "--confidence",
+            "--confidence-n",
+            "200",
+            "-f",
+            "json",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     return json.loads(out.stdout)
 
 
@@ -78,7 +117,10 @@ def test_bootstrap_is_seeded_and_configurable(tmp_path: Path) -> None:
     c = scored_run(tmp_path / "c", seed=7)
     assert a["corpus"] == b["corpus"]
     assert a["corpus"]["bleu"]["ci"]["samples"] == 200
-    assert c["corpus"]["bleu"]["ci"] != a["corpus"]["bleu"]["ci"] and c["corpus"]["bleu"]["score"] == a["corpus"]["bleu"]["score"]
+    assert (
+        c["corpus"]["bleu"]["ci"] != a["corpus"]["bleu"]["ci"]
+        and c["corpus"]["bleu"]["score"] == a["corpus"]["bleu"]["score"]
+    )
     none = scored_run(tmp_path / "d", bootstrap=0)
     assert none["corpus"]["bleu"]["ci"] is None and "bs:" not in none["signatures"]["bleu"]
 
@@ -115,8 +157,11 @@ def test_scoring_uses_only_sacrebleus_public_api() -> None:
     offences = []
     for path in sorted((Path(__file__).resolve().parent.parent / "pipeline" / "score").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                    and not (isinstance(node.value, ast.Name) and node.value.id == "self")):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+            ):
                 offences.append(f"{path.name}:{node.lineno} .{node.attr}")
     assert offences == []
-

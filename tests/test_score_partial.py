@@ -7,19 +7,24 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rundirs import Unit, write_run
 from sacrebleu.metrics import BLEU
 
 from pipeline.io import read_json
 from pipeline.runner import run_stages
 from pipeline.score.partial import matching_prefix
 from pipeline.text import strip_ellipsis
-from rundirs import Unit, write_run
 
-FULL = [Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."], ["Tokyo is the capital of Japan."]),
-        Unit(["会談は北京で行われた。"], ["The talks were held in Beijing."], ["The summit took place in Beijing."])]
-CUT = Unit(["先週木曜日に北京で行われた首脳会談は両国関係の転換点となった。"],
-           ["The summit in Beijing last Thursday marked a turning point in relations."],
-           ["The summit in Beijing last Thursday …"], partial=True)
+FULL = [
+    Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."], ["Tokyo is the capital of Japan."]),
+    Unit(["会談は北京で行われた。"], ["The talks were held in Beijing."], ["The summit took place in Beijing."]),
+]
+CUT = Unit(
+    ["先週木曜日に北京で行われた首脳会談は両国関係の転換点となった。"],
+    ["The summit in Beijing last Thursday marked a turning point in relations."],
+    ["The summit in Beijing last Thursday …"],
+    partial=True,
+)
 
 
 def test_strip_and_prefix() -> None:

@@ -6,16 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rundirs import Unit, write_run
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.io import read_json
 from pipeline.runner import run_stages
 from pipeline.score.base import ScoreError
-from rundirs import Unit, write_run
 
-NO_REF = [Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."]),
-          Unit(["会談は北京で行われた。"], ["The talks were held in Beijing."])]
+NO_REF = [
+    Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."]),
+    Unit(["会談は北京で行われた。"], ["The talks were held in Beijing."]),
+]
 
 
 def test_no_reference_at_all(tmp_path: Path) -> None:
@@ -26,13 +28,17 @@ def test_no_reference_at_all(tmp_path: Path) -> None:
 
 
 def test_empty_reference_file_is_named(tmp_path: Path) -> None:
-    config = write_run(tmp_path / "r", NO_REF, {"reference.path": str(tmp_path / "ref.txt"), "score.on_empty_reference": "error"})
+    config = write_run(
+        tmp_path / "r", NO_REF, {"reference.path": str(tmp_path / "ref.txt"), "score.on_empty_reference": "error"}
+    )
     with pytest.raises(ScoreError, match=r"reference file .*ref.txt \(reference.path\) has no English sentences"):
         run_stages(config, ["score"])
 
 
 def test_references_that_nothing_aligned_to(tmp_path: Path) -> None:
-    config = write_run(tmp_path / "r", [*NO_REF, Unit([], [], ["An orphan reference."])], {"score.on_empty_reference": "error"})
+    config = write_run(
+        tmp_path / "r", [*NO_REF, Unit([], [], ["An orphan reference."])], {"score.on_empty_reference": "error"}
+    )
     with pytest.raises(ScoreError, match="1 reference unit.*none is aligned to any of the 2 source rows"):
         run_stages(config, ["score"])
 

@@ -40,19 +40,26 @@ def test_scores_through_an_alignment_when_texts_differ() -> None:
 
 def test_read_gold_format(tmp_path: Path) -> None:
     gold = tmp_path / "g.txt"
-    gold.write_text("# c\n=== doc 1\ntitle\t見出し\n\n一文。\n二文。\n=== doc 2\nreference\tAn English one.\n",
-                    encoding="utf-8")
+    gold.write_text(
+        "# c\n=== doc 1\ntitle\t見出し\n\n一文。\n二文。\n=== doc 2\nreference\tAn English one.\n", encoding="utf-8"
+    )
     units = read_gold(gold)
     assert [(u.doc, u.para, u.kind, u.lang, u.text) for u in units] == [
-        (1, 1, "title", "ja", "見出し"), (1, 2, "body", "ja", "一文。"), (1, 2, "body", "ja", "二文。"),
-        (2, 3, "reference", "en", "An English one.")]
+        (1, 1, "title", "ja", "見出し"),
+        (1, 2, "body", "ja", "一文。"),
+        (1, 2, "body", "ja", "二文。"),
+        (2, 3, "reference", "en", "An English one."),
+    ]
 
 
-@pytest.mark.parametrize("content, message", [
-    ("=== document\n", ":1: a document line must read"),
-    ("titel\t見出し\n", ":1: unknown kind 'titel'"),
-    ("title\t  \n", ":1: empty sentence"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("=== document\n", ":1: a document line must read"),
+        ("titel\t見出し\n", ":1: unknown kind 'titel'"),
+        ("title\t  \n", ":1: empty sentence"),
+    ],
+)
 def test_read_gold_errors_name_file_and_line(tmp_path: Path, content: str, message: str) -> None:
     gold = tmp_path / "g.txt"
     gold.write_text(content, encoding="utf-8")

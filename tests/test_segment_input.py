@@ -23,8 +23,9 @@ def legacy_safe(text: str) -> str:
     return text
 
 
-@pytest.mark.parametrize("encoding", ["shift_jis", "cp932", "euc_jp", "iso2022_jp", "utf-16", "utf-16-le", "utf-16-be",
-                                      "utf-8-sig"])
+@pytest.mark.parametrize(
+    "encoding", ["shift_jis", "cp932", "euc_jp", "iso2022_jp", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig"]
+)
 @pytest.mark.parametrize("which", ["seed", "short"])
 def test_detects_japanese_encodings(tmp_path: Path, encoding: str, which: str) -> None:
     text = legacy_safe(SEED.read_text(encoding="utf-8")) if which == "seed" else SHORT
@@ -43,7 +44,7 @@ def test_undecodable_bytes_name_the_file() -> None:
     with pytest.raises(InputError, match=r"^page\.bin: cannot detect the text encoding"):
         decode_bytes(bytes(range(256)) * 8, "page.bin")
     with pytest.raises(InputError, match=r"^page\.txt: cannot decode as shift_jis"):
-        decode_bytes("見出し".encode("utf-8") + b"\xff", "page.txt", "shift_jis")
+        decode_bytes("見出し".encode() + b"\xff", "page.txt", "shift_jis")
 
 
 runner = CliRunner()
@@ -56,7 +57,10 @@ def test_jaen_segment_prints_one_json_object_per_unit(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [(r["kind"], r["text"], r["doc_id"], r["para_id"]) for r in rows] == [
-        ("title", "記事の見出し", "doc1", 1), ("body", "本文です。", "doc1", 2), ("body", "「引用。」と述べた。", "doc1", 2)]
+        ("title", "記事の見出し", "doc1", 1),
+        ("body", "本文です。", "doc1", 2),
+        ("body", "「引用。」と述べた。", "doc1", 2),
+    ]
 
 
 def test_jaen_segment_english_and_bad_lang(tmp_path: Path) -> None:
@@ -65,7 +69,10 @@ def test_jaen_segment_english_and_bad_lang(tmp_path: Path) -> None:
     result = runner.invoke(app, ["segment", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert [(r["text"], r["partial"], r["kind"]) for r in rows] == [("One.", False, "reference"), ("Two …", True, "reference")]
+    assert [(r["text"], r["partial"], r["kind"]) for r in rows] == [
+        ("One.", False, "reference"),
+        ("Two …", True, "reference"),
+    ]
     bad = runner.invoke(app, ["segment", str(path), "--lang", "fr"])
     assert bad.exit_code == 2 and "--lang must be ja or en" in bad.output
 
@@ -83,4 +90,9 @@ def test_jaen_segment_dropped_goes_to_stderr(tmp_path: Path) -> None:
     result = runner.invoke(app, ["segment", str(path), "--dropped"])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["本文です。"]
-    assert json.loads(result.stderr) == {"text": "スポンサーリンク", "reason": "advertising label", "line": 3, "doc_id": None}
+    assert json.loads(result.stderr) == {
+        "text": "スポンサーリンク",
+        "reason": "advertising label",
+        "line": 3,
+        "doc_id": None,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,8 +13,6 @@ from pipeline.config import SegmentSection
 from pipeline.io import read_text
 from pipeline.segment.base import SegmentResult
 from pipeline.segment.rules import RulesSegmenter, choose_repeat_keepers, split_blocks, wrap_width
-
-from pathlib import Path
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "seed_ja.txt"
 
@@ -41,8 +40,14 @@ def test_seed_cleaning_and_structure() -> None:
     result = seg(text)
     assert_nothing_lost(text, result)
     reasons = {d.text: d.reason for d in result.dropped}
-    for junk in ("Attention Required! | Cloudflare", "スポンサーリンク", "コメント", "タイトルとURLをコピーしました",
-                 "ロシア語の要約はこちら", "- Indian Punchline"):
+    for junk in (
+        "Attention Required! | Cloudflare",
+        "スポンサーリンク",
+        "コメント",
+        "タイトルとURLをコピーしました",
+        "ロシア語の要約はこちら",
+        "- Indian Punchline",
+    ):
         assert junk in reasons, junk
     # the teaser copies (lines 1, 5, 7) go, the copies inside the full article (11, 57, 59) stay
     repeats = sorted(d.line for d in result.dropped if d.reason.startswith("repeat"))
@@ -68,8 +73,18 @@ def test_dedupe_off_keeps_every_copy() -> None:
 
 
 def test_repeat_keeper_prefers_the_copy_among_unique_paragraphs() -> None:
-    keys = ["title-xxxx", "teaser-aa", "teaser-bb", "title-xxxx", "p1-unique", "p2-unique", "teaser-aa",
-            "p3-unique", "teaser-bb", "p4-unique"]
+    keys = [
+        "title-xxxx",
+        "teaser-aa",
+        "teaser-bb",
+        "title-xxxx",
+        "p1-unique",
+        "p2-unique",
+        "teaser-aa",
+        "p3-unique",
+        "teaser-bb",
+        "p4-unique",
+    ]
     keeper = choose_repeat_keepers(keys)
     assert keeper[0] == keeper[3] == 3 and keeper[1] == keeper[6] == 6 and keeper[2] == keeper[8] == 8
     assert 4 not in keeper
@@ -79,8 +94,12 @@ def test_repeat_keeper_prefers_the_copy_among_unique_paragraphs() -> None:
 
 
 def test_hard_wrapped_lines_are_joined_but_paragraphs_are_not() -> None:
-    body = ("これは固定幅で折り返された長い段落の一行目であり、文は次の行に続いて", "いく。二つ目の文もまた長く書かれていて、固定幅の折り返しで",
-            "切れてしまう。三つ目の文は短い。四つ目の文はここで終わる段落だ。ここで", "終わる。")
+    body = (
+        "これは固定幅で折り返された長い段落の一行目であり、文は次の行に続いて",
+        "いく。二つ目の文もまた長く書かれていて、固定幅の折り返しで",
+        "切れてしまう。三つ目の文は短い。四つ目の文はここで終わる段落だ。ここで",
+        "終わる。",
+    )
     width = max(len(x) for x in body)
     lines = [x.ljust(width, "あ") if i < 3 else x for i, x in enumerate(body)]
     text = "見出しの行\n" + "\n".join(lines) + "\n\n　次の段落です。\n"
@@ -97,7 +116,10 @@ def test_hard_wrapped_lines_are_joined_but_paragraphs_are_not() -> None:
 def test_unwrapped_title_line_then_body_line_are_separate() -> None:
     result = seg("見出しです\n本文の一文目。本文の二文目。\n")
     assert [(u.kind, u.text) for u in result.units] == [
-        ("title", "見出しです"), ("body", "本文の一文目。"), ("body", "本文の二文目。")]
+        ("title", "見出しです"),
+        ("body", "本文の一文目。"),
+        ("body", "本文の二文目。"),
+    ]
 
 
 def test_comma_at_line_end_joins_the_next_line() -> None:
@@ -112,10 +134,17 @@ def test_list_items_are_body_not_titles_and_do_not_start_documents() -> None:
 
 
 def test_second_article_starts_a_document() -> None:
-    text = "第一の記事\n\n本文です。\n\n第二の記事の見出し\n\nロシア外相が演説、モスクワ、2024年5月18日\n\n本文二です。\n"
+    text = (
+        "第一の記事\n\n本文です。\n\n第二の記事の見出し\n\nロシア外相が演説、モスクワ、2024年5月18日\n\n本文二です。\n"
+    )
     result = seg(text)
     assert [(u.doc, u.kind) for u in result.units] == [
-        (1, "title"), (1, "body"), (2, "title"), (2, "caption"), (2, "body")]
+        (1, "title"),
+        (1, "body"),
+        (2, "title"),
+        (2, "caption"),
+        (2, "body"),
+    ]
 
 
 def test_byline_in_a_heading_run() -> None:
@@ -133,7 +162,11 @@ def test_text_without_japanese_becomes_reference_or_noise() -> None:
     text = "Moscow, May 18, 2024 In international diplomacy, summits matter. They do.\n\n12:30 ★★★\n"
     result = seg(text)
     assert_nothing_lost(text, result)
-    assert [u.text for u in result.units] == ["Moscow, May 18, 2024", "In international diplomacy, summits matter.", "They do."]
+    assert [u.text for u in result.units] == [
+        "Moscow, May 18, 2024",
+        "In international diplomacy, summits matter.",
+        "They do.",
+    ]
     assert all(u.lang == "en" and u.kind == "reference" for u in result.units)
     assert result.dropped[0].reason == "no letters (noise)" and result.dropped[0].line == 3
 
@@ -166,11 +199,32 @@ def test_full_width_boilerplate_matches() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(
-    st.sampled_from(["見出し", "本文です。次の文！", "「引用。」と言った。", "Attention Required! | Cloudflare", "",
-                     "The title - Site Name", "An English line… Continue reading", "スポンサーリンク", "★★",
-                     "ロシア語の要約はこちら", "続く、", "  ", "4,209.3キロ。", "（括弧。"]),
-    st.text(max_size=30)), max_size=12))
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "見出し",
+                    "本文です。次の文！",
+                    "「引用。」と言った。",
+                    "Attention Required! | Cloudflare",
+                    "",
+                    "The title - Site Name",
+                    "An English line… Continue reading",
+                    "スポンサーリンク",
+                    "★★",
+                    "ロシア語の要約はこちら",
+                    "続く、",
+                    "  ",
+                    "4,209.3キロ。",
+                    "（括弧。",
+                ]
+            ),
+            st.text(max_size=30),
+        ),
+        max_size=12,
+    )
+)
 def test_properties_on_pages(lines: list[str]) -> None:
     text = "\n".join(lines)
     result = seg(text)
@@ -187,14 +241,16 @@ def test_arbitrary_unicode_never_raises(text: str) -> None:
 
 
 def test_wrapped_prose_with_kinsoku_widths_and_dialogue() -> None:
-    text = ("　吾輩は猫である。名前はまだ無い。\n"
-            "　どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶し\n"
-            "ている。吾輩はここで始めて人間というものを見た。しかもあとで聞くとそれは書生という人間中で一番獰悪\n"
-            "な種族であったそうだ。この書生というのは時々我々を捕えて煮て食うという話である。しかしその当時は何と\n"
-            "いう考もなかったから別段恐しいとも思わなかった。\n"
-            "「おい、どこへ行くんだ」\n"
-            "「ちょっとそこまで。すぐ戻るよ」\n"
-            "と彼は言った。\n")
+    text = (
+        "　吾輩は猫である。名前はまだ無い。\n"
+        "　どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶し\n"
+        "ている。吾輩はここで始めて人間というものを見た。しかもあとで聞くとそれは書生という人間中で一番獰悪\n"
+        "な種族であったそうだ。この書生というのは時々我々を捕えて煮て食うという話である。しかしその当時は何と\n"
+        "いう考もなかったから別段恐しいとも思わなかった。\n"
+        "「おい、どこへ行くんだ」\n"
+        "「ちょっとそこまで。すぐ戻るよ」\n"
+        "と彼は言った。\n"
+    )
     result = seg(text)
     assert_nothing_lost(text, result)
     texts = [u.text for u in result.units]
@@ -205,17 +261,26 @@ def test_wrapped_prose_with_kinsoku_widths_and_dialogue() -> None:
 
 
 def test_news_page_with_breadcrumb_byline_list_and_footer() -> None:
-    text = ("ホーム > 経済 > 金融\n日銀、追加利上げを決定　物価上昇を受け\n2024年7月31日 15:30\n共同通信\n\n"
-            "日本銀行は31日、追加利上げを決めた。総裁は「注意が必要だ」と述べた。\n\n【ポイント】\n・金利を引き上げ\n・買い入れを減額\n\n"
-            "賛成多数だった！？　一部は反対したという……。次回は9月。\n\nこの記事をシェアする\nツイート\n"
-            "Copyright © 2024 Example News. All rights reserved.\n")
+    text = (
+        "ホーム > 経済 > 金融\n日銀、追加利上げを決定　物価上昇を受け\n2024年7月31日 15:30\n共同通信\n\n"
+        "日本銀行は31日、追加利上げを決めた。総裁は「注意が必要だ」と述べた。\n\n【ポイント】\n・金利を引き上げ\n・買い入れを減額\n\n"
+        "賛成多数だった！？　一部は反対したという……。次回は9月。\n\nこの記事をシェアする\nツイート\n"
+        "Copyright © 2024 Example News. All rights reserved.\n"
+    )
     result = seg(text)
     assert_nothing_lost(text, result)
     assert [d.reason for d in result.dropped] == [
-        "breadcrumb navigation", "page widget", "page widget", "copyright notice"]
+        "breadcrumb navigation",
+        "page widget",
+        "page widget",
+        "copyright notice",
+    ]
     kinds = [(u.kind, u.text) for u in result.units]
-    assert kinds[:3] == [("title", "日銀、追加利上げを決定　物価上昇を受け"), ("byline", "2024年7月31日 15:30"),
-                         ("byline", "共同通信")]
+    assert kinds[:3] == [
+        ("title", "日銀、追加利上げを決定　物価上昇を受け"),
+        ("byline", "2024年7月31日 15:30"),
+        ("byline", "共同通信"),
+    ]
     assert ("body", "・金利を引き上げ") in kinds and {u.doc for u in result.units} == {1}
     assert [t for k, t in kinds[-3:]] == ["賛成多数だった！？", "一部は反対したという……。", "次回は9月。"]
 
@@ -234,7 +299,10 @@ def test_truncated_teaser_is_a_repeat_of_the_full_paragraph() -> None:
 def test_sentence_broken_after_a_particle_is_joined() -> None:
     result = seg("見出しの行\n北京は、これが\n戦争の決定的瞬間であることを認識している。次の文。\n")
     assert [(u.kind, u.text) for u in result.units] == [
-        ("title", "見出しの行"), ("body", "北京は、これが戦争の決定的瞬間であることを認識している。"), ("body", "次の文。")]
+        ("title", "見出しの行"),
+        ("body", "北京は、これが戦争の決定的瞬間であることを認識している。"),
+        ("body", "次の文。"),
+    ]
 
 
 def test_korean_and_chinese_lines_are_dropped_with_a_reason() -> None:
@@ -246,17 +314,27 @@ def test_korean_and_chinese_lines_are_dropped_with_a_reason() -> None:
 
 
 def test_heading_after_boilerplate_starts_a_document_but_a_lone_subheading_does_not() -> None:
-    text = "第一の記事\n\n本文です。\n\n小見出し\n\n続きです。\n\nAttention Required! | Cloudflare\n\n第二の記事\n\n本文二です。\n"
+    text = (
+        "第一の記事\n\n本文です。\n\n小見出し\n\n続きです。\n\n"
+        "Attention Required! | Cloudflare\n\n第二の記事\n\n本文二です。\n"
+    )
     result = seg(text)
     assert [(u.doc, u.kind, u.text) for u in result.units] == [
-        (1, "title", "第一の記事"), (1, "body", "本文です。"), (1, "title", "小見出し"), (1, "body", "続きです。"),
-        (2, "title", "第二の記事"), (2, "body", "本文二です。")]
+        (1, "title", "第一の記事"),
+        (1, "body", "本文です。"),
+        (1, "title", "小見出し"),
+        (1, "body", "続きです。"),
+        (2, "title", "第二の記事"),
+        (2, "body", "本文二です。"),
+    ]
 
 
 def test_a_long_reference_sentence_is_not_cut_at_the_japanese_cap() -> None:
     """English is never translated: a caption run into a long sentence (WMT21 dev set, tune half) stays
     one unit up to segment.max_reference_chars, for the aligner to cut where its sources imply."""
-    sentence = "Lines of cars at Tatsuyamacho (Photo partially altered) " + "heavy rains hit the area, " * 16 + "it said."
+    sentence = (
+        "Lines of cars at Tatsuyamacho (Photo partially altered) " + "heavy rains hit the area, " * 16 + "it said."
+    )
     assert 400 < len(sentence) < 2000
     units = RulesSegmenter(SegmentSection()).segment_reference(sentence).units
     assert [u.text for u in units] == [sentence]

@@ -77,8 +77,16 @@ def test_missing_dataset_column_stops_the_sweep_before_any_run(tmp_path: Path) -
 
     Dataset.from_dict({"ja": ["今日は晴れです。"]}).save_to_disk(str(tmp_path / "ds"))
     path = write_sweep(tmp_path, {"align.method": ["hybrid", "lexical"]})
-    result = runner.invoke(app, ["sweep", str(path), f"input.hf_dataset={tmp_path / 'ds'}", "input.column=text",
-                                 f"run.output_dir={tmp_path / 'out'}"])
+    result = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(path),
+            f"input.hf_dataset={tmp_path / 'ds'}",
+            "input.column=text",
+            f"run.output_dir={tmp_path / 'out'}",
+        ],
+    )
     assert result.exit_code == 2
     assert "input.column" in result.output and "no column 'text'" in result.output and "ja" in result.output
     assert not (tmp_path / "out").exists()
@@ -102,10 +110,15 @@ def test_metric_must_be_scored_and_sweep_keys_are_checked(tmp_path: Path, small_
 
 def test_point_names_and_inline_base(tmp_path: Path, small_doc: Path) -> None:
     path = tmp_path / "inline.yaml"
-    path.write_text(yaml.safe_dump({
-        "base": {"input": {"path": str(small_doc)}, "run": {"output_dir": str(tmp_path / "o")}},
-        "grid": {"translate.num_beams": [1, 4], "align.threshold": [0.25]},
-    }, sort_keys=False))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "base": {"input": {"path": str(small_doc)}, "run": {"output_dir": str(tmp_path / "o")}},
+                "grid": {"translate.num_beams": [1, 4], "align.threshold": [0.25]},
+            },
+            sort_keys=False,
+        )
+    )
     sweep = load_sweep(path)
     assert sweep.directory == tmp_path / "o" / "inline"
     assert [p.label for p in sweep.points] == ["num_beams-1__threshold-0.25", "num_beams-4__threshold-0.25"]
@@ -167,8 +180,17 @@ def test_six_point_sweep_translates_once_per_setting_and_resumes_after_a_kill(
 
     rows = list(csv.DictReader((sweep_dir / "leaderboard.tsv").open(encoding="utf-8"), delimiter="\t"))
     assert sorted(r["run"] for r in rows) == sorted(labels)
-    assert {"rank", "translate.num_beams", "align.threshold", "chrf", "bleu", "seconds", "sentences_per_second",
-            "translated", "status"} <= set(rows[0])
+    assert {
+        "rank",
+        "translate.num_beams",
+        "align.threshold",
+        "chrf",
+        "bleu",
+        "seconds",
+        "sentences_per_second",
+        "translated",
+        "status",
+    } <= set(rows[0])
     scores = {r["run"]: float(r["chrf"]) for r in rows}
     for label in labels:
         corpus = json.loads((sweep_dir / label / "scores.json").read_text())["corpus"]
@@ -181,24 +203,33 @@ def test_six_point_sweep_translates_once_per_setting_and_resumes_after_a_kill(
 
     again = runner.invoke(app, args)  # a finished sweep re-runs nothing
     assert again.exit_code == 0
-    assert all((sweep_dir / label / "manifest.json").read_bytes() == json.dumps(manifests[label], ensure_ascii=False,
-               indent=2).encode() + b"\n" for label in labels)
+    assert all(
+        (sweep_dir / label / "manifest.json").read_bytes()
+        == json.dumps(manifests[label], ensure_ascii=False, indent=2).encode() + b"\n"
+        for label in labels
+    )
     status = [p["status"] for p in json.loads((sweep_dir / "sweep.json").read_text())["points"]]
     assert status == ["kept"] * 6
 
 
-@pytest.mark.parametrize(("metric", "scores", "best_first"), [
-    ("ter", {"a": 96.59, "b": 96.25, "c": 97.0}, ["b", "a", "c"]),  # an edit rate: lower is better
-    ("chrf", {"a": 96.59, "b": 96.25, "c": 97.0}, ["c", "a", "b"]),
-])
+@pytest.mark.parametrize(
+    ("metric", "scores", "best_first"),
+    [
+        ("ter", {"a": 96.59, "b": 96.25, "c": 97.0}, ["b", "a", "c"]),  # an edit rate: lower is better
+        ("chrf", {"a": 96.59, "b": 96.25, "c": 97.0}, ["c", "a", "b"]),
+    ],
+)
 def test_leaderboard_ranks_each_metric_in_its_own_direction(
     tmp_path: Path, small_doc: Path, metric: str, scores: dict[str, float], best_first: list[str]
 ) -> None:
     from pipeline.sweep import write_leaderboard
 
-    path = write_sweep(tmp_path, {"run.seed": [1, 2, 3]}, metric=metric,
-                       overrides=[f"input.path={small_doc}", f"run.output_dir={tmp_path / 'o'}",
-                                  "score.metrics=[chrf, ter]"])
+    path = write_sweep(
+        tmp_path,
+        {"run.seed": [1, 2, 3]},
+        metric=metric,
+        overrides=[f"input.path={small_doc}", f"run.output_dir={tmp_path / 'o'}", "score.metrics=[chrf, ter]"],
+    )
     sweep = load_sweep(path)
     names = dict(zip("abc", sweep.points))
     for name, point in names.items():

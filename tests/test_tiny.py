@@ -13,8 +13,15 @@ from pipeline.translate.loading import load_marian
 from pipeline.translate.tiny import MarianShape, _corpus, build_marian
 
 REPO = Path(__file__).resolve().parent.parent
-FILES = ("model.safetensors", "source.spm", "target.spm", "vocab.json", "config.json", "generation_config.json",
-         "tokenizer_config.json")
+FILES = (
+    "model.safetensors",
+    "source.spm",
+    "target.spm",
+    "vocab.json",
+    "config.json",
+    "generation_config.json",
+    "tokenizer_config.json",
+)
 
 
 def test_tiny_model_is_deterministic_and_loads(tmp_path: Path, tiny_model: Path) -> None:
@@ -33,8 +40,15 @@ def test_tiny_model_files_mirror_opus_mt(tiny_model: Path) -> None:
     gen = json.loads((tiny_model / "generation_config.json").read_text())
     pad = gen["pad_token_id"]
     assert {k: v for k, v in gen.items() if k != "transformers_version"} == {
-        "bad_words_ids": [[pad]], "bos_token_id": 0, "decoder_start_token_id": pad, "eos_token_id": 0,
-        "forced_eos_token_id": 0, "max_length": 512, "num_beams": 4, "pad_token_id": pad, "renormalize_logits": True,
+        "bad_words_ids": [[pad]],
+        "bos_token_id": 0,
+        "decoder_start_token_id": pad,
+        "eos_token_id": 0,
+        "forced_eos_token_id": 0,
+        "max_length": 512,
+        "num_beams": 4,
+        "pad_token_id": pad,
+        "renormalize_logits": True,
     }
 
 

@@ -76,21 +76,41 @@ def test_backends_come_from_the_registry_and_report_identity(tiny_model: Path, t
     assert identity["backend"] == "ct2" and identity["compute_type"].startswith("int8")  # int8 on CPU by default
     assert identity["weights"] == HFTranslator(section(tiny_model, tmp_path)).identity()["weights"]
     assert identity["num_beams"] == 4  # the model's generation config (opus-mt-ja-en's) is the default
-    assert CT2Translator(section(tiny_model, tmp_path, num_beams=2, repetition_penalty=1.3,
-                                 no_repeat_ngram_size=3, length_penalty=0.8)).decoding_kwargs(4) == {
-        "beam_size": 2, "length_penalty": 0.8, "no_repeat_ngram_size": 3, "repetition_penalty": 1.3,
-        "max_decoding_length": 15, "min_decoding_length": 0, "max_input_length": 0,
+    assert CT2Translator(
+        section(tiny_model, tmp_path, num_beams=2, repetition_penalty=1.3, no_repeat_ngram_size=3, length_penalty=0.8)
+    ).decoding_kwargs(4) == {
+        "beam_size": 2,
+        "length_penalty": 0.8,
+        "no_repeat_ngram_size": 3,
+        "repetition_penalty": 1.3,
+        "max_decoding_length": 15,
+        "min_decoding_length": 0,
+        "max_input_length": 0,
     }
     with pytest.raises(ConfigError, match="translate.backend"):
         translators.get("nope", "translate.backend")
 
 
 def test_generation_settings_reach_transformers(tiny_model: Path, tmp_path: Path) -> None:
-    hf = HFTranslator(section(tiny_model, tmp_path, no_repeat_ngram_size=2, repetition_penalty=1.2,
-                              length_penalty=0.5, max_new_tokens_ratio=1.5, max_new_tokens_min=4))
+    hf = HFTranslator(
+        section(
+            tiny_model,
+            tmp_path,
+            no_repeat_ngram_size=2,
+            repetition_penalty=1.2,
+            length_penalty=0.5,
+            max_new_tokens_ratio=1.5,
+            max_new_tokens_min=4,
+        )
+    )
     kwargs = hf.generation_kwargs(10)
-    assert kwargs == {"num_beams": 4, "length_penalty": 0.5, "no_repeat_ngram_size": 2,
-                      "repetition_penalty": 1.2, "max_new_tokens": 15}
+    assert kwargs == {
+        "num_beams": 4,
+        "length_penalty": 0.5,
+        "no_repeat_ngram_size": 2,
+        "repetition_penalty": 1.2,
+        "max_new_tokens": 15,
+    }
     assert hf.generation_kwargs(10_000)["max_new_tokens"] == 512  # never past the model's positions
     assert hf.identity()["repetition_penalty"] == 1.2
     assert hf.batch_size == 16  # 4 beams on CPU: about 64 hypotheses per generate call
@@ -239,6 +259,8 @@ def test_ct2_on_cuda_without_its_cuda_libraries_is_one_line_exit_2(
     with pytest.raises(ModelLoadError, match="ct2 on cuda: CTranslate2 .*(not found|no CUDA device)") as err:
         CT2Translator(section(tiny_model, tmp_path, backend="ct2", device="cuda"))
     assert "\n" not in str(err.value) and "translate." in str(err.value)
-    result = CliRunner().invoke(app, ["run", smoke_config, *run_overrides, "translate.backend=ct2", "translate.device=cuda"])
+    result = CliRunner().invoke(
+        app, ["run", smoke_config, *run_overrides, "translate.backend=ct2", "translate.device=cuda"]
+    )
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines() == [f"jaen: error: {err.value}"]

@@ -29,7 +29,11 @@ def plan(free_gb: float | None, beams: int, value_bytes: int = 4, **kw):
 
 @pytest.mark.parametrize("beams", [1, 6])
 def test_cpu_keeps_todays_values_and_the_config_overrides(beams: int) -> None:
-    assert (plan(None, beams).max_batch_size, plan(None, beams).max_batch_tokens) == (CPU_BATCH_SIZE, CPU_BATCH_TOKENS) == (32, 4096)
+    assert (
+        (plan(None, beams).max_batch_size, plan(None, beams).max_batch_tokens)
+        == (CPU_BATCH_SIZE, CPU_BATCH_TOKENS)
+        == (32, 4096)
+    )
     assert plan(None, beams).source == "cpu defaults"
     explicit = plan(80, beams, max_batch_size=7, max_batch_tokens=300)
     assert (explicit.max_batch_size, explicit.max_batch_tokens, explicit.source) == (7, 300, "config")
@@ -66,7 +70,9 @@ def test_sizes_are_bounded_monotone_in_memory_and_fit_it(beams: int, value_bytes
             assert p.max_batch_size >= previous.max_batch_size and p.max_batch_tokens >= previous.max_batch_tokens
         # the worst batch the length-sorted batcher can form under these bounds fits the budget
         length = max(1, p.max_batch_tokens // p.max_batch_size)
-        assert p.max_batch_size * sentence_bytes(OPUS_MT, beams, length, new_tokens(length), value_bytes) <= p.budget_bytes
+        assert (
+            p.max_batch_size * sentence_bytes(OPUS_MT, beams, length, new_tokens(length), value_bytes) <= p.budget_bytes
+        )
         previous = p
 
 
@@ -82,6 +88,7 @@ def test_beams_and_small_cards_reduce_the_batch() -> None:
 def test_shape_comes_from_a_marian_config_or_its_json() -> None:
     from transformers import MarianConfig
 
-    config = MarianConfig(d_model=512, decoder_layers=6, encoder_attention_heads=8, vocab_size=60716,
-                          max_position_embeddings=512)
+    config = MarianConfig(
+        d_model=512, decoder_layers=6, encoder_attention_heads=8, vocab_size=60716, max_position_embeddings=512
+    )
     assert ModelShape.of(config) == OPUS_MT == ModelShape.of(config.to_dict())

@@ -26,8 +26,14 @@ def test_round_trip_and_persistence(tmp_path: Path) -> None:
 def test_never_returns_a_translation_of_another_model_or_setting(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite"
     TranslationCache(path, IDENTITY).put_many([("猫", O("a cat"))])
-    for change in ({"weights": "abd"}, {"backend": "ct2"}, {"num_beams": 1}, {"model": "n"},
-                   {"revision": "r1"}, {"compute_type": "int8"}):
+    for change in (
+        {"weights": "abd"},
+        {"backend": "ct2"},
+        {"num_beams": 1},
+        {"model": "n"},
+        {"revision": "r1"},
+        {"compute_type": "int8"},
+    ):
         assert TranslationCache(path, {**IDENTITY, **change}).get_many(["猫"]) == {}, change
     assert TranslationCache(path, dict(reversed(list(IDENTITY.items())))).get_many(["猫"]) == {"猫": O("a cat")}
 
@@ -74,7 +80,9 @@ def test_flags_survive_the_cache_and_are_checksummed(tmp_path: Path) -> None:
     cache.put_many([("猫", O("cat cat", truncated=True, unk=True)), ("犬", O("a dog", truncated=True))])
     cache.close()
     assert TranslationCache(path, IDENTITY).get_many(["猫", "犬"]) == {
-        "猫": O("cat cat", truncated=True, unk=True), "犬": O("a dog", truncated=True)}
+        "猫": O("cat cat", truncated=True, unk=True),
+        "犬": O("a dog", truncated=True),
+    }
     with sqlite3.connect(path) as conn:  # a flag lost on disk is damage, never a silently clean row
         conn.execute(f"UPDATE {TABLE} SET flags = '' WHERE translation = 'a dog'")
     cache = TranslationCache(path, IDENTITY)
@@ -82,8 +90,11 @@ def test_flags_survive_the_cache_and_are_checksummed(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=30), st.builds(O, st.text(max_size=30), st.booleans(), st.booleans())),
-                max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=30), st.builds(O, st.text(max_size=30), st.booleans(), st.booleans())), max_size=20
+    )
+)
 def test_any_text_round_trips(tmp_path_factory, pairs: list[tuple[str, O]]) -> None:
     path = tmp_path_factory.mktemp("cache") / "c.sqlite"
     cache = TranslationCache(path, IDENTITY)

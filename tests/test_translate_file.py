@@ -27,7 +27,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 def test_jsonl_and_tsv_look_up_by_normalised_source(tmp_path: Path) -> None:
-    jsonl = write_jsonl(tmp_path / "t.jsonl", [{"source": " 今日は　ＡＢＣ  晴れ。", "translation": "Sunny.", "doc": "x"}])
+    jsonl = write_jsonl(
+        tmp_path / "t.jsonl", [{"source": " 今日は　ＡＢＣ  晴れ。", "translation": "Sunny.", "doc": "x"}]
+    )
     tsv = tmp_path / "t.tsv"
     tsv.write_text("今日は ABC 晴れ。\tSunny.\n\n明日。\t\n", encoding="utf-8")
     for path in (jsonl, tsv):
@@ -91,7 +93,10 @@ def test_file_hash_enters_the_translate_key_only(tmp_path: Path) -> None:
     after = keys()
     assert before["segment"] == after["segment"]
     assert all(before[s] != after[s] for s in ("translate", "align", "score", "export"))
-    assert FileTranslator(config.translate).identity()["sha256"] == FileTranslator.source_identity(config.translate)["sha256"]
+    assert (
+        FileTranslator(config.translate).identity()["sha256"]
+        == FileTranslator.source_identity(config.translate)["sha256"]
+    )
 
 
 def test_backend_file_without_a_file_is_a_config_error() -> None:
@@ -106,15 +111,26 @@ def _segments(*pairs: tuple[str, str]) -> list[Segment]:
 
 
 def test_import_maps_direct_joined_split_and_leaves_undividable_blocks_out() -> None:
-    segments = _segments(("見出し", "Headline"), ("一文目。", "One."), ("二文目。三文目。", "Two. Three."),
-                         ("「四。」", '"Four."'), ("五文目", "Five"), ("です。", "it is."),
-                         ("六。七。", "Six and seven."))
+    segments = _segments(
+        ("見出し", "Headline"),
+        ("一文目。", "One."),
+        ("二文目。三文目。", "Two. Three."),
+        ("「四。」", '"Four."'),
+        ("五文目", "Five"),
+        ("です。", "it is."),
+        ("六。七。", "Six and seven."),
+    )
     ours = ["見出し", "一文目。", "二文目。", "三文目。", "「四。」 五文目です。", "六。", "七。"]
     result = ImportResult()
     map_document("d", ours, segments, result)
     got = {r.source: (r.translation, r.how) for r in result.rows}
-    assert got == {"見出し": ("Headline", "direct"), "一文目。": ("One.", "direct"), "二文目。": ("Two.", "split"),
-                   "三文目。": ("Three.", "split"), "「四。」 五文目です。": ('"Four." Five it is.', "joined")}
+    assert got == {
+        "見出し": ("Headline", "direct"),
+        "一文目。": ("One.", "direct"),
+        "二文目。": ("Two.", "split"),
+        "三文目。": ("Three.", "split"),
+        "「四。」 五文目です。": ('"Four." Five it is.', "joined"),
+    }
     assert result.unmapped == [("d", "六。"), ("d", "七。")] and result.segments == 7
 
 
@@ -127,19 +143,34 @@ def test_import_of_a_document_with_other_text_maps_equal_sentences_only() -> Non
 def test_divide_by_character_share_when_english_has_more_sentences() -> None:
     long_ja = "とても長い長い長い文です。"
     assert divide("Yes. It is. Then it rained all day long.", ["短。", long_ja]) == [
-        "Yes.", "It is. Then it rained all day long."]
+        "Yes.",
+        "It is. Then it rained all day long.",
+    ]
     assert divide("Then it rained all day long. It is. Yes.", [long_ja, "短。"]) == [
-        "Then it rained all day long. It is.", "Yes."]
+        "Then it rained all day long. It is.",
+        "Yes.",
+    ]
     assert divide("One only.", ["あ。", "い。"]) is None
 
 
 def test_cli_import_then_run_with_the_file(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "d1.txt").write_text("今日は晴れ。明日は雨だ。\n\nIt is sunny today. It will rain tomorrow.\n", encoding="utf-8")
-    src = write_jsonl(tmp_path / "mt.jsonl", [
-        {"doc": "d1", "seg": 1, "ja": "今日は晴れ。明日は雨だ。", "translation": "It's sunny today. Tomorrow it rains."},
-        {"doc": "elsewhere", "seg": 1, "ja": "別の記事。", "translation": "Another article."}])  # not in --docs
+    (docs / "d1.txt").write_text(
+        "今日は晴れ。明日は雨だ。\n\nIt is sunny today. It will rain tomorrow.\n", encoding="utf-8"
+    )
+    src = write_jsonl(
+        tmp_path / "mt.jsonl",
+        [
+            {
+                "doc": "d1",
+                "seg": 1,
+                "ja": "今日は晴れ。明日は雨だ。",
+                "translation": "It's sunny today. Tomorrow it rains.",
+            },
+            {"doc": "elsewhere", "seg": 1, "ja": "別の記事。", "translation": "Another article."},
+        ],
+    )  # not in --docs
     out = tmp_path / "translations.jsonl"
     result = runner.invoke(app, ["translations", "import", str(src), str(out), "--docs", str(docs)])
     assert result.exit_code == 0, result.output
@@ -147,11 +178,21 @@ def test_cli_import_then_run_with_the_file(tmp_path: Path) -> None:
     assert "2 sentences from 1 segments: 0 direct, 0 joined, 2 split" in result.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(r["source"], r["translation"]) for r in rows] == [
-        ("今日は晴れ。", "It's sunny today."), ("明日は雨だ。", "Tomorrow it rains.")]
+        ("今日は晴れ。", "It's sunny today."),
+        ("明日は雨だ。", "Tomorrow it rains."),
+    ]
 
-    overrides = [f"input.path={docs / 'd1.txt'}", f"run.output_dir={tmp_path / 'out'}", "run.name=f",
-                 "translate.backend=file", f"translate.file={out}", "translate.build_tiny=false",
-                 "translate.model=does-not-exist", f"translate.cache_dir={tmp_path / 'cache'}", "score.bootstrap=0"]
+    overrides = [
+        f"input.path={docs / 'd1.txt'}",
+        f"run.output_dir={tmp_path / 'out'}",
+        "run.name=f",
+        "translate.backend=file",
+        f"translate.file={out}",
+        "translate.build_tiny=false",
+        "translate.model=does-not-exist",
+        f"translate.cache_dir={tmp_path / 'cache'}",
+        "score.bootstrap=0",
+    ]
     result = runner.invoke(app, ["run", str(REPO / "configs" / "smoke.yaml"), *overrides])
     assert result.exit_code == 0, result.output
     run_dir = tmp_path / "out" / "f"
@@ -180,7 +221,9 @@ def test_cli_import_errors_are_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["translations", "import", str(bad), str(tmp_path / "o.jsonl")])
     assert result.exit_code == 2 and "mt.jsonl:1: expected" in result.output
     write_jsonl(bad, [{"doc": "nodoc", "seg": 1, "ja": "あ。", "translation": "A."}])
-    result = runner.invoke(app, ["translations", "import", str(bad), str(tmp_path / "o.jsonl"), "--docs", str(tmp_path)])
+    result = runner.invoke(
+        app, ["translations", "import", str(bad), str(tmp_path / "o.jsonl"), "--docs", str(tmp_path)]
+    )
     assert result.exit_code == 2 and "nodoc" in result.output and not (tmp_path / "o.jsonl").exists()
 
 

@@ -20,15 +20,18 @@ from pipeline.translate.stage import local_batches, retry_cut, translate_missing
 TEXTS = ["北京で会談した。", "今日は天気がいいですね、散歩に行きましょう。", "猫。"]
 
 
-@pytest.mark.parametrize(("text", "loop"), [
-    ("the the the the", True),
-    ("of the of the of the war", True),
-    ("He said that the president of the president of the president of", True),
-    ("防衛防衛防衛防衛防衛", True),
-    ("very very very good", False),
-    ("Tokyo is the capital of Japan, and Osaka is not the capital of Japan.", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    ("text", "loop"),
+    [
+        ("the the the the", True),
+        ("of the of the of the war", True),
+        ("He said that the president of the president of the president of", True),
+        ("防衛防衛防衛防衛防衛", True),
+        ("very very very good", False),
+        ("Tokyo is the capital of Japan, and Osaka is not the capital of Japan.", False),
+        ("", False),
+    ],
+)
 def test_repeated_ngram(text: str, loop: bool) -> None:
     assert repeated_ngram(text) is loop
 
@@ -71,15 +74,27 @@ def test_backends_report_cap_hits_and_unk(backend: type[Translator], tiny_model:
 
 
 def run_translate(tmp_path: Path, model: Path, texts: Sequence[str], *more: str, name: str = "t") -> Path:
-    config = load_config(None, [
-        f"run.output_dir={tmp_path / 'out'}", f"run.name={name}", f"translate.model={model}",
-        f"translate.cache_dir={tmp_path / 'cache'}", "translate.num_beams=1", "translate.max_new_tokens_min=4",
-        "translate.max_new_tokens_ratio=0.2", *more,
-    ])
+    config = load_config(
+        None,
+        [
+            f"run.output_dir={tmp_path / 'out'}",
+            f"run.name={name}",
+            f"translate.model={model}",
+            f"translate.cache_dir={tmp_path / 'cache'}",
+            "translate.num_beams=1",
+            "translate.max_new_tokens_min=4",
+            "translate.max_new_tokens_ratio=0.2",
+            *more,
+        ],
+    )
     config.run_dir.mkdir(parents=True)
-    sentences = [{"seg_id": f"ja{i:05d}", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": t}
-                 for i, t in enumerate(texts, 1)]
-    (config.run_dir / "sentences.jsonl").write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sentences))
+    sentences = [
+        {"seg_id": f"ja{i:05d}", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": t}
+        for i, t in enumerate(texts, 1)
+    ]
+    (config.run_dir / "sentences.jsonl").write_text(
+        "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sentences)
+    )
     run_stages(config, ("translate",))
     return config.run_dir
 

@@ -34,8 +34,11 @@ def test_prefers_clause_boundaries() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(min_value=1, max_value=600), max_size=80),
-       st.integers(min_value=1, max_value=40), st.integers(min_value=16, max_value=5000))
+@given(
+    st.lists(st.integers(min_value=1, max_value=600), max_size=80),
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=16, max_value=5000),
+)
 def test_length_batches_cover_each_index_once_within_budget(lengths: list[int], size: int, tokens: int) -> None:
     batches = length_batches(lengths, size, tokens)
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))

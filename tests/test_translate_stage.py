@@ -89,8 +89,9 @@ def test_long_sentence_is_split_translated_and_rejoined(tiny_model: Path, tmp_pa
         {"seg_id": "ja00001", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": long},
         {"seg_id": "ja00002", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": "短い文。"},
     ]
-    run_dir = translate_only(tmp_path, tiny_model, sentences, "translate.max_new_tokens_min=4",
-                             "translate.max_new_tokens_ratio=0.05")
+    run_dir = translate_only(
+        tmp_path, tiny_model, sentences, "translate.max_new_tokens_min=4", "translate.max_new_tokens_ratio=0.05"
+    )
     out = rows(run_dir)
     assert [r["seg_id"] for r in out] == ["ja00001", "ja00002"]
     assert out[0]["split"] and out[0]["pieces"] >= 5 and out[0]["translation"]
@@ -99,10 +100,18 @@ def test_long_sentence_is_split_translated_and_rejoined(tiny_model: Path, tmp_pa
 
 
 def translate_only(tmp_path: Path, model: Path, sentences: list[dict], *more: str) -> Path:
-    config = load_config(None, [
-        f"run.output_dir={tmp_path / 'out'}", "run.name=t", f"translate.model={model}",
-        f"translate.cache_dir={tmp_path / 'cache'}", "translate.num_beams=1", *FAST, *more,
-    ])
+    config = load_config(
+        None,
+        [
+            f"run.output_dir={tmp_path / 'out'}",
+            "run.name=t",
+            f"translate.model={model}",
+            f"translate.cache_dir={tmp_path / 'cache'}",
+            "translate.num_beams=1",
+            *FAST,
+            *more,
+        ],
+    )
     run_dir = config.run_dir
     run_dir.mkdir(parents=True)
     (run_dir / "sentences.jsonl").write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sentences))
@@ -119,8 +128,10 @@ def test_no_japanese_sentences_gives_an_empty_artifact(tiny_model: Path, tmp_pat
 
 def test_non_japanese_and_blank_text_get_a_row_each(tiny_model: Path, tmp_path: Path) -> None:
     texts = ["Hello there.", "１２３", "😀", "   ", "Ünïcödé ñ", "北京で会談した。"]
-    sentences = [{"seg_id": f"ja{i:05d}", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": t}
-                 for i, t in enumerate(texts, 1)]
+    sentences = [
+        {"seg_id": f"ja{i:05d}", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": t}
+        for i, t in enumerate(texts, 1)
+    ]
     out = rows(translate_only(tmp_path, tiny_model, sentences, "translate.backend=ct2"))
     assert [r["seg_id"] for r in out] == [s["seg_id"] for s in sentences]
     assert out[3]["translation"] == ""
@@ -129,8 +140,10 @@ def test_non_japanese_and_blank_text_get_a_row_each(tiny_model: Path, tmp_path: 
 
 def test_streams_in_chunks_and_dedupes(tiny_model: Path, tmp_path: Path) -> None:
     texts = ["北京で会談した。", "今日は晴れ。", "北京で会談した。"] * 5
-    sentences = [{"seg_id": f"ja{i:05d}", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": t}
-                 for i, t in enumerate(texts, 1)]
+    sentences = [
+        {"seg_id": f"ja{i:05d}", "doc_id": "doc1", "para_id": 1, "lang": "ja", "kind": "body", "text": t}
+        for i, t in enumerate(texts, 1)
+    ]
     run_dir = translate_only(tmp_path, tiny_model, sentences, "translate.stream_chunk=4")
     out = rows(run_dir)
     assert len(out) == 15 and out[0]["translation"] == out[2]["translation"]

@@ -24,13 +24,18 @@ class BeadFeatures:
 
     def signals(self) -> dict[str, float]:
         """As recorded in a bead's ``signals`` (alignment.jsonl)."""
-        return {"evidence": self.evidence, "length_logp": self.length_logp, "anchored": float(self.anchored),
-                "paragraph_mismatch": self.paragraph_mismatch}
+        return {
+            "evidence": self.evidence,
+            "length_logp": self.length_logp,
+            "anchored": float(self.anchored),
+            "paragraph_mismatch": self.paragraph_mismatch,
+        }
 
     @classmethod
     def from_signals(cls, signals: dict[str, float]) -> BeadFeatures:
-        return cls(signals["evidence"], signals["length_logp"], bool(signals["anchored"]),
-                   float(signals["paragraph_mismatch"]))
+        return cls(
+            signals["evidence"], signals["length_logp"], bool(signals["anchored"]), float(signals["paragraph_mismatch"])
+        )
 
     def vector(self) -> tuple[float, ...]:
         return (1.0, *map(float, astuple(self)))

@@ -6,9 +6,10 @@ in the predicted cell (``source`` / ``reference`` of ``bitext.tsv``) that holds 
 characters (≥ ``MATCH`` of its character n-grams, whitespace ignored; the best such cell when
 several do), so that evaluation survives small changes of sentence boundaries. When several cells
 hold it equally well (a repeated sentence, a byline found in every article's heading), it is found
-in the one nearest after the cell of the gold sentence before it (:func:`resolve_ties`). Each predicted row with both cells non-empty links every gold
-sentence found in its source with every gold sentence found in its reference; a linked row whose
-side holds no gold sentence counts as one wrong link (it pairs text the gold leaves unaligned).
+in the one nearest after the cell of the gold sentence before it (:func:`resolve_ties`).
+Each predicted row with both cells non-empty links every gold sentence found in its source with
+every gold sentence found in its reference; a linked row whose side holds no gold sentence counts
+as one wrong link (it pairs text the gold leaves unaligned).
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def load_gold(path: str | Path) -> list[tuple[list[str], list[str]]]:
         except json.JSONDecodeError as exc:
             raise InputError(f"{p}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     if not isinstance(data, list):
-        raise InputError(f"{p}: gold must be a JSON list of {{\"ja\": [...], \"en\": [...]}} beads")
+        raise InputError(f'{p}: gold must be a JSON list of {{"ja": [...], "en": [...]}} beads')
     beads = []
     for k, bead in enumerate(data):
         if not isinstance(bead, dict) or set(bead) - {"ja", "en"}:
@@ -159,7 +160,9 @@ def load_pred(path: str | Path) -> list[tuple[str, str]]:
             raise InputError(f"{p}: unreadable TSV: {exc}") from None
 
 
-def row_links(pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]) -> tuple[list[list[tuple[int, int] | None]], set[tuple[int, int]]]:
+def row_links(
+    pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]
+) -> tuple[list[list[tuple[int, int] | None]], set[tuple[int, int]]]:
     """(the links each predicted row makes — a gold (ja, en) index pair, or None for a link to text
     the gold does not hold — , the gold links)."""
     ja_gold = [s for ja, _ in gold for s in ja]

@@ -30,8 +30,9 @@ class Signals:
 class Evidence:
     """Bead scores of one document, cached: ``score(i, di, j, dj)`` in [0, 1] and its ``signals``."""
 
-    def __init__(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence], use: Signals,
-                 length_weight: float) -> None:
+    def __init__(
+        self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence], use: Signals, length_weight: float
+    ) -> None:
         self.src, self.mt, self.ref, self.use = src, list(mt), ref, use
         self.length_weight = length_weight
         self.concepts = [japanese(s.text) for s in src] if use.lexical and not use.length_only else [[] for _ in src]
@@ -115,8 +116,9 @@ class Evidence:
             lexical = self._anchors(i, di, matches, [[en_weight(w) for w in side.words]], partial)
         return self._combine(i, di, en, partial, lexical)
 
-    def _combine(self, i: int, di: int, en: str, partial: bool,
-                 lexical: float | None) -> tuple[float, dict[str, float]]:
+    def _combine(
+        self, i: int, di: int, en: str, partial: bool, lexical: float | None
+    ) -> tuple[float, dict[str, float]]:
         """Noisy-OR of the lexical and MT evidence, modulated by the length ratio."""
         ja = "".join(s.text for s in self.src[i : i + di])
         signals: dict[str, float] = {}
@@ -166,8 +168,14 @@ class Evidence:
         matches = [[self._pair(a, b) for b in range(j, j + dj)] for a in range(i, i + di)]
         return self._anchors(i, di, matches, self.en_weights[j : j + dj], self.ref[j + dj - 1].partial)
 
-    def _anchors(self, i: int, di: int, matches: list[list[tuple[frozenset[int], frozenset[int]]]],
-                 weights: Sequence[list[float]], partial: bool) -> float | None:
+    def _anchors(
+        self,
+        i: int,
+        di: int,
+        matches: list[list[tuple[frozenset[int], frozenset[int]]]],
+        weights: Sequence[list[float]],
+        partial: bool,
+    ) -> float | None:
         """Anchor score of source sentences i..i+di against English sentences of the given word
         weights; ``matches[x][y]``: what source i+x finds in English sentence y."""
         total_ja = sum(self.ja_total[i : i + di])

@@ -136,8 +136,9 @@ def crosses_paragraph(sents: Sequence[Sentence], k: int, d: int) -> bool:
     return any(sents[x].para_id != sents[k].para_id for x in range(k + 1, k + d))
 
 
-def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int],
-                    box: tuple[int, int, int, int]) -> tuple[int, int]:
+def paragraph_jumps(
+    src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int], box: tuple[int, int, int, int]
+) -> tuple[int, int]:
     """How many of the links bounding ``box`` (the one ending at (i0 − 1, j0 − 1), the one starting at
     (i1, j1)) share a paragraph with ``bead`` on one side only (:func:`jumps_paragraph`), and how many
     of those jumps land inside a paragraph (:func:`strays`)."""
@@ -156,15 +157,23 @@ def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tupl
     return jumps, stray
 
 
-def bead_cost(shape: tuple[int, int], ja: int, en: int, ratio: float, truncated: bool, evidence: float,
-              costs: GapCosts) -> float:
+def bead_cost(
+    shape: tuple[int, int], ja: int, en: int, ratio: float, truncated: bool, evidence: float, costs: GapCosts
+) -> float:
     """−log(bead prior) − log P(length ratio) − evidence weight × evidence: a bead of ``shape`` joining
     ``ja`` source characters with ``en`` reference characters, before any paragraph penalty."""
     return -math.log(BEAD_PRIOR[shape]) - length_logp(ja, en, ratio, truncated) - costs.evidence_weight * evidence
 
 
-def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int, int, int, int], ratio: float,
-              evidence: float, costs: GapCosts, box: tuple[int, int, int, int] | None = None) -> float:
+def link_cost(
+    src: Sequence[Sentence],
+    ref: Sequence[Sentence],
+    bead: tuple[int, int, int, int],
+    ratio: float,
+    evidence: float,
+    costs: GapCosts,
+    box: tuple[int, int, int, int] | None = None,
+) -> float:
     i, di, j, dj = bead
     ja = sum(len(s.text) for s in src[i : i + di])
     en = sum(len(r.text) for r in ref[j : j + dj])
@@ -179,8 +188,14 @@ def link_cost(src: Sequence[Sentence], ref: Sequence[Sentence], bead: tuple[int,
     return cost
 
 
-def align_gap(src: Sequence[Sentence], ref: Sequence[Sentence], box: tuple[int, int, int, int], ratio: float,
-              evidence: Scorer, costs: GapCosts) -> list[tuple[int, int, int, int, float]]:
+def align_gap(
+    src: Sequence[Sentence],
+    ref: Sequence[Sentence],
+    box: tuple[int, int, int, int],
+    ratio: float,
+    evidence: Scorer,
+    costs: GapCosts,
+) -> list[tuple[int, int, int, int, float]]:
     """The cheapest path through ``box`` = (i0, i1, j0, j1); returns its links as (i, di, j, dj, cost)."""
     i0, i1, j0, j1 = box
     n, m = i1 - i0, j1 - j0

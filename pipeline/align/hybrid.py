@@ -21,8 +21,19 @@ from .base import Aligner, aligners
 from .confidence import CALIBRATION, BeadFeatures
 from .dp import BEADS, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
-from .gaps import (GapCosts, align_gap, coverage, crosses_paragraph, en_per_ja, gaps, length_logp,
-                   merges_into_truncated, paragraph_agreement, starts_paragraph, without_strays)
+from .gaps import (
+    GapCosts,
+    align_gap,
+    coverage,
+    crosses_paragraph,
+    en_per_ja,
+    gaps,
+    length_logp,
+    merges_into_truncated,
+    paragraph_agreement,
+    starts_paragraph,
+    without_strays,
+)
 from .signals import EN_CHARS_PER_JA_CHAR
 from .split import best_cut, piece
 
@@ -60,8 +71,11 @@ class Link:
             length_logp=length_logp(ja, len(en), ratio, truncated),
             anchored=self.anchored,
             # the second piece of a cut sentence starts no paragraph
-            paragraph_mismatch=agreement * (starts_paragraph(ev.src, self.i) != (
-                starts_paragraph(ev.ref, self.j) and not (self.span and self.span[0]))),
+            paragraph_mismatch=agreement
+            * (
+                starts_paragraph(ev.src, self.i)
+                != (starts_paragraph(ev.ref, self.j) and not (self.span and self.span[0]))
+            ),
         )
 
     def bead(self, ev: Evidence, features: BeadFeatures) -> Bead:
@@ -120,8 +134,10 @@ class SignalAligner(Aligner):
             if max(box[1] - box[0], box[3] - box[2]) > self.cfg.gap_max:
                 log.debug("gap %s left as it is: longer than align.gap_max=%d", box, self.cfg.gap_max)
                 continue
-            extra.extend((i, di, j, dj, ev.score(i, di, j, dj)) for i, di, j, dj, _ in align_gap(
-                ev.src, ev.ref, box, ratio, ev.score, costs))
+            extra.extend(
+                (i, di, j, dj, ev.score(i, di, j, dj))
+                for i, di, j, dj, _ in align_gap(ev.src, ev.ref, box, ratio, ev.score, costs)
+            )
         return sorted([*chain, *extra])
 
     @property
@@ -158,8 +174,10 @@ class SignalAligner(Aligner):
                 beads.append(whole.bead(ev, features))
                 continue
             (first, first_signals), (second, second_signals) = cut.pieces
-            for part in (Link(i, 1, j, 1, first, whole.anchored, (0, cut.end), first_signals),
-                          Link(i + 1, 1, j, 1, second, whole.anchored, (cut.start, len(ref[j].text)), second_signals)):
+            for part in (
+                Link(i, 1, j, 1, first, whole.anchored, (0, cut.end), first_signals),
+                Link(i + 1, 1, j, 1, second, whole.anchored, (cut.start, len(ref[j].text)), second_signals),
+            ):
                 beads.append(part.bead(ev, part.features(ev, ratio, agreement)))
         return beads
 

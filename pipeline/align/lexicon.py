@@ -23,9 +23,20 @@ log = logging.getLogger(__name__)
 MONTHS = {
     m: i
     for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")],
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
         1,
     )
     for m in names
@@ -160,7 +171,7 @@ class Lexicon:
                 logging.disable(previous)
         return self._jam
 
-    @lru_cache(maxsize=131072)
+    @lru_cache(maxsize=131072)  # noqa: B019  (one Lexicon per process: LEXICON)
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
         """(stems of JMdict word glosses, stems of JMnedict name transliterations) of ``word``."""
         with self._lock:
@@ -275,8 +286,10 @@ def concept_matches(c: Concept, en: EnglishSide) -> set[int]:
     if not hits and c.readings:
         firsts = {initial(r) for r in c.readings}
         hits = {
-            k for k, w in enumerate(en.words)
-            if w[0].isalpha() and initial(w) in firsts
+            k
+            for k, w in enumerate(en.words)
+            if w[0].isalpha()
+            and initial(w) in firsts
             and max(name_similarity(r, w) for r in c.readings) >= NAME_MIN_SIMILARITY
         }
     return hits

@@ -59,9 +59,7 @@ def chrf_baseline(mt: Sequence[str], en: Sequence[str], samples: int = 200, seed
     if not mt or not en:
         return 1.0
     rng = random.Random(seed)
-    scores = sorted(
-        chrf(rng.choice(mt), rng.choice(en)) or 0.0 for _ in range(samples)
-    )
+    scores = sorted(chrf(rng.choice(mt), rng.choice(en)) or 0.0 for _ in range(samples))
     return scores[int(0.9 * (len(scores) - 1))]
 
 

@@ -81,8 +81,14 @@ def candidate_cuts(text: str, cut_costs: CutCosts) -> list[tuple[int, int, float
     return out
 
 
-def best_cut(ev: Evidence, i: int, j: int, ratio: float, costs: GapCosts = GapCosts(skip=0.0),
-             cut_costs: CutCosts = CutCosts()) -> Cut | None:
+def best_cut(
+    ev: Evidence,
+    i: int,
+    j: int,
+    ratio: float,
+    costs: GapCosts = GapCosts(skip=0.0),  # noqa: B008  (frozen dataclass: immutable default)
+    cut_costs: CutCosts = CutCosts(),  # noqa: B008
+) -> Cut | None:
     """The cut of reference ``j`` that best splits the 2-1 bead (sources ``i``, ``i + 1``), if one
     explains it better than the bead does."""
     src, ref = ev.src, ev.ref

@@ -64,8 +64,7 @@ class AlignStage(Stage):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
         translations = {
-            t.seg_id: t.translation
-            for t in read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation)
+            t.seg_id: t.translation for t in read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation)
         }
         src = [s for s in sentences if s.lang == "ja"]
         ref = [s for s in sentences if s.lang == "en"]
@@ -76,7 +75,9 @@ class AlignStage(Stage):
         if ref and (share := english_ratio([r.text for r in ref])) < ctx.config.align.min_english:
             log.warning(
                 "the reference does not look like English (%.0f%% English function words, align.min_english=%.2f):"
-                " every sentence stays unaligned", 100 * share, ctx.config.align.min_english,
+                " every sentence stays unaligned",
+                100 * share,
+                ctx.config.align.min_english,
             )
             usable = False
         position = {s.seg_id: i for i, s in enumerate(sentences)}
@@ -84,7 +85,7 @@ class AlignStage(Stage):
         for doc_src, doc_ref in by_document(src, ref):  # sentences pair only within their input document
             used = doc_ref if usable else []
             doc_beads = aligner.align(doc_src, [translations.get(s.seg_id, "") for s in doc_src], used)
-            doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used):]]
+            doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used) :]]
             beads.extend(order_gaps(doc_beads, position))
         if ref and not any(b.src_ids and b.ref_ids for b in beads):
             log.warning("no reference sentence could be aligned (wrong language or no overlap?)")
@@ -95,5 +96,9 @@ class AlignStage(Stage):
         cut = len({b.ref_ids[0] for b in beads if b.ref_span})
         if cut:
             log.info("%d reference sentence(s) cut where two source sentences imply (align.cut_references)", cut)
-        return {"beads": len(beads), "types": types, "linked": sum(bool(b.src_ids and b.ref_ids) for b in beads),
-                "cut_references": cut}
+        return {
+            "beads": len(beads),
+            "types": types,
+            "linked": sum(bool(b.src_ids and b.ref_ids) for b in beads),
+            "cut_references": cut,
+        }

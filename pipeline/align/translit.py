@@ -34,9 +34,24 @@ def romaji(text: str) -> tuple[str, ...]:
 def _normal(word: str) -> str:
     """Fold spelling differences between English/Russian names and Japanese romaji."""
     w = word.lower()
-    for a, b in (("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"), ("l", "r"), ("v", "b"), ("w", "u"),
-                 ("shi", "si"), ("chi", "ti"), ("tsu", "tu"), ("ts", "t"), ("sh", "s"), ("ch", "t"),
-                 ("c", "k"), ("y", "i"), ("j", "z")):
+    for a, b in (
+        ("ph", "f"),
+        ("ck", "k"),
+        ("q", "k"),
+        ("x", "ks"),
+        ("l", "r"),
+        ("v", "b"),
+        ("w", "u"),
+        ("shi", "si"),
+        ("chi", "ti"),
+        ("tsu", "tu"),
+        ("ts", "t"),
+        ("sh", "s"),
+        ("ch", "t"),
+        ("c", "k"),
+        ("y", "i"),
+        ("j", "z"),
+    ):
         w = w.replace(a, b)
     w = re.sub(r"(.)\1+", r"\1", w)  # long vowels and geminates: puuchin → putin
     w = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", w)  # epenthetic vowels: raburofu → rabrof

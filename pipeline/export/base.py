@@ -29,7 +29,7 @@ class ExportData:
     _scored_translations: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
-    def load(cls, ctx: RunContext) -> "ExportData":
+    def load(cls, ctx: RunContext) -> ExportData:
         scores = read_json(ctx.require(artifacts.SCORES, "score"))
         manifest_path = ctx.path(artifacts.MANIFEST)
         manifest = read_json(manifest_path) if manifest_path.exists() else {}

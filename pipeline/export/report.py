@@ -54,7 +54,7 @@ class AlignmentPicture:
     margin: int
 
     @classmethod
-    def build(cls, sentences: list[Sentence], beads: list[Bead], size: int = 460) -> "AlignmentPicture":
+    def build(cls, sentences: list[Sentence], beads: list[Bead], size: int = 460) -> AlignmentPicture:
         src_pos = {s.seg_id: i for i, s in enumerate(s for s in sentences if s.lang != "en")}
         ref_pos = {s.seg_id: i for i, s in enumerate(s for s in sentences if s.lang == "en")}
         n_src, n_ref = max(len(src_pos), 1), max(len(ref_pos), 1)
@@ -67,22 +67,33 @@ class AlignmentPicture:
             ys = [ref_pos[i] for i in bead.ref_ids if i in ref_pos]
             if xs and ys:
                 x0, y0 = min(xs), min(ys)
-                rects.append({
-                    "x": round(margin + x0 * sx, 2), "y": round(margin + y0 * sy, 2),
-                    "w": round(max(sx * (max(xs) - x0 + 1), 3), 2), "h": round(max(sy * (max(ys) - y0 + 1), 3), 2),
-                    "fill": confidence_colour(bead.score),
-                    "title": f"{'+'.join(bead.src_ids)} ↔ {'+'.join(bead.ref_ids)}"
-                             f"{' characters {}–{}'.format(*bead.ref_span) if bead.ref_span else ''}  {bead.type}  "
-                             f"confidence {bead.score:.3f}{'  (truncated reference)' if bead.partial else ''}",
-                    "partial": bead.partial,
-                })
+                rects.append(
+                    {
+                        "x": round(margin + x0 * sx, 2),
+                        "y": round(margin + y0 * sy, 2),
+                        "w": round(max(sx * (max(xs) - x0 + 1), 3), 2),
+                        "h": round(max(sy * (max(ys) - y0 + 1), 3), 2),
+                        "fill": confidence_colour(bead.score),
+                        "title": f"{'+'.join(bead.src_ids)} ↔ {'+'.join(bead.ref_ids)}"
+                        f"{' characters {}–{}'.format(*bead.ref_span) if bead.ref_span else ''}  {bead.type}  "
+                        f"confidence {bead.score:.3f}{'  (truncated reference)' if bead.partial else ''}",
+                        "partial": bead.partial,
+                    }
+                )
             elif ys:
-                ref_ticks.extend({"y": round(margin + y * sy, 2), "h": round(max(sy, 2), 2),
-                                  "title": f"{bead.ref_ids[0]}: reference sentence not matched"} for y in ys)
+                ref_ticks.extend(
+                    {
+                        "y": round(margin + y * sy, 2),
+                        "h": round(max(sy, 2), 2),
+                        "title": f"{bead.ref_ids[0]}: reference sentence not matched",
+                    }
+                    for y in ys
+                )
             elif xs:
                 src_ticks.extend({"x": round(margin + x * sx, 2), "w": round(max(sx, 1.5), 2)} for x in xs)
-        return cls(plot_w + 2 * margin, plot_h + 2 * margin, rects, src_ticks, ref_ticks, len(src_pos), len(ref_pos),
-                   margin)
+        return cls(
+            plot_w + 2 * margin, plot_h + 2 * margin, rects, src_ticks, ref_ticks, len(src_pos), len(ref_pos), margin
+        )
 
 
 def stage_bars(manifest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,14 +110,20 @@ def corpus_cards(scores: dict[str, Any], corpus: dict[str, Any] | None) -> list[
         if result is None:
             continue
         ci = result.get("ci")
-        cards.append({
-            "name": LABELS.get(name, name), "score": result["score"], "n": result["n"],
-            "signature": result["signature"], "ci": ci, "lower_is_better": name in lower,
-            "colour": score_colour(result["score"], name in lower),
-            # the interval drawn on a 0–100 axis
-            "ci_left": max(0.0, min(100.0, ci["low"])) if ci else None,
-            "ci_width": max(0.6, min(100.0, ci["high"]) - max(0.0, ci["low"])) if ci else None,
-        })
+        cards.append(
+            {
+                "name": LABELS.get(name, name),
+                "score": result["score"],
+                "n": result["n"],
+                "signature": result["signature"],
+                "ci": ci,
+                "lower_is_better": name in lower,
+                "colour": score_colour(result["score"], name in lower),
+                # the interval drawn on a 0–100 axis
+                "ci_left": max(0.0, min(100.0, ci["low"])) if ci else None,
+                "ci_width": max(0.6, min(100.0, ci["high"]) - max(0.0, ci["low"])) if ci else None,
+            }
+        )
     return cards
 
 
@@ -116,19 +133,27 @@ def table_rows(data: ExportData) -> list[dict[str, Any]]:
     out = []
     for i, row in enumerate(data.rows, 1):
         scores = data.row_scores.get(row.seg_id, {}) if row.has_reference else {}
-        out.append({
-            "n": i, "row": row,
-            "scored_translation": data.scored_translation(row.seg_id) if row.partial else None,
-            "cells": [{"value": scores.get(m), "colour": score_colour(scores.get(m), m in lower)} for m in metrics],
-            "conf_colour": confidence_colour(row.align_score),
-            "kind": "scored" if scores else ("ref-only" if not row.source else "unreferenced"),
-        })
+        out.append(
+            {
+                "n": i,
+                "row": row,
+                "scored_translation": data.scored_translation(row.seg_id) if row.partial else None,
+                "cells": [{"value": scores.get(m), "colour": score_colour(scores.get(m), m in lower)} for m in metrics],
+                "conf_colour": confidence_colour(row.align_score),
+                "kind": "scored" if scores else ("ref-only" if not row.source else "unreferenced"),
+            }
+        )
     return out
 
 
 def render(data: ExportData, run_name: str) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     picture = AlignmentPicture.build(data.sentences, data.beads) if data.sentences else None
     partial = data.scores.get("partial") or {}
     return env.get_template("report.html").render(

@@ -25,7 +25,9 @@ def score_table(corpus: dict[str, Any] | None, signatures: dict[str, str], lower
             continue
         ci = result.get("ci")
         interval = f"{ci['low']:.2f}–{ci['high']:.2f} (μ {ci['mean']:.2f} ± {ci['halfwidth']:.2f})" if ci else "–"
-        lines.append(f"| {label} | {result['score']:.2f} | {interval} | {result['n']} | {md_code(result['signature'])} |")
+        lines.append(
+            f"| {label} | {result['score']:.2f} | {interval} | {result['n']} | {md_code(result['signature'])} |"
+        )
     return lines
 
 
@@ -44,18 +46,25 @@ class SummaryExporter(Exporter):
         if partial.get("n"):
             lines += ["", "## Truncated references (scored apart)", ""]
             if partial.get("mode") == "exclude" or not partial.get("corpus"):
-                lines.append(f"{partial['n']} row(s) have a reference truncated with \"…\"; "
-                             "they are excluded from scoring (score.partial=exclude).")
+                lines.append(
+                    f'{partial["n"]} row(s) have a reference truncated with "…"; '
+                    "they are excluded from scoring (score.partial=exclude)."
+                )
             else:
-                lines.append(f"{partial['scored']} row(s) have a reference truncated with \"…\"; each is scored "
-                             "against the matching prefix of its translation (as many words as the reference has):")
+                lines.append(
+                    f'{partial["scored"]} row(s) have a reference truncated with "…"; each is scored '
+                    "against the matching prefix of its translation (as many words as the reference has):"
+                )
                 lines += [""] + score_table(partial.get("corpus"), signatures, lower)
         lines += ["", "## Translation flags", "", "| flag | source rows |", "|---|---|"]
         lines += [f"| {flag} | {n} |" for flag, n in data.flag_counts().items()]
         retried = data.retried_counts()
         if any(retried.values()):
-            lines += ["", f"translate.on_truncation=retry redid {retried['cap']} row(s) with a higher cap and "
-                          f"{retried['split']} split at a clause; a row still cut keeps `truncated`."]
+            lines += [
+                "",
+                f"translate.on_truncation=retry redid {retried['cap']} row(s) with a higher cap and "
+                f"{retried['split']} split at a clause; a row still cut keeps `truncated`.",
+            ]
         lines += ["", "## Counts", ""]
         lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in counts.items()]
         stages = data.manifest.get("stages", {})

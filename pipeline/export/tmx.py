@@ -19,8 +19,8 @@ from translate.storage.tmx import tmxfile
 from .. import artifacts
 from ..io import atomic_write_text
 from ..rows import Row
-from .base import ExportData, Exporter, exporters
 from ..translate.flags import format_flags
+from .base import ExportData, Exporter, exporters
 from .tsv import normalize_newlines
 
 log = logging.getLogger(__name__)

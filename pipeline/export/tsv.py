@@ -11,8 +11,19 @@ from ..io import atomic_write_text
 from ..translate.flags import format_flags
 from .base import ExportData, Exporter, exporters
 
-COLUMNS = ["doc_id", "seg_id", "source", "translation", "reference", "align_type", "align_score", "bleu", "chrf", "partial",
-           "flags"]
+COLUMNS = [
+    "doc_id",
+    "seg_id",
+    "source",
+    "translation",
+    "reference",
+    "align_type",
+    "align_score",
+    "bleu",
+    "chrf",
+    "partial",
+    "flags",
+]
 
 
 def normalize_newlines(text: str) -> str:

@@ -51,8 +51,12 @@ class CorpusScore:
     ci: Interval | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"score": round(self.score, 4), "signature": self.signature, "n": self.n,
-                                "detail": self.detail}
+        data: dict[str, Any] = {
+            "score": round(self.score, 4),
+            "signature": self.signature,
+            "n": self.n,
+            "detail": self.detail,
+        }
         data["ci"] = self.ci.to_dict() if self.ci else None
         return data
 
@@ -71,7 +75,9 @@ class Metric(ABC):
     def sentence(self, hyp: str, ref: str) -> float: ...
 
     @abstractmethod
-    def corpus(self, hyps: Sequence[str], refs: Sequence[str], n_bootstrap: int = 1, seed: int = 12345) -> CorpusScore: ...
+    def corpus(
+        self, hyps: Sequence[str], refs: Sequence[str], n_bootstrap: int = 1, seed: int = 12345
+    ) -> CorpusScore: ...
 
     @abstractmethod
     def signature(self) -> str: ...

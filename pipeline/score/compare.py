@@ -81,9 +81,15 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "test": "paired bootstrap resampling (sacrebleu)", "baseline": self.runs[0], "runs": self.runs,
-            "n": self.n, "samples": self.samples, "seed": self.seed, "metrics": self.results,
-            "signatures": self.signatures, "left_out": self.left_out,
+            "test": "paired bootstrap resampling (sacrebleu)",
+            "baseline": self.runs[0],
+            "runs": self.runs,
+            "n": self.n,
+            "samples": self.samples,
+            "seed": self.seed,
+            "metrics": self.results,
+            "signatures": self.signatures,
+            "left_out": self.left_out,
         }
 
     def table(self, alpha: float = 0.05) -> str:
@@ -100,11 +106,15 @@ class Comparison:
                 cells.append(cell)
             lines.append(cells)
         widths = [max(len(row[c]) for row in lines) for c in range(len(head))]
-        text = [f"paired bootstrap resampling (sacrebleu), {self.samples} samples, seed {self.seed}, "
-                f"over {self.n} rows with a full reference shared by every run; baseline: {self.runs[0]}"]
+        text = [
+            f"paired bootstrap resampling (sacrebleu), {self.samples} samples, seed {self.seed}, "
+            f"over {self.n} rows with a full reference shared by every run; baseline: {self.runs[0]}"
+        ]
         text += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in lines]
-        text.append(f"* p < {alpha}: differs significantly from the baseline"
-                    + (f" ({', '.join(self.lower_is_better)}: lower is better)" if self.lower_is_better else ""))
+        text.append(
+            f"* p < {alpha}: differs significantly from the baseline"
+            + (f" ({', '.join(self.lower_is_better)}: lower is better)" if self.lower_is_better else "")
+        )
         for run, k in self.left_out.items():
             text.append(f"note: {k} scored row(s) of {run} are not in every run and are left out")
         text += [f"{m} signature: {s}" for m, s in self.signatures.items()]
@@ -127,28 +137,49 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
     pairs = [run.pairs() for run in runs]
     for run, p in zip(runs, pairs):
         if not p:
-            raise ScoreError(f"{run.name}: empty reference set: no row is scored against a full reference "
-                             f"({artifacts.SCORES} counts: {run.scores.get('counts', {})})")
+            raise ScoreError(
+                f"{run.name}: empty reference set: no row is scored against a full reference "
+                f"({artifacts.SCORES} counts: {run.scores.get('counts', {})})"
+            )
     common = [k for k in pairs[0] if all(k in p for p in pairs[1:])]
     if not common:
-        raise ScoreError("no row with a full reference is shared by every run (their references differ): "
-                         + ", ".join(f"{r.name}: {len(p)} scored" for r, p in zip(runs, pairs)))
+        raise ScoreError(
+            "no row with a full reference is shared by every run (their references differ): "
+            + ", ".join(f"{r.name}: {len(p)} scored" for r, p in zip(runs, pairs))
+        )
     section = base.config.score
     samples = section.bootstrap if section.bootstrap > 1 else 1000
     chosen = build_metrics(section)
     refs = [pairs[0][k].reference for k in common]
     systems = [(run.name, [p[k].translation for k in common]) for run, p in zip(runs, pairs)]
     with sacrebleu_seed(section.seed):
-        test = PairedTest(systems, {n: m.sacrebleu_metric() for n, m in chosen.items()}, [refs], test_type="bs",
-                          n_samples=samples)
+        test = PairedTest(
+            systems, {n: m.sacrebleu_metric() for n, m in chosen.items()}, [refs], test_type="bs", n_samples=samples
+        )
         signatures, results = test()
     names = [k for k in results if k != "System"]
     lower = [sb for sb, (name, m) in zip(names, chosen.items()) if not m.higher_is_better]
     table = {
-        m: [{"score": round(float(r.score), 4), "mean": round(float(r.mean), 4), "ci": round(float(r.ci), 4),
-             "p_value": None if r.p_value is None else round(float(r.p_value), 4)} for r in results[m]]
+        m: [
+            {
+                "score": round(float(r.score), 4),
+                "mean": round(float(r.mean), 4),
+                "ci": round(float(r.ci), 4),
+                "p_value": None if r.p_value is None else round(float(r.p_value), 4),
+            }
+            for r in results[m]
+        ]
         for m in names
     }
     left_out = {run.name: len(p) - len(common) for run, p in zip(runs, pairs) if len(p) > len(common)}
-    return Comparison([r.name for r in runs], names, lower, len(common), samples, section.seed, table,
-                      {m: str(s) for m, s in signatures.items()}, left_out)
+    return Comparison(
+        [r.name for r in runs],
+        names,
+        lower,
+        len(common),
+        samples,
+        section.seed,
+        table,
+        {m: str(s) for m, s in signatures.items()},
+        left_out,
+    )

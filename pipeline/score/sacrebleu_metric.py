@@ -34,11 +34,14 @@ def sacrebleu_seed(seed: int) -> Iterator[None]:
             os.environ["SACREBLEU_SEED"] = old
 
 
-def bootstrap_interval(metric: Any, hyps: list[str], refs: list[str], n_bootstrap: int, seed: int) -> tuple[Interval, str]:
+def bootstrap_interval(
+    metric: Any, hyps: list[str], refs: list[str], n_bootstrap: int, seed: int
+) -> tuple[Interval, str]:
     """sacrebleu's bootstrap 95% interval of one system and the signature that records it."""
     with sacrebleu_seed(seed):
-        signatures, results = PairedTest([("system", hyps)], {"metric": metric}, [refs], test_type="bs",
-                                         n_samples=n_bootstrap)()
+        signatures, results = PairedTest(
+            [("system", hyps)], {"metric": metric}, [refs], test_type="bs", n_samples=n_bootstrap
+        )()
     name = next(k for k in results if k != "System")
     result = results[name][0]
     return Interval(float(result.mean), float(result.ci), n_bootstrap, str(seed)), str(signatures[name])

@@ -38,8 +38,9 @@ def build_metrics(section: ScoreSection) -> dict[str, Metric]:
     return {name: metrics.get(name, "score.metrics")(section) for name in dict.fromkeys(section.metrics)}
 
 
-def corpus_scores(chosen: dict[str, Metric], hyps: Sequence[str], refs: Sequence[str],
-                  section: ScoreSection) -> dict[str, Any] | None:
+def corpus_scores(
+    chosen: dict[str, Metric], hyps: Sequence[str], refs: Sequence[str], section: ScoreSection
+) -> dict[str, Any] | None:
     if not hyps:
         return None
     return {name: m.corpus(hyps, refs, section.bootstrap, section.seed).to_dict() for name, m in chosen.items()}
@@ -93,7 +94,9 @@ class ScoreStage(Stage):
         if not full and not partial_scored:
             message = empty_reference_message(rows, section.partial, ctx.config.reference.path)
             if section.on_empty_reference == "error":
-                raise ScoreError(f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores")
+                raise ScoreError(
+                    f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores"
+                )
             log.warning("%s (exporting without scores)", message)
 
         def corpus_over(subset: list[Row]) -> dict[str, Any] | None:
@@ -123,8 +126,12 @@ class ScoreStage(Stage):
             "signatures": {name: m.signature() for name, m in chosen.items()},
             "row_metrics": [name for name, m in chosen.items() if m.per_row],
             "lower_is_better": [name for name, m in chosen.items() if not m.higher_is_better],
-            "settings": {"bootstrap": section.bootstrap, "seed": section.seed, "partial": section.partial,
-                         "chrf_word_order": section.chrf_word_order},
+            "settings": {
+                "bootstrap": section.bootstrap,
+                "seed": section.seed,
+                "partial": section.partial,
+                "chrf_word_order": section.chrf_word_order,
+            },
             "counts": {
                 "rows": len(rows),
                 "scored": len(full),
@@ -137,5 +144,8 @@ class ScoreStage(Stage):
             "rows": per_row,
         }
         write_json(ctx.path(artifacts.SCORES), data)
-        return {"scored_rows": len(full), "partial_rows": len(partial_scored),
-                **{k: (v or {}).get("score") for k, v in data["corpus"].items()}}
+        return {
+            "scored_rows": len(full),
+            "partial_rows": len(partial_scored),
+            **{k: (v or {}).get("score") for k, v in data["corpus"].items()},
+        }

@@ -13,18 +13,38 @@ from ..text import ELLIPSIS_CHARS, comparison_form, ends_with_ellipsis
 
 BOILERPLATE = [
     (re.compile(r"^Attention Required!.*Cloudflare$", re.I), "bot-check page title"),
-    (re.compile(r"^(Just a moment\.*|Access denied.*|Please enable (JavaScript|cookies).*|"
-                r"Checking (if the site connection is secure|your browser).*|Verifying you are human.*|"
-                r"Enable JavaScript and cookies to continue|Ray ID: ?[0-9a-f]+.*)$", re.I), "bot-check page title"),
-    (re.compile(r"^(スポンサーリンク|スポンサードリンク|広告|PR|Advertisement|Sponsored( links?)?)$", re.I), "advertising label"),
-    (re.compile(r"^(コメント|コメントを書く|コメントする|コメントを残す|関連記事|関連する記事|人気記事|おすすめ記事|"
-                r"この記事をシェアする|シェアする|シェア|ツイート|ブックマーク|いいね!?|続きを読む|もっと見る|"
-                r"トップページ|ホーム|メニュー|目次|前の記事|次の記事|カテゴリー?|タグ|アーカイブ|検索|"
-                r"ログイン|新規登録|会員登録|プライバシーポリシー|お問い合わせ|利用規約|サイトマップ|ページの先頭へ|"
-                r"(このページの)?(トップ|先頭)へ(戻る)?)[:：]?$"), "page widget"),
+    (
+        re.compile(
+            r"^(Just a moment\.*|Access denied.*|Please enable (JavaScript|cookies).*|"
+            r"Checking (if the site connection is secure|your browser).*|Verifying you are human.*|"
+            r"Enable JavaScript and cookies to continue|Ray ID: ?[0-9a-f]+.*)$",
+            re.I,
+        ),
+        "bot-check page title",
+    ),
+    (
+        re.compile(r"^(スポンサーリンク|スポンサードリンク|広告|PR|Advertisement|Sponsored( links?)?)$", re.I),
+        "advertising label",
+    ),
+    (
+        re.compile(
+            r"^(コメント|コメントを書く|コメントする|コメントを残す|関連記事|関連する記事|人気記事|おすすめ記事|"
+            r"この記事をシェアする|シェアする|シェア|ツイート|ブックマーク|いいね!?|続きを読む|もっと見る|"
+            r"トップページ|ホーム|メニュー|目次|前の記事|次の記事|カテゴリー?|タグ|アーカイブ|検索|"
+            r"ログイン|新規登録|会員登録|プライバシーポリシー|お問い合わせ|利用規約|サイトマップ|ページの先頭へ|"
+            r"(このページの)?(トップ|先頭)へ(戻る)?)[:：]?$"
+        ),
+        "page widget",
+    ),
     (re.compile(r"^(タイトルとURLをコピーしました|URLをコピーしました!?|コピーしました!?)$"), "page widget"),
-    (re.compile(r"^(Home|Menu|Search|Share( this)?|Tweet|Log ?in|Sign ?up|Subscribe|Comments?|Related( articles| posts)?|"
-                r"Skip to (main )?content|Read more|Continue reading|Previous|Next|Print|Email)$", re.I), "page widget"),
+    (
+        re.compile(
+            r"^(Home|Menu|Search|Share( this)?|Tweet|Log ?in|Sign ?up|Subscribe|Comments?|Related( articles| posts)?|"
+            r"Skip to (main )?content|Read more|Continue reading|Previous|Next|Print|Email)$",
+            re.I,
+        ),
+        "page widget",
+    ),
     (re.compile(r"^(Copyright|©|\(c\)).{0,80}$", re.I), "copyright notice"),
     (re.compile(r"^.{0,20}(の要約|の原文|の全文|の詳細|の記事)?はこちら[。.]?$"), "link text"),
     (re.compile(r"^(https?://|www\.)\S+$", re.I), "bare URL"),
@@ -32,8 +52,9 @@ BOILERPLATE = [
 ]
 
 _EN_TITLE_TRAILER = re.compile(r"\s+[-–—|]\s+[A-Z][\w .&'’]{2,40}$")
-_CONTINUE = re.compile(r"(Continue reading|Read more|Read the full (article|story)|The post .{1,200} appeared first on)\b.*$",
-                       re.S | re.I)
+_CONTINUE = re.compile(
+    r"(Continue reading|Read more|Read the full (article|story)|The post .{1,200} appeared first on)\b.*$", re.S | re.I
+)
 
 
 def boilerplate_reason(line: str) -> str | None:
@@ -56,7 +77,7 @@ def strip_english_trailers(text: str) -> tuple[str, list[str], bool]:
     removed: list[str] = []
     m = _CONTINUE.search(text)
     if m and m.start() > 0:
-        removed.append(text[m.start():].strip())
+        removed.append(text[m.start() :].strip())
         text = text[: m.start()].rstrip()
     m = _EN_TITLE_TRAILER.search(text)
     if m and not re.search(rf"[.!?{ELLIPSIS_CHARS}]$", text) and len(text) - len(m.group(0)) > 10:

@@ -7,10 +7,57 @@ import re
 from ..text import ELLIPSIS_CHARS
 
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "sen", "rep", "gov", "pres", "capt", "cmdr",
-    "adm", "maj", "rev", "hon", "jr", "sr", "mt", "ft",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "inc", "ltd", "co", "corp", "vs", "etc", "approx", "u.s", "u.k", "u.n", "e.u", "e.g", "i.e", "a.m", "p.m",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "sen",
+    "rep",
+    "gov",
+    "pres",
+    "capt",
+    "cmdr",
+    "adm",
+    "maj",
+    "rev",
+    "hon",
+    "jr",
+    "sr",
+    "mt",
+    "ft",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "vs",
+    "etc",
+    "approx",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
 }
 # names whose "!" is part of the name, not a sentence end ("Yahoo! News", "Yahoo! Japan")
 BANG_NAMES = {"yahoo"}
@@ -18,7 +65,10 @@ BANG_NAMES = {"yahoo"}
 NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "fig", "p", "pp", "art", "sec", "ch", "op"}
 # a sentence may open with a quote or bracket, or with interview dashes ("… she said. ― ― Does it mean …")
 _BOUNDARY = re.compile(rf"(?<=[.!?{ELLIPSIS_CHARS}])[\"'”’)\]]*\s+(?=(?:(?:[―—–]|--)\s*)*[\"'“‘(\[]?[A-Z0-9])")
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 # a caption ending in a date that runs into the next sentence: "..., Moscow, May 18, 2024 In international"
 _DATE_RUN_ON = re.compile(
     rf"(?:\b{_MONTH}\.? \d{{1,2}}, |\b\d{{1,2}} {_MONTH} |, )(?:19|20)\d\d"
@@ -30,7 +80,7 @@ _LOOKBACK = 40
 
 def _previous_word(text: str, end: int) -> str:
     # a whole word only: the "g" of "200g." or the "s" of "the 60s." is no initial
-    m = re.search(r"(?<![A-Za-z0-9])([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK):end].rstrip())
+    m = re.search(r"(?<![A-Za-z0-9])([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK) : end].rstrip())
     return m.group(1).lower().rstrip(".") if m else ""
 
 
@@ -45,8 +95,11 @@ def split_english(text: str) -> list[str]:
         while end > 0 and text[end - 1] in "\"'”’)]":
             end -= 1
         word = _previous_word(text, end)
-        if text[end - 1] == "." and (word in ABBREVIATIONS or re.fullmatch(r"[a-z]", word)
-                                     or (word in NUMBER_ABBREVIATIONS and text[m.end()].isdigit())):
+        if text[end - 1] == "." and (
+            word in ABBREVIATIONS
+            or re.fullmatch(r"[a-z]", word)
+            or (word in NUMBER_ABBREVIATIONS and text[m.end()].isdigit())
+        ):
             continue
         if text[end - 1] == "!" and _previous_word(text, end - 1) in BANG_NAMES:
             continue

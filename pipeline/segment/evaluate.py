@@ -129,8 +129,10 @@ class BoundaryScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def __str__(self) -> str:
-        return (f"P={self.precision:.4f} R={self.recall:.4f} F1={self.f1:.4f} "
-                f"(tp={self.tp} fp={self.fp} fn={self.fn}, coverage={self.coverage:.4f})")
+        return (
+            f"P={self.precision:.4f} R={self.recall:.4f} F1={self.f1:.4f} "
+            f"(tp={self.tp} fp={self.fp} fn={self.fn}, coverage={self.coverage:.4f})"
+        )
 
 
 _QUOTE_OPENERS = "「『“"
@@ -175,8 +177,9 @@ def score_boundaries(gold: Sequence[str], system: Sequence[str], optional: Colle
         else:
             unmapped += 1
     tp = len(gold_b & mapped)
-    return BoundaryScore(tp, len(mapped) - tp + unmapped, len(required - mapped),
-                         matched / len(gold_text) if gold_text else 1.0)
+    return BoundaryScore(
+        tp, len(mapped) - tp + unmapped, len(required - mapped), matched / len(gold_text) if gold_text else 1.0
+    )
 
 
 def gold_paragraphs(units: Sequence[GoldUnit], lang: str = "ja") -> list[list[str]]:

@@ -16,8 +16,18 @@ ELLIPSES = frozenset(ELLIPSIS_CHARS)
 COMMAS = frozenset("、，,")
 CLOSERS_AFTER_STOP = frozenset("」』）)】〕］]〉》”’\"'｣")
 PAIRS = {
-    "「": "」”｣", "『": "』”", "（": "）)", "(": ")）", "“": "”", "【": "】", "〔": "〕", "［": "］]", "[": "]］",
-    "〈": "〉", "《": "》", "｢": "｣」",
+    "「": "」”｣",
+    "『": "』”",
+    "（": "）)",
+    "(": ")）",
+    "“": "”",
+    "【": "】",
+    "〔": "〕",
+    "［": "］]",
+    "[": "]］",
+    "〈": "〉",
+    "《": "》",
+    "｢": "｣」",
 }
 CLOSERS = frozenset("".join(PAIRS.values()))
 MAX_SEARCH_DEPTH = 8
@@ -34,10 +44,14 @@ apart must not turn everything between them into one quotation."""
 _QUOTE_CONTINUATION = re.compile(r"[とっ、，,・（(]|など|なんて|との|[でがはをにもへやの](?![\u3041-\u309f])")
 # sentence-initial words that begin with と (ところで …): not the quotative particle
 _TO_SENTENCE_START = re.compile(r"と(ころ[でが]|にかく|はいえ|もあれ|もかく|りあえず|りわけ|くに|うとう|いうのも)")
-_HIRAGANA_OPENER = re.compile(r"しかし|そして|また|だが|さらに|ただ|なお|つまり|それ|この|その|これ|あの|ところ|もちろん|まず|いや|はい|いいえ|ええ")
+_HIRAGANA_OPENER = re.compile(
+    r"しかし|そして|また|だが|さらに|ただ|なお|つまり|それ|この|その|これ|あの|ところ|もちろん|まず|いや|はい|いいえ|ええ"
+)
 # a conjunction and a comma open a sentence: 「…開催する」ただし、… ends the quotation's sentence
-_CONJUNCTION_COMMA = re.compile(r"(?:ただし|但し|しかし|しかも|また|さらに|そして|だが|でも|一方|なお|ところが|それでも|"
-                                r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]")
+_CONJUNCTION_COMMA = re.compile(
+    r"(?:ただし|但し|しかし|しかも|また|さらに|そして|だが|でも|一方|なお|ところが|それでも|"
+    r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]"
+)
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆ヵヶ]")
 
 
@@ -102,7 +116,9 @@ def _is_stop(text: str, i: int) -> bool:
     if ch == ".":
         # an ASCII full stop ends a Japanese sentence ("…です. 次に"), not "U.S." or "4,209.3"
         after = text[i + 1] if i + 1 < len(text) else " "
-        return i > 0 and _JA_CHAR.match(text[i - 1]) is not None and (after.isspace() or _JA_CHAR.match(after) is not None)
+        return (
+            i > 0 and _JA_CHAR.match(text[i - 1]) is not None and (after.isspace() or _JA_CHAR.match(after) is not None)
+        )
     return False
 
 
@@ -112,7 +128,7 @@ _PREDICATE_ENDINGS = "かただねよなわぞさいるすうんえ"
 
 
 def _ellipsis_ends_sentence(text: str, start: int) -> bool:
-    before = text[max(0, start - 3):start].rstrip()
+    before = text[max(0, start - 3) : start].rstrip()
     return bool(before) and before[-1] in _PREDICATE_ENDINGS and not before.endswith("って")
 
 
@@ -122,7 +138,8 @@ def _ellipsis_ends_sentence(text: str, start: int) -> bool:
 _CAPTION_CREDIT = re.compile(
     r"[^。！？!?「」『』…\n]{4,200}?[（(][^（）()]{0,20}"
     r"(?:提供|共同|撮影|写真|右|左|中央|手前|奥|資料|ロイター|ＡＰ|AP|ＡＦＰ|AFP)[^（）()]{0,20}[）)]"
-    r"(?=[\u4e00-\u9fff\u30a0-\u30ff【「『])")
+    r"(?=[\u4e00-\u9fff\u30a0-\u30ff【「『])"
+)
 
 
 def split_offsets(text: str) -> list[int]:
@@ -218,16 +235,24 @@ def split_offsets(text: str) -> list[int]:
             # are not sentences
             if start_of.get(len(cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
                 start_of[len(cuts)] = _next_visible(text, cuts[-1] if cuts else 0)
-            starts_sentence = (start_of[len(cuts)] == opener and text[opener] in "「『“"
-                               and i - opener > MIN_QUOTED_SENTENCE)
+            starts_sentence = (
+                start_of[len(cuts)] == opener and text[opener] in "「『“" and i - opener > MIN_QUOTED_SENTENCE
+            )
             if ends_in_stop or starts_sentence:
                 j = i + 1
                 while j < n and closes_sentence(j):
                     j += 1
                 nxt = _next_visible(text, j)
-                if nxt < n and not _continues_quote(text, nxt) and text[nxt] not in STOPS and (
-                        ends_in_stop or (nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
-                        and _starts_sentence(text, nxt)):
+                if (
+                    nxt < n
+                    and not _continues_quote(text, nxt)
+                    and text[nxt] not in STOPS
+                    and (
+                        ends_in_stop
+                        or (nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
+                        and _starts_sentence(text, nxt)
+                    )
+                ):
                     cuts.append(j)
         i += 1
     return cuts

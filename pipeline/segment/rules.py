@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from ..records import Dropped
 from ..text import strip_ellipsis
-from .base import SegmentResult, Segmenter, Unit, segmenters
+from .base import Segmenter, SegmentResult, Unit, segmenters
 from .clean import boilerplate_reason, strip_english_trailers, strip_trailing_link
 from .en import split_english
 from .ja import split_japanese
@@ -42,7 +42,9 @@ from .langid import classify, normalize_key
 _TERMINAL = re.compile(r"(?:[。！？!?…．.]|[。！？!?．.…][」』）)”\"'’】]+)\s*$")
 _EN_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 _CONTINUATION_START = re.compile(r"^[、。，．」』）)\]”’ぁぃぅぇぉっゃゅょゎをんー]")
-_DATE_END = re.compile(r"(\d{1,4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_DATE_END = re.compile(
+    r"(\d{1,4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$"
+)
 _QUOTATIVE_START = re.compile(r"^(と(?!ころ[でが]|にかく|はいえ|もあれ)|って|など)")
 _WHOLE_QUOTE = re.compile(r"^[「『“（(].*[」』”）)]$")
 _OPEN_PARTICLES = ("が", "を", "の", "や", "へ", "より", "および", "及び", "ならびに")
@@ -70,8 +72,9 @@ def wrap_width(lines: list[str]) -> int | None:
     Wrapped lines end mid-sentence and share (within two characters, for line-breaking rules) one
     length: the width is the length L maximising the number of unfinished lines of length L-2..L,
     if at least three lines and 40% of the unfinished lines fall there."""
-    lengths = Counter(len(line) for line in lines
-                      if len(line) >= 10 and not _TERMINAL.search(line) and classify(line) == "ja")
+    lengths = Counter(
+        len(line) for line in lines if len(line) >= 10 and not _TERMINAL.search(line) and classify(line) == "ja"
+    )
     if not lengths:
         return None
     total = sum(lengths.values())
@@ -116,7 +119,9 @@ def split_blocks(text: str) -> tuple[list[Block], list[Dropped]]:
             continue
         lang = classify(line)
         if lang in ("noise", "other"):
-            reason = "no letters (noise)" if lang == "noise" else "neither Japanese nor English (Korean or Chinese script)"
+            reason = (
+                "no letters (noise)" if lang == "noise" else "neither Japanese nor English (Korean or Chinese script)"
+            )
             dropped.append(Dropped(text=line, reason=reason, line=lineno))
             prev_lang = None
             continue
@@ -215,8 +220,10 @@ class RulesSegmenter(Segmenter):
                     where = kept[keeper[i]].line
                     order = "later" if keeper[i] > i else "earlier"
                     if normalize_key(kept[keeper[i]].text) == normalize_key(block.text):
-                        reason = (f"repeat of the paragraph at line {where} (kept the {order} copy, which sits "
-                                  "among fewer repeated paragraphs)")
+                        reason = (
+                            f"repeat of the paragraph at line {where} (kept the {order} copy, which sits "
+                            "among fewer repeated paragraphs)"
+                        )
                     else:
                         reason = f"truncated repeat (teaser ending in an ellipsis) of the paragraph at line {where}"
                     result.dropped.append(Dropped(text=block.text, line=block.line, reason=reason))
@@ -232,8 +239,12 @@ class RulesSegmenter(Segmenter):
             if link:
                 result.dropped.append(Dropped(text=link, reason="link text", line=block.line))
             sentences = self._split_ja(body, block.line, result)
-            heading = (len(sentences) == 1 and not _TERMINAL.search(sentences[0])
-                       and not _LIST_ITEM.match(sentences[0]) and not _WHOLE_QUOTE.match(sentences[0]))
+            heading = (
+                len(sentences) == 1
+                and not _TERMINAL.search(sentences[0])
+                and not _LIST_ITEM.match(sentences[0])
+                and not _WHOLE_QUOTE.match(sentences[0])
+            )
             items.append(_JaBlock(block, para, sentences, heading, heading and _is_caption(sentences[0])))
         self._structure(items, result)
         result.dropped.sort(key=lambda d: d.line or 0)
@@ -304,11 +315,14 @@ class RulesSegmenter(Segmenter):
             pieces.append(sentence[start:cut])
             start = cut
         pieces.append(sentence[start:])
-        result.dropped.append(Dropped(
-            text="", line=line,
-            reason=f"a sentence of {n} characters was split into {len(pieces)} pieces at {setting}={cap} "
-                   "(no sentence boundary found)",
-        ))
+        result.dropped.append(
+            Dropped(
+                text="",
+                line=line,
+                reason=f"a sentence of {n} characters was split into {len(pieces)} pieces at {setting}={cap} "
+                "(no sentence boundary found)",
+            )
+        )
         return [p.strip() for p in pieces if p.strip()]
 
     def _split_ja(self, text: str, line: int, result: SegmentResult) -> list[str]:
@@ -329,4 +343,3 @@ class RulesSegmenter(Segmenter):
         for i, sentence in enumerate(sentences):
             partial = truncated and i == len(sentences) - 1
             result.units.append(Unit(doc, para, "en", "reference", sentence, partial, line=line))
-

@@ -11,7 +11,7 @@ from ..io import read_text, write_jsonl
 from ..records import Dropped, Sentence
 from ..stage import RunContext, Stage, stages
 from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
-from .base import SegmentResult, Segmenter, segmenters
+from .base import Segmenter, SegmentResult, segmenters
 
 
 def read_input(ctx: RunContext) -> str:
@@ -26,9 +26,15 @@ def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi
     external = cfg.reference.path is not None or cfg.reference.field is not None
     embedded = [u for u in result.units if u.lang == "en"]
     if external or not cfg.reference.from_input:
-        where = f"reference.path={cfg.reference.path}" if cfg.reference.path is not None else f"reference.field={cfg.reference.field}"
+        where = (
+            f"reference.path={cfg.reference.path}"
+            if cfg.reference.path is not None
+            else f"reference.field={cfg.reference.field}"
+        )
         reason = (
-            f"embedded English replaced by {where}" if external else "embedded English not used (reference.from_input=false)"
+            f"embedded English replaced by {where}"
+            if external
+            else "embedded English not used (reference.from_input=false)"
         )
         result.dropped.extend(Dropped(text=u.text, reason=reason) for u in embedded)
         result.units = [u for u in result.units if u.lang != "en"]
@@ -71,7 +77,9 @@ def segment_all(ctx: RunContext) -> Iterator[tuple[list[Sentence], list[Dropped]
 class SegmentStage(Stage):
     name = "segment"
     produces = (artifacts.SENTENCES, artifacts.DROPPED)
-    version = "3"  # 2: "Yahoo! News" is no English sentence end; 3: "200g." / "60s." end sentences, dash-led turns, English capped at max_reference_chars
+    # 2: "Yahoo! News" is no English sentence end; 3: "200g." / "60s." end sentences, dash-led turns,
+    # English capped at max_reference_chars
+    version = "3"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences: list[Sentence] = []

@@ -25,15 +25,18 @@ class Output:
         return [name for name, on in (("truncated", self.truncated), ("unk", self.unk)) if on]
 
     @classmethod
-    def with_flags(cls, text: str, flags: Sequence[str]) -> "Output":
+    def with_flags(cls, text: str, flags: Sequence[str]) -> Output:
         """The inverse of ``flags()``."""
         return cls(text, truncated="truncated" in flags, unk="unk" in flags)
 
     @classmethod
-    def joined(cls, outputs: Sequence["Output"]) -> "Output":
+    def joined(cls, outputs: Sequence[Output]) -> Output:
         """The outputs of consecutive pieces as one: texts joined, decoder flags of any piece kept."""
-        return cls(join_pieces([o.text for o in outputs]), truncated=any(o.truncated for o in outputs),
-                   unk=any(o.unk for o in outputs))
+        return cls(
+            join_pieces([o.text for o in outputs]),
+            truncated=any(o.truncated for o in outputs),
+            unk=any(o.unk for o in outputs),
+        )
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Generation:
     forced_eos: bool
 
     @classmethod
-    def resolve(cls, cfg: TranslateSection, model_gen: dict[str, Any], max_positions: int) -> "Generation":
+    def resolve(cls, cfg: TranslateSection, model_gen: dict[str, Any], max_positions: int) -> Generation:
         def pick(value: Any, key: str, default: Any) -> Any:
             if value is not None:
                 return value
@@ -97,7 +100,7 @@ class Translator(ABC):
         self.cfg = cfg
         self.batch_plan: BatchPlan = default_plan(cfg.max_batch_size, cfg.max_batch_tokens)
 
-    def check_sources(self, sentences: Iterable[str]) -> None:
+    def check_sources(self, sentences: Iterable[str]) -> None:  # noqa: B027  (optional hook: no-op by default)
         """Called once with every source sentence before translating (a backend that can only
         translate some of them says so here, counting all)."""
 

@@ -54,7 +54,7 @@ class ModelShape:
     max_positions: int
 
     @classmethod
-    def of(cls, config: Any) -> "ModelShape":
+    def of(cls, config: Any) -> ModelShape:
         """From a transformers ``MarianConfig`` or its ``config.json`` as a dict."""
         get = config.get if isinstance(config, dict) else lambda key: getattr(config, key)
         return cls(
@@ -91,7 +91,9 @@ def sentence_bytes(shape: ModelShape, beams: int, source_tokens: int, new_tokens
     caches (self-attention over the target, cross-attention over the source) and the score rows;
     per sentence the encoder's attention scores and activations."""
     per_token_kv = 2 * shape.decoder_layers * shape.d_model * value_bytes  # keys and values, every layer
-    hypothesis = KV_COPIES * per_token_kv * (source_tokens + new_tokens + 1) + LOGIT_COPIES * shape.vocab_size * LOGIT_BYTES
+    hypothesis = (
+        KV_COPIES * per_token_kv * (source_tokens + new_tokens + 1) + LOGIT_COPIES * shape.vocab_size * LOGIT_BYTES
+    )
     encoder = value_bytes * source_tokens * (shape.heads * source_tokens + shape.d_model)
     return beams * hypothesis + encoder
 

@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 # v3: each row keeps the decoder's flags (truncated, unk) with its translation, so a cached
 # translation is flagged exactly as a fresh one; v2 rows (no flags) are not read, only translated again.
 TABLE = "translations_v3"
-SCHEMA = (f"CREATE TABLE IF NOT EXISTS {TABLE} "
-          "(key TEXT PRIMARY KEY, translation TEXT NOT NULL, flags TEXT NOT NULL, checksum TEXT NOT NULL)")
+SCHEMA = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} "
+    "(key TEXT PRIMARY KEY, translation TEXT NOT NULL, flags TEXT NOT NULL, checksum TEXT NOT NULL)"
+)
 
 
 def _checksum(key: str, translation: str, flags: str) -> str:
@@ -106,8 +108,12 @@ class TranslationCache:
                     f"SELECT key, translation, flags, checksum FROM {TABLE} WHERE key IN ({marks})", chunk
                 ).fetchall()
                 for key, translation, flags, checksum in rows:
-                    if (key in keys and isinstance(translation, str) and isinstance(flags, str)
-                            and checksum == _checksum(key, translation, flags)):
+                    if (
+                        key in keys
+                        and isinstance(translation, str)
+                        and isinstance(flags, str)
+                        and checksum == _checksum(key, translation, flags)
+                    ):
                         found[keys[key]] = Output.with_flags(translation, flags.split(","))
                     else:
                         rejected += 1

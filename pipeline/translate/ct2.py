@@ -50,8 +50,14 @@ def read_marker(ct2_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def convert_ct2(model: str, dst: str | Path, revision: str | None = None, quantization: str | None = None,
-                force: bool = False, keep_existing: bool = False) -> Path:
+def convert_ct2(
+    model: str,
+    dst: str | Path,
+    revision: str | None = None,
+    quantization: str | None = None,
+    force: bool = False,
+    keep_existing: bool = False,
+) -> Path:
     """Convert a transformers Marian model to CTranslate2 at ``dst`` (atomically: a reader sees no
     half-written directory) and record the source model's identity in ``dst/jaen_ct2.json``.
 
@@ -143,11 +149,15 @@ def cuda_problem() -> str | None:
     version = ctranslate2.__version__
     if missing:
         major = needed[0].rsplit(".", 1)[1]
-        return (f"CTranslate2 {version} needs CUDA {major} libraries ({', '.join(needed)}); "
-                f"{', '.join(missing)} not found — pip install nvidia-cublas-cu{major}, or use translate.backend=hf")
+        return (
+            f"CTranslate2 {version} needs CUDA {major} libraries ({', '.join(needed)}); "
+            f"{', '.join(missing)} not found — pip install nvidia-cublas-cu{major}, or use translate.backend=hf"
+        )
     if ctranslate2.get_cuda_device_count() == 0:
-        return (f"CTranslate2 {version} finds no CUDA device (check nvidia-smi and CUDA_VISIBLE_DEVICES), "
-                "or use translate.device=cpu")
+        return (
+            f"CTranslate2 {version} finds no CUDA device (check nvidia-smi and CUDA_VISIBLE_DEVICES), "
+            "or use translate.device=cpu"
+        )
     return None
 
 
@@ -163,8 +173,9 @@ def resolve_ct2_device(name: str) -> tuple[str, int]:
         problem = cuda_problem()
         if problem is None:
             return "cuda", 0
-        log.warning("translate.device=auto: a GPU is present but ct2 cannot use it (%s); translating on the CPU",
-                    problem)
+        log.warning(
+            "translate.device=auto: a GPU is present but ct2 cannot use it (%s); translating on the CPU", problem
+        )
         return "cpu", 0
     kind, _, index = name.partition(":")
     if kind not in ("cpu", "cuda") or (index and not index.isdigit()):
@@ -175,7 +186,9 @@ def resolve_ct2_device(name: str) -> tuple[str, int]:
             raise ModelLoadError(f"ct2 on {name}: {problem}")
         count = ctranslate2.get_cuda_device_count()
         if int(index or 0) >= count:
-            raise ModelLoadError(f"translate.device={name}: CTranslate2 sees {count} CUDA device(s) (cuda:0 … cuda:{count - 1})")
+            raise ModelLoadError(
+                f"translate.device={name}: CTranslate2 sees {count} CUDA device(s) (cuda:0 … cuda:{count - 1})"
+            )
     return kind, int(index or 0)
 
 
@@ -214,23 +227,39 @@ class CT2Translator(Translator):
             compute = "int8" if self.device == "cpu" else "int8_float16"
         try:
             self.model = ctranslate2.Translator(
-                str(self.ct2_dir), device=self.device, device_index=index, compute_type=compute,
-                inter_threads=1, intra_threads=cfg.threads,
+                str(self.ct2_dir),
+                device=self.device,
+                device_index=index,
+                compute_type=compute,
+                inter_threads=1,
+                intra_threads=cfg.threads,
             )
         except Exception as exc:  # noqa: BLE001 - one clear line
             cause = " ".join(str(exc).split())[:300]
             if self.device == "cuda" and re.search(r"libcu|cuda|cudnn", cause, re.IGNORECASE):
-                raise ModelLoadError(f"ct2 on {cfg.device}: {cause} (CTranslate2 {ctranslate2.__version__} needs "
-                                     f"{', '.join(cuda_libraries())}); or use translate.backend=hf") from None
+                raise ModelLoadError(
+                    f"ct2 on {cfg.device}: {cause} (CTranslate2 {ctranslate2.__version__} needs "
+                    f"{', '.join(cuda_libraries())}); or use translate.backend=hf"
+                ) from None
             raise ModelLoadError(f"cannot load CTranslate2 model {self.ct2_dir}: {cause}") from None
         if self.device == "cuda":
             self.batch_plan = plan_batches(
-                ModelShape.of(config), self.generation.num_beams, self.generation.max_new_tokens,
+                ModelShape.of(config),
+                self.generation.num_beams,
+                self.generation.max_new_tokens,
                 4 if compute in ("default", "float32", "int8", "int8_float32", "int16") else 2,  # activations
-                free_gpu_bytes(f"cuda:{index}"), cfg.max_batch_size, cfg.max_batch_tokens,
+                free_gpu_bytes(f"cuda:{index}"),
+                cfg.max_batch_size,
+                cfg.max_batch_tokens,
             )
-            log.info("ct2 on cuda:%d, %s: batches of at most %d sentences and %d padded tokens (%s)", index, compute,
-                     self.batch_plan.max_batch_size, self.batch_plan.max_batch_tokens, self.batch_plan.source)
+            log.info(
+                "ct2 on cuda:%d, %s: batches of at most %d sentences and %d padded tokens (%s)",
+                index,
+                compute,
+                self.batch_plan.max_batch_size,
+                self.batch_plan.max_batch_tokens,
+                self.batch_plan.source,
+            )
 
     def _converted(self, cfg: TranslateSection) -> Path:
         target = cfg.ct2_dir or default_ct2_dir(cfg, self._model_identity)
@@ -291,8 +320,12 @@ class CT2Translator(Translator):
         }
 
     def describe(self) -> dict[str, Any]:
-        return {"device": self.device, "threads": self.cfg.threads or None, "ct2_dir": str(self.ct2_dir),
-                "batch_plan": self.batch_plan.as_dict()}
+        return {
+            "device": self.device,
+            "threads": self.cfg.threads or None,
+            "ct2_dir": str(self.ct2_dir),
+            "batch_plan": self.batch_plan.as_dict(),
+        }
 
     def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:
         if not texts:
@@ -308,6 +341,9 @@ class CT2Translator(Translator):
             for i, result in zip(batch, out):
                 hyp = result.hypotheses[0]  # without the end token
                 ids = self.tokenizer.convert_tokens_to_ids(hyp)
-                results[i] = Output(self.tokenizer.decode(ids, skip_special_tokens=True).strip(),
-                                    truncated=len(hyp) >= kwargs["max_decoding_length"], unk=unk in hyp)
+                results[i] = Output(
+                    self.tokenizer.decode(ids, skip_special_tokens=True).strip(),
+                    truncated=len(hyp) >= kwargs["max_decoding_length"],
+                    unk=unk in hyp,
+                )
         return results

@@ -52,7 +52,7 @@ class TranslationFile:
     sha256: str
 
     @classmethod
-    def read(cls, path: Path) -> "TranslationFile":
+    def read(cls, path: Path) -> TranslationFile:
         """Read and check the whole file; a malformed line is one error naming the file and line."""
         if not path.is_file():
             raise InputError(f"translate.file: {path} not found")
@@ -72,8 +72,10 @@ class TranslationFile:
             if not key:
                 raise InputError(f"{path}:{lineno}: empty source sentence")
             if key in table and table[key] != translation:
-                raise InputError(f"{path}:{lineno}: source already translated differently at line {first_line[key]} "
-                                 f"({source[:40]!r})")
+                raise InputError(
+                    f"{path}:{lineno}: source already translated differently at line {first_line[key]} "
+                    f"({source[:40]!r})"
+                )
             table.setdefault(key, translation)
             first_line.setdefault(key, lineno)
         if not table:
@@ -89,7 +91,11 @@ def _jsonl_row(path: Path, lineno: int, line: str) -> tuple[str, str]:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{lineno}: not JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(row, dict) or not isinstance(row.get("source"), str) or not isinstance(row.get("translation"), str):
+    if (
+        not isinstance(row, dict)
+        or not isinstance(row.get("source"), str)
+        or not isinstance(row.get("translation"), str)
+    ):
         raise InputError(f'{path}:{lineno}: expected {{"source": "...", "translation": "..."}} with two strings')
     return row["source"], row["translation"]
 
@@ -97,15 +103,18 @@ def _jsonl_row(path: Path, lineno: int, line: str) -> tuple[str, str]:
 def _tsv_row(path: Path, lineno: int, line: str) -> tuple[str, str]:
     columns = line.rstrip("\r").split("\t")
     if len(columns) != 2:
-        raise InputError(f"{path}:{lineno}: expected two tab-separated columns (source, translation), "
-                         f"found {len(columns)}")
+        raise InputError(
+            f"{path}:{lineno}: expected two tab-separated columns (source, translation), found {len(columns)}"
+        )
     return columns[0], columns[1]
 
 
 def missing_error(path: Path, missing: Sequence[str], total: int) -> StageError:
     shown = ", ".join(repr(s[:40]) for s in missing[:SHOW_MISSING])
-    return StageError(f"{path}: {len(missing)} of {total} sentences have no translation in the file (first: {shown}); "
-                      "add them, or set translate.fallback=hf|ct2 to translate them with a model")
+    return StageError(
+        f"{path}: {len(missing)} of {total} sentences have no translation in the file (first: {shown}); "
+        "add them, or set translate.fallback=hf|ct2 to translate them with a model"
+    )
 
 
 @translators.register("file")
@@ -139,15 +148,20 @@ class FileTranslator(Translator):
         if missing and self.cfg.fallback is None:
             raise missing_error(self.file.path, missing, len(unique))
         if missing:
-            log.info("%d of %d sentences are not in %s: translating them with translate.fallback=%s",
-                     len(missing), len(unique), self.file.path, self.cfg.fallback)
+            log.info(
+                "%d of %d sentences are not in %s: translating them with translate.fallback=%s",
+                len(missing),
+                len(unique),
+                self.file.path,
+                self.cfg.fallback,
+            )
 
     @property
     def fallback(self) -> Translator:
         if self._fallback is None:
             if self.cfg.fallback is None:
                 raise StageError(f"{self.file.path}: a sentence has no translation and translate.fallback is not set")
-            from . import ct2 as _ct2, hf as _hf  # noqa: F401  (register the model backends)
+            from . import ct2 as _ct2  # noqa: F401  (register the model backends)
 
             self._fallback = translators.get(self.cfg.fallback, "translate.fallback")(self.cfg)
         return self._fallback
@@ -182,8 +196,12 @@ class FileTranslator(Translator):
         return 1 << 30
 
     def identity(self) -> dict[str, Any]:
-        return {"backend": "file", "file": str(self.file.path), "sha256": self.file.sha256,
-                "fallback": self.cfg.fallback}
+        return {
+            "backend": "file",
+            "file": str(self.file.path),
+            "sha256": self.file.sha256,
+            "fallback": self.cfg.fallback,
+        }
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"from_file": self.from_file, "from_model": self.from_model}

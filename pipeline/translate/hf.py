@@ -64,8 +64,10 @@ def check_dtype_runs(model: Any, device: str, dtype: str) -> None:
             model(input_ids=token, decoder_input_ids=token)
     except (RuntimeError, TypeError, NotImplementedError) as exc:
         cause = " ".join(str(exc).split())[:200]
-        raise ConfigError(f"translate.dtype={dtype}: the model cannot run in {dtype} on {device} ({cause}); "
-                          "use translate.dtype=float32 (or auto)") from None
+        raise ConfigError(
+            f"translate.dtype={dtype}: the model cannot run in {dtype} on {device} ({cause}); "
+            "use translate.dtype=float32 (or auto)"
+        ) from None
 
 
 def free_gpu_bytes(device: str) -> int | None:
@@ -98,12 +100,23 @@ class HFTranslator(Translator):
         self._model_identity = model_identity(cfg.model, cfg.revision, model_dir)
         self.generation = Generation.resolve(cfg, self.model.generation_config.to_dict(), self.model_positions)
         self.batch_plan: BatchPlan = plan_batches(
-            ModelShape.of(self.model.config), self.generation.num_beams, self.generation.max_new_tokens,
-            self.model.dtype.itemsize, free_gpu_bytes(self.device), cfg.max_batch_size, cfg.max_batch_tokens,
+            ModelShape.of(self.model.config),
+            self.generation.num_beams,
+            self.generation.max_new_tokens,
+            self.model.dtype.itemsize,
+            free_gpu_bytes(self.device),
+            cfg.max_batch_size,
+            cfg.max_batch_tokens,
         )
-        log.info("hf on %s, %s: batches of at most %d sentences (%d per call) and %d padded tokens (%s)",
-                 self.device, self.dtype, self.batch_plan.max_batch_size, self.batch_size,
-                 self.batch_plan.max_batch_tokens, self.batch_plan.source)
+        log.info(
+            "hf on %s, %s: batches of at most %d sentences (%d per call) and %d padded tokens (%s)",
+            self.device,
+            self.dtype,
+            self.batch_plan.max_batch_size,
+            self.batch_size,
+            self.batch_plan.max_batch_tokens,
+            self.batch_plan.source,
+        )
 
     @property
     def model_positions(self) -> int:
@@ -160,8 +173,13 @@ class HFTranslator(Translator):
     def describe(self) -> dict[str, Any]:
         import torch
 
-        return {"device": str(self.device), "threads": torch.get_num_threads(), "dtype": self.dtype,
-                "batch_size": self.batch_size, "batch_plan": self.batch_plan.as_dict()}
+        return {
+            "device": str(self.device),
+            "threads": torch.get_num_threads(),
+            "dtype": self.dtype,
+            "batch_size": self.batch_size,
+            "batch_plan": self.batch_plan.as_dict(),
+        }
 
     def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:
         import torch

@@ -27,7 +27,7 @@ FETCH = ["*.json", "*.spm", "*.safetensors", "pytorch_model.bin"]  # not the TF 
 def _fixes(model: str) -> str:
     return (
         "Fixes: download it once on a machine with network "
-        f"(python -c \"from transformers import MarianMTModel, MarianTokenizer; "
+        f'(python -c "from transformers import MarianMTModel, MarianTokenizer; '
         f"MarianMTModel.from_pretrained('{model}'); MarianTokenizer.from_pretrained('{model}')\"), "
         "or set translate.model=DIR to a local copy, "
         "or run offline with the tiny model: jaen run configs/smoke.yaml"
@@ -40,8 +40,7 @@ def check_local_dir(path: Path) -> None:
         missing.append(" or ".join(WEIGHT_FILES))
     if missing:
         raise ModelLoadError(
-            f"cannot load translation model '{path}': directory lacks {', '.join(missing)}. "
-            + _fixes(str(path))
+            f"cannot load translation model '{path}': directory lacks {', '.join(missing)}. " + _fixes(str(path))
         )
 
 
@@ -76,8 +75,7 @@ def resolve_model(model: str, revision: str | None) -> tuple[str, bool]:
     if not hub_reachable():
         raise ModelLoadError(
             f"cannot load translation model '{model}': it is not a local directory, not in the "
-            "Hugging Face cache, and the hub cannot be reached (offline or HF_HUB_OFFLINE=1). "
-            + _fixes(model)
+            "Hugging Face cache, and the hub cannot be reached (offline or HF_HUB_OFFLINE=1). " + _fixes(model)
         )
     return model, False
 

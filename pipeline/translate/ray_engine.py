@@ -53,9 +53,7 @@ def import_ray() -> Any:
         import ray
         import ray.data  # noqa: F401  (needs pyarrow and pandas too)
     except ImportError as exc:
-        raise RayEngineError(
-            f"run.engine=ray needs Ray Data, which is not installed ({exc}): {INSTALL_HINT}"
-        ) from None
+        raise RayEngineError(f"run.engine=ray needs Ray Data, which is not installed ({exc}): {INSTALL_HINT}") from None
     return ray
 
 
@@ -76,7 +74,9 @@ def _host_port(address: str) -> tuple[str, int] | None:
         if scheme == "ray":
             default_port = 10001
         elif scheme not in ("http", "https"):
-            raise RayEngineError(f"run.ray_address {address!r}: unknown scheme {scheme!r} (use host:port or ray://host:port)")
+            raise RayEngineError(
+                f"run.ray_address {address!r}: unknown scheme {scheme!r} (use host:port or ray://host:port)"
+            )
     rest = rest.rstrip("/")
     host, sep, port = rest.rpartition(":")
     if not sep:
@@ -101,7 +101,8 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
         reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
         raise RayEngineError(
             f"run.ray_address {address!r}: cannot reach a Ray cluster at {host}:{port} ({reason}); "
-            "check the address (ray status on the head node) or leave run.ray_address and RAY_ADDRESS unset for a local Ray"
+            "check the address (ray status on the head node) "
+            "or leave run.ray_address and RAY_ADDRESS unset for a local Ray"
         ) from None
 
 
@@ -191,8 +192,10 @@ def actor_resources(device: str, cluster_gpus: float) -> dict[str, float]:
     if device == "cpu" or (device == "auto" and cluster_gpus < 1):
         return {"num_cpus": 1}
     if cluster_gpus < 1:
-        raise RayEngineError(f"translate.device={device} but the Ray cluster has no GPU "
-                             "(ray status lists its resources); use translate.device=auto or cpu")
+        raise RayEngineError(
+            f"translate.device={device} but the Ray cluster has no GPU "
+            "(ray status lists its resources); use translate.device=auto or cpu"
+        )
     return {"num_gpus": 1, "num_cpus": 1}
 
 
@@ -212,7 +215,9 @@ def translate_batches(
             ray.shutdown()
 
 
-def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chunk: int) -> Iterator[tuple[list[str], list[Output]]]:
+def _run(
+    ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chunk: int
+) -> Iterator[tuple[list[str], list[Output]]]:
     import pandas as pd
 
     frames = [
@@ -239,8 +244,10 @@ def _run(ray: Any, cfg: TranslateSection, run: RunSection, texts: list[str], chu
                 if not 0 <= i < len(texts) or seen[i]:
                     raise RayEngineError(f"ray engine: row {i} came back twice or out of range; stopping")
                 seen[i] = True
-            outputs = [Output(str(t), truncated=bool(c), unk=bool(u))
-                       for t, c, u in zip(batch["translation"], batch["truncated"], batch["unk"])]
+            outputs = [
+                Output(str(t), truncated=bool(c), unk=bool(u))
+                for t, c, u in zip(batch["translation"], batch["truncated"], batch["unk"])
+            ]
             yield [texts[i] for i in idx], outputs
     except JaenError:
         raise
@@ -267,7 +274,10 @@ def actor_config(cfg: TranslateSection, gpu: bool = False) -> dict[str, Any]:
 def _map(ray: Any, ds: Any, cfg: TranslateSection, chunk: int, workers: int, resources: dict[str, float]) -> Any:
     return ds.map_batches(
         TranslateActor,
-        fn_constructor_kwargs={"cfg": actor_config(cfg, gpu="num_gpus" in resources), "fault_marker": os.environ.get(FAULT_ENV) or None},
+        fn_constructor_kwargs={
+            "cfg": actor_config(cfg, gpu="num_gpus" in resources),
+            "fault_marker": os.environ.get(FAULT_ENV) or None,
+        },
         batch_size=chunk,
         batch_format="numpy",
         compute=ray.data.ActorPoolStrategy(size=workers),

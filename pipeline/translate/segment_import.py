@@ -63,8 +63,12 @@ def read_segments(path: Path) -> dict[str, list[Segment]]:
         raise InputError(f"{path}: not found")
     docs: dict[str, list[Segment]] = {}
     for lineno, row in numbered_jsonl(path):
-        if not (isinstance(row.get("doc"), str) and isinstance(row.get("seg"), int)
-                and isinstance(row.get("ja"), str) and isinstance(row.get("translation"), str)):
+        if not (
+            isinstance(row.get("doc"), str)
+            and isinstance(row.get("seg"), int)
+            and isinstance(row.get("ja"), str)
+            and isinstance(row.get("translation"), str)
+        ):
             raise InputError(f'{path}:{lineno}: expected {{"doc": str, "seg": int, "ja": str, "translation": str}}')
         docs.setdefault(row["doc"], []).append(Segment(row["doc"], row["seg"], row["ja"], row["translation"]))
     if not docs:

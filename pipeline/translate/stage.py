@@ -143,7 +143,9 @@ def batch_runner(ctx: RunContext, translator: Translator) -> BatchRunner:
 
         # the same ordering and batch size as local, so that Ray gives byte-identical output; the actors
         # run in the dtype the driver resolved, which its identity (the cache key) names
-        cfg = ctx.config.translate.model_copy(update={"dtype": getattr(translator, "dtype", ctx.config.translate.dtype)})
+        cfg = ctx.config.translate.model_copy(
+            update={"dtype": getattr(translator, "dtype", ctx.config.translate.dtype)}
+        )
         return RayBatches(cfg, ctx.config.run, lambda todo: longest_first(translator, todo), size)
     return local_batches(translator, size)
 
@@ -203,8 +205,9 @@ class TranslateStage(Stage):
         cache = TranslationCache(cache_path, identity) if use_cache else None
         # retries with a higher cap are cached apart: the same source, another setting
         retry = cfg.on_truncation == "retry"
-        longer_cache = (TranslationCache(cache_path, {**identity, "cap_scale": RETRY_CAP_SCALE})
-                        if use_cache and retry else None)
+        longer_cache = (
+            TranslationCache(cache_path, {**identity, "cap_scale": RETRY_CAP_SCALE}) if use_cache and retry else None
+        )
         run_batches = batch_runner(ctx, translator)
         size = pieces_per_call(translator)
         counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
@@ -219,9 +222,10 @@ class TranslateStage(Stage):
             return translate_missing(pieces, cache, local_batches(translator, size))[0]
 
         try:
-            with atomic_open(out_path) as out, tqdm(
-                total=total, unit="sent", desc="translate", dynamic_ncols=True, mininterval=0.5
-            ) as bar:
+            with (
+                atomic_open(out_path) as out,
+                tqdm(total=total, unit="sent", desc="translate", dynamic_ncols=True, mininterval=0.5) as bar,
+            ):
                 for chunk in chunked(japanese_sentences(source_path), cfg.stream_chunk):
                     chunk_end = bar.n + len(chunk)
 
@@ -241,15 +245,17 @@ class TranslateStage(Stage):
                     records = []
                     for s, ps in zip(chunk, pieces):
                         whole = Output.joined([done[p] for p in ps])
-                        records.append(Translation(
-                            seg_id=s.seg_id,
-                            translation=whole.text,
-                            split=len(ps) > 1,
-                            pieces=len(ps),
-                            cached=not any(p in fresh for p in ps),
-                            flags=ordered(whole.flags() + text_flags(s.text, whole.text)),
-                            retried=join_retried(retried[p][1] for p in ps if p in retried),
-                        ))
+                        records.append(
+                            Translation(
+                                seg_id=s.seg_id,
+                                translation=whole.text,
+                                split=len(ps) > 1,
+                                pieces=len(ps),
+                                cached=not any(p in fresh for p in ps),
+                                flags=ordered(whole.flags() + text_flags(s.text, whole.text)),
+                                retried=join_retried(retried[p][1] for p in ps if p in retried),
+                            )
+                        )
                     for record in records:
                         out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
                     counts["split_sentences"] += sum(r.split for r in records)
@@ -267,8 +273,11 @@ class TranslateStage(Stage):
             if (close := getattr(run_batches, "close", None)) is not None:
                 close()  # e.g. shut down a Ray instance the engine started
         if counts["split_sentences"]:
-            log.info("%d sentences over the model's %d-token limit were translated in pieces",
-                     counts["split_sentences"], limit)
+            log.info(
+                "%d sentences over the model's %d-token limit were translated in pieces",
+                counts["split_sentences"],
+                limit,
+            )
         if any(flags.values()):
             log.warning("translation flags (sentences): %s", ", ".join(f"{k} {v}" for k, v in flags.items() if v))
         rate = counts["translated"] / translate_seconds if counts["translated"] and translate_seconds > 0 else None

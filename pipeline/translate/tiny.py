@@ -4,8 +4,8 @@ The tiny model exists to exercise the real loading and generation code where the
 reached; its output is meaningless. Its files mirror opus-mt-ja-en's (the hub's generation config,
 a tokenizer config without ``model_max_length``), so tests take the real model's path; its
 sentencepiece models are trained on the dev set's tune half (``tiny_corpus_*.txt``, written by
-``scripts/make_tiny_corpus.py``), never on the seed page the tests translate. With ``full_size=True`` the same builder makes a random model of
-opus-mt-ja-en's exact shape for speed benchmarks.
+``scripts/make_tiny_corpus.py``), never on the seed page the tests translate.
+With ``full_size=True`` the same builder makes a random model of opus-mt-ja-en's exact shape for speed benchmarks.
 """
 
 from __future__ import annotations
