@@ -35,6 +35,18 @@ Overrides = Annotated[
     list[str] | None, typer.Argument(help="dotted overrides, e.g. run.name=trial translate.num_beams=2")
 ]
 Target = Annotated[str, typer.Argument(help="a YAML config, or a run directory holding config.yaml")]
+Wait = Annotated[
+    bool,
+    typer.Option(
+        "--wait", help="when another jaen process is using the run directory, wait for it instead of stopping"
+    ),
+]
+Only = Annotated[
+    bool,
+    typer.Option(
+        "--only", help="re-run this stage alone: the later stages' outputs are removed, not remade (default: remade)"
+    ),
+]
 
 
 def user_errors(fn: F) -> F:
@@ -76,34 +88,53 @@ def resolve_target(target: str, overrides: list[str] | None) -> Config:
     if path.is_dir():
         if not (path / artifacts.CONFIG).is_file():
             raise JaenError(f"{path} is a directory without {artifacts.CONFIG}: pass a config file or a run directory")
-        # the stage works on this directory, wherever the stored config says the run was written
-        here = [f"run.output_dir={path.resolve().parent}", f"run.name={path.resolve().name}"]
+        stored = load_config(path / artifacts.CONFIG, overrides)
+        if stored.run_dir.is_dir() and stored.run_dir.samefile(path):
+            return stored  # config.yaml keeps its paths as the user wrote them
+        # a moved run directory: the stage works on it, named as given (relative stays relative)
+        given = path if path.name not in ("", ".", "..") else path.resolve()
+        here = [f"run.output_dir={given.parent}", f"run.name={given.name}"]
         return load_config(path / artifacts.CONFIG, [*here, *(overrides or [])])
     return load_config(path, overrides)
 
 
-def _run(target: str, overrides: list[str] | None, names: tuple[str, ...], resume: bool = False) -> None:
+def _run(
+    target: str, overrides: list[str] | None, names: tuple[str, ...], resume: bool = False, wait: bool = False
+) -> None:
+    from .lock import run_lock
     from .runner import run_stages
 
     setup_logging()
     config = resolve_target(target, overrides)
-    run_dir = run_stages(config, names, resume=resume and config.run.resume)
+    with run_lock(config.run_dir, wait=wait):
+        run_dir = run_stages(config, names, resume=resume and config.run.resume)
     typer.echo(str(run_dir / artifacts.BITEXT_TSV) if "export" in names else str(run_dir))
+
+
+def _from_stage(name: str, only: bool) -> tuple[str, ...]:
+    """The stage ``name`` and, unless ``only``, every stage after it (so the run stays consistent)."""
+    from .stage import STAGE_ORDER
+
+    return (name,) if only else tuple(STAGE_ORDER[STAGE_ORDER.index(name) :])
 
 
 @app.command()
 @user_errors
-def run(config: Annotated[str, typer.Argument(help="YAML config (see configs/)")], overrides: Overrides = None) -> None:
+def run(
+    config: Annotated[str, typer.Argument(help="YAML config (see configs/)")],
+    overrides: Overrides = None,
+    wait: Wait = False,
+) -> None:
     """Run every stage: segment → translate → align → score → export (stages already done are kept)."""
     from .stage import STAGE_ORDER
 
-    _run(config, overrides, STAGE_ORDER, resume=True)
+    _run(config, overrides, STAGE_ORDER, resume=True, wait=wait)
 
 
 def _stage_command(name: str, doc: str) -> None:
     @user_errors
-    def command(target: Target, overrides: Overrides = None) -> None:
-        _run(target, overrides, (name,))
+    def command(target: Target, overrides: Overrides = None, only: Only = False, wait: Wait = False) -> None:
+        _run(target, overrides, _from_stage(name, only), wait=wait)
 
     command.__doc__ = doc
     command.__name__ = name
@@ -121,11 +152,13 @@ def segment(
     dropped: Annotated[
         bool, typer.Option("--dropped", help="with a text file: also print what was removed, and why, to stderr")
     ] = False,
+    only: Only = False,
+    wait: Wait = False,
 ) -> None:
-    """Segment a text file (JSON lines on stdout), or re-run the segment stage of a run."""
+    """Segment a text file (JSON lines on stdout), or re-run the segment stage of a run and the stages after it."""
     path = Path(target)
     if path.suffix in (".yaml", ".yml") or path.is_dir():
-        _run(target, overrides, ("segment",))
+        _run(target, overrides, _from_stage("segment", only), wait=wait)
         return
     from .config import SegmentSection
     from .io import read_text
@@ -145,9 +178,17 @@ def segment(
 
 
 for _name, _doc in (
-    ("translate", "Re-run the translate stage (MarianMT, cached) from sentences.jsonl."),
-    ("align", "Re-run the align stage from sentences.jsonl and translations.jsonl."),
-    ("score", "Re-run the score stage (sacrebleu) from the alignment."),
+    (
+        "translate",
+        "Re-run the translate stage (MarianMT, cached) from sentences.jsonl, then align, score and export "
+        "(--only: translate alone).",
+    ),
+    (
+        "align",
+        "Re-run the align stage from sentences.jsonl and translations.jsonl, then score and export "
+        "(--only: align alone).",
+    ),
+    ("score", "Re-run the score stage (sacrebleu) from the alignment, then export (--only: score alone)."),
     ("export", "Re-run the export stage: bitext.tsv and the other configured formats."),
 ):
     _stage_command(_name, _doc)
@@ -200,6 +241,7 @@ def sweep(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="validate the grid and list the points; run nothing")
     ] = False,
+    wait: Wait = False,
 ) -> None:
     """Run one pipeline per grid point (resumable) and rank them in leaderboard.tsv / leaderboard.md."""
     from .sweep import dump_points, load_sweep, run_sweep
@@ -209,7 +251,7 @@ def sweep(
     if dry_run:
         typer.echo(dump_points(spec), nl=False)
         return
-    typer.echo(str(run_sweep(spec)))
+    typer.echo(str(run_sweep(spec, wait=wait)))
 
 
 @models_app.command("build-tiny")

@@ -23,3 +23,7 @@ class ModelLoadError(JaenError):
 
 class StageError(JaenError):
     """A stage cannot run, typically because an earlier artifact is missing."""
+
+
+class RunLockedError(JaenError):
+    """Another jaen process holds the run directory's lock."""

@@ -37,6 +37,7 @@ from . import artifacts
 from .config import Config, _model_at, apply_overrides, build_config, read_config_file, valid_keys
 from .errors import ConfigError, JaenError
 from .io import atomic_write_text, read_json, write_json
+from .lock import run_lock
 from .runner import check_components, is_current, run_stages
 from .score.stage import metric_class
 from .stage import STAGE_ORDER
@@ -239,30 +240,37 @@ def is_complete(point: Point) -> bool:
         return False
 
 
-def run_sweep(sweep: Sweep) -> Path:
-    """Run every unfinished point; write the leaderboard (also when a point fails); return its TSV path."""
+def run_point(sweep: Sweep, point: Point) -> None:
+    """Run one point unless it is complete (status ``kept``, ``ran`` or ``failed``)."""
+    if point.config.run.resume and is_complete(point):
+        sweep.status[point.label] = "kept"
+        log.info(
+            "sweep %s: point %d/%d %s already complete, skipped",
+            sweep.name,
+            point.index,
+            len(sweep.points),
+            point.label,
+        )
+        return
+    log.info("sweep %s: point %d/%d %s", sweep.name, point.index, len(sweep.points), point.label)
+    sweep.status[point.label] = "running"
+    try:
+        run_stages(point.config, STAGE_ORDER, resume=point.config.run.resume)
+    except Exception:
+        sweep.status[point.label] = "failed"
+        raise
+    sweep.status[point.label] = "ran"
+
+
+def run_sweep(sweep: Sweep, wait: bool = False) -> Path:
+    """Run every unfinished point, each holding its run directory's lock (``wait``: wait for a point
+    another process is running); write the leaderboard (also when a point fails); return its TSV path."""
     sweep.directory.mkdir(parents=True, exist_ok=True)
     write_sweep_json(sweep)
     try:
         for point in sweep.points:
-            if point.config.run.resume and is_complete(point):
-                sweep.status[point.label] = "kept"
-                log.info(
-                    "sweep %s: point %d/%d %s already complete, skipped",
-                    sweep.name,
-                    point.index,
-                    len(sweep.points),
-                    point.label,
-                )
-                continue
-            log.info("sweep %s: point %d/%d %s", sweep.name, point.index, len(sweep.points), point.label)
-            sweep.status[point.label] = "running"
-            try:
-                run_stages(point.config, STAGE_ORDER, resume=point.config.run.resume)
-            except Exception:
-                sweep.status[point.label] = "failed"
-                raise
-            sweep.status[point.label] = "ran"
+            with run_lock(point.run_dir, wait=wait):
+                run_point(sweep, point)
     finally:
         for point in sweep.points:
             if sweep.status.get(point.label) == "running":
