@@ -13,20 +13,21 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from . import artifacts
+from .cli_help import ClassicTyper
 from .config import Config, load_config
 from .errors import InputError, JaenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-app = typer.Typer(
+app = ClassicTyper(
     help="Japanese→English translation, alignment and scoring: one config, one run directory, one bilingual TSV.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-models_app = typer.Typer(help="Build and convert translation models.", no_args_is_help=True)
+models_app = ClassicTyper(help="Build and convert translation models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-translations_app = typer.Typer(help="Bring your own translations (translate.backend=file).", no_args_is_help=True)
+translations_app = ClassicTyper(help="Bring your own translations (translate.backend=file).", no_args_is_help=True)
 app.add_typer(translations_app, name="translations")
 
 log = logging.getLogger("jaen")
@@ -70,8 +71,20 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+OUR_LOGGERS = ("jaen", "pipeline")
+
+
 def setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="jaen: %(message)s", stream=sys.stderr)
+    """Our messages from INFO up; other libraries' (sacrebleu, ray, …) from WARNING up only. With
+    ``verbose`` (``jaen -v``, which a later call keeps) every library's messages, debug included."""
+    root = logging.getLogger()
+    verbose = verbose or root.level == logging.DEBUG
+    logging.basicConfig(format="jaen: %(message)s", stream=sys.stderr)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    for name in OUR_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.INFO)
+    if verbose:
+        return
     for noisy in ("transformers", "huggingface_hub", "datasets", "urllib3", "httpx"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
@@ -81,6 +94,17 @@ def setup_logging(verbose: bool = False) -> None:
         hf_logging.disable_progress_bar()
     except ImportError:  # pragma: no cover
         pass
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="show debug messages, and other libraries' messages too")
+    ] = False,
+) -> None:
+    """Japanese→English translation, alignment and scoring: one config, one run directory, one bilingual TSV."""
+    if verbose:
+        setup_logging(verbose=True)
 
 
 def resolve_target(target: str, overrides: list[str] | None) -> Config:
@@ -103,11 +127,13 @@ def _run(
 ) -> None:
     from .lock import run_lock
     from .runner import run_stages
+    from .translate.tiny import warn_if_random
 
     setup_logging()
     config = resolve_target(target, overrides)
     with run_lock(config.run_dir, wait=wait):
         run_dir = run_stages(config, names, resume=resume and config.run.resume)
+    warn_if_random(run_dir)
     typer.echo(str(run_dir / artifacts.BITEXT_TSV) if "export" in names else str(run_dir))
 
 
@@ -260,13 +286,23 @@ def build_tiny(
     directory: Annotated[Path, typer.Argument(help="where to write the model")],
     full_size: Annotated[bool, typer.Option(help="opus-mt-ja-en's full shape (for speed benchmarks)")] = False,
     seed: Annotated[int, typer.Option(help="random seed of the weights")] = 0,
-    force: Annotated[bool, typer.Option(help="replace DIRECTORY if it exists and is not empty")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="build into a non-empty DIRECTORY: replaces the files build-tiny wrote there, keeps the rest"
+        ),
+    ] = False,
 ) -> None:
     """Build offline a deterministic random MarianMT that the normal loading code reads."""
     from .translate.tiny import FULL, TINY, build_marian
 
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())) and not force:
-        raise JaenError(f"{directory} already exists and is not an empty directory (pass --force to replace it)")
+    if directory.exists() and not directory.is_dir():
+        raise JaenError(f"{directory} is a file, not a directory: build-tiny writes a model directory there")
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise JaenError(
+            f"{directory} is not empty (pass --force to replace the model files build-tiny wrote there; "
+            "other files are kept)"
+        )
     setup_logging()
     typer.echo(str(build_marian(directory, FULL if full_size else TINY, seed=seed)))
 

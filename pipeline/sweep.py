@@ -41,6 +41,7 @@ from .lock import run_lock
 from .runner import check_components, is_current, run_stages
 from .score.stage import metric_class
 from .stage import STAGE_ORDER
+from .translate.tiny import warn_if_random
 
 log = logging.getLogger(__name__)
 
@@ -271,6 +272,7 @@ def run_sweep(sweep: Sweep, wait: bool = False) -> Path:
         for point in sweep.points:
             with run_lock(point.run_dir, wait=wait):
                 run_point(sweep, point)
+            warn_if_random(point.run_dir)
     finally:
         for point in sweep.points:
             if sweep.status.get(point.label) == "running":

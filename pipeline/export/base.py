@@ -15,6 +15,7 @@ from ..registry import Registry
 from ..rows import Row, load_rows
 from ..stage import RunContext
 from ..translate.flags import count_flags, count_retried
+from ..translate.tiny import RANDOM_MODEL_NOTE, random_model_of
 
 
 @dataclass
@@ -39,6 +40,10 @@ class ExportData:
         beads = read_records(ctx.require(artifacts.ALIGNMENT, "align"), Bead)
         return cls(load_rows(ctx), row_scores, scores, manifest, ctx.config.export, sentences, beads)
 
+    def random_model(self) -> str | None:
+        """The random test model the translations came from (the manifest says so), else None."""
+        return random_model_of(self.manifest)
+
     def metric_names(self) -> list[str]:
         """Metrics with a score per row (sacrebleu sentence scores); corpus-only metrics are not listed."""
         return list(self.scores.get("row_metrics", self.scores.get("signatures", {})))
@@ -58,6 +63,12 @@ class ExportData:
                 r["seg_id"]: r["scored_translation"] for r in self.scores.get("rows", []) if "scored_translation" in r
             }
         return self._scored_translations.get(seg_id)
+
+
+def random_model_banner(data: ExportData) -> str | None:
+    """The one line summary.md and report.html open with when the translations are random."""
+    model = data.random_model()
+    return None if model is None else f"Warning: {RANDOM_MODEL_NOTE} ({model})."
 
 
 class Exporter(ABC):

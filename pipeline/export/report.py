@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .. import artifacts
 from ..io import atomic_write_text
 from ..records import Bead, Sentence
-from .base import ExportData, Exporter, exporters
+from .base import ExportData, Exporter, exporters, random_model_banner
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -158,6 +158,7 @@ def render(data: ExportData, run_name: str) -> str:
     partial = data.scores.get("partial") or {}
     return env.get_template("report.html").render(
         run=run_name,
+        banner=random_model_banner(data),
         model=(data.manifest.get("model") or {}),
         updated=data.manifest.get("updated", ""),
         counts=data.scores.get("counts", {}),

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import artifacts
 from ..io import atomic_write_text
-from .base import ExportData, Exporter, exporters
+from .base import ExportData, Exporter, exporters, random_model_banner
 
 
 def md_code(text: str) -> str:
@@ -40,7 +40,9 @@ class SummaryExporter(Exporter):
         counts = scores.get("counts", {})
         signatures = scores.get("signatures", {})
         lower = set(scores.get("lower_is_better", []))
-        lines = [f"# Run `{run_dir.name}`", "", "## Corpus scores (full references)", ""]
+        banner = random_model_banner(data)
+        lines = [f"> **{banner}**", ""] if banner else []
+        lines += [f"# Run `{run_dir.name}`", "", "## Corpus scores (full references)", ""]
         lines += score_table(scores.get("corpus"), signatures, lower)
         partial = scores.get("partial") or {}
         if partial.get("n"):

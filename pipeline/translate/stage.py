@@ -30,6 +30,7 @@ from .base import Output, Translator, translators
 from .cache import TranslationCache
 from .flags import FLAGS, RETRIES, count_flags, count_retried, join_retried, ordered, text_flags
 from .splitting import split_at_clause, split_to_fit
+from .tiny import uses_random_model
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,14 @@ RETRY_CAP_SCALE = 2.0  # translate.on_truncation=retry: a cut output is translat
 
 
 def ensure_model(ctx: RunContext) -> None:
-    """Build the tiny offline model at ``translate.model`` when ``translate.build_tiny`` asks and it is missing."""
+    """Build the tiny offline model at ``translate.model`` when ``translate.build_tiny`` asks, the path
+    names the tiny model's directory (``…/tiny-marian``) and nothing is there; any other missing model
+    fails to load with the usual error."""
     cfg = ctx.config.translate
     if cfg.build_tiny:
-        from .tiny import build_marian
+        from .tiny import asks_for_tiny, build_marian
 
-        if not Path(cfg.model).exists():
+        if asks_for_tiny(cfg.model) and not Path(cfg.model).exists():
             log.info("building the tiny offline model at %s (translate.build_tiny=true)", cfg.model)
             build_marian(cfg.model)
 
@@ -283,6 +286,7 @@ class TranslateStage(Stage):
         rate = counts["translated"] / translate_seconds if counts["translated"] and translate_seconds > 0 else None
         return {
             "model": identity,
+            "random_model": uses_random_model(cfg),
             **counts,
             "flags": dict(flags),
             "on_truncation": cfg.on_truncation,

@@ -15,12 +15,19 @@ import json
 import logging
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..config import TranslateSection
 
 log = logging.getLogger(__name__)
+
+TINY_DIR_NAME = "tiny-marian"  # translate.build_tiny builds only at a directory of this name (configs/smoke.yaml)
+RANDOM_MARKER = "jaen-random-model.json"  # written into every model build_marian makes: its files, shape and seed
+RANDOM_MODEL_NOTE = "translations from a random test model: scores are meaningless"
 
 SPECIALS = ("</s>", "<unk>")
 PAD = "<pad>"
@@ -98,15 +105,8 @@ def drop_model_max_length(path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) -> Path:
-    """Write a deterministic random MarianMT (model + tokenizer) to ``out_dir`` and return it."""
-    import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
-
-    out = Path(out_dir)
-    src_model = _train_spm(_corpus("tiny_corpus_ja.txt"), shape.spm_vocab, 0.9995)
-    tgt_model = _train_spm(_corpus("tiny_corpus_en.txt"), min(shape.spm_vocab, 400), 1.0)
-
+def _vocabulary(src_model: bytes, tgt_model: bytes, shape: MarianShape) -> dict[str, int]:
+    """Both sentencepiece models' pieces (shared embeddings), filled up to ``shape.vocab_size``, pad last."""
     vocab: dict[str, int] = {tok: i for i, tok in enumerate(SPECIALS)}
     for piece in _pieces(src_model) + _pieces(tgt_model):
         if piece not in vocab and piece not in (PAD, "<s>"):
@@ -116,11 +116,17 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
         while len(vocab) < shape.vocab_size - 1:
             vocab[f"▁x{filler}"] = len(vocab)
             filler += 1
-    pad_id = vocab[PAD] = len(vocab)
+    vocab[PAD] = len(vocab)
+    return vocab
+
+
+def _random_marian(vocab_size: int, pad_id: int, shape: MarianShape, seed: int) -> Any:
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
     config = MarianConfig(
-        vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
+        vocab_size=vocab_size,
+        decoder_vocab_size=vocab_size,
         d_model=shape.d_model,
         encoder_layers=shape.layers,
         decoder_layers=shape.layers,
@@ -144,24 +150,95 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
     model = MarianMTModel(config)
     model.eval()
     model.generation_config = GenerationConfig(**hub_generation_config(pad_id, shape.max_positions))
+    return model
 
+
+def _write_marian(work: Path, shape: MarianShape, seed: int) -> None:
+    """The model, its tokenizer and the marker that names it random (listing every file), into ``work``."""
+    from transformers import MarianTokenizer
+
+    src_model = _train_spm(_corpus("tiny_corpus_ja.txt"), shape.spm_vocab, 0.9995)
+    tgt_model = _train_spm(_corpus("tiny_corpus_en.txt"), min(shape.spm_vocab, 400), 1.0)
+    vocab = _vocabulary(src_model, tgt_model, shape)
+    (work / "source.spm").write_bytes(src_model)
+    (work / "target.spm").write_bytes(tgt_model)
+    (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
+    tokenizer = MarianTokenizer(
+        source_spm=str(work / "source.spm"), target_spm=str(work / "target.spm"), vocab=str(work / "vocab.json")
+    )
+    tokenizer.save_pretrained(work)
+    drop_model_max_length(work / "tokenizer_config.json")
+    _random_marian(len(vocab), vocab[PAD], shape, seed).save_pretrained(work)
+    files = sorted([p.name for p in work.iterdir()] + [RANDOM_MARKER])
+    marker = {"random": True, "note": RANDOM_MODEL_NOTE, "shape": asdict(shape), "seed": seed, "files": files}
+    (work / RANDOM_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+
+
+def built_files(directory: Path) -> list[str]:
+    """The files an earlier :func:`build_marian` wrote into ``directory`` (its marker lists them)."""
+    try:
+        data = json.loads((directory / RANDOM_MARKER).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return []
+    names = data.get("files") if isinstance(data, dict) else None
+    return [n for n in names if isinstance(n, str) and n and Path(n).name == n] if isinstance(names, list) else []
+
+
+def _install(work: Path, out: Path) -> None:
+    """Put the files of ``work`` at ``out``: a new directory whole; into an existing one, in place of
+    what an earlier build wrote there, leaving every other file of it alone."""
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(work), str(out))
+        return
+    for name in built_files(out):
+        (out / name).unlink(missing_ok=True)
+    for path in sorted(work.iterdir()):
+        shutil.move(str(path), str(out / path.name))
+
+
+def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) -> Path:
+    """Write a deterministic random MarianMT (model + tokenizer) to ``out_dir`` and return it. Into an
+    existing directory it replaces only the files an earlier build wrote (listed in ``RANDOM_MARKER``)."""
+    out = Path(out_dir)
     with tempfile.TemporaryDirectory(prefix=".tiny-", dir=out.parent if out.parent.exists() else None) as tmp:
         work = Path(tmp) / "model"
         work.mkdir()
-        (work / "source.spm").write_bytes(src_model)
-        (work / "target.spm").write_bytes(tgt_model)
-        (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
-        tokenizer = MarianTokenizer(
-            source_spm=str(work / "source.spm"),
-            target_spm=str(work / "target.spm"),
-            vocab=str(work / "vocab.json"),
-        )
-        tokenizer.save_pretrained(work)
-        drop_model_max_length(work / "tokenizer_config.json")
-        model.save_pretrained(work)
-        if out.exists():
-            shutil.rmtree(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(work), str(out))
+        _write_marian(work, shape, seed)
+        _install(work, out)
     log.info("built MarianMT (%s) at %s", shape, out)
     return out
+
+
+def asks_for_tiny(model: str) -> bool:
+    """``translate.model`` names the tiny model's directory (``…/tiny-marian``), the only place
+    ``translate.build_tiny`` builds: a typo in a model path never gets a random model."""
+    return Path(model).name == TINY_DIR_NAME
+
+
+def uses_random_model(cfg: TranslateSection) -> bool:
+    """The translations of ``cfg`` come (at least partly) from a random test model: its directory
+    carries build_marian's marker, or the config asks for the tiny model (a build made before the marker)."""
+    if cfg.backend == "file" and cfg.fallback is None:
+        return False
+    path = Path(cfg.model).expanduser()
+    return (path / RANDOM_MARKER).is_file() or (cfg.build_tiny and asks_for_tiny(cfg.model) and path.is_dir())
+
+
+def random_model_of(manifest: dict[str, Any]) -> str | None:
+    """The random test model a run's translations came from, as its manifest records it; else None."""
+    entry = (manifest.get("stages") or {}).get("translate")
+    if not isinstance(entry, dict) or not entry.get("random_model"):
+        return None
+    model = entry.get("model")
+    return str(model.get("model", "?")) if isinstance(model, dict) else "?"
+
+
+def warn_if_random(run_dir: Path) -> None:
+    """One warning line when the run's translations came from a random test model (its manifest says)."""
+    from .. import artifacts
+    from ..manifest import Manifest
+
+    model = random_model_of(Manifest.open(run_dir / artifacts.MANIFEST).data)
+    if model is not None:
+        log.warning("%s (%s): %s", run_dir, model, RANDOM_MODEL_NOTE)
