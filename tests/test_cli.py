@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+from rundirs import Unit, write_run
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 
 runner = CliRunner()
+REPO = Path(__file__).resolve().parent.parent
 
 
 def jaen(*args: str):
@@ -62,17 +68,38 @@ def test_smoke_run_writes_every_japanese_sentence_once_in_order(
     assert manifest["model"]["weights"] and manifest["packages"]["transformers"]
 
 
-def test_stage_rerun_from_run_directory(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
-    run_dir = tmp_path / "outputs" / "smoke"
+SMALL_DOC = "北京の会談\n\n習近平国家主席は2024年5月16日に会談した。\n\nXi Jinping held talks on May 16, 2024.\n"
+# the random tiny model rarely ends a sentence: short outputs keep every translation fast
+FAST = ("translate.num_beams=1", "translate.max_new_tokens_ratio=0.5", "translate.max_new_tokens_min=4")
+
+
+def test_a_stage_rerun_remakes_the_later_stages_and_keeps_the_configs_paths(
+    smoke_config: str, tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # relative paths, as a user writes them
+    Path("doc.txt").write_text(SMALL_DOC, encoding="utf-8")
+    args = [f"translate.model={tiny_model}", "input.path=doc.txt", "run.output_dir=outputs", "translate.cache_dir=c"]
+    assert jaen("run", smoke_config, *args, *FAST).exit_code == 0
+    run_dir = Path("outputs/smoke")
+    config = (run_dir / "config.yaml").read_text()
+    assert "output_dir: outputs\n" in config and "path: doc.txt\n" in config
     before = (run_dir / "translations.jsonl").read_text()
-    result = jaen("align", run_dir)
-    assert result.exit_code == 0, result.output
-    assert not (run_dir / "bitext.tsv").exists()  # later artifacts are stale and removed
+
+    def last_run() -> list[str]:
+        return json.loads((run_dir / "manifest.json").read_text())["last_invocation"]["ran"]
+
+    for target in ("outputs/smoke", str(tmp_path / "outputs" / "smoke")):
+        result = jaen("align", target, "align.method=lexical")
+        assert result.exit_code == 0, result.output
+        assert last_run() == ["align", "score", "export"]  # nothing stale is left behind
+        assert (run_dir / "bitext.tsv").is_file() and (run_dir / "report.html").is_file()
+        assert (run_dir / "config.yaml").read_text() == config.replace("method: hybrid", "method: lexical")
     assert (run_dir / "translations.jsonl").read_text() == before
-    assert jaen("score", run_dir).exit_code == 0
-    assert jaen("export", run_dir).exit_code == 0
-    assert (run_dir / "bitext.tsv").exists()
+    result = jaen("score", "outputs/smoke", "--only")
+    assert result.exit_code == 0, result.output
+    assert last_run() == ["score"] and not (run_dir / "bitext.tsv").exists()  # --only: the later outputs are gone
+    assert jaen("export", "outputs/smoke").exit_code == 0
+    assert (run_dir / "bitext.tsv").is_file()
 
 
 def test_stage_without_its_input_says_what_to_run(smoke_config: str, run_overrides: list[str]) -> None:
@@ -191,3 +218,16 @@ def test_second_jaen_run_translates_nothing(smoke_config: str, run_overrides: li
     assert jaen("run", smoke_config, *run_overrides, "align.method=lexical").exit_code == 0
     third = json.loads(manifest_path.read_text())["last_invocation"]
     assert third["translated"] == 0 and third["ran"] == ["align", "score", "export"]
+
+
+def test_other_libraries_logs_are_quiet_unless_verbose(tmp_path: Path) -> None:
+    """Issue 24.7: sacrebleu's "Pre-computing metric statistics" was logged six times under jaen's prefix."""
+    units = [Unit(["東京は日本の首都です。"], ["Tokyo is the capital of Japan."], ["Tokyo is Japan's capital."])]
+    write_run(tmp_path / "r", units)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"}
+    for verbose in ([], ["-v"]):
+        cmd = [sys.executable, "-m", "pipeline", *verbose, "score", str(tmp_path / "r"), "--only"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        assert "jaen: stage score done" in proc.stderr
+        assert ("Pre-computing" in proc.stderr) == bool(verbose), proc.stderr

@@ -307,4 +307,8 @@ def test_build_tiny_refuses_a_non_empty_directory_without_force(tmp_path: Path) 
     assert cli.invoke(app, ["models", "build-tiny", str(empty)]).exit_code == 0
     assert (empty / "config.json").is_file()
     assert cli.invoke(app, ["models", "build-tiny", str(target), "--force"]).exit_code == 0
-    assert (target / "config.json").is_file() and not (target / "notes.txt").exists()
+    assert (target / "config.json").is_file()
+    assert (target / "notes.txt").read_text() == "keep me"  # issue 24.7: --force replaces only what it wrote
+    result = cli.invoke(app, ["models", "build-tiny", str(target / "notes.txt"), "--force"])
+    assert result.exit_code == 2
+    assert_one_line_error(result.output, str(target / "notes.txt"), "is a file, not a directory")
