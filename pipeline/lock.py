@@ -115,6 +115,15 @@ def _acquire(lock: FileLock, run_dir: Path, holder_path: Path, wait: bool) -> No
     lock.acquire()
 
 
+def _record(holder_path: Path) -> None:
+    """Write this process as the holder: best effort, the lock holds without it (a full disk then
+    fails the run itself, at its first write, with the run's own error)."""
+    try:
+        write_json(holder_path, Holder.this_process().to_dict())
+    except OSError as exc:
+        log.warning("cannot record the lock's holder in %s: %s", holder_path, exc.strerror or exc)
+
+
 @contextmanager
 def run_lock(run_dir: Path, wait: bool = False) -> Iterator[None]:
     """Hold ``run_dir``'s lock for the block: a second holder stops at once with one line naming the
@@ -130,7 +139,7 @@ def run_lock(run_dir: Path, wait: bool = False) -> Iterator[None]:
         if left is not None and left.pid != os.getpid():
             why = "is no longer running" if left.gone() else "ended without releasing it"
             log.info("%s: taking over the lock left by %s (that process %s)", run_dir, left, why)
-        write_json(holder_path, Holder.this_process().to_dict())
+        _record(holder_path)
         yield
     finally:
         holder_path.unlink(missing_ok=True)
