@@ -66,8 +66,9 @@ class Holder(Record):
 
 
 def lock_paths(run_dir: Path) -> tuple[Path, Path]:
-    """The lock file and the holder's JSON of ``run_dir``: ``.<name>.lock(.json)`` beside it."""
-    run_dir = Path(os.path.abspath(run_dir))
+    """The lock file and the holder's JSON of ``run_dir``: ``.<name>.lock(.json)`` beside it (beside
+    the real directory, so that two paths to one run directory share its lock)."""
+    run_dir = Path(os.path.realpath(run_dir))
     return run_dir.with_name(f".{run_dir.name}{LOCK_SUFFIX}"), run_dir.with_name(f".{run_dir.name}{HOLDER_SUFFIX}")
 
 
