@@ -52,10 +52,6 @@ class Calibration:
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-# fitted on the tune half and the seed's golds (benchmarks/tune_align.py --calibrate); see docs/alignment.md
-CALIBRATION = Calibration((3.91, 1.994, 0.443, 0.423, -8.055))
-
-
 def fit(features: list[BeadFeatures], correct: list[bool], steps: int = 50, l2: float = 1e-2) -> Calibration:
     """Logistic regression by Newton's method (a few features, a few thousand beads)."""
     import numpy as np
