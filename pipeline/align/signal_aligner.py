@@ -39,11 +39,15 @@ class Plan:
     agreement: float
 
 
+def sentence_ids(ev: Evidence, step: Step) -> tuple[list[str], list[str]]:
+    """The ids of the source and reference sentences ``step`` joins."""
+    return [s.seg_id for s in ev.src[step.i : step.i + step.di]], [r.seg_id for r in ev.ref[step.j : step.j + step.dj]]
+
+
 def unlinked(ev: Evidence, step: Step) -> list[Bead]:
     """Every sentence of ``step`` left unaligned, one bead each."""
-    return [Bead([s.seg_id], [], 0.0) for s in ev.src[step.i : step.i + step.di]] + [
-        Bead([], [r.seg_id], 0.0) for r in ev.ref[step.j : step.j + step.dj]
-    ]
+    src, ref = sentence_ids(ev, step)
+    return [Bead([i], [], 0.0) for i in src] + [Bead([], [j], 0.0) for j in ref]
 
 
 class SignalAligner(Aligner):
@@ -122,13 +126,7 @@ class SignalAligner(Aligner):
     def decide(self, ev: Evidence, step: Step, plan: Plan) -> list[Bead]:
         """The beads of one step of the path: unaligned sentences, a link, or the two pieces of a cut."""
         if not step.linked:
-            return [
-                Bead(
-                    [s.seg_id for s in ev.src[step.i : step.i + step.di]],
-                    [r.seg_id for r in ev.ref[step.j : step.j + step.dj]],
-                    0.0,
-                )
-            ]
+            return [Bead(*sentence_ids(ev, step), 0.0)]  # a 1-0 or 0-1 bead
         i, di, j, dj, sim = step
         whole = Link(i, di, j, dj, sim, step.span in plan.anchored)
         features = whole.features(ev, plan.ratio, plan.agreement)
