@@ -34,10 +34,10 @@ class Link:
 
     def pieces(self, cut: Cut, length: int) -> tuple[Link, Link]:
         """The two 1-1 links a 2-1 link becomes when its reference (of ``length`` characters) is cut."""
-        (first, first_signals), (second, second_signals) = cut.pieces
+        first, second = cut.pieces
         return (
-            Link(self.i, 1, self.j, 1, first, self.anchored, (0, cut.end), first_signals),
-            Link(self.i + 1, 1, self.j, 1, second, self.anchored, (cut.start, length), second_signals),
+            Link(self.i, 1, self.j, 1, first.evidence, self.anchored, (0, cut.end), first.signals),
+            Link(self.i + 1, 1, self.j, 1, second.evidence, self.anchored, (cut.start, length), second.signals),
         )
 
     def features(self, ev: Evidence, ratio: float, agreement: float) -> BeadFeatures:

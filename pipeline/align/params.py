@@ -92,21 +92,22 @@ class CandidateParams:
     """Which beads are scored for the evidence chain (:mod:`.evidence`, :mod:`.signal_aligner`)."""
 
     # An English stem in more than max(max_df_floor, m ** max_df_power) of a document's m reference
-    # sentences is too vague to propose candidates by. Set on: seed golds (a speed-up that changed
-    # none of their links).
+    # sentences is too vague to propose candidates by. Set on: seed golds and benchmarks/bench_align.py
+    # (10,000 × 10,000 synthetic sentences; a speed-up).
     max_df_floor: int = 50
     max_df_power: float = 0.5
     # The 2-1 / 1-2 beads around a 1-1 pair are scored only when the pair scores above this share of
-    # align.threshold (a merged bead needs evidence in one of its parts). Set on: seed golds (a
-    # speed-up that changed none of their links).
+    # align.threshold (a merged bead needs evidence in one of its parts). Set on: seed golds and
+    # benchmarks/bench_align.py (a speed-up).
     merge_seed_share: float = 0.5
 
 
 @dataclass(frozen=True)
 class BeadPrior:
-    """Prior probability of a linked bead's shape in the gap DP and the cut search (Gale–Church's
-    0.89 for 1-1; the merges share the rest, deletions being priced by align.skip_*). Set on: tune
-    half. The order is the order the gap DP tries the shapes in (ties go to the first)."""
+    """Prior probability of a linked bead's shape in the gap DP and the cut search: Gale & Church
+    (1993)'s 0.89 for 1-1 and half their 0.089 for each merge (deletions are priced by align.skip_*
+    instead), kept on the tune half. The order is the order the gap DP tries the shapes in (ties go
+    to the first)."""
 
     one_one: float = 0.89
     two_one: float = 0.0445
@@ -129,11 +130,12 @@ class GapParams:
 
     bead_prior: BeadPrior = BeadPrior()
     # The gap DP's (and the cut search's, and the confidence's) length model: σ 0.35 around a ratio
-    # measured on the document's own links; a truncated reference expected at 60 % of its length.
+    # measured on the document's own links (tune half); a truncated reference expected at 60 % of its
+    # length (the dev set's partial references cut their last sentence to ~60 %); the floors are numeric.
     length: LengthModel = LengthModel(
         sigma=0.35, truncated_share=0.6, truncated_any_shorter=False, empty_logp=-30.0, min_tail=1e-13
     )
-    evidence_weight: float = 4.0  # a link's cost falls by this × its evidence
+    evidence_weight: float = 4.0  # a link's cost falls by this × its evidence (nats per unit of evidence)
     paragraph_cross: float = 6.0  # a bead whose sentences lie in different paragraphs (a heading merged)
     paragraph_start: float = 2.0  # a bead starting a paragraph on one side only
     # a bead in the same paragraph as a bounding link on one side only (a reference paragraph split

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..records import Sentence
 from .dp import Shape, Span
@@ -33,12 +34,26 @@ NO_CUT_AFTER = ",;:-–—(/&"
 BRACKETS = ("()", "[]", "“”")
 
 
+class Place(NamedTuple):
+    """A place a reference sentence may be cut."""
+
+    end: int  # where the first piece ends
+    start: int  # where the second piece starts (after the space)
+    cost: float  # of a sentence boundary there with no punctuation (nats)
+
+
+class Scored(NamedTuple):
+    """A source sentence scored against one piece (:meth:`.evidence.Evidence.score_text`)."""
+
+    evidence: float
+    signals: dict[str, float]
+
+
 @dataclass(frozen=True)
 class Cut:
     end: int  # where the first piece ends in the reference sentence
     start: int  # where the second piece starts
-    # (evidence, signals) of (first source, first piece) and (second source, second piece)
-    pieces: tuple[tuple[float, dict[str, float]], tuple[float, dict[str, float]]]
+    pieces: tuple[Scored, Scored]  # (first source, first piece), (second source, second piece)
     gain: float  # nats saved over the 2-1 bead
 
 
@@ -54,8 +69,8 @@ def inside_brackets(before: str) -> bool:
     return any(before.count(o) > before.count(c) for o, c in BRACKETS) or before.count('"') % 2 == 1
 
 
-def candidate_cuts(text: str, params: CutParams) -> list[tuple[int, int, float]]:
-    """(end of the first piece, start of the second, cost) of every place the sentence may be cut."""
+def candidate_cuts(text: str, params: CutParams) -> list[Place]:
+    """Every place the sentence may be cut."""
     out = []
     for m in _SPACE.finditer(text):
         before, after = text[: m.start()], text[m.end() :]
@@ -69,7 +84,7 @@ def candidate_cuts(text: str, params: CutParams) -> list[tuple[int, int, float]]
             continue
         word = nxt.group(1).lower()
         cost = params.before_function_word if word in STOPWORDS else params.before_name
-        out.append((m.start(), m.end(), cost))
+        out.append(Place(m.start(), m.end(), cost))
     return out
 
 
@@ -82,14 +97,14 @@ def best_cut(ev: Evidence, i: int, j: int, ratio: float) -> Cut | None:
     keep = link_cost(src, ref, Span(i, 2, j, 1), ratio, ev.score(i, 2, j, 1), costs)
     best: Cut | None = None
     expected = len(text) * len(src[i].text) / max(1, len(src[i].text) + len(src[i + 1].text))
-    cuts = sorted(candidate_cuts(text, params), key=lambda c: abs(c[0] - expected))[: params.max_cuts]
+    cuts = sorted(candidate_cuts(text, params), key=lambda c: abs(c.end - expected))[: params.max_cuts]
     for end, start, cut_cost in cuts:
         pieces = ((i, *piece(ref[j], 0, end)), (i + 1, *piece(ref[j], start, len(text))))
-        scored = tuple(ev.score_text(k, 1, en, truncated) for k, en, truncated in pieces)
+        first, second = (Scored(*ev.score_text(k, 1, en, truncated)) for k, en, truncated in pieces)
         cost = cut_cost + sum(
-            bead_cost(Shape(1, 1), len(src[k].text), len(en), ratio, truncated, score, costs)
-            for (k, en, truncated), (score, _) in zip(pieces, scored)
+            bead_cost(Shape(1, 1), len(src[k].text), len(en), ratio, truncated, scored.evidence, costs)
+            for (k, en, truncated), scored in zip(pieces, (first, second))
         )
         if cost < keep and (best is None or keep - cost > best.gain):
-            best = Cut(end, start, (scored[0], scored[1]), keep - cost)
+            best = Cut(end, start, (first, second), keep - cost)
     return best
