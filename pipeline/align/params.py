@@ -44,8 +44,7 @@ class KindWeights:
 @dataclass(frozen=True)
 class GlossCaps:
     """How much of a jamdict lookup becomes English stems: the first entries, their first senses,
-    their first glosses (later ones are rare readings that match unrelated English). Set on: seed
-    page, by hand."""
+    their first glosses (the later ones are rarer meanings). Set on: seed page, by hand."""
 
     word_entries: int = 3  # JMdict entries of a word
     word_senses: int = 4  # senses per JMdict entry
@@ -155,13 +154,13 @@ class GapParams:
 @dataclass(frozen=True)
 class CutParams:
     """Cutting a reference sentence that renders two source sentences (:mod:`.split`). Set on: tune
-    half (every true cut there gains ≥ 4.2 nats at these costs)."""
+    half (every true cut there gains ≥ 4.2 nats at zero cost)."""
 
     before_function_word: float = 2.5  # cost of a boundary with no punctuation: "… is Flawless | This week, …"
     before_name: float = 4.0  # "… Karatsu city | Masuda Shrine, located …"
     min_piece: int = 8  # characters: a shorter piece is not a sentence of its own
     # candidate cuts scored per sentence, those nearest where the source lengths put the cut (a
-    # sentence of 600 capitals: 6 s → 0.5 s; no tune-half cut is further out)
+    # sentence of 600 capitals: 6 s → 0.5 s; a speed-up)
     max_cuts: int = 24
 
 
@@ -181,11 +180,12 @@ class EvidenceParams:
     """The length signal of the evidence (:mod:`.evidence`)."""
 
     # English characters per Japanese character: the length signal's ratio, and the gap DP's where the
-    # chain has too few links to measure one. Set on: seed page, by hand (news: 2.4–2.8).
+    # chain has too few links to measure one. Set on: seed page, by hand.
     en_per_ja: float = 2.6
-    # The evidence's length model: σ 0.45 (looser than the gap DP's: the ratio is not the document's
-    # own), a truncated reference may be any shorter length. Set on: seed page, by hand. Kept apart
-    # from the gap DP's set because one set for both changes the beads.
+    # The evidence's length model: σ 0.45 around the fixed en_per_ja (the gap DP's is measured on the
+    # document), a truncated reference may be any shorter length; only its similarity readout is used
+    # (the floors serve logp). Set on: seed page, by hand. Kept apart from the gap DP's set: one set for
+    # both would change every bead's length signal, and so alignment.jsonl.
     length: LengthModel = LengthModel(
         sigma=0.45, truncated_share=1.0, truncated_any_shorter=True, empty_logp=-30.0, min_tail=1e-13
     )
