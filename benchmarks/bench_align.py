@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.align.dp import align_dense, align_sparse  # noqa: E402
-from pipeline.align.hybrid import LexicalAligner  # noqa: E402
+from pipeline.align.lexical import LexicalAligner  # noqa: E402
 from pipeline.config import AlignSection  # noqa: E402
 from pipeline.records import Sentence  # noqa: E402
 

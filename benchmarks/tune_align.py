@@ -1,7 +1,7 @@
 """Tune the aligner on the TUNE half of the WMT21 dev set (never the test half), and fit its confidence.
 
     python benchmarks/tune_align.py                     # link P/R/F1 over a grid of settings
-    python benchmarks/tune_align.py --calibrate         # fit the confidence weights (pipeline/align/confidence.py)
+    python benchmarks/tune_align.py --calibrate         # fit the confidence weights (align/params.py)
     python benchmarks/tune_align.py --calibrate --variants   # ... on the variants' partial references too
     python benchmarks/tune_align.py --grid "threshold=0.5,skip_partial=3" "threshold=0.6"
     python benchmarks/tune_align.py --variants --grid ""   # partial references rebuilt eight more ways,

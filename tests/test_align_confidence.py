@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from pipeline.align.confidence import CALIBRATION, BeadFeatures, Calibration, fit
+from pipeline.align.confidence import BeadFeatures, Calibration, fit
 from pipeline.align.evaluate import load_gold, score_links
 from pipeline.align.hybrid import HybridAligner
+from pipeline.align.params import PARAMS
 from pipeline.config import AlignSection, SegmentSection
 from pipeline.segment import rules as _rules  # noqa: F401
 from pipeline.segment.base import segmenters
@@ -19,7 +20,8 @@ def test_confidence_grows_with_evidence_and_length_fit() -> None:
     low = BeadFeatures(evidence=0.1, length_logp=-3.0, anchored=False, paragraph_mismatch=1.0)
     mid = BeadFeatures(evidence=0.5, length_logp=-1.0, anchored=False, paragraph_mismatch=0.0)
     high = BeadFeatures(evidence=0.9, length_logp=-0.1, anchored=True, paragraph_mismatch=0.0)
-    assert 0 < CALIBRATION(low) < CALIBRATION(mid) < CALIBRATION(high) < 1
+    calibration = PARAMS.confidence.calibration
+    assert 0 < calibration(low) < calibration(mid) < calibration(high) < 1
 
 
 def test_signals_round_trip() -> None:

@@ -4,23 +4,17 @@ sentence that follows them (the "heading" family)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 
-from pipeline.align.dp import best_chain
+from pipeline.align.dp import Step, best_chain
 from pipeline.align.evidence import Evidence, Signals
-from pipeline.align.gaps import (
-    GapCosts,
-    align_gap,
-    coverage,
-    gaps,
-    length_logp,
-    merges_into_truncated,
-    paragraph_agreement,
-    without_strays,
-)
-from pipeline.align.hybrid import LexicalAligner
+from pipeline.align.gaps import GapCosts, align_gap, coverage, gaps, merges_into_truncated
+from pipeline.align.lexical import LexicalAligner
+from pipeline.align.paragraphs import without_strays
+from pipeline.align.params import PARAMS
 from pipeline.config import AlignSection
 from pipeline.records import Sentence
 
@@ -98,7 +92,7 @@ def test_heading_is_not_merged_with_the_next_sentence() -> None:
 
 
 def test_gaps_are_the_boxes_between_links() -> None:
-    chain = [(1, 1, 0, 1, 0.9), (4, 1, 3, 1, 0.9)]
+    chain = [Step(1, 1, 0, 1, 0.9), Step(4, 1, 3, 1, 0.9)]
     assert gaps(chain, 6, 4) == [(2, 4, 1, 3)]  # before the first link only source is left, after the last nothing
     assert gaps([], 2, 3) == [(0, 2, 0, 3)]
 
@@ -114,6 +108,7 @@ def test_skip_cost_decides_between_linking_and_leaving_out() -> None:
 
 
 def test_length_probability_peaks_at_the_expected_length() -> None:
+    length_logp = PARAMS.gaps.length.logp  # the gap DP's length model
     assert length_logp(20, 60, 3.0, False) == pytest.approx(0.0)
     assert length_logp(20, 120, 3.0, False) < length_logp(20, 80, 3.0, False) < 0
     assert length_logp(20, 36, 3.0, True) == pytest.approx(0.0)  # a truncated sentence keeps ~60 %
@@ -122,8 +117,11 @@ def test_length_probability_peaks_at_the_expected_length() -> None:
 
 def test_coverage_tells_full_from_partial_references() -> None:
     src = sentences("ja", [(1, "あ" * 100), (2, "い" * 100)])
-    assert coverage(src, sentences("en", [(1, "x" * 300), (2, "y" * 300)]), 3.0) == pytest.approx(1.0)
-    assert coverage(src, sentences("en", [(1, "x" * 300)]), 3.0) == pytest.approx(0.5)
+    length = PARAMS.gaps.length
+    assert coverage(src, sentences("en", [(1, "x" * 300), (2, "y" * 300)]), 3.0, length) == pytest.approx(1.0)
+    assert coverage(src, sentences("en", [(1, "x" * 300)]), 3.0, length) == pytest.approx(0.5)
+    # a truncated reference counts as the length it would have whole
+    assert coverage(src, sentences("en", [(1, "x" * 180 + "…")]), 3.0, length) == pytest.approx(181 / 0.6 / 600)
 
 
 def test_a_reference_paragraph_is_not_split_between_source_paragraphs() -> None:
@@ -139,20 +137,9 @@ def test_a_reference_paragraph_is_not_split_between_source_paragraphs() -> None:
     no_evidence = lambda *bead: 0.0  # noqa: E731
     picked = align_gap(src, ref, box, 3.0, no_evidence, GapCosts(skip=2.0))
     assert [(i, j) for i, _, j, _, _ in picked] == [(2, 2)]
-    flat = align_gap(src, ref, box, 3.0, no_evidence, GapCosts(skip=2.0, paragraph_jump=0.0))
+    flat_params = dataclasses.replace(PARAMS.gaps, paragraph_jump=0.0)
+    flat = align_gap(src, ref, box, 3.0, no_evidence, GapCosts(skip=2.0, params=flat_params))
     assert [(i, j) for i, _, j, _, _ in flat] == [(5, 2)]  # length alone picks paragraph 6
-
-
-def test_paragraph_agreement_from_the_chain() -> None:
-    src = sentences("ja", [(1, "見出し"), (2, "一文目。"), (2, "二文目。"), (3, "三文目。")])
-    parallel = sentences("en", [(1, "Heading"), (2, "One."), (2, "Two."), (3, "Three.")])
-    reflowed = sentences("en", [(1, "Heading"), (1, "One."), (2, "Two."), (2, "Three.")])
-    chain = [(k, 1, k, 1, 0.9) for k in range(4)]
-    assert paragraph_agreement(src, parallel, chain) == 1.0
-    # of the three links that start a paragraph on a side, one starts one on both: unrelated paragraphs
-    assert paragraph_agreement(src, reflowed, chain) == 0.0
-    # one such link says nothing
-    assert paragraph_agreement(src, parallel, chain[1:3]) == 1.0
 
 
 def test_a_link_that_strays_into_another_paragraph_is_no_confident_link() -> None:
@@ -187,20 +174,6 @@ def test_a_link_that_strays_into_another_paragraph_is_no_confident_link() -> Non
     assert [c[:4] for c in chain][-1] == (4, 1, 2, 1)  # the evidence alone: paragraph 3's sentence
     assert [c[:4] for c in without_strays(src, ref, chain)] == [c[:4] for c in chain][:-1]
     assert links(aligner.align(src, [""] * 7, ref)) == [(["ja1"], ["en1"]), (["ja2"], ["en2"]), (["ja3"], ["en3"])]
-
-
-def test_a_jump_to_the_start_of_a_paragraph_is_a_reflow_not_a_stray() -> None:
-    src = sentences("ja", [(1, "あ"), (2, "い"), (2, "う"), (3, "え")])
-    ref = sentences("en", [(1, "a"), (1, "b"), (2, "c")])
-    first = (0, 1, 0, 1, 0.9)
-    # the reference runs source paragraphs 1 and 2 into one: the link starts source paragraph 2
-    assert without_strays(src, ref, [first, (1, 1, 1, 1, 0.9)]) == [first, (1, 1, 1, 1, 0.9)]
-    # the link lands inside source paragraph 2 while the reference stays in its paragraph: a stray
-    assert without_strays(src, ref, [first, (2, 1, 1, 1, 0.9)]) == [first]
-    # the link after a stray is judged against the link kept before it: both sides move on
-    assert without_strays(src, ref, [first, (2, 1, 1, 1, 0.9), (3, 1, 2, 1, 0.9)]) == [first, (3, 1, 2, 1, 0.9)]
-    assert GapCosts.for_document(2.0, 1.0).paragraph_stray == 6.0
-    assert GapCosts.for_document(2.0, 0.0).paragraph_stray == 0.0  # unrelated paragraphs say nothing
 
 
 def test_a_merge_into_a_truncated_reference_is_linked_only_when_cut() -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.align.evaluate import containment, load_gold, score_links
-from pipeline.align.hybrid import HybridAligner, LexicalAligner, MTAligner
+from pipeline.align.hybrid import HybridAligner
+from pipeline.align.lexical import LexicalAligner
+from pipeline.align.mt import MTAligner
 from pipeline.config import AlignSection, SegmentSection
 from pipeline.segment import rules as _rules  # noqa: F401
 from pipeline.segment.base import segmenters

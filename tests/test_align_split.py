@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from pipeline.align import split
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.hybrid import HybridAligner
-from pipeline.align.split import CutCosts, candidate_cuts, inside_brackets
+from pipeline.align.params import PARAMS
+from pipeline.align.split import candidate_cuts, inside_brackets
 from pipeline.config import AlignSection, SegmentSection
 from pipeline.errors import InputError
 from pipeline.io import read_records
@@ -57,13 +58,13 @@ def test_candidate_cuts_only_before_a_capital_after_a_content_word() -> None:
     text = (
         "Dress is the Talk of the Town, and the Royal Couple's Coordination is Flawless This week, Prince William met."
     )
-    cuts = {text[start:].split()[0]: cost for _, start, cost in candidate_cuts(text, CutCosts())}
-    assert cuts["This"] == CutCosts().before_function_word  # a capitalised function word: a likely sentence start
-    assert cuts["William"] == CutCosts().before_name
+    cuts = {text[start:].split()[0]: cost for _, start, cost in candidate_cuts(text, PARAMS.cuts)}
+    assert cuts["This"] == PARAMS.cuts.before_function_word  # a capitalised function word: a likely sentence start
+    assert cuts["William"] == PARAMS.cuts.before_name
     assert "Coordination" not in cuts  # after a possessive
     # never after a function word ("the Town", "the Royal"), a comma ("week, Prince") or before lower case
     assert not {"Town,", "Royal", "Prince", "and", "is"} & set(cuts)
-    assert candidate_cuts("It rained, and the game was called off at once.", CutCosts()) == []
+    assert candidate_cuts("It rained, and the game was called off at once.", PARAMS.cuts) == []
 
 
 def test_no_cut_inside_brackets_or_a_quotation() -> None:
@@ -72,7 +73,7 @@ def test_no_cut_inside_brackets_or_a_quotation() -> None:
         'Protesters in Khabarovsk on the 25th (AP/Kyodo News) The authorities renamed it "Hare No '
         'Megumi Okayama Brand" Visitors came.'
     )
-    cuts = {text[start:].split()[0] for _, start, _ in candidate_cuts(text, CutCosts())}
+    cuts = {text[start:].split()[0] for _, start, _ in candidate_cuts(text, PARAMS.cuts)}
     assert {"The", "Visitors"} <= cuts  # after the brackets and the quotation close
     assert not {"News)", "No", "Megumi", "Okayama", 'Brand"'} & cuts
     assert inside_brackets("the “Hare No") and not inside_brackets("the “Hare” No")
@@ -129,7 +130,7 @@ def test_a_truncated_sentence_keeps_its_mark_on_the_last_piece() -> None:
 )
 def test_cuts_are_inside_the_text_between_words(parts: list[str]) -> None:
     text = " ".join(parts)
-    for end, start, cost in candidate_cuts(text, CutCosts()):
+    for end, start, cost in candidate_cuts(text, PARAMS.cuts):
         assert 0 < end < start < len(text) and not text[end:start].strip() and cost > 0
         assert re.match(r"[\"'“‘(\[]?[A-Z0-9]", text[start:])
 
@@ -151,7 +152,7 @@ def test_a_sentence_with_many_capitals_scores_only_the_cuts_nearest_where_the_so
     ev.score_text = counted  # type: ignore[method-assign]
     split.best_cut(ev, 0, 0, 2.6)
     firsts = scored[::2]  # each cut scores its first piece, then its second
-    assert len(firsts) == split.MAX_CUTS
+    assert len(firsts) == PARAMS.cuts.max_cuts
     expected = len(text) / 4  # the first source holds a quarter of the characters
     assert all(abs(len(en) - expected) < 250 for en in firsts)
 

@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.align.params import PARAMS
+from pipeline.align.signature import signature
 from pipeline.cli import app
+from pipeline.config import load_config
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "seed_ja.txt"
@@ -68,6 +71,11 @@ def test_embedded_teaser(jaen_run) -> None:
     assert linked[-1]["reference"].endswith("…") and linked[-1]["partial"].lower() == "true"
     assert linked[-1]["source"].startswith("先週木曜日に北京で")
     assert all(0 < float(r["align_score"]) <= 1 for r in linked)  # the calibrated confidence
+    # the aligner's signature: in the manifest's align entry, summary.md and report.html
+    sig = json.loads((run_dir / "manifest.json").read_text())["stages"]["align"]["signature"]
+    assert sig == signature(load_config(REPO / "configs" / "smoke.yaml").align, PARAMS)
+    assert f"`{sig}`" in (run_dir / "summary.md").read_text(encoding="utf-8")
+    assert f"aligner: {sig}" in (run_dir / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name, min_f1", [("dev", 0.95), ("dev2", 0.95), ("seed3", 0.9)])

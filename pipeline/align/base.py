@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..config import AlignSection
 from ..records import Bead, Sentence
 from ..registry import Registry
+from .params import PARAMS, AlignParams
 
 
 class Aligner(ABC):
@@ -16,8 +17,9 @@ class Aligner(ABC):
     The result covers every source and every reference sentence exactly once, in order.
     """
 
-    def __init__(self, cfg: AlignSection) -> None:
+    def __init__(self, cfg: AlignSection, params: AlignParams = PARAMS) -> None:
         self.cfg = cfg
+        self.params = params  # the tuned numbers underneath the config's settings (:mod:`.params`)
 
     @abstractmethod
     def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:

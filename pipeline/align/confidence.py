@@ -3,15 +3,18 @@
 A logistic model over what the aligner knows of a bead — its evidence score, how plausible its
 length ratio is, whether it was a confident link of the evidence chain or filled into a gap between
 such links, and whether it starts a paragraph on one side only (weighed by how far the document's
-paragraphs correspond). The weights are fitted on the tune half of the WMT21 dev set and the seed's
-golds (``python benchmarks/tune_align.py --calibrate``) and checked on the test half
-(``benchmarks/eval_quality.py`` prints the reliability table).
+paragraphs correspond). The weights (``PARAMS.confidence.calibration``, :mod:`.params`) are fitted
+on the tune half of the WMT21 dev set and the seed's golds (``python benchmarks/tune_align.py
+--calibrate``) and checked on the test half (``benchmarks/eval_quality.py`` prints the reliability
+table).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import astuple, dataclass
+
+LOGIT_LIMIT = 30.0  # the logit is clipped to ±this before the sigmoid (numeric: exp never overflows)
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,7 @@ class Calibration:
 
     def __call__(self, f: BeadFeatures) -> float:
         z = sum(w * x for w, x in zip(self.weights, f.vector()))
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-# fitted on the tune half and the seed's golds (benchmarks/tune_align.py --calibrate); see docs/alignment.md
-CALIBRATION = Calibration((3.91, 1.994, 0.443, 0.423, -8.055))
+        return 1 / (1 + math.exp(-max(-LOGIT_LIMIT, min(LOGIT_LIMIT, z))))
 
 
 def fit(features: list[BeadFeatures], correct: list[bool], steps: int = 50, l2: float = 1e-2) -> Calibration:
@@ -64,7 +63,7 @@ def fit(features: list[BeadFeatures], correct: list[bool], steps: int = 50, l2: 
     y = np.array(correct, dtype=float)
     w = np.zeros(x.shape[1])
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -LOGIT_LIMIT, LOGIT_LIMIT)))
         grad = x.T @ (p - y) + l2 * w
         hess = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
         w -= np.linalg.solve(hess, grad)

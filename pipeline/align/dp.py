@@ -11,10 +11,55 @@ implementation kept for tests and small inputs).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
-BEADS = ((1, 1), (2, 1), (1, 2), (1, 0), (0, 1))
+
+class Shape(NamedTuple):
+    """A bead's shape: how many source and reference sentences it joins (2-1: two source, one reference)."""
+
+    src: int
+    ref: int
+
+
+class Span(NamedTuple):
+    """A bead's place: source sentences i..i+di with reference sentences j..j+dj."""
+
+    i: int
+    di: int
+    j: int
+    dj: int
+
+
+class Step(NamedTuple):
+    """A bead of a path with its value (a similarity, or a cost in the gap DP)."""
+
+    i: int
+    di: int
+    j: int
+    dj: int
+    value: float
+
+    @property
+    def span(self) -> Span:
+        return Span(self.i, self.di, self.j, self.dj)
+
+    @property
+    def linked(self) -> bool:
+        """Whether it joins sentences on both sides (not a 1-0 / 0-1 bead)."""
+        return bool(self.di and self.dj)
+
+
+class Box(NamedTuple):
+    """The sentences between two links of a chain: sources i0..i1, references j0..j1 (ends excluded)."""
+
+    i0: int
+    i1: int
+    j0: int
+    j1: int
+
+
+BEADS = (Shape(1, 1), Shape(2, 1), Shape(1, 2), Shape(1, 0), Shape(0, 1))
 Scorer = Callable[[int, int, int, int], float]  # (i, di, j, dj) → similarity in [0, 1]
-Step = tuple[int, int, int, int, float]  # (i, di, j, dj, similarity)
 
 
 def align_dense(n: int, m: int, score: Scorer, threshold: float) -> list[Step]:
@@ -52,7 +97,7 @@ def trace_back(back: Sequence[Sequence[tuple[int, int, float] | None]], n: int, 
         assert step is not None
         di, dj, value = step
         i, j = i - di, j - dj
-        path.append((i, di, j, dj, value))
+        path.append(Step(i, di, j, dj, value))
     path.reverse()
     return path
 
@@ -84,21 +129,21 @@ class _PrefixMax:
 
 def best_chain(beads: Sequence[Step], m: int, threshold: float) -> list[Step]:
     """The heaviest chain of non-crossing linked beads (each gains similarity − threshold)."""
-    cand = [b for b in beads if b[1] and b[3] and b[4] > threshold]
-    by_start = sorted(range(len(cand)), key=lambda k: (cand[k][0], cand[k][2]))
-    by_end = sorted(range(len(cand)), key=lambda k: cand[k][0] + cand[k][1])
+    cand = [s for s in map(Step._make, beads) if s.linked and s.value > threshold]
+    by_start = sorted(range(len(cand)), key=lambda k: (cand[k].i, cand[k].j))
+    by_end = sorted(range(len(cand)), key=lambda k: cand[k].i + cand[k].di)
     tree = _PrefixMax(m)
     value = [0.0] * len(cand)
     prev = [-1] * len(cand)
     e = 0
     for k in by_start:
-        i, _, j, _, sim = cand[k]
-        while e < len(by_end) and cand[by_end[e]][0] + cand[by_end[e]][1] <= i:
+        step = cand[k]
+        while e < len(by_end) and cand[by_end[e]].i + cand[by_end[e]].di <= step.i:
             done = by_end[e]
-            tree.update(cand[done][2] + cand[done][3], value[done], done)
+            tree.update(cand[done].j + cand[done].dj, value[done], done)
             e += 1
-        before, prev[k] = tree.query(j)
-        value[k] = before + sim - threshold
+        before, prev[k] = tree.query(step.j)
+        value[k] = before + step.value - threshold
     if not cand:
         return []
     k = max(range(len(cand)), key=lambda x: value[x])
@@ -114,11 +159,11 @@ def fill_gaps(chain: Iterable[Step], n: int, m: int) -> list[Step]:
     """Complete a chain of linked beads with 1-0 / 0-1 beads so that it covers both sides in order."""
     path: list[Step] = []
     i = j = 0
-    for bi, di, bj, dj, sim in [*chain, (n, 0, m, 0, 0.0)]:
-        path.extend((x, 1, j, 0, 0.0) for x in range(i, bi))
-        path.extend((bi, 0, y, 1, 0.0) for y in range(j, bj))
+    for bi, di, bj, dj, sim in [*chain, Step(n, 0, m, 0, 0.0)]:
+        path.extend(Step(x, 1, j, 0, 0.0) for x in range(i, bi))
+        path.extend(Step(bi, 0, y, 1, 0.0) for y in range(j, bj))
         if di or dj:
-            path.append((bi, di, bj, dj, sim))
+            path.append(Step(bi, di, bj, dj, sim))
         i, j = bi + di, bj + dj
     return path
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from ..records import Sentence
 from .lexicon import STOPWORDS, EnglishSide, concept_matches, english, japanese, stem
-from .signals import anchor_score, chrf_baseline, en_weight, length_similarity, mt_similarity
+from .params import PARAMS, AlignParams
+from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,26 @@ class Evidence:
     """Bead scores of one document, cached: ``score(i, di, j, dj)`` in [0, 1] and its ``signals``."""
 
     def __init__(
-        self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence], use: Signals, length_weight: float
+        self,
+        src: Sequence[Sentence],
+        mt: Sequence[str],
+        ref: Sequence[Sentence],
+        use: Signals,
+        length_weight: float,
+        params: AlignParams = PARAMS,
     ) -> None:
         self.src, self.mt, self.ref, self.use = src, list(mt), ref, use
-        self.length_weight = length_weight
+        self.length_weight, self.params = length_weight, params
         self.concepts = [japanese(s.text) for s in src] if use.lexical and not use.length_only else [[] for _ in src]
         self.en = [english(r.text) for r in ref]
-        self.ja_w = [[c.weight for c in cs] for cs in self.concepts]
+        weights = params.anchors.kind_weight
+        self.ja_w = [[weights.of(c.kind) for c in cs] for cs in self.concepts]
         self.ja_total = [sum(ws) for ws in self.ja_w]
-        self.en_weights = [[en_weight(w) for w in e.words] for e in self.en]
+        self.en_weights = [[en_weight(w, weights) for w in e.words] for e in self.en]
         self.en_index = [_stem_positions(e) for e in self.en]
         self.baseline = 1.0
         if use.mt and any(x.strip() for x in self.mt):
-            self.baseline = chrf_baseline(self.mt, [r.text for r in ref])
+            self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt)
         self._pair_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
         self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}
 
@@ -70,7 +78,8 @@ class Evidence:
         for j, e in enumerate(self.en):
             for s in set(e.stems):
                 index[s].append(j)
-        max_df = max(50, int(m**0.5))  # anchors common to more sentences are too vague to search by
+        cands = self.params.candidates
+        max_df = max(cands.max_df_floor, int(m**cands.max_df_power))  # anchors more common are too vague
         for i in range(n):
             votes: dict[int, float] = defaultdict(float)
             for key in self._keys_ja(i):
@@ -113,7 +122,8 @@ class Evidence:
             side = english(en)
             index = _stem_positions(side)
             matches = [[self._matches(a, side, index)] for a in range(i, i + di)]
-            lexical = self._anchors(i, di, matches, [[en_weight(w) for w in side.words]], partial)
+            weights = [[en_weight(w, self.params.anchors.kind_weight) for w in side.words]]
+            lexical = self._anchors(i, di, matches, weights, partial)
         return self._combine(i, di, en, partial, lexical)
 
     def _combine(
@@ -122,14 +132,15 @@ class Evidence:
         """Noisy-OR of the lexical and MT evidence, modulated by the length ratio."""
         ja = "".join(s.text for s in self.src[i : i + di])
         signals: dict[str, float] = {}
-        length = length_similarity(ja, en, partial)
+        model = self.params.evidence
+        length = model.length.similarity(len(ja), len(en), model.en_per_ja, partial)
         if self.use.length_only:
             return length, {"length": length}
         if lexical is not None:
             signals["lexical"] = lexical
         if self.use.mt:
             hyp = " ".join(self.mt[i : i + di])
-            if (mt := mt_similarity(hyp, en, self.baseline, partial)) is not None:
+            if (mt := mt_similarity(hyp, en, self.baseline, partial, self.params.mt)) is not None:
                 signals["mt"] = mt
         if not signals:
             return 0.0, signals
@@ -150,7 +161,7 @@ class Evidence:
                 if st in index:
                     hits |= index[st]
             if not hits and c.readings:
-                hits = concept_matches(c, side)
+                hits = concept_matches(c, side, self.params.anchors.name_min_similarity)
             if hits:
                 found.add(ci)
                 covered |= hits
@@ -190,7 +201,7 @@ class Evidence:
                 positions[y] |= words
         matched = sum(sum(self.ja_w[i + x][c] for c in cs) for x, cs in enumerate(found))
         covered = sum(sum(weights[y][k] for k in ks) for y, ks in enumerate(positions))
-        return anchor_score(matched, total_ja, covered, total_en, partial)
+        return anchor_score(matched, total_ja, covered, total_en, partial, self.params.anchors)
 
 
 def _stem_positions(side: EnglishSide) -> dict[str, set[int]]:

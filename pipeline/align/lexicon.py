@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .params import PARAMS
 from .translit import initial, name_similarity, romaji
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,6 @@ STOPWORDS = frozenset(
     would you your yours yourself yourselves one ones thing things something someone said says say
     according s t us""".split()
 )
-# Kind weights: a shared number or acronym is stronger evidence than a shared dictionary word.
-KIND_WEIGHT = {"number": 2.0, "latin": 2.0, "name": 1.5, "word": 1.0}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Z]")
@@ -62,11 +61,11 @@ _CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
 # Formal nouns and the like: frequent, vague, and glossed with many unrelated English words.
 _JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 的 氏 事 物 時 為 訳 わけ 者 等 点 際 後 前 間 ".split())
 _ALIASES = {"usa": "us", "americ": "us"}
-NAME_MIN_SIMILARITY = 0.75
 
 
 def stem(word: str) -> str:
-    """A crude English stem: lower case, no possessive, first 6 letters (meet/meeting, Russia/Russian)."""
+    """A crude English stem: lower case, no possessive, its first letters (meet/meeting, Russia/Russian;
+    ``PARAMS.anchors.stem_letters``)."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
@@ -75,7 +74,7 @@ def stem(word: str) -> str:
         w = w[:-3] + "y"
     elif w.endswith("s") and not w.endswith("ss") and len(w) > 3:
         w = w[:-1]
-    return w[:6] if w.isalpha() else w.replace(",", "")
+    return w[: PARAMS.anchors.stem_letters] if w.isalpha() else w.replace(",", "")
 
 
 def canonical_number(token: str) -> str:
@@ -110,10 +109,6 @@ class Concept:
     kind: str  # number | latin | name | word
     stems: frozenset[str]
     readings: tuple[str, ...] = ()  # romaji, for fuzzy matching of names and loanwords
-
-    @property
-    def weight(self) -> float:
-        return KIND_WEIGHT[self.kind]
 
 
 @dataclass
@@ -181,15 +176,16 @@ class Lexicon:
             except Exception as exc:  # a broken dictionary install must not stop alignment
                 log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
                 return frozenset(), frozenset()
+        caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
         words: set[str] = set()
-        for entry in res.entries[:3]:
-            for sense in entry.senses[:4]:
-                for gloss in sense.gloss[:4]:
+        for entry in res.entries[: caps.word_entries]:
+            for sense in entry.senses[: caps.word_senses]:
+                for gloss in sense.gloss[: caps.word_glosses]:
                     words |= gloss_stems(gloss.text)
         names: set[str] = set()
-        for entry in res.names[:3]:
-            for sense in entry.senses[:2]:
-                for gloss in sense.gloss[:3]:
+        for entry in res.names[: caps.name_entries]:
+            for sense in entry.senses[: caps.name_senses]:
+                for gloss in sense.gloss[: caps.name_glosses]:
                     names |= {s for w in long_vowel_variants(gloss.text) for s in gloss_stems(w)}
         return frozenset(words), frozenset(names)
 
@@ -280,8 +276,10 @@ def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: boo
     return Concept(surface, kind, frozenset(stems), readings)
 
 
-def concept_matches(c: Concept, en: EnglishSide) -> set[int]:
-    """Positions of the English words that render ``c``."""
+def concept_matches(
+    c: Concept, en: EnglishSide, min_similarity: float = PARAMS.anchors.name_min_similarity
+) -> set[int]:
+    """Positions of the English words that render ``c`` (a reading matches a word from ``min_similarity``)."""
     hits = {k for k, s in enumerate(en.stems) if s in c.stems}
     if not hits and c.readings:
         firsts = {initial(r) for r in c.readings}
@@ -290,6 +288,6 @@ def concept_matches(c: Concept, en: EnglishSide) -> set[int]:
             for k, w in enumerate(en.words)
             if w[0].isalpha()
             and initial(w) in firsts
-            and max(name_similarity(r, w) for r in c.readings) >= NAME_MIN_SIMILARITY
+            and max(name_similarity(r, w) for r in c.readings) >= min_similarity
         }
     return hits

@@ -1,71 +1,71 @@
-"""Similarity signals between a Japanese span (with its MT) and an English span, each in [0, 1]."""
+"""Similarity signals between a Japanese span (with its MT) and an English span, each in [0, 1].
+
+The length signal is the evidence's length model (:mod:`.length_model`, ``PARAMS.evidence``)."""
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Sequence
 
 from sacrebleu.metrics import CHRF
 
 from ..text import strip_ellipsis
+from .params import PARAMS, AnchorParams, KindWeights, MTParams
 
-EN_CHARS_PER_JA_CHAR = 2.6
 _chrf = CHRF()
 
 
-def length_similarity(ja: str, en: str, partial: bool = False) -> float:
-    """Gale–Church style: how plausible the English length is for the Japanese length. A truncated
-    reference may be any shorter length."""
-    if not ja or not en:
-        return 0.0
-    ratio = len(en) / (len(ja) * EN_CHARS_PER_JA_CHAR)
-    if partial and ratio < 1:
-        return 1.0
-    return math.exp(-(math.log(ratio) ** 2) / (2 * 0.45**2))
+def en_kind(word: str) -> str:
+    """The anchor kind of an English content word (:class:`.params.KindWeights`): a number, an
+    acronym (``latin``), a capitalised word (``name``) or another ``word``."""
+    if word[0].isdigit():
+        return "number"
+    if len(word) > 1 and word.isupper():
+        return "latin"
+    return "name" if word[0].isupper() else "word"
 
 
-def en_weight(word: str) -> float:
-    if word[0].isdigit() or (len(word) > 1 and word.isupper()):
-        return 2.0
-    return 1.5 if word[0].isupper() else 1.0
+def en_weight(word: str, weights: KindWeights) -> float:
+    return weights.of(en_kind(word))
 
 
-def anchor_score(matched_ja: float, total_ja: float, covered_en: float, total_en: float, partial: bool) -> float:
+def anchor_score(
+    matched_ja: float, total_ja: float, covered_en: float, total_en: float, partial: bool, params: AnchorParams
+) -> float:
     """Weighted F1 of lexical anchors: how much of the Japanese span the English renders (recall,
     ``matched_ja / total_ja``) and how much of the English the Japanese accounts for (precision,
     ``covered_en / total_en``). A truncated reference renders only a prefix of its source, so it is
-    judged by precision."""
+    judged by precision (times a recall term that a little recall fills)."""
     prec = covered_en / total_en if total_en else 0.0
     rec = matched_ja / total_ja if total_ja else 0.0
     if partial:
-        return prec * min(1.0, 0.5 + 2 * rec)
+        return prec * min(1.0, params.truncated_recall_floor + params.truncated_recall_slope * rec)
     return 0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec)
 
 
-def chrf(mt: str, en: str, partial: bool = False) -> float | None:
+def chrf(mt: str, en: str, partial: bool = False, truncated_prefix: float = PARAMS.mt.truncated_prefix) -> float | None:
     """chrF of the MT output against the reference (its prefix when the reference is truncated)."""
     if not mt.strip() or not en.strip():
         return None
-    hyp = mt[: int(len(strip_ellipsis(en)) * 1.2) + 1] if partial else mt
+    hyp = mt[: int(len(strip_ellipsis(en)) * truncated_prefix) + 1] if partial else mt
     return _chrf.sentence_score(hyp, [en]).score / 100
 
 
-def chrf_baseline(mt: Sequence[str], en: Sequence[str], samples: int = 200, seed: int = 0) -> float:
-    """chrF that unrelated pairs reach (90th percentile over random pairs). MT scores are measured
+def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams) -> float:
+    """chrF that unrelated pairs reach (a high quantile over random pairs). MT scores are measured
     above it, so meaningless MT (a random model) adds no evidence instead of adding noise."""
     mt = [a for a in mt if a.strip()]
     en = [b for b in en if b.strip()]
     if not mt or not en:
         return 1.0
-    rng = random.Random(seed)
-    scores = sorted(chrf(rng.choice(mt), rng.choice(en)) or 0.0 for _ in range(samples))
-    return scores[int(0.9 * (len(scores) - 1))]
+    rng = random.Random(params.baseline_seed)
+    scores = sorted(chrf(rng.choice(mt), rng.choice(en)) or 0.0 for _ in range(params.baseline_samples))
+    return scores[int(params.baseline_quantile * (len(scores) - 1))]
 
 
-def mt_similarity(mt: str, en: str, baseline: float, partial: bool = False) -> float | None:
+def mt_similarity(mt: str, en: str, baseline: float, partial: bool, params: MTParams) -> float | None:
     """chrF rescaled so that the unrelated-pair baseline maps to 0 and a perfect match to 1."""
-    score = chrf(mt, en, partial)
+    score = chrf(mt, en, partial, params.truncated_prefix)
     if score is None:
         return None
     return max(0.0, (score - baseline) / (1 - baseline)) if baseline < 1 else 0.0

@@ -18,35 +18,42 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..records import Sentence
+from .dp import Shape, Span
 from .evidence import Evidence
 from .gaps import GapCosts, bead_cost, link_cost
 from .lexicon import STOPWORDS
+from .params import CutParams
 
 _SPACE = re.compile(r"\s+")
 _NEXT = re.compile(r"[\"'“‘(\[]?([A-Z][A-Za-z'’]*|\d)")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 NO_CUT_AFTER = ",;:-–—(/&"
 BRACKETS = ("()", "[]", "“”")
-MIN_PIECE = 8  # characters: a shorter piece is not a sentence of its own
-MAX_CUTS = 24  # candidate cuts scored per sentence: those nearest where the source lengths put the cut
 
 
-@dataclass(frozen=True)
-class CutCosts:
-    """Cost (nats) of a sentence boundary that has no punctuation."""
+class Place(NamedTuple):
+    """A place a reference sentence may be cut."""
 
-    before_function_word: float = 2.5  # "… is Flawless | This week, …"
-    before_name: float = 4.0  # "… Karatsu city | Masuda Shrine, located …"
+    end: int  # where the first piece ends
+    start: int  # where the second piece starts (after the space)
+    cost: float  # of a sentence boundary there with no punctuation (nats)
+
+
+class Scored(NamedTuple):
+    """A source sentence scored against one piece (:meth:`.evidence.Evidence.score_text`)."""
+
+    evidence: float
+    signals: dict[str, float]
 
 
 @dataclass(frozen=True)
 class Cut:
     end: int  # where the first piece ends in the reference sentence
     start: int  # where the second piece starts
-    # (evidence, signals) of (first source, first piece) and (second source, second piece)
-    pieces: tuple[tuple[float, dict[str, float]], tuple[float, dict[str, float]]]
+    pieces: tuple[Scored, Scored]  # (first source, first piece), (second source, second piece)
     gain: float  # nats saved over the 2-1 bead
 
 
@@ -62,12 +69,12 @@ def inside_brackets(before: str) -> bool:
     return any(before.count(o) > before.count(c) for o, c in BRACKETS) or before.count('"') % 2 == 1
 
 
-def candidate_cuts(text: str, cut_costs: CutCosts) -> list[tuple[int, int, float]]:
-    """(end of the first piece, start of the second, cost) of every place the sentence may be cut."""
+def candidate_cuts(text: str, params: CutParams) -> list[Place]:
+    """Every place the sentence may be cut."""
     out = []
     for m in _SPACE.finditer(text):
         before, after = text[: m.start()], text[m.end() :]
-        if len(before) < MIN_PIECE or len(after) < MIN_PIECE or before[-1] in NO_CUT_AFTER:
+        if len(before) < params.min_piece or len(after) < params.min_piece or before[-1] in NO_CUT_AFTER:
             continue
         nxt = _NEXT.match(after)
         if not nxt:
@@ -76,34 +83,28 @@ def candidate_cuts(text: str, cut_costs: CutCosts) -> list[tuple[int, int, float
         if (prev and prev.group(1).lower() in STOPWORDS) or inside_brackets(before):
             continue
         word = nxt.group(1).lower()
-        cost = cut_costs.before_function_word if word in STOPWORDS else cut_costs.before_name
-        out.append((m.start(), m.end(), cost))
+        cost = params.before_function_word if word in STOPWORDS else params.before_name
+        out.append(Place(m.start(), m.end(), cost))
     return out
 
 
-def best_cut(
-    ev: Evidence,
-    i: int,
-    j: int,
-    ratio: float,
-    costs: GapCosts = GapCosts(skip=0.0),  # noqa: B008  (frozen dataclass: immutable default)
-    cut_costs: CutCosts = CutCosts(),  # noqa: B008
-) -> Cut | None:
+def best_cut(ev: Evidence, i: int, j: int, ratio: float) -> Cut | None:
     """The cut of reference ``j`` that best splits the 2-1 bead (sources ``i``, ``i + 1``), if one
-    explains it better than the bead does."""
+    explains it better than the bead does (costs: the gap DP's, skipping aside; ``ev.params``)."""
     src, ref = ev.src, ev.ref
     text = ref[j].text
-    keep = link_cost(src, ref, (i, 2, j, 1), ratio, ev.score(i, 2, j, 1), costs)
+    costs, params = GapCosts(skip=0.0, params=ev.params.gaps), ev.params.cuts
+    keep = link_cost(src, ref, Span(i, 2, j, 1), ratio, ev.score(i, 2, j, 1), costs)
     best: Cut | None = None
     expected = len(text) * len(src[i].text) / max(1, len(src[i].text) + len(src[i + 1].text))
-    cuts = sorted(candidate_cuts(text, cut_costs), key=lambda c: abs(c[0] - expected))[:MAX_CUTS]
+    cuts = sorted(candidate_cuts(text, params), key=lambda c: abs(c.end - expected))[: params.max_cuts]
     for end, start, cut_cost in cuts:
         pieces = ((i, *piece(ref[j], 0, end)), (i + 1, *piece(ref[j], start, len(text))))
-        scored = tuple(ev.score_text(k, 1, en, truncated) for k, en, truncated in pieces)
+        first, second = (Scored(*ev.score_text(k, 1, en, truncated)) for k, en, truncated in pieces)
         cost = cut_cost + sum(
-            bead_cost((1, 1), len(src[k].text), len(en), ratio, truncated, score, costs)
-            for (k, en, truncated), (score, _) in zip(pieces, scored)
+            bead_cost(Shape(1, 1), len(src[k].text), len(en), ratio, truncated, scored.evidence, costs)
+            for (k, en, truncated), scored in zip(pieces, (first, second))
         )
         if cost < keep and (best is None or keep - cost > best.gain):
-            best = Cut(end, start, (scored[0], scored[1]), keep - cost)
+            best = Cut(end, start, (first, second), keep - cost)
     return best

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import artifacts
 from ..io import read_records, write_jsonl
 from ..records import Bead, Sentence, Translation
 from ..stage import RunContext, Stage, stages
-from . import hybrid as _hybrid  # noqa: F401  (registers the built-in aligners)
+from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
 from .base import aligners
 from .lexicon import english_ratio
+from .params import PARAMS, AlignParams
+from .signature import ALIGNER_VERSION, signature
 
 log = logging.getLogger(__name__)
 
@@ -49,17 +51,15 @@ def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sen
 class AlignStage(Stage):
     name = "align"
     produces = (artifacts.ALIGNMENT,)
-    # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text); 3: cut references
-    # (split.py); 4: glosses without diacritics, short long vowels in names, "July's" a month; confidence weighs a
-    # paragraph mismatch by how far the document's paragraphs correspond; 5: strays leave the chain, a 2-1 bead over a
-    # truncated reference is linked only when cut; 6: no cut inside brackets or a quotation
-    version = "6"
+    version = ALIGNER_VERSION  # bumped only when the aligner's code changes its beads (align/signature.py)
+    params: ClassVar[AlignParams] = PARAMS  # the tuned numbers the aligner runs with
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
-        """The versions of the dictionary data and analysers the lexical signals read."""
+        """The aligner's signature (its settings and every tuned number) and the versions of the
+        dictionary data and analysers the lexical signals read."""
         from ..manifest import package_versions
 
-        return {"data": package_versions(DATA_PACKAGES)}
+        return {"signature": signature(ctx.config.align, self.params), "data": package_versions(DATA_PACKAGES)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
@@ -70,7 +70,7 @@ class AlignStage(Stage):
         ref = [s for s in sentences if s.lang == "en"]
         if not ref:
             log.warning("no reference sentences: every source sentence stays unaligned")
-        aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align)
+        aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align, self.params)
         usable = True
         if ref and (share := english_ratio([r.text for r in ref])) < ctx.config.align.min_english:
             log.warning(
@@ -97,6 +97,7 @@ class AlignStage(Stage):
         if cut:
             log.info("%d reference sentence(s) cut where two source sentences imply (align.cut_references)", cut)
         return {
+            "signature": signature(ctx.config.align, self.params),
             "beads": len(beads),
             "types": types,
             "linked": sum(bool(b.src_ids and b.ref_ids) for b in beads),

@@ -56,6 +56,10 @@ class ExportData:
         """Source rows whose translation ``translate.on_truncation=retry`` redid, by what it did."""
         return count_retried(r.retried for r in self.rows)
 
+    def aligner_signature(self) -> str:
+        """The aligner's signature as the manifest's align entry records it ('' before one was recorded)."""
+        return str(self.manifest.get("stages", {}).get("align", {}).get("signature", ""))
+
     def scored_translation(self, seg_id: str) -> str | None:
         """The part of the translation a truncated reference was scored against (None: the whole)."""
         if self._scored_translations is None:

@@ -167,6 +167,7 @@ def render(data: ExportData, run_name: str) -> str:
         partial_cards=corpus_cards(data.scores, partial.get("corpus")),
         stages=stage_bars(data.manifest),
         picture=picture,
+        aligner=data.aligner_signature(),
         metrics=[LABELS.get(m, m) for m in data.metric_names()],
         rows=table_rows(data),
         flags=data.flag_counts(),

@@ -58,6 +58,8 @@ class SummaryExporter(Exporter):
                     "against the matching prefix of its translation (as many words as the reference has):"
                 )
                 lines += [""] + score_table(partial.get("corpus"), signatures, lower)
+        if aligner := data.aligner_signature():
+            lines += ["", "## Alignment", "", f"Aligner signature: `{aligner}`"]
         lines += ["", "## Translation flags", "", "| flag | source rows |", "|---|---|"]
         lines += [f"| {flag} | {n} |" for flag, n in data.flag_counts().items()]
         retried = data.retried_counts()

@@ -1,0 +1,148 @@
+"""The aligner the registered methods share: evidence chain, gaps, confidence, cut references.
+
+Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
+beads above ``align.threshold`` (:mod:`.dp`) less the links that stray into another paragraph where
+the document's paragraphs correspond (:mod:`.paragraphs`), re-align the sentences between its links
+by length, paragraphs and evidence (:mod:`.gaps`), give each link a calibrated confidence
+(:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
+reference sentence that renders two source sentences where they imply (:mod:`.split`; a merge into
+a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mod:`.lexical`,
+:mod:`.mt`, :mod:`.length`) differ only in the signals they use.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from ..records import Bead, Sentence
+from .base import Aligner
+from .dp import BEADS, Span, Step, best_chain, fill_gaps
+from .evidence import Evidence, Signals
+from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
+from .link import Link
+from .paragraphs import crosses_paragraph, paragraph_agreement, without_strays
+from .split import best_cut
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a document's links are decided from: the chain (with its gap links), which of them were
+    chain links, English characters per Japanese character and the paragraph agreement."""
+
+    chain: list[Step]
+    anchored: frozenset[Span]
+    ratio: float
+    agreement: float
+
+
+def sentence_ids(ev: Evidence, step: Step) -> tuple[list[str], list[str]]:
+    """The ids of the source and reference sentences ``step`` joins."""
+    return [s.seg_id for s in ev.src[step.i : step.i + step.di]], [r.seg_id for r in ev.ref[step.j : step.j + step.dj]]
+
+
+def unlinked(ev: Evidence, step: Step) -> list[Bead]:
+    """Every sentence of ``step`` left unaligned, one bead each."""
+    src, ref = sentence_ids(ev, step)
+    return [Bead([i], [], 0.0) for i in src] + [Bead([], [j], 0.0) for j in ref]
+
+
+class SignalAligner(Aligner):
+    """Scores candidate beads with the enabled signals, keeps the best monotone chain, fills its gaps."""
+
+    use = Signals()
+
+    def candidates(self, ev: Evidence) -> Iterator[Step]:
+        """Linked beads scoring above the threshold: plausible 1-1 pairs and the 2-1 / 1-2 beads
+        around them (never across a paragraph break: a heading is not merged with what follows), their
+        score weighed by ``align.merge_weight`` (most beads are 1-1: a merge must earn its place)."""
+        threshold = self.cfg.threshold
+        seen: set[Span] = set()
+        for i, j in ev.pairs(self.cfg.max_candidates, self.cfg.band):
+            one = ev.score(i, 1, j, 1)
+            if one > threshold:
+                yield Step(i, 1, j, 1, one)
+            if one <= threshold * self.params.candidates.merge_seed_share:
+                continue  # a merged bead needs evidence in one of its parts
+            yield from self.merges(ev, i, j, seen)
+
+    def merges(self, ev: Evidence, i: int, j: int, seen: set[Span]) -> Iterator[Step]:
+        """The 2-1 / 1-2 beads around the pair (i, j) not scored yet, above the threshold."""
+        n, m = len(ev.src), len(ev.ref)
+        for di, dj in BEADS:
+            if not (di and dj) or di == dj == 1:
+                continue
+            for i0 in {i, i - di + 1}:
+                for j0 in {j, j - dj + 1}:
+                    key = Span(i0, di, j0, dj)
+                    if i0 < 0 or j0 < 0 or i0 + di > n or j0 + dj > m or key in seen:
+                        continue
+                    seen.add(key)
+                    if crosses_paragraph(ev.src, i0, di) or crosses_paragraph(ev.ref, j0, dj):
+                        continue
+                    if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
+                        yield Step(i0, di, j0, dj, sim)
+
+    def fill(self, ev: Evidence, chain: list[Step], ratio: float, agreement: float) -> list[Step]:
+        """The chain plus the links of the gap DP between its links (only when it has some: a
+        reference nothing of which could be linked stays unaligned)."""
+        if len(chain) < self.cfg.min_anchors:
+            return chain
+        params = self.params.gaps
+        full = coverage(ev.src, ev.ref, ratio, params.length) >= self.cfg.full_coverage
+        costs = GapCosts.for_document(params, self.cfg.skip_full if full else self.cfg.skip_partial, agreement)
+        extra: list[Step] = []
+        for box in gaps(chain, len(ev.src), len(ev.ref)):
+            if max(box.i1 - box.i0, box.j1 - box.j0) > self.cfg.gap_max:
+                log.debug("gap %s left as it is: longer than align.gap_max=%d", tuple(box), self.cfg.gap_max)
+                continue
+            extra.extend(
+                Step(i, di, j, dj, ev.score(i, di, j, dj))
+                for i, di, j, dj, _ in align_gap(ev.src, ev.ref, box, ratio, ev.score, costs)
+            )
+        return sorted([*chain, *extra])
+
+    @property
+    def cut_references(self) -> bool:
+        return self.cfg.cut_references and not self.use.length_only
+
+    def plan(self, ev: Evidence) -> Plan:
+        """The evidence chain less its strays, the document's ratio and agreement, the gaps filled."""
+        src, ref, params = ev.src, ev.ref, self.params
+        chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
+        agreement = paragraph_agreement(src, ref, chain, params.gaps.agreement_min_links)
+        if agreement > 0:
+            # the document's paragraphs correspond: a link that jumps into the middle of a paragraph strays
+            chain = without_strays(src, ref, chain)
+        anchored = frozenset(step.span for step in chain)
+        ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
+        if self.cfg.realign_gaps and not self.use.length_only:
+            chain = self.fill(ev, chain, ratio, agreement)
+        return Plan(chain, anchored, ratio, agreement)
+
+    def decide(self, ev: Evidence, step: Step, plan: Plan) -> list[Bead]:
+        """The beads of one step of the path: unaligned sentences, a link, or the two pieces of a cut."""
+        if not step.linked:
+            return [Bead(*sentence_ids(ev, step), 0.0)]  # a 1-0 or 0-1 bead
+        i, di, j, dj, sim = step
+        whole = Link(i, di, j, dj, sim, step.span in plan.anchored)
+        features = whole.features(ev, plan.ratio, plan.agreement)
+        doubtful = not whole.anchored and self.params.confidence.calibration(features) < self.cfg.min_confidence
+        cut = best_cut(ev, i, j, plan.ratio) if (di, dj) == (2, 1) and self.cut_references and not doubtful else None
+        if doubtful or (cut is None and merges_into_truncated(ev.ref, di, j, dj)):
+            return unlinked(ev, step)  # a gap guess more likely wrong than right, or a merge only precision favours
+        if cut is None:
+            return [whole.bead(ev, features)]
+        return [
+            part.bead(ev, part.features(ev, plan.ratio, plan.agreement))
+            for part in whole.pieces(cut, len(ev.ref[j].text))
+        ]
+
+    def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
+        ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight, self.params)
+        self.evidence = ev  # kept for the benchmarks (how many beads were scored)
+        plan = self.plan(ev)
+        return [bead for step in fill_gaps(plan.chain, len(src), len(ref)) for bead in self.decide(ev, step, plan)]

@@ -1,0 +1,68 @@
+"""The paragraph model (align/paragraphs.py): how far a reference keeps the source's paragraphs,
+and which links stray from one paragraph into the middle of another."""
+
+from __future__ import annotations
+
+from pipeline.align.dp import Box, Span, Step
+from pipeline.align.gaps import GapCosts
+from pipeline.align.paragraphs import (
+    crosses_paragraph,
+    paragraph_agreement,
+    paragraph_jumps,
+    starts_paragraph,
+    without_strays,
+)
+from pipeline.align.params import PARAMS
+from pipeline.records import Sentence
+
+MIN_LINKS = PARAMS.gaps.agreement_min_links
+
+
+def sentences(lang: str, texts: list[tuple[int, str]]) -> list[Sentence]:
+    kind = "body" if lang == "ja" else "reference"
+    return [Sentence(f"{lang}{k}", "doc1", para, lang, kind, text) for k, (para, text) in enumerate(texts, 1)]
+
+
+def test_paragraph_starts_and_crossings() -> None:
+    src = sentences("ja", [(1, "見出し"), (2, "一文目。"), (2, "二文目。")])
+    assert [starts_paragraph(src, k) for k in range(3)] == [True, True, False]
+    assert crosses_paragraph(src, 0, 2) and not crosses_paragraph(src, 1, 2)
+
+
+def test_paragraph_agreement_from_the_chain() -> None:
+    src = sentences("ja", [(1, "見出し"), (2, "一文目。"), (2, "二文目。"), (3, "三文目。")])
+    parallel = sentences("en", [(1, "Heading"), (2, "One."), (2, "Two."), (3, "Three.")])
+    reflowed = sentences("en", [(1, "Heading"), (1, "One."), (2, "Two."), (2, "Three.")])
+    chain = [Step(k, 1, k, 1, 0.9) for k in range(4)]
+    assert paragraph_agreement(src, parallel, chain, MIN_LINKS) == 1.0
+    # of the three links that start a paragraph on a side, one starts one on both: unrelated paragraphs
+    assert paragraph_agreement(src, reflowed, chain, MIN_LINKS) == 0.0
+    # one such link says nothing
+    assert paragraph_agreement(src, parallel, chain[1:3], MIN_LINKS) == 1.0
+
+
+def test_a_jump_to_the_start_of_a_paragraph_is_a_reflow_not_a_stray() -> None:
+    src = sentences("ja", [(1, "あ"), (2, "い"), (2, "う"), (3, "え")])
+    ref = sentences("en", [(1, "a"), (1, "b"), (2, "c")])
+    first = Step(0, 1, 0, 1, 0.9)
+    # the reference runs source paragraphs 1 and 2 into one: the link starts source paragraph 2
+    assert without_strays(src, ref, [first, Step(1, 1, 1, 1, 0.9)]) == [first, Step(1, 1, 1, 1, 0.9)]
+    # the link lands inside source paragraph 2 while the reference stays in its paragraph: a stray
+    assert without_strays(src, ref, [first, Step(2, 1, 1, 1, 0.9)]) == [first]
+    # the link after a stray is judged against the link kept before it: both sides move on
+    assert without_strays(src, ref, [first, Step(2, 1, 1, 1, 0.9), Step(3, 1, 2, 1, 0.9)]) == [
+        first,
+        Step(3, 1, 2, 1, 0.9),
+    ]
+    params = PARAMS.gaps
+    assert GapCosts.for_document(params, 2.0, 1.0).paragraph_stray == params.stray_per_agreement
+    assert GapCosts.for_document(params, 2.0, 0.0).paragraph_stray == 0.0  # unrelated paragraphs say nothing
+
+
+def test_paragraph_jumps_count_the_bounding_links_a_bead_leaves_on_one_side() -> None:
+    src = sentences("ja", [(1, "あ"), (1, "い"), (2, "う"), (2, "え")])
+    ref = sentences("en", [(1, "a"), (1, "b"), (1, "c")])
+    box = Box(1, 4, 1, 3)  # after the link (0, 0)
+    assert paragraph_jumps(src, ref, Span(1, 1, 1, 1), box) == (0, 0)  # both stay in paragraph 1
+    assert paragraph_jumps(src, ref, Span(3, 1, 1, 1), box) == (1, 1)  # source moves into paragraph 2's middle
+    assert paragraph_jumps(src, ref, Span(2, 1, 1, 1), box) == (1, 0)  # to its start: a re-flow
