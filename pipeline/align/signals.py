@@ -6,12 +6,10 @@ import math
 import random
 from collections.abc import Sequence
 
-from sacrebleu.metrics import CHRF
-
 from ..text import strip_ellipsis
+from .chrf import NgramCache
 
 EN_CHARS_PER_JA_CHAR = 2.6
-_chrf = CHRF()
 
 
 def length_similarity(ja: str, en: str, partial: bool = False) -> float:
@@ -43,15 +41,18 @@ def anchor_score(matched_ja: float, total_ja: float, covered_en: float, total_en
     return 0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec)
 
 
-def chrf(mt: str, en: str, partial: bool = False) -> float | None:
-    """chrF of the MT output against the reference (its prefix when the reference is truncated)."""
+def chrf(mt: str, en: str, partial: bool = False, ngrams: NgramCache | None = None) -> float | None:
+    """chrF of the MT output against the reference (its prefix when the reference is truncated);
+    ``ngrams`` keeps each text's n-grams for the next pair (sacrebleu's sentence chrF, chrf.py)."""
     if not mt.strip() or not en.strip():
         return None
     hyp = mt[: int(len(strip_ellipsis(en)) * 1.2) + 1] if partial else mt
-    return _chrf.sentence_score(hyp, [en]).score / 100
+    return (ngrams or NgramCache()).chrf(hyp, en) / 100
 
 
-def chrf_baseline(mt: Sequence[str], en: Sequence[str], samples: int = 200, seed: int = 0) -> float:
+def chrf_baseline(
+    mt: Sequence[str], en: Sequence[str], samples: int = 200, seed: int = 0, ngrams: NgramCache | None = None
+) -> float:
     """chrF that unrelated pairs reach (90th percentile over random pairs). MT scores are measured
     above it, so meaningless MT (a random model) adds no evidence instead of adding noise."""
     mt = [a for a in mt if a.strip()]
@@ -59,13 +60,15 @@ def chrf_baseline(mt: Sequence[str], en: Sequence[str], samples: int = 200, seed
     if not mt or not en:
         return 1.0
     rng = random.Random(seed)
-    scores = sorted(chrf(rng.choice(mt), rng.choice(en)) or 0.0 for _ in range(samples))
+    scores = sorted(chrf(rng.choice(mt), rng.choice(en), ngrams=ngrams) or 0.0 for _ in range(samples))
     return scores[int(0.9 * (len(scores) - 1))]
 
 
-def mt_similarity(mt: str, en: str, baseline: float, partial: bool = False) -> float | None:
+def mt_similarity(
+    mt: str, en: str, baseline: float, partial: bool = False, ngrams: NgramCache | None = None
+) -> float | None:
     """chrF rescaled so that the unrelated-pair baseline maps to 0 and a perfect match to 1."""
-    score = chrf(mt, en, partial)
+    score = chrf(mt, en, partial, ngrams)
     if score is None:
         return None
     return max(0.0, (score - baseline) / (1 - baseline)) if baseline < 1 else 0.0
