@@ -11,45 +11,52 @@ sacrebleu stays the scorer of record (``pipeline/score``).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from operator import add
 
 CHAR_ORDER = 6  # sacrebleu's CHRF.CHAR_ORDER
 BETA = 2  # sacrebleu's CHRF.BETA: recall weighs twice as much as precision
 _EPS = 1e-16  # sacrebleu's stand-in for a precision or recall of an order one side lacks
+_NTH = "\x00"  # separates an n-gram from its occurrence number
 
 
 @dataclass(frozen=True)
 class NgramStats:
-    """The character n-grams of one text (whitespace removed): each n-gram of orders 1..6 with its
-    count (n-grams of different orders differ in length, so one mapping holds them all), and the
-    number of n-grams per order."""
+    """The character n-grams of one text (whitespace removed), per order 1..6, as a set in which an
+    n-gram seen k times appears k times (its second and later occurrences numbered): the n-grams two
+    texts share, counted as sacrebleu counts them (the smaller count of each), are then the size of
+    the intersection of their sets. ``totals``: the number of n-grams per order."""
 
-    counts: dict[str, int]
+    grams: tuple[frozenset[str], ...]
     totals: tuple[int, ...]
 
 
 def ngram_stats(text: str) -> NgramStats:
-    """What sacrebleu's ``extract_all_char_ngrams(text, 6)`` extracts, in one mapping."""
+    """What sacrebleu's ``extract_all_char_ngrams(text, 6)`` extracts, as sets."""
     line = "".join(text.split())
-    counts: dict[str, int] = {}
-    totals = []
+    grams, totals = [], []
+    found = list(line)
     for n in range(1, CHAR_ORDER + 1):
-        size = max(len(line) - n + 1, 0)
-        for i in range(size):
-            gram = line[i : i + n]
-            counts[gram] = counts.get(gram, 0) + 1
-        totals.append(size)
-    return NgramStats(counts, tuple(totals))
+        if n > 1:
+            found = list(map(add, found, line[n - 1 :]))  # each (n-1)-gram and the character after it
+        counts = Counter(found)
+        keys = set(counts)
+        if len(counts) < len(found):
+            # the k-th occurrence (k ≥ 2) of an n-gram: a key no n-gram can be (it is longer than n)
+            keys.update(f"{g}{_NTH}{k}" for g, c in counts.items() if c > 1 for k in range(2, c + 1))
+        grams.append(frozenset(keys))
+        totals.append(len(found))
+    return NgramStats(tuple(grams), tuple(totals))
 
 
 def chrf(hyp: NgramStats, ref: NgramStats) -> float:
     """chrF (0–100) of a hypothesis against one reference, as ``sacrebleu.sentence_chrf``."""
-    matches = [0] * CHAR_ORDER
-    small, large = (hyp.counts, ref.counts) if len(hyp.counts) <= len(ref.counts) else (ref.counts, hyp.counts)
-    for gram in small.keys() & large.keys():
-        matches[len(gram) - 1] += min(small[gram], large[gram])
-    # sacrebleu counts no hypothesis n-grams of an order the reference lacks
-    stats = [(h if r else 0, r, m) for h, r, m in zip(hyp.totals, ref.totals, matches)]
+    stats = [
+        # sacrebleu counts no hypothesis n-grams of an order the reference lacks
+        (h_total if r_total else 0, r_total, len(h & r))
+        for h, r, h_total, r_total in zip(hyp.grams, ref.grams, hyp.totals, ref.totals)
+    ]
     return _f_score(stats)
 
 

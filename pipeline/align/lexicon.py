@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .gloss_index import Found, GlossIndex
 from .translit import initial, name_similarity, romaji
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ class Lexicon:
 
     def __init__(self) -> None:
         self._jam = None
+        self._index: GlossIndex | None = None
         self._lock = threading.Lock()
         self.lookups = 0
 
@@ -171,13 +173,22 @@ class Lexicon:
                 logging.disable(previous)
         return self._jam
 
+    def _lookup(self, word: str) -> Found:
+        """jamdict's entries and names of ``word``: glosses only, from the gloss index where it covers the
+        word (else jamdict's own LookupResult, of the same shape)."""
+        if not GlossIndex.covers(word):
+            return self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
+        if self._index is None:
+            self._index = GlossIndex(self._jamdict().db_file)
+        return self._index.lookup(word)
+
     @lru_cache(maxsize=131072)  # noqa: B019  (one Lexicon per process: LEXICON)
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
         """(stems of JMdict word glosses, stems of JMnedict name transliterations) of ``word``."""
         with self._lock:
             self.lookups += 1
             try:
-                res = self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
+                res = self._lookup(word)
             except Exception as exc:  # a broken dictionary install must not stop alignment
                 log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
                 return frozenset(), frozenset()
