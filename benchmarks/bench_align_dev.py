@@ -108,7 +108,7 @@ def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | No
     romaji("テスト")  # loads pykakasi
     setup = time.perf_counter() - t
     aligner = aligners.get(cfg.method, "align.method")(cfg)
-    prof = cProfile.Profile() if profile else None
+    prof = cProfile.Profile(time.process_time) if profile else None
     lines: list[str] = []
     t, cpu = time.perf_counter(), time.process_time()
     for doc in docs:

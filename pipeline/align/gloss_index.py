@@ -2,8 +2,9 @@
 
 ``Jamdict.lookup`` builds every matching entry in full (kanji and kana forms, their tags, every
 sense's parts of speech, cross-references, sources…), one single-row select at a time: dozens per
-entry. The aligner needs only the glosses. :class:`GlossIndex` finds the entries with the same
-query as jamdict (so in the same order), then reads the glosses of all of them with one join,
+entry. The aligner needs only the glosses. :class:`GlossIndex` finds the entries with the parts of
+jamdict's query in one query (and, where it finds several, with jamdict's query, for their order),
+then reads the glosses of all of them with one join,
 senses and glosses in jamdict's order (by row id), and answers in jamdict's shape
 (``entries[k].senses[s].gloss[g].text``, ``names`` likewise). A query jamdict treats as a pattern
 or an id (``%``, ``_``, ``@``, ``id#…``) or an empty one is not handled here: :meth:`GlossIndex.covers`.
@@ -15,9 +16,21 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
+# (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none.
+_WORD_PARTS = (
+    "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1 UNION ALL "
+    "SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid WHERE sensegloss.text == ?1"
+)
+_NAME_PARTS = (
+    " UNION ALL SELECT 1, idseq FROM NEKanji WHERE text == ?1 UNION ALL SELECT 1, idseq FROM NEKana WHERE text == ?1 "
+    "UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss ON NETranslation.ID == "
+    "NETransGloss.tid WHERE NETransGloss.text == ?1 UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation "
+    "JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?1"
+)
 # jamdict 0.1a11's entry searches (jmdict_sqlite.JMDictSQLite._build_search_query and
-# jmnedict_sqlite.JMNEDictSQLite._build_ne_search_query, exact match): SQLite returns the ids in
-# the same order as for jamdict.
+# jmnedict_sqlite.JMNEDictSQLite._build_ne_search_query, exact match), for the order of several
+# entries: SQLite returns them in the same order as for jamdict.
 _WORD_IDS = (
     "SELECT idseq FROM Entry WHERE (idseq IN (SELECT idseq FROM Kanji WHERE text == ?) OR idseq IN "
     "(SELECT idseq FROM Kana WHERE text == ?) OR idseq IN (SELECT idseq FROM sense JOIN sensegloss ON "
@@ -74,6 +87,7 @@ class GlossIndex:
         self._db = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         row = self._db.execute(_HAS_NAMES).fetchone()
         self.has_names = row is not None and len(row[0]) > 0  # as Jamdict.has_jmne
+        self._parts = _WORD_PARTS + _NAME_PARTS if self.has_names else _WORD_PARTS
 
     @staticmethod
     def covers(word: str) -> bool:
@@ -81,8 +95,14 @@ class GlossIndex:
         return bool(word) and not word.startswith("id#") and not any(c in word for c in _PATTERN)
 
     def lookup(self, word: str) -> Found:
-        ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
-        names = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)] if self.has_names else []
+        found: tuple[dict[int, None], dict[int, None]] = ({}, {})
+        for kind, idseq in self._db.execute(self._parts, (word,)):
+            found[kind][idseq] = None
+        ids, names = list(found[0]), list(found[1])
+        if len(ids) > 1:  # their order decides which entries the lexicon reads
+            ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
+        if len(names) > 1:
+            names = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
         return Found(self._entries(_WORD_GLOSSES, ids), self._entries(_NAME_GLOSSES, names))
 
     def _entries(self, query: str, ids: list[int]) -> list[Entry]:
