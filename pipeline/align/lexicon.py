@@ -88,6 +88,8 @@ def canonical_number(token: str) -> str:
 
 def fold_accents(text: str) -> str:
     """Latin letters without their diacritics: JMdict's "Kyūshū" is the news's "Kyushu"."""
+    if text.isascii():  # nothing to fold (NFKD leaves ASCII as it is)
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
