@@ -12,6 +12,7 @@ or an id (``%``, ``_``, ``@``, ``id#…``) or an empty one is not handled here: 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,9 +82,11 @@ class Found:
 
 
 class GlossIndex:
-    """Read-only access to jamdict's database (one connection; the caller serialises its use)."""
+    """Read-only access to jamdict's database (one connection; the caller serialises its use, and opens
+    another in a forked process: ``pid``)."""
 
     def __init__(self, db_file: str | Path) -> None:
+        self.pid = os.getpid()
         self._db = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         row = self._db.execute(_HAS_NAMES).fetchone()
         self.has_names = row is not None and len(row[0]) > 0  # as Jamdict.has_jmne

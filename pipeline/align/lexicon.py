@@ -10,6 +10,7 @@ word (a jamdict lookup costs 1–15 ms; a cached one ~1 µs).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -180,7 +181,7 @@ class Lexicon:
         word (else jamdict's own LookupResult, of the same shape)."""
         if not GlossIndex.covers(word):
             return self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
-        if self._index is None:
+        if self._index is None or self._index.pid != os.getpid():  # a connection is not shared across a fork
             self._index = GlossIndex(self._jamdict().db_file)
         return self._index.lookup(word)
 
