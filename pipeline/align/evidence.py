@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
+from .chrf import NgramCache
 from .lexicon import STOPWORDS, EnglishSide, concept_matches, english, japanese, stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
@@ -50,8 +51,9 @@ class Evidence:
         self.en_weights = [[en_weight(w, weights) for w in e.words] for e in self.en]
         self.en_index = [_stem_positions(e) for e in self.en]
         self.baseline = 1.0
+        self.ngrams = NgramCache()  # each text's character n-grams, for the chrF of every pair
         if use.mt and any(x.strip() for x in self.mt):
-            self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt)
+            self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt, self.ngrams)
         self._pair_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
         self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}
 
@@ -140,7 +142,7 @@ class Evidence:
             signals["lexical"] = lexical
         if self.use.mt:
             hyp = " ".join(self.mt[i : i + di])
-            if (mt := mt_similarity(hyp, en, self.baseline, partial, self.params.mt)) is not None:
+            if (mt := mt_similarity(hyp, en, self.baseline, partial, self.params.mt, self.ngrams)) is not None:
                 signals["mt"] = mt
         if not signals:
             return 0.0, signals

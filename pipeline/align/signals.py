@@ -7,12 +7,9 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from sacrebleu.metrics import CHRF
-
 from ..text import strip_ellipsis
+from .chrf import NgramCache
 from .params import PARAMS, AnchorParams, KindWeights, MTParams
-
-_chrf = CHRF()
 
 
 def en_kind(word: str) -> str:
@@ -43,15 +40,22 @@ def anchor_score(
     return 0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec)
 
 
-def chrf(mt: str, en: str, partial: bool = False, truncated_prefix: float = PARAMS.mt.truncated_prefix) -> float | None:
-    """chrF of the MT output against the reference (its prefix when the reference is truncated)."""
+def chrf(
+    mt: str,
+    en: str,
+    partial: bool = False,
+    truncated_prefix: float = PARAMS.mt.truncated_prefix,
+    ngrams: NgramCache | None = None,
+) -> float | None:
+    """chrF of the MT output against the reference (its prefix when the reference is truncated);
+    ``ngrams`` keeps each text's n-grams for the next pair (sacrebleu's sentence chrF, chrf.py)."""
     if not mt.strip() or not en.strip():
         return None
     hyp = mt[: int(len(strip_ellipsis(en)) * truncated_prefix) + 1] if partial else mt
-    return _chrf.sentence_score(hyp, [en]).score / 100
+    return (ngrams or NgramCache()).chrf(hyp, en) / 100
 
 
-def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams) -> float:
+def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams, ngrams: NgramCache | None = None) -> float:
     """chrF that unrelated pairs reach (a high quantile over random pairs). MT scores are measured
     above it, so meaningless MT (a random model) adds no evidence instead of adding noise."""
     mt = [a for a in mt if a.strip()]
@@ -59,13 +63,15 @@ def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams) -> flo
     if not mt or not en:
         return 1.0
     rng = random.Random(params.baseline_seed)
-    scores = sorted(chrf(rng.choice(mt), rng.choice(en)) or 0.0 for _ in range(params.baseline_samples))
+    scores = sorted(chrf(rng.choice(mt), rng.choice(en), ngrams=ngrams) or 0.0 for _ in range(params.baseline_samples))
     return scores[int(params.baseline_quantile * (len(scores) - 1))]
 
 
-def mt_similarity(mt: str, en: str, baseline: float, partial: bool, params: MTParams) -> float | None:
+def mt_similarity(
+    mt: str, en: str, baseline: float, partial: bool, params: MTParams, ngrams: NgramCache | None = None
+) -> float | None:
     """chrF rescaled so that the unrelated-pair baseline maps to 0 and a perfect match to 1."""
-    score = chrf(mt, en, partial, params.truncated_prefix)
+    score = chrf(mt, en, partial, params.truncated_prefix, ngrams)
     if score is None:
         return None
     return max(0.0, (score - baseline) / (1 - baseline)) if baseline < 1 else 0.0

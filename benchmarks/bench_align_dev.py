@@ -1,0 +1,198 @@
+"""Align speed on real text, old code against new, and proof that the beads are the same.
+
+    python benchmarks/bench_align_dev.py                   # old: the tree of --old (a git revision)
+    python benchmarks/bench_align_dev.py --old 29bcd51     # the commit before the chrF/lexicon caches
+    python benchmarks/bench_align_dev.py --profile         # and where the new code spends its time
+
+Inputs (prepared once with the pipeline's own stages, kept under ``outputs/.bench-align-dev``):
+
+* ``wmt21-full`` / ``wmt21-partial`` — the whole WMT21 dev set (both halves, 81 documents) segmented
+  by the segment stage, against ``en/`` and ``en_partial/``, with real MT (``mt/Online-B.jsonl``
+  mapped onto our sentences by the code of ``jaen translations import``, as ``eval_quality.py`` does);
+* ``seed`` — ``configs/smoke.yaml`` on ``data/seed_ja.txt`` (segment and translate, tiny model).
+
+Each setting is aligned in a fresh process per tree (``git archive`` of ``--old`` in a temporary
+folder, and this working tree), on one core, as the align stage does (the configured aligner per
+document, ``order_gaps``), and the beads are written as alignment.jsonl is. Prints seconds per
+source sentence old and new side by side (CPU time of the aligning process, which a busy machine
+disturbs less than wall time; the wall time follows in brackets), the ratio of the CPU times, and
+whether the two files are byte-identical. Setup (loading fugashi, pykakasi and the dictionary) is
+timed apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import logging
+import pstats
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "outputs" / ".bench-align-dev"
+SETTINGS = ("wmt21-full", "wmt21-partial", "seed")
+DEFAULT_OLD = "29bcd51"  # the last commit before the per-sentence chrF statistics and the gloss index
+
+
+# --- inputs (this tree's stages) ----------------------------------------------------------------------
+def prepare() -> Path:
+    """Per setting, per document: source sentences, their translations, reference sentences."""
+    path = WORK / "inputs.json"
+    if path.exists():
+        return path
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from devset import DevSet, dev_dir
+    from eval_quality import Docs, real_mt
+
+    from pipeline.align.stage import by_document
+    from pipeline.config import load_config
+    from pipeline.io import read_records, write_json
+    from pipeline.records import Sentence, Translation
+    from pipeline.runner import run_stages
+
+    dev = DevSet(dev_dir(), "all")
+    inputs = WORK / "input-all"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for doc in dev.docs:
+        if not (inputs / f"{doc}.txt").exists():
+            (inputs / f"{doc}.txt").symlink_to(dev.path("ja", doc))
+    out: dict[str, list[dict]] = {}
+    smoke = ROOT / "configs" / "smoke.yaml"
+    for name, kind in (("wmt21-full", "en"), ("wmt21-partial", "en_partial")):
+        overrides = [f"input.path={inputs}", f"reference.path={dev.root / kind}", f"run.output_dir={WORK / 'runs'}"]
+        cfg = load_config(smoke, [*overrides, f"run.name={kind}"])
+        run_dir = run_stages(cfg, ["segment"], resume=True)
+        sentences = read_records(run_dir / "sentences.jsonl", Sentence)
+        pairs = by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
+        mt = real_mt(dev, Docs(pairs, {}), "Online-B")
+        out[name] = [_doc(src, [mt.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
+    cfg = load_config(smoke, [f"run.output_dir={WORK / 'runs'}", f"translate.model={WORK / 'tiny-marian'}"])
+    run_dir = run_stages(cfg, ["segment", "translate"], resume=True)
+    sentences = read_records(run_dir / "sentences.jsonl", Sentence)
+    tr = {t.seg_id: t.translation for t in read_records(run_dir / "translations.jsonl", Translation)}
+    pairs = by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
+    out["seed"] = [_doc(src, [tr.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
+    write_json(path, out)
+    return path
+
+
+def _doc(src: list, mt: list[str], ref: list) -> dict:
+    return {"src": [s.to_dict() for s in src], "mt": mt, "ref": [r.to_dict() for r in ref]}
+
+
+# --- one tree, one setting (a fresh process) ----------------------------------------------------------
+def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | None) -> None:
+    """Align one setting with the pipeline of ``tree``; print {setup, align (CPU seconds), wall, sentences}."""
+    sys.path.insert(0, str(tree))
+    logging.basicConfig(level=logging.ERROR)
+    from pipeline.align.base import aligners
+    from pipeline.align.lexicon import japanese
+    from pipeline.align.stage import order_gaps
+    from pipeline.align.translit import romaji
+    from pipeline.config import load_config
+    from pipeline.records import Sentence
+
+    assert Path(sys.modules["pipeline"].__file__).resolve().is_relative_to(tree.resolve()), "wrong pipeline"
+    docs = json.loads(inputs.read_text(encoding="utf-8"))[setting]
+    cfg = load_config(tree / "configs" / "smoke.yaml").align
+    t = time.perf_counter()
+    japanese("東京で会見")  # loads the tagger and opens the dictionary
+    romaji("テスト")  # loads pykakasi
+    setup = time.perf_counter() - t
+    aligner = aligners.get(cfg.method, "align.method")(cfg)
+    prof = cProfile.Profile(time.process_time) if profile else None
+    lines: list[str] = []
+    t, cpu = time.perf_counter(), time.process_time()
+    for doc in docs:
+        src = [Sentence.from_dict(s) for s in doc["src"]]
+        ref = [Sentence.from_dict(r) for r in doc["ref"]]
+        position = {s.seg_id: i for i, s in enumerate([*src, *ref])}
+        if prof:
+            prof.enable()
+        beads = aligner.align(src, doc["mt"], ref)
+        if prof:
+            prof.disable()
+        lines += [json.dumps(b.to_dict(), ensure_ascii=False) + "\n" for b in order_gaps(beads, position)]
+    elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+    out.write_text("".join(lines), encoding="utf-8")
+    if prof and profile:
+        prof.dump_stats(str(profile))
+    sentences = sum(len(d["src"]) for d in docs)
+    print(json.dumps({"setup": setup, "align": cpu, "wall": elapsed, "sentences": sentences}))
+
+
+def run_worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | None = None) -> dict:
+    cmd = [sys.executable, __file__, "--worker", str(tree), str(inputs), setting, str(out)]
+    if profile:
+        cmd += ["--profile-out", str(profile)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
+    if done.returncode:
+        raise SystemExit(f"worker ({tree}, {setting}) failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def old_tree(rev: str, into: Path) -> Path:
+    """The ``pipeline`` package and configs of revision ``rev`` (git archive), unpacked in ``into``."""
+    data = subprocess.run(
+        ["git", "archive", "--format=tar", rev, "pipeline", "configs"], cwd=ROOT, capture_output=True, check=False
+    )
+    if data.returncode:
+        raise SystemExit(f"--old {rev}: {data.stderr.decode().strip()}")
+    with tarfile.open(fileobj=BytesIO(data.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+# --- report ------------------------------------------------------------------------------------------
+def compare(rev: str, settings: list[str], profile: bool) -> None:
+    inputs = prepare()
+    print(f"| setting | source sentences | old CPU/sentence ({rev}) | new CPU/sentence | old ÷ new | beads identical |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        old = old_tree(rev, Path(tmp) / "old")
+        for setting in settings:
+            tag = setting.replace(" ", "-")
+            a = run_worker(old, inputs, setting, Path(tmp) / f"{tag}-old.jsonl")
+            b = run_worker(ROOT, inputs, setting, Path(tmp) / f"{tag}-new.jsonl")
+            same = (Path(tmp) / f"{tag}-old.jsonl").read_bytes() == (Path(tmp) / f"{tag}-new.jsonl").read_bytes()
+            n = a["sentences"]
+            print(
+                f"| {setting} | {n} | {_ms(a, n)} | {_ms(b, n)} | ×{a['align'] / b['align']:.1f} "
+                f"| {'yes' if same else 'NO'} |"
+            )
+        if profile:
+            stats = Path(tmp) / "new.prof"
+            run_worker(ROOT, inputs, settings[0], Path(tmp) / "profiled.jsonl", stats)
+            print(f"\nProfile of the new code, {settings[0]} (align calls only), by own time:\n")
+            pstats.Stats(str(stats)).sort_stats("tottime").print_stats(15)
+
+
+def _ms(run: dict, n: int) -> str:
+    return f"{run['align'] / n * 1000:.2f} ms ({run['wall'] / n * 1000:.2f} ms wall; setup {run['setup']:.2f} s)"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--old", default=DEFAULT_OLD, help=f"git revision of the old code (default {DEFAULT_OLD})")
+    ap.add_argument("--settings", nargs="+", choices=SETTINGS, default=list(SETTINGS))
+    ap.add_argument("--profile", action="store_true", help="also profile the new code on the first setting")
+    ap.add_argument("--worker", nargs=4, metavar=("TREE", "INPUTS", "SETTING", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--profile-out", type=Path, default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        tree, inputs, setting, out = args.worker
+        worker(Path(tree), Path(inputs), setting, Path(out), args.profile_out)
+        return
+    compare(args.old, args.settings, args.profile)
+
+
+if __name__ == "__main__":
+    main()

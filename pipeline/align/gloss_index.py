@@ -1,0 +1,122 @@
+"""JMdict and JMnedict glosses of a word, read from jamdict's SQLite file in four queries.
+
+``Jamdict.lookup`` builds every matching entry in full (kanji and kana forms, their tags, every
+sense's parts of speech, cross-references, sources…), one single-row select at a time: dozens per
+entry. The aligner needs only the glosses. :class:`GlossIndex` finds the entries with the parts of
+jamdict's query in one query (and, where it finds several, with jamdict's query, for their order),
+then reads the glosses of all of them with one join,
+senses and glosses in jamdict's order (by row id), and answers in jamdict's shape
+(``entries[k].senses[s].gloss[g].text``, ``names`` likewise). A query jamdict treats as a pattern
+or an id (``%``, ``_``, ``@``, ``id#…``) or an empty one is not handled here: :meth:`GlossIndex.covers`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
+# (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none.
+_WORD_PARTS = (
+    "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1 UNION ALL "
+    "SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid WHERE sensegloss.text == ?1"
+)
+_NAME_PARTS = (
+    " UNION ALL SELECT 1, idseq FROM NEKanji WHERE text == ?1 UNION ALL SELECT 1, idseq FROM NEKana WHERE text == ?1 "
+    "UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss ON NETranslation.ID == "
+    "NETransGloss.tid WHERE NETransGloss.text == ?1 UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation "
+    "JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?1"
+)
+# jamdict 0.1a11's entry searches (jmdict_sqlite.JMDictSQLite._build_search_query and
+# jmnedict_sqlite.JMNEDictSQLite._build_ne_search_query, exact match), for the order of several
+# entries: SQLite returns them in the same order as for jamdict.
+_WORD_IDS = (
+    "SELECT idseq FROM Entry WHERE (idseq IN (SELECT idseq FROM Kanji WHERE text == ?) OR idseq IN "
+    "(SELECT idseq FROM Kana WHERE text == ?) OR idseq IN (SELECT idseq FROM sense JOIN sensegloss ON "
+    "sense.ID == sensegloss.sid WHERE text == ?))"
+)
+_NAME_IDS = (
+    "SELECT idseq FROM NEEntry WHERE idseq IN (SELECT idseq FROM NEKanji WHERE text == ?) OR idseq IN "
+    "(SELECT idseq FROM NEKana WHERE text == ?) OR idseq IN (SELECT idseq FROM NETranslation JOIN NETransGloss "
+    "ON NETranslation.ID == NETransGloss.tid WHERE NETransGloss.text == ?) or idseq in (SELECT idseq FROM "
+    "NETranslation JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?)"
+)
+# Every sense of the entries (a sense without glosses still counts), its glosses in row order.
+_WORD_GLOSSES = (
+    "SELECT Sense.idseq, Sense.ID, SenseGloss.sid, SenseGloss.text FROM Sense "
+    "LEFT JOIN SenseGloss ON SenseGloss.sid = Sense.ID WHERE Sense.idseq IN ({}) "
+    "ORDER BY Sense.idseq, Sense.ID, SenseGloss.rowid"
+)
+_NAME_GLOSSES = (
+    "SELECT NETranslation.idseq, NETranslation.ID, NETransGloss.tid, NETransGloss.text FROM NETranslation "
+    "LEFT JOIN NETransGloss ON NETransGloss.tid = NETranslation.ID WHERE NETranslation.idseq IN ({}) "
+    "ORDER BY NETranslation.idseq, NETranslation.ID, NETransGloss.rowid"
+)
+_HAS_NAMES = "SELECT value FROM meta WHERE key = 'jmnedict.version'"
+_PATTERN = ("%", "_", "@")
+
+
+@dataclass(frozen=True)
+class Gloss:
+    text: str
+
+
+@dataclass
+class Sense:
+    gloss: list[Gloss] = field(default_factory=list)
+
+
+@dataclass
+class Entry:
+    senses: list[Sense] = field(default_factory=list)
+
+
+@dataclass
+class Found:
+    """What ``Jamdict.lookup(word, lookup_chars=False)`` finds, glosses only."""
+
+    entries: list[Entry]
+    names: list[Entry]
+
+
+class GlossIndex:
+    """Read-only access to jamdict's database (one connection; the caller serialises its use, and opens
+    another in a forked process: ``pid``)."""
+
+    def __init__(self, db_file: str | Path) -> None:
+        self.pid = os.getpid()
+        self._db = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        row = self._db.execute(_HAS_NAMES).fetchone()
+        self.has_names = row is not None and len(row[0]) > 0  # as Jamdict.has_jmne
+        self._parts = _WORD_PARTS + _NAME_PARTS if self.has_names else _WORD_PARTS
+
+    @staticmethod
+    def covers(word: str) -> bool:
+        """Whether jamdict looks ``word`` up as plain text (not a pattern, an id or nothing)."""
+        return bool(word) and not word.startswith("id#") and not any(c in word for c in _PATTERN)
+
+    def lookup(self, word: str) -> Found:
+        found: tuple[dict[int, None], dict[int, None]] = ({}, {})
+        for kind, idseq in self._db.execute(self._parts, (word,)):
+            found[kind][idseq] = None
+        ids, names = list(found[0]), list(found[1])
+        if len(ids) > 1:  # their order decides which entries the lexicon reads
+            ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
+        if len(names) > 1:
+            names = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
+        return Found(self._entries(_WORD_GLOSSES, ids), self._entries(_NAME_GLOSSES, names))
+
+    def _entries(self, query: str, ids: list[int]) -> list[Entry]:
+        if not ids:
+            return []
+        senses: dict[int, dict[int, Sense]] = {i: {} for i in ids}
+        for idseq, sense_id, gloss_of, text in self._db.execute(query.format(",".join("?" * len(ids))), ids):
+            sense = senses[idseq].setdefault(sense_id, Sense())
+            if gloss_of is not None:  # the sense has glosses
+                sense.gloss.append(Gloss(text))
+        return [Entry(list(senses[i].values())) for i in ids]
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,60 @@
+"""The gloss index finds what jamdict's lookup finds: the same entries, senses and glosses, in order."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from pipeline.align.gloss_index import GlossIndex
+from pipeline.align.lexicon import Lexicon, _tag
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "seed_ja.txt"
+
+
+@pytest.fixture(scope="module")
+def jam():
+    from jamdict import Jamdict
+
+    return Jamdict()
+
+
+def shape(entries) -> list[list[list[str]]]:
+    return [[[g.text for g in s.gloss] for s in e.senses] for e in entries]
+
+
+def seed_words() -> list[str]:
+    """Every word of the seed, its lemma and each word joined with the next (as compounds are)."""
+    words: dict[str, None] = {}
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        tokens = list(_tag(unicodedata.normalize("NFKC", line)))
+        for k, w in enumerate(tokens):
+            words[w.surface] = None
+            if isinstance(w.feature.lemma, str):
+                words[w.feature.lemma.partition("-")[0]] = None
+            if k + 1 < len(tokens):
+                words[w.surface + tokens[k + 1].surface] = None
+    return [w for w in words if GlossIndex.covers(w)]
+
+
+def test_same_entries_as_jamdict(jam) -> None:
+    index = GlossIndex(jam.db_file)
+    # many entries (する, はし), names (田中), a gloss that equals the query (Tokyo), diacritics
+    words = [*seed_words()[::3], "する", "はし", "かける", "東京", "田中", "Tokyo", "Kyūshū", "ぁ"]
+    assert len(words) > 300
+    for word in words:
+        want = jam.lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
+        got = index.lookup(word)
+        assert shape(got.entries) == shape(want.entries), word
+        assert shape(got.names) == shape(want.names), word
+
+
+def test_patterns_and_ids_are_left_to_jamdict() -> None:
+    assert GlossIndex.covers("東京")
+    for query in ("", "%", "東%", "a_b", "x@y", "id#1000000"):
+        assert not GlossIndex.covers(query)
+    lexicon = Lexicon()
+    assert lexicon.glosses("%") == (frozenset(), frozenset())  # jamdict refuses it: no anchors, no error
+    words, names = lexicon.glosses("北京")
+    assert "beijin" in words and "beijin" in names
