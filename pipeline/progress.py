@@ -13,10 +13,19 @@ from tqdm import tqdm
 
 TERMINAL_REFRESH_S = 0.5
 LOG_REFRESH_S = 30.0
+TQDM_MAX_INTERVAL_S = 10.0  # tqdm's own default
 
 
 def progress(total: int | None, desc: str, unit: str) -> tqdm:
     """A bar over ``total`` items (None: unknown, then a count and a rate without time left)."""
     stream = sys.stderr
     refresh = TERMINAL_REFRESH_S if stream.isatty() else LOG_REFRESH_S
-    return tqdm(total=total, desc=desc, unit=unit, dynamic_ncols=True, mininterval=refresh, file=stream)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        dynamic_ncols=True,
+        mininterval=refresh,
+        maxinterval=max(refresh, TQDM_MAX_INTERVAL_S),  # else tqdm's monitor redraws a slow bar every 10 s
+        file=stream,
+    )
