@@ -76,8 +76,8 @@ def worst_first(docs: Sequence[DocumentStats], metric: str | None) -> list[Docum
     """Scored documents from the lowest ``metric`` up (document order among equals)."""
     if metric is None:
         return []
-    scored = [d for d in docs if d.score(metric) is not None]
-    return sorted(scored, key=lambda d: d.score(metric))  # type: ignore[arg-type, return-value]
+    scored = [(value, d) for d in docs if (value := d.score(metric)) is not None]
+    return [d for _, d in sorted(scored, key=lambda pair: pair[0])]
 
 
 @dataclass
