@@ -173,6 +173,24 @@ class ExportSection(Section):
     tmx_target: Literal["reference_or_mt", "reference", "mt"] = Field(
         "reference_or_mt", description="English side of TMX units: the full reference where present, else the MT"
     )
+    report_all_rows: int = Field(
+        500, ge=0, description="report.html shows every row of a run with at most this many; above, a corpus view"
+    )
+    report_documents: int = Field(
+        1000, ge=1, description="report.html: documents in the per-document table at most (beyond: the worst)"
+    )
+    report_worst_documents: int = Field(
+        5, ge=0, description="report.html, corpus view: documents with the lowest chrF whose rows are shown"
+    )
+    report_rows_per_section: int = Field(
+        300, ge=1, description="report.html, corpus view: rows per section (worst documents, flagged, low confidence)"
+    )
+    report_low_confidence: float = Field(
+        0.9, ge=0, le=1, description="report.html: a link whose alignment confidence is below counts as low-confidence"
+    )
+    report_picture_beads: int = Field(
+        2000, ge=0, description="report.html draws the alignment picture of a run with at most this many units"
+    )
 
 
 class Config(Section):

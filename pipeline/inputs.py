@@ -109,6 +109,15 @@ def iter_documents(config: Config) -> Iterator[Document]:
             yield doc
 
 
+def document_count(config: Config) -> int | None:
+    """How many documents :func:`iter_documents` yields, where the file list tells (text files: one
+    each); None for JSONL and datasets, whose count only reading them tells."""
+    if config.input.hf_dataset is not None:
+        return None
+    files = input_files(config)
+    return None if any(_format(path, config.input.format) == "jsonl" for _, path in files) else len(files)
+
+
 def _text_document(config: Config, name: str, path: Path) -> Document:
     text = read_text(path, config.input.encoding, what="input")
     return Document(name=name, text=text, reference=_reference_file(config, name), source=str(path))

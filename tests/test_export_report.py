@@ -18,6 +18,7 @@ from rundirs import Unit, write_run
 
 from pipeline.export.base import ExportData
 from pipeline.export.report import render, score_colour
+from pipeline.records import Bead, Sentence
 from pipeline.rows import Row
 from pipeline.runner import run_stages
 
@@ -189,3 +190,57 @@ def test_any_text_comes_back_from_the_table(texts: list[tuple[str, str, str]]) -
     page = render(ExportData(rows, {r.seg_id: {"bleu": 12.5} for r in rows}, scores, {}), "fuzz")
     body = lxml_html.fromstring(page).xpath("//table/tbody/tr")
     assert [(tr.xpath("string(td[3])"), tr.xpath("string(td[4])"), tr.xpath("string(td[5])")) for tr in body] == texts
+
+
+def corpus_run(n_rows: int, rows_per_doc: int = 10) -> ExportData:
+    """A synthetic scored corpus: realistic sentence lengths, some flagged, unreferenced and low-confidence rows."""
+    rows, scores, sentences, beads = [], {}, [], []
+    for i in range(n_rows):
+        doc, ja, en = f"news-{i // rows_per_doc:05d}/doc1", f"ja{i:06d}", f"en{i:06d}"
+        referenced = i % 9 != 4
+        rows.append(
+            Row(
+                doc,
+                ja,
+                f"東京都は{i}日、新型コロナウイルスの感染者が新たに確認されたと発表した。",
+                f"The Tokyo Metropolitan Government announced on the {i}th that new coronavirus cases were confirmed.",
+                f"Tokyo said on day {i} that it had confirmed new infections with the novel coronavirus."
+                if referenced
+                else "",
+                "1-1" if referenced else "1-0",
+                0.5 if i % 13 == 0 else 0.97,
+                flags=["repeated"] if i % 11 == 0 else [],
+            )
+        )
+        scores[ja] = {"bleu": float(i % 100), "chrf": float((i * 7) % 100)}
+        sentences.append(Sentence(ja, doc, 0, "ja", "body", rows[-1].source))
+        sentences.append(Sentence(en, doc, 0, "en", "reference", rows[-1].reference))
+        beads.append(Bead([ja], [en] if referenced else [], rows[-1].align_score))
+    meta = {"signatures": {"bleu": "x", "chrf": "y"}, "row_metrics": ["bleu", "chrf"], "corpus": {"bleu": None}}
+    return ExportData(rows, scores, meta, {}, sentences=sentences, beads=beads)
+
+
+def test_report_size_is_bounded_at_corpus_scale() -> None:
+    data = corpus_run(20_000)
+    cfg = data.export
+    page = render(data, "corpus")
+    assert len(page.encode()) <= 3_000_000
+    doc = lxml_html.fromstring(page)
+    assert len(doc.xpath("//table[@class='docs']/tbody/tr")) == cfg.report_documents  # 2,000 documents, capped
+    sections = {h.get("id"): h.text_content() for h in doc.xpath("//h2[@id]")}
+    assert list(sections) == ["worst", "flagged", "low-confidence"]
+    assert sections["flagged"].endswith(f"{cfg.report_rows_per_section} of {len(range(0, 20_000, 11))}")
+    tables = doc.xpath("//h2[@id]/following-sibling::table[1]")
+    assert [len(t.xpath("tbody/tr")) for t in tables] == [
+        cfg.report_worst_documents * 10,
+        *[cfg.report_rows_per_section] * 2,
+    ]
+    assert "bitext.tsv" in doc.xpath("string(//p[contains(@class, 'rest')])")
+    assert not doc.xpath("//*[local-name()='svg']") and "export.report_picture_beads" in page
+
+
+def test_small_run_shows_every_row_and_the_picture() -> None:
+    data = corpus_run(120, rows_per_doc=40)
+    doc = lxml_html.fromstring(render(data, "small"))
+    assert len(doc.xpath("//table[not(@class)]/tbody/tr")) == 120 and not doc.xpath("//h2[@id]")
+    assert len(doc.xpath("//table[@class='docs']/tbody/tr")) == 3 and doc.xpath("//*[local-name()='svg']")

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from .. import artifacts
 from ..io import read_records, write_jsonl
+from ..progress import progress
 from ..records import Bead, Sentence, Translation
 from ..stage import RunContext, Stage, stages
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
@@ -82,11 +83,14 @@ class AlignStage(Stage):
             usable = False
         position = {s.seg_id: i for i, s in enumerate(sentences)}
         beads: list[Bead] = []
-        for doc_src, doc_ref in by_document(src, ref):  # sentences pair only within their input document
-            used = doc_ref if usable else []
-            doc_beads = aligner.align(doc_src, [translations.get(s.seg_id, "") for s in doc_src], used)
-            doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used) :]]
-            beads.extend(order_gaps(doc_beads, position))
+        documents = by_document(src, ref)
+        with progress(len(documents), "align", "doc") as bar:
+            for doc_src, doc_ref in documents:  # sentences pair only within their input document
+                used = doc_ref if usable else []
+                doc_beads = aligner.align(doc_src, [translations.get(s.seg_id, "") for s in doc_src], used)
+                doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used) :]]
+                beads.extend(order_gaps(doc_beads, position))
+                bar.update()
         if ref and not any(b.src_ids and b.ref_ids for b in beads):
             log.warning("no reference sentence could be aligned (wrong language or no overlap?)")
         write_jsonl(ctx.path(artifacts.ALIGNMENT), beads)

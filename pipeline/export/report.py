@@ -4,11 +4,18 @@ It shows the corpus scores with their 95% intervals and signatures, the truncate
 apart, stage timings from ``manifest.json``, a picture of the alignment (source position × reference
 position, one mark per bead coloured by its confidence) and the side-by-side table of every row
 with per-row scores coloured from red (0) to green (100).
+
+At corpus scale it stays small: a run of more than ``export.report_all_rows`` rows shows a
+per-document table (at most ``export.report_documents`` documents) and, instead of every row, the
+rows of the worst documents, the flagged rows and the low-confidence links, each capped at
+``export.report_rows_per_section``; the picture is drawn up to ``export.report_picture_beads`` units.
+The rest is in ``bitext.tsv``, whose row numbers the report's ``#`` column gives.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +25,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .. import artifacts
 from ..io import atomic_write_text
 from ..records import Bead, Sentence
+from ..rows import Row
 from .base import ExportData, Exporter, exporters, random_model_banner
+from .documents import DocumentStats, corpus_sections, document_stats, rank_metric, worst_first
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -127,11 +136,12 @@ def corpus_cards(scores: dict[str, Any], corpus: dict[str, Any] | None) -> list[
     return cards
 
 
-def table_rows(data: ExportData) -> list[dict[str, Any]]:
+def table_rows(data: ExportData, numbered: Sequence[tuple[int, Row]]) -> list[dict[str, Any]]:
+    """Table cells of the given rows (1-based row number in bitext.tsv, row)."""
     lower = set(data.scores.get("lower_is_better", []))
     metrics = data.metric_names()
     out = []
-    for i, row in enumerate(data.rows, 1):
+    for i, row in numbered:
         scores = data.row_scores.get(row.seg_id, {}) if row.has_reference else {}
         out.append(
             {
@@ -146,6 +156,40 @@ def table_rows(data: ExportData) -> list[dict[str, Any]]:
     return out
 
 
+def row_sections(data: ExportData, docs: list[DocumentStats], metric: str | None) -> list[dict[str, Any]]:
+    """Every row (a run of at most ``export.report_all_rows``), else the corpus view's sections."""
+    if len(data.rows) <= data.export.report_all_rows:
+        return [
+            {
+                "key": "all",
+                "title": "",
+                "note": "",
+                "rows": table_rows(data, list(enumerate(data.rows, 1))),
+                "total": None,
+            }
+        ]
+    return [
+        {"key": s.key, "title": s.title, "note": s.note, "rows": table_rows(data, s.rows), "total": s.total}
+        for s in corpus_sections(data.rows, docs, metric, data.export)
+    ]
+
+
+def document_rows(data: ExportData, docs: list[DocumentStats], metric: str | None) -> dict[str, Any]:
+    """The per-document table: every document in order, or the worst ``export.report_documents``."""
+    cap = data.export.report_documents
+    shown = docs if len(docs) <= cap else worst_first(docs, metric)[:cap]
+    metrics = data.metric_names()
+    lower = set(data.scores.get("lower_is_better", []))
+    rows = [
+        {
+            "doc": d,
+            "cells": [{"value": d.score(m), "colour": score_colour(d.score(m), m in lower)} for m in metrics],
+        }
+        for d in shown
+    ]
+    return {"rows": rows, "total": len(docs), "capped": len(shown) < len(docs), "metric": LABELS.get(metric, metric)}
+
+
 def render(data: ExportData, run_name: str) -> str:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -154,8 +198,12 @@ def render(data: ExportData, run_name: str) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    picture = AlignmentPicture.build(data.sentences, data.beads) if data.sentences else None
+    cfg = data.export
+    drawn = data.sentences and len(data.beads) <= cfg.report_picture_beads
+    picture = AlignmentPicture.build(data.sentences, data.beads) if drawn else None
     partial = data.scores.get("partial") or {}
+    docs = document_stats(data.rows, data.row_scores, cfg.report_low_confidence)
+    metric = rank_metric(data.metric_names())
     return env.get_template("report.html").render(
         run=run_name,
         banner=random_model_banner(data),
@@ -168,8 +216,13 @@ def render(data: ExportData, run_name: str) -> str:
         stages=stage_bars(data.manifest),
         picture=picture,
         aligner=data.aligner_signature(),
+        picture_left_out=len(data.beads) if data.sentences and not drawn else 0,
         metrics=[LABELS.get(m, m) for m in data.metric_names()],
-        rows=table_rows(data),
+        rows=data.rows,
+        sections=row_sections(data, docs, metric),
+        documents=document_rows(data, docs, metric) if len(docs) > 1 else None,
+        low_confidence=sum(d.low_confidence for d in docs),
+        export=cfg,
         flags=data.flag_counts(),
         retried=data.retried_counts(),
         legend=[{"value": v, "colour": score_colour(v)} for v in (0, 20, 40, 60, 80, 100)],

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import artifacts
-from ..inputs import Document, is_multi, iter_documents
+from ..inputs import Document, document_count, is_multi, iter_documents
 from ..io import read_text, write_jsonl
+from ..progress import progress
 from ..records import Dropped, Sentence
 from ..stage import RunContext, Stage, stages
 from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
@@ -85,10 +86,12 @@ class SegmentStage(Stage):
         sentences: list[Sentence] = []
         dropped: list[Dropped] = []
         inputs = 0
-        for doc_sentences, doc_dropped in segment_all(ctx):
-            inputs += 1
-            sentences.extend(doc_sentences)
-            dropped.extend(doc_dropped)
+        with progress(document_count(ctx.config), "segment", "doc") as bar:
+            for doc_sentences, doc_dropped in segment_all(ctx):
+                inputs += 1
+                sentences.extend(doc_sentences)
+                dropped.extend(doc_dropped)
+                bar.update()
         write_jsonl(ctx.path(artifacts.SENTENCES), sentences)
         write_jsonl(ctx.path(artifacts.DROPPED), dropped)
         return {

@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from .. import artifacts
 from ..errors import StageError
 from ..io import atomic_open, iter_jsonl
+from ..progress import progress
 from ..records import Sentence, Translation
 from ..stage import RunContext, Stage, stages
 from . import ct2 as _ct2  # noqa: F401  (registers the ct2 backend)
@@ -227,7 +226,7 @@ class TranslateStage(Stage):
         try:
             with (
                 atomic_open(out_path) as out,
-                tqdm(total=total, unit="sent", desc="translate", dynamic_ncols=True, mininterval=0.5) as bar,
+                progress(total, "translate", "sent") as bar,
             ):
                 for chunk in chunked(japanese_sentences(source_path), cfg.stream_chunk):
                     chunk_end = bar.n + len(chunk)
