@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
+import pytest
 from rundirs import Unit, write_run
 from test_score_resample import HYPS, REFS
 
 from pipeline.config import ScoreSection
+from pipeline.score.base import Segment
+from pipeline.score.bleu import BleuMetric
 from pipeline.score.pool import ROWS_PER_TASK, available_cores, score_segments
 from pipeline.score.stage import build_metrics, write_scores
 from pipeline.stage import RunContext
@@ -47,3 +52,24 @@ def test_scores_json_is_byte_identical_with_one_or_two_workers(tmp_path: Path) -
 
 def test_available_cores() -> None:
     assert available_cores() >= 1
+
+
+class DiesInAWorker(BleuMetric):
+    """BLEU that kills the worker process scoring it (the parent's pid is in the environment)."""
+
+    def segment(self, hyp: str, ref: str) -> Segment:
+        if str(os.getpid()) != os.environ["JAEN_TEST_PARENT"]:
+            os._exit(1)
+        return super().segment(hyp, ref)
+
+
+def test_a_broken_pool_leaves_the_rows_to_this_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("JAEN_TEST_PARENT", str(os.getpid()))
+    section = ScoreSection()
+    pairs = list(zip(HYPS[:ROWS], REFS[:ROWS]))
+    with caplog.at_level(logging.WARNING):
+        got = score_segments({"bleu": DiesInAWorker(section)}, section, pairs, workers=2)
+    assert got == score_segments({"bleu": BleuMetric(section)}, section, pairs, workers=1)
+    assert "worker pool broke" in caplog.text

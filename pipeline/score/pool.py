@@ -6,15 +6,19 @@ depend on the number of workers; one worker scores in this process, without a po
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from tqdm import tqdm
 
 from ..config import ScoreSection
 from .base import Metric, Segment
+
+log = logging.getLogger(__name__)
 
 ROWS_PER_TASK = 32  # small enough to spread TER's uneven cost over the workers, large enough to amortise a task
 START_METHOD = "spawn"  # fresh workers: the parent may hold threads (torch, Ray) that fork would copy mid-lock
@@ -56,9 +60,16 @@ def score_segments(
 def _results(
     kinds: dict[str, type[Metric]], section: ScoreSection, tasks: list[Sequence[Pair]], workers: int
 ) -> Iterator[list[dict[str, Segment]]]:
-    if workers <= 1:
-        yield from (score_task(kinds, section, task) for task in tasks)
-        return
-    context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(score_task, [kinds] * len(tasks), [section] * len(tasks), tasks)
+    """Each task's results, in task order; a pool that breaks (a worker killed, or a ``__main__`` that a
+    fresh process cannot import, such as a script read from stdin) leaves the rest to this process."""
+    done = 0
+    if workers > 1:
+        context = multiprocessing.get_context(START_METHOD)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for result in pool.map(score_task, [kinds] * len(tasks), [section] * len(tasks), tasks):
+                    done += 1
+                    yield result
+        except BrokenProcessPool as e:
+            log.warning("score: the worker pool broke (%s); scoring the remaining rows in this process", e)
+    yield from (score_task(kinds, section, task) for task in tasks[done:])
