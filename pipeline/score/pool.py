@@ -50,7 +50,8 @@ def score_segments(
     kinds = {name: type(m) for name, m in chosen.items()}
     tasks = [pairs[i : i + ROWS_PER_TASK] for i in range(0, len(pairs), ROWS_PER_TASK)]
     rows: list[dict[str, Segment]] = []
-    with tqdm(total=len(pairs), unit="row", desc="score", dynamic_ncols=True, mininterval=PROGRESS_INTERVAL_S) as bar:
+    bar_settings = {"unit": "row", "desc": "score", "dynamic_ncols": True, "mininterval": PROGRESS_INTERVAL_S}
+    with tqdm(total=len(pairs), disable=not pairs, **bar_settings) as bar:
         for done in _results(kinds, section, tasks, min(workers, len(tasks))):
             rows.extend(done)
             bar.update(len(done))
