@@ -13,14 +13,17 @@ once and are kept in ``outputs/.bench-score/``). Then, side by side on the same 
 - **after, 1 worker**: ``pipeline.score.stage.write_scores`` with one worker (each segment once);
 - **after, N workers**: the same on the pool.
 
-It checks that the corpus scores, intervals and per-row scores are the same and prints the seconds
-and the ratios. Timings on a shared machine are noisy; compare the ratios of one run.
+It checks that the corpus scores, intervals and per-row scores are the same and prints the wall
+seconds, the ratios and the CPU seconds (the workers' included). Timings on a shared machine are
+noisy; compare the ratios of one run. On a machine whose cores are busy with other work, more
+workers cannot shorten the wall time: the CPU seconds show the work done.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import resource
 import subprocess
 import sys
 import time
@@ -99,10 +102,17 @@ def after(ctx: RunContext, workers: int) -> dict[str, Any]:
     return {"rows": rows, "corpus": {k: {"score": c["score"], "ci": c["ci"]} for k, c in corpus.items()}}
 
 
-def timed(fn: Any, *args: Any) -> tuple[Any, float]:
-    tick = time.perf_counter()
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(fn: Any, *args: Any) -> tuple[Any, float, float]:
+    """``fn(*args)``, its wall seconds and its CPU seconds (workers included)."""
+    tick, cpu = time.perf_counter(), cpu_seconds()
     out = fn(*args)
-    return out, time.perf_counter() - tick
+    return out, time.perf_counter() - tick, cpu_seconds() - cpu
 
 
 def main() -> None:
@@ -117,15 +127,16 @@ def main() -> None:
     logging.basicConfig(level=logging.ERROR)
     config = prepare(args.dev or dev_dir(), args.system, args.bootstrap)
     ctx = RunContext(config, config.run_dir)
-    old, t_old = timed(before, ctx)
-    one, t_one = timed(after, ctx, 1)
-    many, t_many = timed(after, ctx, args.workers)
+    old, t_old, c_old = timed(before, ctx)
+    one, t_one, c_one = timed(after, ctx, 1)
+    many, t_many, c_many = timed(after, ctx, args.workers)
     assert old == one == many, "scores differ between before and after"
     n = len(old["rows"])
     print(f"score stage, WMT21 dev set, {args.system}: {n} scored rows, {args.bootstrap} resamples, same scores")
-    print(f"{'':24}{'seconds':>9}{'rows/s':>9}{'× before':>10}")
-    for label, t in (("before", t_old), ("after, 1 worker", t_one), (f"after, {args.workers} workers", t_many)):
-        print(f"{label:24}{t:9.1f}{n / t:9.1f}{t_old / t:10.2f}")
+    print(f"{'':24}{'seconds':>9}{'rows/s':>9}{'× before':>10}{'CPU s':>9}")
+    timings = (("before", t_old, c_old), ("after, 1 worker", t_one, c_one))
+    for label, t, c in (*timings, (f"after, {args.workers} workers", t_many, c_many)):
+        print(f"{label:24}{t:9.1f}{n / t:9.1f}{t_old / t:10.2f}{c:9.1f}")
 
 
 if __name__ == "__main__":
