@@ -41,6 +41,16 @@ class Interval:
         }
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One row's result for one metric: its sentence score (metrics scored per row) and its sufficient
+    statistics (metrics whose corpus score and bootstrap are computed from them; None where the metric
+    has no public route to them and scores the corpus from the text)."""
+
+    score: float | None
+    stats: list[float] | None
+
+
 @dataclass
 class CorpusScore:
     metric: str
@@ -81,6 +91,16 @@ class Metric(ABC):
 
     @abstractmethod
     def signature(self) -> str: ...
+
+    def segment(self, hyp: str, ref: str) -> Segment:
+        """This row's sentence score (None unless ``per_row``) and statistics; runs in a worker process."""
+        return Segment(self.sentence(hyp, ref) if self.per_row else None, None)
+
+    def corpus_of(
+        self, hyps: Sequence[str], refs: Sequence[str], segments: Sequence[Segment], n_bootstrap: int, seed: int
+    ) -> CorpusScore:
+        """The corpus score of rows whose ``segment`` results are known (a metric with statistics sums them)."""
+        return self.corpus(hyps, refs, n_bootstrap, seed)
 
     @abstractmethod
     def sacrebleu_metric(self) -> Any:

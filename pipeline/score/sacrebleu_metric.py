@@ -1,10 +1,20 @@
-"""Adapter from a sacrebleu metric class to :class:`Metric`, through sacrebleu's public API only.
+"""Adapter from a sacrebleu metric class to :class:`Metric`, through sacrebleu's public API.
 
-Corpus scores come from ``corpus_score`` and ``get_signature``; the 95% bootstrap interval comes
-from ``sacrebleu.significance.PairedTest`` (test type ``bs``) run on this one system: the same
-resamples, seed and signature keys (``bs``, ``seed``) as ``corpus_score(n_bootstrap=…)``, but
-summarised with numpy, so it also holds where sacrebleu 2.6's own ``corpus_score`` bootstrap fails
-("can't coerce float and float32": some resamples score 0 and others not). Tested with sacrebleu 2.6.
+Each segment's statistics are computed once for the corpus score and its 95% bootstrap interval:
+
+- BLEU and TER read them from the public attributes of ``sentence_score``'s result (computed per row,
+  in worker processes: ``pipeline.score.pool``), sum them with ``sacrebleu.utils.sum_of_lists`` and
+  score them as sacrebleu does (``BLEU.compute_bleu``; TER's edits over reference words), resampled by
+  ``pipeline.score.resample`` exactly as sacrebleu resamples;
+- any other metric (chrF, whose statistics no public attribute holds) is scored from the text by
+  ``sacrebleu.significance.PairedTest`` (test type ``bs``) on this one system, whose baseline score is
+  the corpus score and whose interval is ``corpus_score(n_bootstrap=…)``'s, summarised with numpy, so
+  it also holds where sacrebleu 2.6's own ``corpus_score`` bootstrap fails ("can't coerce float and
+  float32": some resamples score 0 and others not).
+
+Signatures carry the same ``bs`` and ``seed`` keys either way. Tested with sacrebleu 2.6: the
+corpus scores, intervals and signatures equal ``corpus_score`` and ``PairedTest``'s
+(``tests/test_score_resample.py``).
 """
 
 from __future__ import annotations
@@ -12,12 +22,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from sacrebleu.significance import PairedTest
+from sacrebleu.utils import sum_of_lists
 
 from ..config import ScoreSection
-from .base import CorpusScore, Interval, Metric
+from .base import CorpusScore, Interval, Metric, Segment
+from .resample import bootstrap_from_stats
 
 
 @contextmanager
@@ -36,19 +48,31 @@ def sacrebleu_seed(seed: int) -> Iterator[None]:
 
 def bootstrap_interval(
     metric: Any, hyps: list[str], refs: list[str], n_bootstrap: int, seed: int
-) -> tuple[Interval, str]:
-    """sacrebleu's bootstrap 95% interval of one system and the signature that records it."""
+) -> tuple[float, Interval, str]:
+    """sacrebleu's corpus score of one system, its bootstrap 95% interval and the signature that records
+    them (each segment's statistics computed once, by ``PairedTest``)."""
     with sacrebleu_seed(seed):
         signatures, results = PairedTest(
             [("system", hyps)], {"metric": metric}, [refs], test_type="bs", n_samples=n_bootstrap
         )()
     name = next(k for k in results if k != "System")
     result = results[name][0]
-    return Interval(float(result.mean), float(result.ci), n_bootstrap, str(seed)), str(signatures[name])
+    ci = Interval(float(result.mean), float(result.ci), n_bootstrap, str(seed))
+    return float(result.score), ci, str(signatures[name])
 
 
 class SacrebleuMetric(Metric):
-    """Corpus scoring with one sacrebleu object, sentence scoring with another (e.g. effective order)."""
+    """Corpus scoring with one sacrebleu object, sentence scoring with another (e.g. effective order).
+
+    A metric whose sentence score carries its segment statistics in public attributes (BLEU's n-gram
+    counts, TER's edits) sets ``has_statistics`` and implements ``statistics`` and
+    ``score_from_statistics``: each segment is then computed once, by ``sentence_score`` in a worker
+    process, and the corpus score and its bootstrap interval come from the summed statistics. Any
+    other metric scores the corpus from the text (``PairedTest`` computes each segment once for the
+    corpus score and the interval).
+    """
+
+    has_statistics: ClassVar[bool] = False
 
     def __init__(self, section: ScoreSection | None = None) -> None:
         super().__init__(section)
@@ -61,24 +85,68 @@ class SacrebleuMetric(Metric):
     def sentence(self, hyp: str, ref: str) -> float:
         return float(self._sentence.sentence_score(hyp, [ref]).score)
 
+    def segment(self, hyp: str, ref: str) -> Segment:
+        if not self.has_statistics:
+            return super().segment(hyp, ref)
+        result = self._sentence.sentence_score(hyp, [ref])
+        return Segment(float(result.score) if self.per_row else None, self.statistics(result))
+
+    def statistics(self, result: Any) -> list[float]:
+        """A sentence score's segment statistics, in the order sacrebleu sums them."""
+        raise NotImplementedError(f"{self.name} has no segment statistics")
+
+    def score_from_statistics(self, stats: Any) -> Any:
+        """The sacrebleu score object of summed statistics (a list, or float32 sums when resampling)."""
+        raise NotImplementedError(f"{self.name} has no segment statistics")
+
+    def score_object(self, score: float) -> Any:
+        """The sacrebleu score object of a corpus score from ``PairedTest`` (for its formatted detail)."""
+        raise NotImplementedError(f"{self.name}: no score object")
+
     def corpus(self, hyps: Sequence[str], refs: Sequence[str], n_bootstrap: int = 1, seed: int = 12345) -> CorpusScore:
-        metric = self.sacrebleu_metric()
-        result = metric.corpus_score(list(hyps), [list(refs)])
-        signature = str(metric.get_signature())
-        ci = None
-        if n_bootstrap > 1:
-            ci, signature = bootstrap_interval(self.sacrebleu_metric(), list(hyps), list(refs), n_bootstrap, seed)
+        segments = [self.segment(h, r) for h, r in zip(hyps, refs)] if self.has_statistics else []
+        return self.corpus_of(hyps, refs, segments, n_bootstrap, seed)
+
+    def corpus_of(
+        self, hyps: Sequence[str], refs: Sequence[str], segments: Sequence[Segment], n_bootstrap: int, seed: int
+    ) -> CorpusScore:
+        if self.has_statistics:
+            result, ci = self._from_statistics([list(s.stats or ()) for s in segments], n_bootstrap, seed)
+            signature = self._corpus_signature(n_bootstrap, seed)
+        else:
+            result, ci, signature = self._from_text(list(hyps), list(refs), n_bootstrap, seed)
         self._signature = signature
         return CorpusScore(self.name, float(result.score), signature, len(hyps), result.format(width=2), ci)
+
+    def _from_statistics(self, stats: list[list[float]], n_bootstrap: int, seed: int) -> tuple[Any, Interval | None]:
+        result = self.score_from_statistics(sum_of_lists([list(s) for s in stats]))
+        ci = None
+        if n_bootstrap > 1:
+            ci = bootstrap_from_stats(stats, lambda s: self.score_from_statistics(s).score, n_bootstrap, seed)
+        return result, ci
+
+    def _from_text(
+        self, hyps: list[str], refs: list[str], n_bootstrap: int, seed: int
+    ) -> tuple[Any, Interval | None, str]:
+        if n_bootstrap <= 1:
+            metric = self.sacrebleu_metric()
+            result = metric.corpus_score(hyps, [refs])
+            return result, None, str(metric.get_signature())
+        score, ci, signature = bootstrap_interval(self.sacrebleu_metric(), hyps, refs, n_bootstrap, seed)
+        return self.score_object(score), ci, signature
+
+    def _corpus_signature(self, n_bootstrap: int, seed: int) -> str:
+        """The signature ``corpus_score`` (and with a bootstrap ``PairedTest``) gives the corpus metric."""
+        metric = self.sacrebleu_metric()
+        metric.corpus_score(["x"], [["x"]])  # sacrebleu knows the signature once it has seen the references
+        signature = metric.get_signature()
+        if n_bootstrap > 1:
+            signature.update("seed", str(seed))
+            signature.update("bs", n_bootstrap)
+        return str(signature)
 
     def signature(self) -> str:
         """The last corpus score's signature; before any, the one a corpus score will carry."""
         if self._signature is not None:
             return self._signature
-        metric = self.sacrebleu_metric()
-        metric.corpus_score(["x"], [["x"]])  # sacrebleu knows the signature once it has seen the references
-        signature = metric.get_signature()
-        if self.section.bootstrap > 1:
-            signature.update("bs", self.section.bootstrap)
-            signature.update("seed", str(self.section.seed))
-        return str(signature)
+        return self._corpus_signature(self.section.bootstrap, self.section.seed)

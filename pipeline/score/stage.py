@@ -21,8 +21,9 @@ from ..text import strip_ellipsis
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
 from . import chrf as _chrf  # noqa: F401
 from . import ter as _ter  # noqa: F401
-from .base import Metric, ScoreError, metrics
+from .base import Metric, ScoreError, Segment, metrics
 from .partial import matching_prefix
+from .pool import available_cores, score_segments
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,19 @@ def build_metrics(section: ScoreSection) -> dict[str, Metric]:
 
 
 def corpus_scores(
-    chosen: dict[str, Metric], hyps: Sequence[str], refs: Sequence[str], section: ScoreSection
+    chosen: dict[str, Metric],
+    pairs: Sequence[tuple[str, str]],
+    segments: dict[str, list[Segment]],
+    section: ScoreSection,
 ) -> dict[str, Any] | None:
-    if not hyps:
+    """Each metric's corpus score of ``pairs`` (hypothesis, reference) from their rows' ``segments``."""
+    if not pairs:
         return None
-    return {name: m.corpus(hyps, refs, section.bootstrap, section.seed).to_dict() for name, m in chosen.items()}
+    hyps, refs = [p[0] for p in pairs], [p[1] for p in pairs]
+    return {
+        name: m.corpus_of(hyps, refs, segments[name], section.bootstrap, section.seed).to_dict()
+        for name, m in chosen.items()
+    }
 
 
 def scored_pair(row: Row, mode: str) -> tuple[str, str] | None:
@@ -84,68 +93,78 @@ class ScoreStage(Stage):
         return {"packages": package_versions(("sacrebleu",))}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        section = ctx.config.score
-        rows = load_rows(ctx)
-        chosen = build_metrics(section)
-        pairs = {r.seg_id: scored_pair(r, section.partial) for r in rows}
-        full = [r for r in rows if r.has_reference and not r.partial]
-        partial = [r for r in rows if r.has_reference and r.partial]
-        partial_scored = [r for r in partial if pairs[r.seg_id] is not None]
-        if not full and not partial_scored:
-            message = empty_reference_message(rows, section.partial, ctx.config.reference.path)
-            if section.on_empty_reference == "error":
-                raise ScoreError(
-                    f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores"
-                )
-            log.warning("%s (exporting without scores)", message)
+        return write_scores(ctx, available_cores())
 
-        def corpus_over(subset: list[Row]) -> dict[str, Any] | None:
-            chosen_pairs = [pairs[r.seg_id] for r in subset]
-            return corpus_scores(chosen, [p[0] for p in chosen_pairs if p], [p[1] for p in chosen_pairs if p], section)
 
-        per_row = []
-        for r in rows:
-            pair = pairs[r.seg_id]
-            if pair is None:
-                continue
-            entry: dict[str, Any] = {"seg_id": r.seg_id, "partial": r.partial}
-            entry.update({name: round(m.sentence(*pair), 4) for name, m in chosen.items() if m.per_row})
-            if r.partial:
-                entry["scored_translation"] = pair[0]
-            per_row.append(entry)
-        corpus = corpus_over(full)
-        sources = sum(bool(r.source) for r in rows)
-        data = {
-            "corpus": corpus if corpus is not None else {name: None for name in chosen},
-            "partial": {
-                "mode": section.partial,
-                "n": len(partial),
-                "scored": len(partial_scored),
-                "corpus": corpus_over(partial_scored),
-            },
-            "signatures": {name: m.signature() for name, m in chosen.items()},
-            "row_metrics": [name for name, m in chosen.items() if m.per_row],
-            "lower_is_better": [name for name, m in chosen.items() if not m.higher_is_better],
-            "settings": {
-                "bootstrap": section.bootstrap,
-                "seed": section.seed,
-                "partial": section.partial,
-                "chrf_word_order": section.chrf_word_order,
-            },
-            "counts": {
-                "rows": len(rows),
-                "scored": len(full),
-                "partial_reference": len(partial),
-                "partial_scored": len(partial_scored),
-                "partial_excluded": len(partial) - len(partial_scored),
-                "source_rows_without_reference": sources - len(full) - len(partial),
-                "reference_rows_without_source": sum(not r.source for r in rows),
-            },
-            "rows": per_row,
-        }
-        write_json(ctx.path(artifacts.SCORES), data)
-        return {
-            "scored_rows": len(full),
-            "partial_rows": len(partial_scored),
-            **{k: (v or {}).get("score") for k, v in data["corpus"].items()},
-        }
+def write_scores(ctx: RunContext, workers: int) -> dict[str, Any]:
+    """Score the run's rows (the per-row work on ``workers`` processes) and write scores.json, which does
+    not depend on ``workers``."""
+    section = ctx.config.score
+    rows = load_rows(ctx)
+    chosen = build_metrics(section)
+    pairs = {r.seg_id: pair for r in rows if (pair := scored_pair(r, section.partial)) is not None}
+    full = [r for r in rows if r.has_reference and not r.partial]
+    partial = [r for r in rows if r.has_reference and r.partial]
+    partial_scored = [r for r in partial if r.seg_id in pairs]
+    if not pairs:
+        message = empty_reference_message(rows, section.partial, ctx.config.reference.path)
+        if section.on_empty_reference == "error":
+            raise ScoreError(f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores")
+        log.warning("%s (exporting without scores)", message)
+    segments = dict(zip(pairs, score_segments(chosen, section, list(pairs.values()), workers)))
+
+    def corpus_over(subset: list[Row]) -> dict[str, Any] | None:
+        of_subset = {name: [segments[r.seg_id][name] for r in subset] for name in chosen}
+        return corpus_scores(chosen, [pairs[r.seg_id] for r in subset], of_subset, section)
+
+    corpus = corpus_over(full)
+    data = {
+        "corpus": corpus if corpus is not None else {name: None for name in chosen},
+        "partial": {
+            "mode": section.partial,
+            "n": len(partial),
+            "scored": len(partial_scored),
+            "corpus": corpus_over(partial_scored),
+        },
+        "signatures": {name: m.signature() for name, m in chosen.items()},
+        "row_metrics": [name for name, m in chosen.items() if m.per_row],
+        "lower_is_better": [name for name, m in chosen.items() if not m.higher_is_better],
+        "settings": {
+            "bootstrap": section.bootstrap,
+            "seed": section.seed,
+            "partial": section.partial,
+            "chrf_word_order": section.chrf_word_order,
+        },
+        "counts": score_counts(rows, len(full), len(partial), len(partial_scored)),
+        "rows": [row_entry(r, pairs[r.seg_id], segments[r.seg_id], chosen) for r in rows if r.seg_id in pairs],
+    }
+    write_json(ctx.path(artifacts.SCORES), data)
+    return {
+        "scored_rows": len(full),
+        "partial_rows": len(partial_scored),
+        **{k: (v or {}).get("score") for k, v in data["corpus"].items()},
+    }
+
+
+def score_counts(rows: Sequence[Row], full: int, partial: int, partial_scored: int) -> dict[str, int]:
+    sources = sum(bool(r.source) for r in rows)
+    return {
+        "rows": len(rows),
+        "scored": full,
+        "partial_reference": partial,
+        "partial_scored": partial_scored,
+        "partial_excluded": partial - partial_scored,
+        "source_rows_without_reference": sources - full - partial,
+        "reference_rows_without_source": sum(not r.source for r in rows),
+    }
+
+
+def row_entry(
+    row: Row, pair: tuple[str, str], segments: dict[str, Segment], chosen: dict[str, Metric]
+) -> dict[str, Any]:
+    """scores.json's entry for a scored row: its sentence scores (per-row metrics)."""
+    entry: dict[str, Any] = {"seg_id": row.seg_id, "partial": row.partial}
+    entry.update({name: round(segments[name].score, 4) for name, m in chosen.items() if m.per_row})
+    if row.partial:
+        entry["scored_translation"] = pair[0]
+    return entry

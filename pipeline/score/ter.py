@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sacrebleu.metrics import TER
+from sacrebleu.metrics.ter import TERScore
 
 from .base import metrics
 from .sacrebleu_metric import SacrebleuMetric
@@ -15,6 +16,23 @@ class TerMetric(SacrebleuMetric):
     name = "ter"
     per_row = False
     higher_is_better = False
+    has_statistics = True
 
     def sacrebleu_metric(self) -> Any:
         return TER()
+
+    def statistics(self, result: Any) -> list[float]:
+        """[edits, reference words]: sacrebleu's segment statistics (one reference)."""
+        return [result.num_edits, result.ref_length]
+
+    def score_from_statistics(self, stats: Any) -> Any:
+        """sacrebleu 2.6's TER of summed statistics (``TER._compute_score_from_stats`` is private, so its
+        three cases are written out here; tests/test_score_resample.py holds them equal)."""
+        edits, ref_words = stats[0], stats[1]
+        if ref_words > 0:
+            rate = edits / ref_words
+        elif edits > 0:
+            rate = 1.0  # empty reference(s) and a non-empty hypothesis
+        else:
+            rate = 0.0  # both empty
+        return TERScore(100 * rate, edits, ref_words)
