@@ -15,6 +15,7 @@ import typer
 from . import artifacts
 from .config import Config, load_config
 from .errors import InputError, JaenError
+from .stage import STAGE_ORDER, stages
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,12 +92,9 @@ def _run(target: str, overrides: list[str] | None, names: tuple[str, ...], resum
     typer.echo(str(run_dir / artifacts.BITEXT_TSV) if "export" in names else str(run_dir))
 
 
-@app.command()
+@app.command(help=f"Run every stage: {' → '.join(STAGE_ORDER)} (stages already done are kept).")
 @user_errors
 def run(config: Annotated[str, typer.Argument(help="YAML config (see configs/)")], overrides: Overrides = None) -> None:
-    """Run every stage: segment → translate → align → score → export (stages already done are kept)."""
-    from .stage import STAGE_ORDER
-
     _run(config, overrides, STAGE_ORDER, resume=True)
 
 
@@ -110,7 +108,7 @@ def _stage_command(name: str, doc: str) -> None:
     app.command(name=name)(command)
 
 
-@app.command()
+@app.command("segment", help=stages.get("segment").summary)
 @user_errors
 def segment(
     target: Annotated[
@@ -122,7 +120,6 @@ def segment(
         bool, typer.Option("--dropped", help="with a text file: also print what was removed, and why, to stderr")
     ] = False,
 ) -> None:
-    """Segment a text file (JSON lines on stdout), or re-run the segment stage of a run."""
     path = Path(target)
     if path.suffix in (".yaml", ".yml") or path.is_dir():
         _run(target, overrides, ("segment",))
@@ -144,13 +141,9 @@ def segment(
             typer.echo(json.dumps(record.to_dict(), ensure_ascii=False), err=True)
 
 
-for _name, _doc in (
-    ("translate", "Re-run the translate stage (MarianMT, cached) from sentences.jsonl."),
-    ("align", "Re-run the align stage from sentences.jsonl and translations.jsonl."),
-    ("score", "Re-run the score stage (sacrebleu) from the alignment."),
-    ("export", "Re-run the export stage: bitext.tsv and the other configured formats."),
-):
-    _stage_command(_name, _doc)
+for _name in STAGE_ORDER:  # every stage without a command of its own above re-runs through `_run`
+    if _name not in {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}:
+        _stage_command(_name, stages.get(_name).summary)
 
 
 @app.command("eval-align")

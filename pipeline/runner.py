@@ -34,22 +34,11 @@ from .config import Config
 from .errors import JaenError
 from .io import atomic_write_text, sha256_file
 from .manifest import Manifest, now
-from .stage import STAGE_ORDER, RunContext, load_stages, stages
+from .stage import STAGE_ORDER, RunContext, load_stages, stage_classes, stages
 
 log = logging.getLogger(__name__)
 
 STAGING = ".staging"
-# Config keys that cannot change a stage's output (a cached translation is the translation): not in the keys.
-NOT_IN_KEYS: dict[str, tuple[str, ...]] = {"translate": ("cache", "cache_dir")}
-
-# The config sections each stage reads; a stage's output depends on its own and every earlier stage's.
-STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "segment": ("input", "segment", "reference"),
-    "translate": ("translate",),
-    "align": ("align",),
-    "score": ("score",),
-    "export": ("export",),
-}
 
 
 def preflight(config: Config) -> dict[str, str]:
@@ -61,21 +50,15 @@ def preflight(config: Config) -> dict[str, str]:
 
 
 def check_components(config: Config) -> None:
-    """Every registered name the config picks exists (one line naming the key otherwise)."""
-    load_stages()
-    from .align.base import aligners
-    from .export.base import exporters
-    from .score.base import metrics
-    from .segment.base import segmenters
-    from .translate.base import translators
-
-    segmenters.get(config.segment.method, "segment.method")
-    translators.get(config.translate.backend, "translate.backend")
-    aligners.get(config.align.method, "align.method")
-    for name in config.score.metrics:
-        metrics.get(name, "score.metrics")
-    for name in config.export.formats:
-        exporters.get(name, "export.formats")
+    """Every registered name the config picks exists (one line naming the key otherwise): the keys
+    and their registries are the stages' ``components``."""
+    for cls in stage_classes():
+        for key, registry in cls.components.items():
+            value: Any = config
+            for part in key.split("."):
+                value = getattr(value, part)
+            for name in value if isinstance(value, list | tuple) else [value]:
+                registry.get(name, key)
 
 
 def stage_keys(
@@ -91,11 +74,12 @@ def stage_keys(
     Sections no stage claims (other than ``run``) count for the last stage, so nothing that may
     change an output is left out of every key.
     """
-    load_stages()
+    declared = {cls.name: cls for cls in stage_classes()}
     data = config.to_dict()
-    for section, names in NOT_IN_KEYS.items():
-        data[section] = {k: v for k, v in data.get(section, {}).items() if k not in names}
-    claimed = {s for sections in STAGE_SECTIONS.values() for s in sections} | {"run"}
+    for key in (k for cls in declared.values() for k in cls.unkeyed):
+        section, _, name = key.partition(".")
+        data[section] = {k: v for k, v in data.get(section, {}).items() if k != name}
+    claimed = {s for cls in declared.values() for s in cls.sections} | {"run"}
     extra = tuple(sorted(k for k in data if k not in claimed))
     keys: dict[str, str] = {}
     previous = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
@@ -103,13 +87,13 @@ def stage_keys(
         if fixed and name in fixed:
             keys[name] = previous = fixed[name]
             continue
-        sections = STAGE_SECTIONS.get(name, ()) + (extra if name == STAGE_ORDER[-1] else ())
+        sections = declared[name].sections + (extra if name == STAGE_ORDER[-1] else ())
         blob = json.dumps(
             {
                 "after": previous,
                 "jaen": __version__,
                 "stage": name,
-                "version": stages.get(name).version,
+                "version": declared[name].version,
                 "config": {s: data.get(s) for s in sections},
                 "identity": (identities or {}).get(name, {}),
             },
@@ -125,7 +109,7 @@ def expected_keys(config: Config, names: Sequence[str], manifest: Manifest) -> t
     """Preflight, then ``(inputs, keys)`` for running ``names``: identities are resolved for the
     stages of ``names`` only (``jaen segment`` needs no model); earlier stages keep the key the
     manifest recorded. A later stage's key is never recorded by this invocation."""
-    if "segment" in names:
+    if STAGE_ORDER[0] in names:  # the first stage reads the inputs
         inputs = preflight(config)
     else:
         check_components(config)
@@ -199,15 +183,11 @@ def _put(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
-def _stage_files(names: Sequence[str]) -> list[str]:
-    return [f for name in names for f in stages.get(name)().outputs()]
-
-
 def _open_staging(run_dir: Path, staging: Path, home: Manifest, first: str) -> Manifest:
     """A fresh staging directory holding (as links) the files of the stages before ``first``."""
     shutil.rmtree(run_dir / STAGING, ignore_errors=True)
     staging.mkdir(parents=True)
-    for filename in _stage_files(STAGE_ORDER[: STAGE_ORDER.index(first)]):
+    for filename in artifacts.stage_files(STAGE_ORDER[: STAGE_ORDER.index(first)]):
         if (run_dir / filename).is_file():
             _put(run_dir / filename, staging / filename)
     return Manifest(staging / artifacts.MANIFEST, json.loads(json.dumps(home.data)))
@@ -231,7 +211,7 @@ def install(staged: Manifest, home: Manifest, first: int) -> None:
     home.forget(stale)
     home.data["complete"] = False
     home.save()  # from here until the new manifest is in, nothing claims the files being replaced
-    for filename in _stage_files(stale):
+    for filename in artifacts.stage_files(stale):
         if (staging / filename).is_file():
             _put(staging / filename, run_dir / filename)
         else:  # made by the old run only (e.g. an export format no longer configured)
@@ -285,13 +265,13 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     stale = list(STAGE_ORDER[first:])
     if not resumed_staging:
         manifest = _open_staging(run_dir, staging, home, todo[0])
-    for filename in _stage_files(stale):
+    for filename in artifacts.stage_files(stale):
         (staging / filename).unlink(missing_ok=True)
     manifest.forget(stale)
     manifest.start(config.hash(), inputs, config.to_dict())
     atomic_write_text(staging / artifacts.CONFIG, config.to_yaml())
     manifest.save()
-    if "translate" in todo:
+    if any(stages.get(name).seeded for name in todo):
         seed_everything(config.run.seed)
     ctx = RunContext(config, staging)
     for name in todo:

@@ -8,7 +8,7 @@ from typing import Any
 from .. import artifacts
 from ..io import read_records, write_jsonl
 from ..records import Bead, Sentence, Translation
-from ..stage import RunContext, Stage, stages
+from ..stage import RunContext, Stage, register_stage
 from . import hybrid as _hybrid  # noqa: F401  (registers the built-in aligners)
 from .base import aligners
 from .lexicon import english_ratio
@@ -45,10 +45,14 @@ def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sen
     return list(groups.values())
 
 
-@stages.register("align")
+@register_stage
 class AlignStage(Stage):
     name = "align"
+    position = 30
+    sections = ("align",)
     produces = (artifacts.ALIGNMENT,)
+    components = {"align.method": aligners}
+    summary = "Re-run the align stage from sentences.jsonl and translations.jsonl."
     # 2: the partial-reference chrF prefix measured without the ellipsis (pipeline.text); 3: cut references
     # (split.py); 4: glosses without diacritics, short long vowels in names, "July's" a month; confidence weighs a
     # paragraph mismatch by how far the document's paragraphs correspond; 5: strays leave the chain, a 2-1 bead over a
@@ -62,10 +66,8 @@ class AlignStage(Stage):
         return {"data": package_versions(DATA_PACKAGES)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
-        translations = {
-            t.seg_id: t.translation for t in read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation)
-        }
+        sentences = read_records(ctx.require(artifacts.SENTENCES), Sentence)
+        translations = {t.seg_id: t.translation for t in read_records(ctx.require(artifacts.TRANSLATIONS), Translation)}
         src = [s for s in sentences if s.lang == "ja"]
         ref = [s for s in sentences if s.lang == "en"]
         if not ref:

@@ -22,7 +22,7 @@ from .. import artifacts
 from ..errors import StageError
 from ..io import atomic_open, iter_jsonl
 from ..records import Sentence, Translation
-from ..stage import RunContext, Stage, stages
+from ..stage import RunContext, Stage, register_stage
 from . import ct2 as _ct2  # noqa: F401  (registers the ct2 backend)
 from . import file as _file  # noqa: F401  (registers the file backend)
 from . import hf as _hf  # noqa: F401  (registers the hf backend)
@@ -171,10 +171,16 @@ def chunked(items: Iterable[Sentence], size: int) -> Iterator[list[Sentence]]:
         yield chunk
 
 
-@stages.register("translate")
+@register_stage
 class TranslateStage(Stage):
     name = "translate"
+    position = 20
+    sections = ("translate",)
+    unkeyed = ("translate.cache", "translate.cache_dir")  # a cached translation is the translation
     produces = (artifacts.TRANSLATIONS,)
+    components = {"translate.backend": translators}
+    summary = "Re-run the translate stage (MarianMT, cached) from sentences.jsonl."
+    seeded = True
     version = "1"
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
@@ -185,7 +191,7 @@ class TranslateStage(Stage):
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         cfg = ctx.config.translate
-        source_path = ctx.require(artifacts.SENTENCES, "segment")
+        source_path = ctx.require(artifacts.SENTENCES)
         total = sum(1 for _ in japanese_sentences(source_path))
         out_path = ctx.path(artifacts.TRANSLATIONS)
         if total == 0:
