@@ -221,6 +221,51 @@ def install(staged: Manifest, home: Manifest, first: int) -> None:
     shutil.rmtree(run_dir / STAGING, ignore_errors=True)
 
 
+def _base_manifest(names: Sequence[str], home: Manifest, staging: Path) -> Manifest:
+    """Where the stages before the first of ``names`` come from: the run directory, or a staging
+    directory an interrupted run left that got further (e.g. `jaen translate` after it)."""
+    staged_manifest = staging / artifacts.MANIFEST
+    if names and staged_manifest.is_file():
+        staged = Manifest.open(staged_manifest)
+        prior = STAGE_ORDER[: STAGE_ORDER.index(names[0])]
+        there = finished_stages(staged, staging, None, prior)
+        if len(there) > len(finished_stages(home, home.path.parent, None, prior)):
+            return staged
+    return home
+
+
+def _kept_stages(
+    names: Sequence[str], keys: dict[str, str], home: Manifest, staging: Path
+) -> tuple[list[str], Manifest | None]:
+    """On resume: the leading stages of ``names`` kept, and the staging manifest to go on from when an
+    interrupted run's staging directory got further than the run directory (else None)."""
+    skipped = finished_stages(home, home.path.parent, keys, names)
+    if (staging / artifacts.MANIFEST).is_file():
+        staged = Manifest.open(staging / artifacts.MANIFEST)
+        further = finished_stages(staged, staging, keys, names)
+        if len(further) > len(skipped):
+            return further, staged
+    return skipped, None
+
+
+def _run_each(ctx: RunContext, todo: Sequence[str], manifest: Manifest, keys: dict[str, str], run_dir: Path) -> None:
+    """Run the stages ``todo`` in the staging directory ``ctx.run_dir``, recording each in ``manifest``."""
+    for name in todo:
+        stage = stages.get(name)()
+        log.info("stage %s …", name)
+        started = time.perf_counter()
+        try:
+            info = stage.run(ctx)
+        except JaenError as exc:  # name the run directory's files, not their staged links
+            exc.args = (str(exc).replace(str(ctx.run_dir), str(run_dir)),)
+            raise
+        seconds = time.perf_counter() - started
+        outputs = {f: sha256_file(ctx.path(f)) for f in stage.outputs() if ctx.path(f).is_file()}
+        manifest.record_stage(name, seconds, {"key": keys[name], **info, "outputs": outputs})
+        manifest.save()
+        log.info("stage %s done in %.2fs", name, seconds)
+
+
 def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool = False) -> Path:
     """Run ``names`` (in pipeline order) for ``config``; return the run directory.
 
@@ -234,24 +279,13 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     run_dir = config.run_dir
     home = Manifest.open(run_dir / artifacts.MANIFEST)
     staging = run_dir / STAGING / run_dir.name
-    staged_manifest = staging / artifacts.MANIFEST
-    base = home  # where the stages before the first of `names` come from
-    if not resume and names and staged_manifest.is_file():  # e.g. `jaen translate` after an interrupted run
-        staged = Manifest.open(staged_manifest)
-        prior = STAGE_ORDER[: STAGE_ORDER.index(names[0])]
-        if len(finished_stages(staged, staging, None, prior)) > len(finished_stages(home, run_dir, None, prior)):
-            base = staged
+    base = home if resume else _base_manifest(names, home, staging)
     inputs, keys = expected_keys(config, names, base)  # may fail: nothing has been written yet
     run_dir.mkdir(parents=True, exist_ok=True)
 
-    skipped = finished_stages(home, run_dir, keys, names) if resume else []
-    manifest = base
-    resumed_staging = base is not home
-    if resume and staged_manifest.is_file():
-        staged = Manifest.open(staged_manifest)
-        further = finished_stages(staged, staging, keys, names)
-        if len(further) > len(skipped):
-            skipped, manifest, resumed_staging = further, staged, True
+    skipped, staged = _kept_stages(names, keys, home, staging) if resume else ([], None)
+    manifest = staged if staged is not None else base
+    resumed_staging = manifest is not home
     todo = names[len(skipped) :]
     if skipped:
         log.info("resuming: %s already complete for this config and input", ", ".join(skipped))
@@ -273,21 +307,7 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     manifest.save()
     if any(stages.get(name).seeded for name in todo):
         seed_everything(config.run.seed)
-    ctx = RunContext(config, staging)
-    for name in todo:
-        stage = stages.get(name)()
-        log.info("stage %s …", name)
-        started = time.perf_counter()
-        try:
-            info = stage.run(ctx)
-        except JaenError as exc:  # name the run directory's files, not their staged links
-            exc.args = (str(exc).replace(str(staging), str(run_dir)),)
-            raise
-        seconds = time.perf_counter() - started
-        outputs = {f: sha256_file(staging / f) for f in stage.outputs() if (staging / f).is_file()}
-        manifest.record_stage(name, seconds, {"key": keys[name], **info, "outputs": outputs})
-        manifest.save()
-        log.info("stage %s done in %.2fs", name, seconds)
+    _run_each(RunContext(config, staging), todo, manifest, keys, run_dir)
     translated = manifest.data["stages"].get("translate", {}).get("translated", 0) if "translate" in todo else 0
     manifest.data["last_invocation"] = {"at": now(), "ran": todo, "kept": skipped, "translated": translated}
     manifest.finish(STAGE_ORDER)
