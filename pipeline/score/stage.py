@@ -72,6 +72,34 @@ def empty_reference_message(rows: Sequence[Row], mode: str, reference_path: Path
     return f"nothing to score: reference set is empty — {why}; give a reference with reference.path=FILE"
 
 
+def row_scores(rows: Sequence[Row], pairs: dict[str, tuple[str, str] | None], chosen: dict[str, Metric]) -> list[dict]:
+    """The per-row entries of scores.json: each scored row's per-row metrics (and what a partial one was scored on)."""
+    per_row = []
+    for r in rows:
+        pair = pairs[r.seg_id]
+        if pair is None:
+            continue
+        entry: dict[str, Any] = {"seg_id": r.seg_id, "partial": r.partial}
+        entry.update({name: round(m.sentence(*pair), 4) for name, m in chosen.items() if m.per_row})
+        if r.partial:
+            entry["scored_translation"] = pair[0]
+        per_row.append(entry)
+    return per_row
+
+
+def row_counts(rows: Sequence[Row], full: list[Row], partial: list[Row], partial_scored: list[Row]) -> dict[str, int]:
+    sources = sum(bool(r.source) for r in rows)
+    return {
+        "rows": len(rows),
+        "scored": len(full),
+        "partial_reference": len(partial),
+        "partial_scored": len(partial_scored),
+        "partial_excluded": len(partial) - len(partial_scored),
+        "source_rows_without_reference": sources - len(full) - len(partial),
+        "reference_rows_without_source": sum(not r.source for r in rows),
+    }
+
+
 @register_stage
 class ScoreStage(Stage):
     name = "score"
@@ -107,18 +135,8 @@ class ScoreStage(Stage):
             chosen_pairs = [pairs[r.seg_id] for r in subset]
             return corpus_scores(chosen, [p[0] for p in chosen_pairs if p], [p[1] for p in chosen_pairs if p], section)
 
-        per_row = []
-        for r in rows:
-            pair = pairs[r.seg_id]
-            if pair is None:
-                continue
-            entry: dict[str, Any] = {"seg_id": r.seg_id, "partial": r.partial}
-            entry.update({name: round(m.sentence(*pair), 4) for name, m in chosen.items() if m.per_row})
-            if r.partial:
-                entry["scored_translation"] = pair[0]
-            per_row.append(entry)
+        per_row = row_scores(rows, pairs, chosen)
         corpus = corpus_over(full)
-        sources = sum(bool(r.source) for r in rows)
         data = {
             "corpus": corpus if corpus is not None else {name: None for name in chosen},
             "partial": {
@@ -136,15 +154,7 @@ class ScoreStage(Stage):
                 "partial": section.partial,
                 "chrf_word_order": section.chrf_word_order,
             },
-            "counts": {
-                "rows": len(rows),
-                "scored": len(full),
-                "partial_reference": len(partial),
-                "partial_scored": len(partial_scored),
-                "partial_excluded": len(partial) - len(partial_scored),
-                "source_rows_without_reference": sources - len(full) - len(partial),
-                "reference_rows_without_source": sum(not r.source for r in rows),
-            },
+            "counts": row_counts(rows, full, partial, partial_scored),
             "rows": per_row,
         }
         write_json(ctx.path(artifacts.SCORES), data)

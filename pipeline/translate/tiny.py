@@ -101,12 +101,26 @@ def drop_model_max_length(path: Path) -> None:
 def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) -> Path:
     """Write a deterministic random MarianMT (model + tokenizer) to ``out_dir`` and return it."""
     import torch
-    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+    from transformers import GenerationConfig, MarianMTModel
 
     out = Path(out_dir)
     src_model = _train_spm(_corpus("tiny_corpus_ja.txt"), shape.spm_vocab, 0.9995)
     tgt_model = _train_spm(_corpus("tiny_corpus_en.txt"), min(shape.spm_vocab, 400), 1.0)
 
+    vocab = joint_vocab(src_model, tgt_model, shape)
+    pad_id = vocab[PAD]
+    torch.manual_seed(seed)
+    model = MarianMTModel(marian_config(len(vocab), pad_id, shape))
+    model.eval()
+    model.generation_config = GenerationConfig(**hub_generation_config(pad_id, shape.max_positions))
+    save_model(out, model, src_model, tgt_model, vocab)
+    log.info("built MarianMT (%s) at %s", shape, out)
+    return out
+
+
+def joint_vocab(src_model: bytes, tgt_model: bytes, shape: MarianShape) -> dict[str, int]:
+    """The shared vocabulary: the specials, both SentencePiece models' pieces, filler to the shape's
+    size, and the pad token last."""
     vocab: dict[str, int] = {tok: i for i, tok in enumerate(SPECIALS)}
     for piece in _pieces(src_model) + _pieces(tgt_model):
         if piece not in vocab and piece not in (PAD, "<s>"):
@@ -116,11 +130,17 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
         while len(vocab) < shape.vocab_size - 1:
             vocab[f"▁x{filler}"] = len(vocab)
             filler += 1
-    pad_id = vocab[PAD] = len(vocab)
+    vocab[PAD] = len(vocab)
+    return vocab
 
-    config = MarianConfig(
-        vocab_size=len(vocab),
-        decoder_vocab_size=len(vocab),
+
+def marian_config(vocab_size: int, pad_id: int, shape: MarianShape) -> Any:
+    """opus-mt-ja-en's configuration (a transformers MarianConfig) in ``shape``'s size."""
+    from transformers import MarianConfig
+
+    return MarianConfig(
+        vocab_size=vocab_size,
+        decoder_vocab_size=vocab_size,
         d_model=shape.d_model,
         encoder_layers=shape.layers,
         decoder_layers=shape.layers,
@@ -140,10 +160,11 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
         attention_dropout=0.0,
         activation_dropout=0.0,
     )
-    torch.manual_seed(seed)
-    model = MarianMTModel(config)
-    model.eval()
-    model.generation_config = GenerationConfig(**hub_generation_config(pad_id, shape.max_positions))
+
+
+def save_model(out: Path, model: Any, src_model: bytes, tgt_model: bytes, vocab: dict[str, int]) -> None:
+    """Write the model and its MarianTokenizer to ``out`` in one move (a directory there is replaced)."""
+    from transformers import MarianTokenizer
 
     with tempfile.TemporaryDirectory(prefix=".tiny-", dir=out.parent if out.parent.exists() else None) as tmp:
         work = Path(tmp) / "model"
@@ -163,5 +184,3 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
             shutil.rmtree(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(work), str(out))
-    log.info("built MarianMT (%s) at %s", shape, out)
-    return out
