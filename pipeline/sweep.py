@@ -34,7 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import artifacts
-from .config import Config, _model_at, apply_overrides, build_config, read_config_file, valid_keys
+from .config import Config, apply_overrides, build_config, model_at, read_config_file, valid_keys
 from .errors import ConfigError, JaenError
 from .io import atomic_write_text, read_json, write_json
 from .runner import check_components, is_current, run_stages
@@ -144,12 +144,12 @@ def validate_grid(grid: dict[str, Any], src: str) -> list[str]:
         )
     for key, values in grid.items():
         parts = key.split(".")
-        parent = _model_at(tuple(parts[:-1])) if all(parts) else None
+        parent = model_at(tuple(parts[:-1])) if all(parts) else None
         if parent is None or parts[-1] not in parent.model_fields:
             prefix = ".".join(parts[:-1]) if parent is not None else ""
             valid = [f"{prefix}.{k}" if prefix else k for k in valid_keys(prefix)]
             raise ConfigError(f"{src}: grid key '{key}' is not a config key (valid: {', '.join(valid)})")
-        if _model_at(tuple(parts)) is not None:
+        if model_at(tuple(parts)) is not None:
             raise ConfigError(
                 f"{src}: grid key '{key}' is a section; name a key inside it ({', '.join(valid_keys(key))})"
             )

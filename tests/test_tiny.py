@@ -10,7 +10,7 @@ from pipeline.io import sha256_file
 from pipeline.translate.ct2 import CT2Translator
 from pipeline.translate.hf import HFTranslator
 from pipeline.translate.loading import load_marian
-from pipeline.translate.tiny import MarianShape, _corpus, build_marian
+from pipeline.translate.tiny import MarianShape, build_marian, corpus_lines
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = (
@@ -66,6 +66,6 @@ def test_tokenizer_corpora_are_not_the_seed() -> None:
     seed = (REPO / "data" / "seed_ja.txt").read_text(encoding="utf-8")
     seed_lines = {line.strip() for line in seed.splitlines() if len(line.strip()) > 8}
     for name in ("tiny_corpus_ja.txt", "tiny_corpus_en.txt"):
-        lines = _corpus(name)
+        lines = corpus_lines(name)
         assert len(lines) > 100 and not seed_lines & set(lines), name
         assert not any(line in seed for line in lines if len(line) > 8), name

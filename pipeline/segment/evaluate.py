@@ -182,15 +182,6 @@ def score_boundaries(gold: Sequence[str], system: Sequence[str], optional: Colle
     )
 
 
-def gold_paragraphs(units: Sequence[GoldUnit], lang: str = "ja") -> list[list[str]]:
-    """The gold sentences of one language grouped by paragraph (what a baseline is fed)."""
-    paras: dict[tuple[int, int], list[str]] = {}
-    for u in units:
-        if u.lang == lang:
-            paras.setdefault((u.doc, u.para), []).append(u.text)
-    return list(paras.values())
-
-
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:

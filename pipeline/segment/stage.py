@@ -14,11 +14,6 @@ from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
 from .base import Segmenter, SegmentResult, segmenters
 
 
-def read_input(ctx: RunContext) -> str:
-    cfg = ctx.config.input
-    return read_text(cfg.path, cfg.encoding, what="input")
-
-
 def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi: bool) -> SegmentResult:
     """Segment one document; its embedded English gives way to an external reference when one is configured."""
     cfg = ctx.config

@@ -293,7 +293,8 @@ class CT2Translator(Translator):
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, truncation=False)["input_ids"])
 
-    def _tokens(self, text: str) -> list[str]:
+    def source_tokens(self, text: str) -> list[str]:
+        """``text`` as the source tokens CTranslate2 takes (the Marian tokenizer's pieces, end token included)."""
         return self.tokenizer.convert_ids_to_tokens(self.tokenizer(text, truncation=False)["input_ids"])
 
     def decoding_kwargs(self, longest_source: int, cap_scale: float = 1.0) -> dict[str, Any]:
@@ -330,7 +331,7 @@ class CT2Translator(Translator):
     def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:
         if not texts:
             return []
-        tokens = [self._tokens(t) for t in texts]
+        tokens = [self.source_tokens(t) for t in texts]
         lengths = [len(t) for t in tokens]
         results: list[Output] = [Output("")] * len(texts)
         unk = self.tokenizer.unk_token

@@ -42,7 +42,8 @@ TINY = MarianShape()
 FULL = MarianShape(d_model=512, layers=6, heads=8, ffn_dim=2048, vocab_size=OPUS_MT_JA_EN_VOCAB, spm_vocab=4000)
 
 
-def _corpus(name: str) -> list[str]:
+def corpus_lines(name: str) -> list[str]:
+    """The non-blank lines of a packaged tokenizer corpus (``tiny_corpus_ja.txt``, ``tiny_corpus_en.txt``)."""
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -104,8 +105,8 @@ def build_marian(out_dir: str | Path, shape: MarianShape = TINY, seed: int = 0) 
     from transformers import GenerationConfig, MarianMTModel
 
     out = Path(out_dir)
-    src_model = _train_spm(_corpus("tiny_corpus_ja.txt"), shape.spm_vocab, 0.9995)
-    tgt_model = _train_spm(_corpus("tiny_corpus_en.txt"), min(shape.spm_vocab, 400), 1.0)
+    src_model = _train_spm(corpus_lines("tiny_corpus_ja.txt"), shape.spm_vocab, 0.9995)
+    tgt_model = _train_spm(corpus_lines("tiny_corpus_en.txt"), min(shape.spm_vocab, 400), 1.0)
 
     vocab = joint_vocab(src_model, tgt_model, shape)
     pad_id = vocab[PAD]
