@@ -20,6 +20,7 @@ from typing import Any
 from .config import Config
 from .errors import InputError
 from .io import decode_bytes, read_text, sha256_file
+from .text import normalize_newlines
 
 log = logging.getLogger(__name__)
 
@@ -152,12 +153,7 @@ def _jsonl_documents(config: Config, name: str, path: Path) -> Iterator[Document
                 reference = value
             elif config.reference.path is not None and config.reference.path.is_dir():
                 reference = _reference_file(config, doc_name)
-            yield Document(name=doc_name, text=_newlines(text), reference=reference, source=where)
-
-
-def _newlines(text: str) -> str:
-    """Newlines as in text files read by ``read_text``: CRLF and CR become LF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+            yield Document(name=doc_name, text=normalize_newlines(text), reference=reference, source=where)
 
 
 def _field(obj: dict[str, Any], field: str, where: str, key: str) -> Any:
@@ -246,7 +242,7 @@ def _dataset_documents(config: Config) -> Iterator[Document]:
                 raise InputError(f"{where}: column {config.reference.field!r} (reference.field) is not text")
         elif config.reference.path is not None and config.reference.path.is_dir():
             reference = _reference_file(config, doc_name)
-        yield Document(name=doc_name, text=_newlines(text), reference=reference, source=where)
+        yield Document(name=doc_name, text=normalize_newlines(text), reference=reference, source=where)
 
 
 def check_inputs(config: Config) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import IO, Any, TypeVar
 
 from .errors import InputError
 from .records import Record
+from .text import CJK_PUNCTUATION, FULLWIDTH_ASCII, KANA, KANJI, normalize_newlines
 
 R = TypeVar("R", bound=Record)
 
@@ -59,20 +61,15 @@ def decode_bytes(data: bytes, source: str = "<bytes>", encoding: str = "auto") -
     return str(best)
 
 
+_JAPANESE_LOOKING = re.compile(f"[{KANA}{KANJI}{CJK_PUNCTUATION}{FULLWIDTH_ASCII}]")
+
+
 def _japanese_share(text: str) -> float:
-    """Share of kana and common kanji among the non-ASCII characters of ``text`` (0..1)."""
+    """Share of kana, common kanji and Japanese punctuation among the non-ASCII characters of ``text`` (0..1)."""
     non_ascii = [c for c in text if ord(c) > 0x7F]
     if not non_ascii:
         return 0.0
-    good = sum(
-        1
-        for c in non_ascii
-        if "\u3040" <= c <= "\u30ff"
-        or "\u4e00" <= c <= "\u9fff"
-        or "\u3000" <= c <= "\u303f"
-        or "\uff01" <= c <= "\uff5e"
-    )
-    return good / len(non_ascii)
+    return sum(1 for c in non_ascii if _JAPANESE_LOOKING.match(c)) / len(non_ascii)
 
 
 def _decode_japanese(data: bytes) -> str | None:
@@ -103,8 +100,7 @@ def read_text(path: str | os.PathLike[str], encoding: str = "auto", what: str = 
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{what} file unreadable: {p}: {exc.strerror}") from None
-    text = decode_bytes(data, str(p), encoding)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalize_newlines(decode_bytes(data, str(p), encoding))
 
 
 def _umask() -> int:

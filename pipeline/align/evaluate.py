@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..text import squash
+from ..text import KANA, KANJI, squash
 
 MATCH = 0.5
 
@@ -58,8 +58,11 @@ def _grams(text: str, n: int) -> set[str]:
     return {text[k : k + n] for k in range(max(1, len(text) - n + 1))}
 
 
+_JAPANESE = re.compile(f"[{KANA}{KANJI}]")
+
+
 def _gram_size(text: str) -> int:
-    return 4 if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text) else 6
+    return 4 if _JAPANESE.search(text) else 6
 
 
 def containment(sentence: str, cell: str) -> float:

@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..text import ELLIPSIS_CHARS, ELLIPSIS_STARTS, ellipsis_end
+from ..text import (
+    ELLIPSIS_CHARS,
+    ELLIPSIS_STARTS,
+    HALFWIDTH_KATAKANA,
+    HIRAGANA_LETTERS,
+    KANA,
+    KANJI,
+    KANJI_EXTENSION_A,
+    KATAKANA,
+    ellipsis_end,
+)
 
 STOPS = frozenset("。！？!?．｡")
 ELLIPSES = frozenset(ELLIPSIS_CHARS)
@@ -42,7 +52,7 @@ apart must not turn everything between them into one quotation."""
 # と / って, a comma, など, an attribution in brackets (「…」（代表）との), a one-kana case particle before
 # a word (「…？」で述べた, 「…。」が話題に; not でも / では, which open sentences) …; anything else
 # starts a new sentence.
-_QUOTE_CONTINUATION = re.compile(r"[とっ、，,・（(]|など|なんて|との|[でがはをにもへやの](?![\u3041-\u309f])")
+_QUOTE_CONTINUATION = re.compile(rf"[とっ、，,・（(]|など|なんて|との|[でがはをにもへやの](?![{HIRAGANA_LETTERS}])")
 # sentence-initial words that begin with と (ところで …): not the quotative particle
 _TO_SENTENCE_START = re.compile(r"と(ころ[でが]|にかく|はいえ|もあれ|もかく|りあえず|りわけ|くに|うとう|いうのも)")
 _HIRAGANA_OPENER = re.compile(
@@ -53,7 +63,8 @@ _CONJUNCTION_COMMA = re.compile(
     r"(?:ただし|但し|しかし|しかも|また|さらに|そして|だが|でも|一方|なお|ところが|それでも|"
     r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]"
 )
-_JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆ヵヶ]")
+_HIRAGANA = re.compile(f"[{HIRAGANA_LETTERS}]")
+_JA_CHAR = re.compile(f"[{KANA}{KANJI_EXTENSION_A}{KANJI}{HALFWIDTH_KATAKANA}々〆ヵヶ]")
 
 
 def matched_spans(text: str) -> list[tuple[int, int]]:
@@ -97,7 +108,7 @@ def _continues_quote(text: str, j: int) -> bool:
 
 def _starts_sentence(text: str, j: int) -> bool:
     """Can a sentence start at ``j``? Not with a particle: hiragana only for common sentence openers."""
-    if not ("\u3041" <= text[j] <= "\u309f"):
+    if not _HIRAGANA.match(text, j):
         return True
     return _HIRAGANA_OPENER.match(text, j) is not None
 
@@ -139,7 +150,7 @@ def _ellipsis_ends_sentence(text: str, start: int) -> bool:
 _CAPTION_CREDIT = re.compile(
     r"[^。！？!?「」『』…\n]{4,200}?[（(][^（）()]{0,20}"
     r"(?:提供|共同|撮影|写真|右|左|中央|手前|奥|資料|ロイター|ＡＰ|AP|ＡＦＰ|AFP)[^（）()]{0,20}[）)]"
-    r"(?=[\u4e00-\u9fff\u30a0-\u30ff【「『])"
+    rf"(?=[{KANJI}{KATAKANA}【「『])"
 )
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from ..config import TranslateSection
 from ..errors import ConfigError, InputError, StageError
 from ..io import sha256_file
-from ..text import comparison_form
+from ..text import comparison_form, normalize_newlines
 from .base import Generation, Output, Translator, translators
 from .splitting import split_to_fit
 
@@ -58,7 +58,7 @@ class TranslationFile:
             raise InputError(f"translate.file: {path} not found")
         data = path.read_bytes()  # read once: parsed and hashed
         try:
-            lines = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            lines = normalize_newlines(data.decode("utf-8-sig")).split("\n")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: translation files must be UTF-8 ({exc.reason} at byte {exc.start})") from None
         fmt = _format_of(path, next((line for line in lines if line.strip()), ""))
