@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import InputError
+from .errors import InputError, one_line
 from .io import decode_bytes, read_text, sha256_file
 from .text import normalize_newlines
 
@@ -201,8 +201,7 @@ def load_dataset_split(config: Config) -> Any:
     except InputError:
         raise
     except Exception as exc:  # datasets raises many types (offline, missing split, bad files)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"input.hf_dataset: cannot load {name!r} split {cfg.split!r}: {first}") from None
+        raise InputError(f"input.hf_dataset: cannot load {name!r} split {cfg.split!r}: {one_line(exc)}") from None
 
 
 def check_dataset_columns(config: Config, ds: Any) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import TranslateSection
-from ..errors import ModelLoadError
+from ..errors import ModelLoadError, one_line
 from .base import Generation, Output, Translator, translators
 from .batching import ModelShape, plan_batches
 from .hf import free_gpu_bytes, length_batches
@@ -79,7 +79,7 @@ def convert_ct2(
                 str(work), quantization=quantization, force=True
             )
         except Exception as exc:  # noqa: BLE001 - one clear line
-            cause = " ".join(str(exc).split())[:300]
+            cause = one_line(exc)
             raise ModelLoadError(f"cannot convert translation model '{model}' to CTranslate2: {cause}") from None
         marker = {"source": identity, "quantization": quantization or "float32"}
         (work / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
@@ -235,7 +235,7 @@ class CT2Translator(Translator):
                 intra_threads=cfg.threads,
             )
         except Exception as exc:  # noqa: BLE001 - one clear line
-            cause = " ".join(str(exc).split())[:300]
+            cause = one_line(exc)
             if self.device == "cuda" and re.search(r"libcu|cuda|cudnn", cause, re.IGNORECASE):
                 raise ModelLoadError(
                     f"ct2 on {cfg.device}: {cause} (CTranslate2 {ctranslate2.__version__} needs "
