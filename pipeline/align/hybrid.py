@@ -146,7 +146,6 @@ class SignalAligner(Aligner):
 
     def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
         ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight)
-        self.evidence = ev  # kept for the benchmarks (how many beads were scored)
         chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
         agreement = paragraph_agreement(src, ref, chain)
         if agreement > 0:
