@@ -19,7 +19,7 @@ from typing import Any
 
 from .config import Config
 from .errors import InputError, one_line
-from .io import decode_bytes, read_text, sha256_file
+from .io import numbered_jsonl, read_text, sha256_file
 from .text import normalize_newlines
 
 log = logging.getLogger(__name__)
@@ -129,31 +129,21 @@ def _reference_file(config: Config, name: str) -> str | None:
 def _jsonl_documents(config: Config, name: str, path: Path) -> Iterator[Document]:
     cfg = config.input
     field = cfg.text_field
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            where = f"{path}:{lineno}"
-            line = decode_bytes(raw, where, cfg.encoding if cfg.encoding != "auto" else "utf-8").strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: invalid JSON: {exc.msg}") from None
-            if not isinstance(obj, dict):
-                raise InputError(f"{where}: expected a JSON object with field {field!r}")
-            text = _field(obj, field, where, "input.text_field")
-            if not isinstance(text, str):
-                raise InputError(f"{where}: field {field!r} (input.text_field) is not a string")
-            doc_name = _doc_name(obj, cfg.id_field, where, f"{name}:{lineno}")
-            reference = None
-            if config.reference.field is not None:
-                value = _field(obj, config.reference.field, where, "reference.field")
-                if value is not None and not isinstance(value, str):
-                    raise InputError(f"{where}: field {config.reference.field!r} (reference.field) is not a string")
-                reference = value
-            elif config.reference.path is not None and config.reference.path.is_dir():
-                reference = _reference_file(config, doc_name)
-            yield Document(name=doc_name, text=normalize_newlines(text), reference=reference, source=where)
+    for lineno, obj in numbered_jsonl(path, cfg.encoding):
+        where = f"{path}:{lineno}"
+        text = _field(obj, field, where, "input.text_field")
+        if not isinstance(text, str):
+            raise InputError(f"{where}: field {field!r} (input.text_field) is not a string")
+        doc_name = _doc_name(obj, cfg.id_field, where, f"{name}:{lineno}")
+        reference = None
+        if config.reference.field is not None:
+            value = _field(obj, config.reference.field, where, "reference.field")
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"{where}: field {config.reference.field!r} (reference.field) is not a string")
+            reference = value
+        elif config.reference.path is not None and config.reference.path.is_dir():
+            reference = _reference_file(config, doc_name)
+        yield Document(name=doc_name, text=normalize_newlines(text), reference=reference, source=where)
 
 
 def _field(obj: dict[str, Any], field: str, where: str, key: str) -> Any:

@@ -173,19 +173,33 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[st
     return atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 
-def numbered_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, object)`` per non-blank line; anything else is ``FILE:LINE: …`` (an InputError)."""
+def jsonl_object(path: str | os.PathLike[str], lineno: int, line: str) -> dict[str, Any]:
+    """The object on line ``lineno`` of a JSONL file; anything else is ``FILE:LINE: …`` (an InputError)."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:{lineno}: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def numbered_jsonl(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` per non-blank line; anything else is ``FILE:LINE: …`` (an InputError).
+
+    UTF-8 (``encoding`` "utf-8" or "auto"), a byte-order mark allowed; another ``encoding`` (an
+    input's ``input.encoding``) decodes each line as :func:`decode_bytes` does."""
     p = Path(path)
     lineno = 0
+    utf8 = encoding in ("utf-8", "auto")
     with json_read_errors(p, lambda: lineno), p.open("rb") as fh:
         for lineno, raw in enumerate(fh, 1):
-            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte-order mark may open the file
-            if not line.strip():
-                continue
-            data = json.loads(line)
-            if not isinstance(data, dict):
-                raise InputError(f"{p}:{lineno}: expected a JSON object, got {type(data).__name__}")
-            yield lineno, data
+            if utf8:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte-order mark may open the file
+            else:
+                line = decode_bytes(raw, f"{p}:{lineno}", encoding)
+            if line.strip():
+                yield lineno, jsonl_object(p, lineno, line)
 
 
 def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
