@@ -113,7 +113,10 @@ def register_stage(cls: type[Stage]) -> type[Stage]:
 
 
 def __getattr__(name: str) -> Any:
-    """``STAGE_ORDER``: the stage names in pipeline order (by ``position``), derived from the registry."""
+    """``STAGE_ORDER``: the stage names in pipeline order (by ``position``), derived from the registry.
+
+    Reading it loads every stage of :data:`STAGE_PACKAGES`; ``from .stage import STAGE_ORDER`` keeps
+    the order of that moment, which is complete (no stage registers itself any other way)."""
     if name == "STAGE_ORDER":
         return tuple(cls.name for cls in stage_classes())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

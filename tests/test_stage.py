@@ -12,7 +12,7 @@ from pipeline.cli import app
 from pipeline.config import Config, build_config
 from pipeline.errors import ConfigError, StageError
 from pipeline.runner import check_components, stage_keys
-from pipeline.stage import STAGE_ORDER, RunContext, stage_classes, stages
+from pipeline.stage import STAGE_ORDER, RunContext, Stage, register_stage, stage_classes, stages
 
 
 def test_the_order_comes_from_the_declared_positions() -> None:
@@ -79,3 +79,22 @@ def test_every_stage_has_a_cli_command_with_its_summary() -> None:
         assert result.exit_code == 0
         words = " ".join(result.output.replace("│", " ").split())
         assert " ".join(cls.summary.split()[:4]) in words
+
+
+def test_a_new_stage_takes_its_place_by_position(monkeypatch: pytest.MonkeyPatch) -> None:
+    class DedupeStage(Stage):
+        name = "dedupe"
+        position = 35
+        sections = ()
+        produces = ("deduped.jsonl",)
+        summary = "Re-run the dedupe stage."
+
+        def run(self, ctx: RunContext) -> dict:
+            return {}
+
+    stage_classes()  # the built-in stages are registered
+    monkeypatch.setattr(stages, "_items", {**stages._items})
+    register_stage(DedupeStage)
+    assert [cls.name for cls in stage_classes()] == ["segment", "translate", "align", "dedupe", "score", "export"]
+    assert artifacts.producer("deduped.jsonl") == "dedupe"
+    assert "deduped.jsonl" in artifacts.stage_files(["align", "dedupe"])
