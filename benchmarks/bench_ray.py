@@ -26,13 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pipeline.config import RunSection, TranslateSection  # noqa: E402
 from pipeline.translate.hf import HFTranslator  # noqa: E402
 from pipeline.translate.ray_engine import LOCAL_OBJECT_STORE_BYTES, translate_batches  # noqa: E402
-from pipeline.translate.tiny import TINY, MarianShape, _corpus, build_marian  # noqa: E402
+from pipeline.translate.tiny import TINY, MarianShape, build_marian, corpus_lines  # noqa: E402
 
 MID = MarianShape(d_model=256, layers=3, heads=4, ffn_dim=1024, spm_vocab=1200)
 
 
 def sentences(n: int) -> list[str]:
-    lines = _corpus("tiny_corpus_ja.txt")
+    lines = corpus_lines("tiny_corpus_ja.txt")
     return [f"{lines[i % len(lines)]}（{i}）" for i in range(n)]  # distinct, realistic lengths
 
 

@@ -395,7 +395,7 @@ def main() -> None:
     for beams in args.beams:
         hf = HFTranslator(section(hf_dir, ct2_dir, beams, args.tokens, args.threads, "hf"))
         ct2 = CT2Translator(section(hf_dir, ct2_dir, beams, args.tokens, args.threads, "ct2"))
-        tokenized = [ct2._tokens(t) for t in texts]
+        tokenized = [ct2.source_tokens(t) for t in texts]
         for warm in (lambda: hf.translate(texts[:2]), lambda: ct2.translate(texts[:2])):
             warm()
         kwargs = ct2.decoding_kwargs(0)

@@ -16,6 +16,7 @@ from . import artifacts
 from .cli_help import ClassicTyper
 from .config import Config, load_config
 from .errors import InputError, JaenError
+from .stage import STAGE_ORDER, stages
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -139,21 +140,23 @@ def _run(
 
 def _from_stage(name: str, only: bool) -> tuple[str, ...]:
     """The stage ``name`` and, unless ``only``, every stage after it (so the run stays consistent)."""
-    from .stage import STAGE_ORDER
-
     return (name,) if only else tuple(STAGE_ORDER[STAGE_ORDER.index(name) :])
 
 
-@app.command()
+def _stage_help(name: str) -> str:
+    """A stage command's help: the stage's summary, and the stages it re-runs after it."""
+    later = STAGE_ORDER[STAGE_ORDER.index(name) + 1 :]
+    then = f" Then re-runs {', '.join(later)} (--only: {name} alone)." if later else ""
+    return stages.get(name).summary + then
+
+
+@app.command(help=f"Run every stage: {' → '.join(STAGE_ORDER)} (stages already done are kept).")
 @user_errors
 def run(
     config: Annotated[str, typer.Argument(help="YAML config (see configs/)")],
     overrides: Overrides = None,
     wait: Wait = False,
 ) -> None:
-    """Run every stage: segment → translate → align → score → export (stages already done are kept)."""
-    from .stage import STAGE_ORDER
-
     _run(config, overrides, STAGE_ORDER, resume=True, wait=wait)
 
 
@@ -167,7 +170,7 @@ def _stage_command(name: str, doc: str) -> None:
     app.command(name=name)(command)
 
 
-@app.command()
+@app.command("segment", help=_stage_help("segment"))
 @user_errors
 def segment(
     target: Annotated[
@@ -181,7 +184,6 @@ def segment(
     only: Only = False,
     wait: Wait = False,
 ) -> None:
-    """Segment a text file (JSON lines on stdout), or re-run the segment stage of a run and the stages after it."""
     path = Path(target)
     if path.suffix in (".yaml", ".yml") or path.is_dir():
         _run(target, overrides, _from_stage("segment", only), wait=wait)
@@ -203,21 +205,9 @@ def segment(
             typer.echo(json.dumps(record.to_dict(), ensure_ascii=False), err=True)
 
 
-for _name, _doc in (
-    (
-        "translate",
-        "Re-run the translate stage (MarianMT, cached) from sentences.jsonl, then align, score and export "
-        "(--only: translate alone).",
-    ),
-    (
-        "align",
-        "Re-run the align stage from sentences.jsonl and translations.jsonl, then score and export "
-        "(--only: align alone).",
-    ),
-    ("score", "Re-run the score stage (sacrebleu) from the alignment, then export (--only: score alone)."),
-    ("export", "Re-run the export stage: bitext.tsv and the other configured formats."),
-):
-    _stage_command(_name, _doc)
+for _name in STAGE_ORDER:  # every stage without a command of its own above re-runs through `_run`
+    if _name not in {c.name or c.callback.__name__ for c in app.registered_commands if c.callback}:
+        _stage_command(_name, _stage_help(_name))
 
 
 @app.command("eval-align")

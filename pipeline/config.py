@@ -222,7 +222,9 @@ class Config(Section):
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
-def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
+def model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The section model at a dotted key's ``path`` (``("align",)`` → AlignSection); None where the
+    path names a plain value or nothing."""
     model: type[BaseModel] = Config
     for part in path:
         field = model.model_fields.get(str(part))
@@ -236,7 +238,7 @@ def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
 def valid_keys(prefix: str = "") -> list[str]:
     """The keys valid under a dotted prefix ('' for the top level)."""
     parts = tuple(p for p in prefix.split(".") if p)
-    model = _model_at(parts)
+    model = model_at(parts)
     return list(model.model_fields) if model else []
 
 
@@ -282,7 +284,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
         for i, part in enumerate(parts[:-1]):
             child = node.get(part)
             if child is None:
-                if _model_at(tuple(parts[: i + 1])) is None:
+                if model_at(tuple(parts[: i + 1])) is None:
                     prefix = ".".join(parts[:i])
                     raise ConfigError(
                         f"override '{text}': unknown key '{'.'.join(parts[: i + 1])}' "

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+CAUSE_CHARS = 300
+"""An exception's message quoted in a one-line error is cut at this many characters."""
+
+
+def one_line(exc: BaseException, limit: int = CAUSE_CHARS) -> str:
+    """An exception's message as one line (whitespace and line breaks collapsed), cut at ``limit``
+    characters; its type's name where it has no message. For quoting a library's error in ours."""
+    text = " ".join(str(exc).split())
+    return text[:limit] if text else type(exc).__name__
+
 
 class JaenError(Exception):
     """A user-facing error: its message is printed as one line and the CLI exits with 2."""

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .errors import InputError
-from .io import decode_bytes, read_text, sha256_file
+from .errors import InputError, one_line
+from .io import numbered_jsonl, read_text, sha256_file
+from .text import normalize_newlines
 
 log = logging.getLogger(__name__)
 
@@ -137,36 +138,21 @@ def _reference_file(config: Config, name: str) -> str | None:
 def _jsonl_documents(config: Config, name: str, path: Path) -> Iterator[Document]:
     cfg = config.input
     field = cfg.text_field
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, 1):
-            where = f"{path}:{lineno}"
-            line = decode_bytes(raw, where, cfg.encoding if cfg.encoding != "auto" else "utf-8").strip()
-            if not line:
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: invalid JSON: {exc.msg}") from None
-            if not isinstance(obj, dict):
-                raise InputError(f"{where}: expected a JSON object with field {field!r}")
-            text = _field(obj, field, where, "input.text_field")
-            if not isinstance(text, str):
-                raise InputError(f"{where}: field {field!r} (input.text_field) is not a string")
-            doc_name = _doc_name(obj, cfg.id_field, where, f"{name}:{lineno}")
-            reference = None
-            if config.reference.field is not None:
-                value = _field(obj, config.reference.field, where, "reference.field")
-                if value is not None and not isinstance(value, str):
-                    raise InputError(f"{where}: field {config.reference.field!r} (reference.field) is not a string")
-                reference = value
-            elif config.reference.path is not None and config.reference.path.is_dir():
-                reference = _reference_file(config, doc_name)
-            yield Document(name=doc_name, text=_newlines(text), reference=reference, source=where)
-
-
-def _newlines(text: str) -> str:
-    """Newlines as in text files read by ``read_text``: CRLF and CR become LF."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    for lineno, obj in numbered_jsonl(path, cfg.encoding):
+        where = f"{path}:{lineno}"
+        text = _field(obj, field, where, "input.text_field")
+        if not isinstance(text, str):
+            raise InputError(f"{where}: field {field!r} (input.text_field) is not a string")
+        doc_name = _doc_name(obj, cfg.id_field, where, f"{name}:{lineno}")
+        reference = None
+        if config.reference.field is not None:
+            value = _field(obj, config.reference.field, where, "reference.field")
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"{where}: field {config.reference.field!r} (reference.field) is not a string")
+            reference = value
+        elif config.reference.path is not None and config.reference.path.is_dir():
+            reference = _reference_file(config, doc_name)
+        yield Document(name=doc_name, text=normalize_newlines(text), reference=reference, source=where)
 
 
 def _field(obj: dict[str, Any], field: str, where: str, key: str) -> Any:
@@ -214,8 +200,7 @@ def load_dataset_split(config: Config) -> Any:
     except InputError:
         raise
     except Exception as exc:  # datasets raises many types (offline, missing split, bad files)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"input.hf_dataset: cannot load {name!r} split {cfg.split!r}: {first}") from None
+        raise InputError(f"input.hf_dataset: cannot load {name!r} split {cfg.split!r}: {one_line(exc)}") from None
 
 
 def check_dataset_columns(config: Config, ds: Any) -> None:
@@ -255,7 +240,7 @@ def _dataset_documents(config: Config) -> Iterator[Document]:
                 raise InputError(f"{where}: column {config.reference.field!r} (reference.field) is not text")
         elif config.reference.path is not None and config.reference.path.is_dir():
             reference = _reference_file(config, doc_name)
-        yield Document(name=doc_name, text=_newlines(text), reference=reference, source=where)
+        yield Document(name=doc_name, text=normalize_newlines(text), reference=reference, source=where)
 
 
 def check_inputs(config: Config) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import IO, Any, TypeVar
 
 from .errors import InputError
 from .records import Record
+from .text import CJK_PUNCTUATION, FULLWIDTH_ASCII, KANA, KANJI, normalize_newlines
 
 R = TypeVar("R", bound=Record)
 
@@ -59,20 +61,15 @@ def decode_bytes(data: bytes, source: str = "<bytes>", encoding: str = "auto") -
     return str(best)
 
 
+_JAPANESE_LOOKING = re.compile(f"[{KANA}{KANJI}{CJK_PUNCTUATION}{FULLWIDTH_ASCII}]")
+
+
 def _japanese_share(text: str) -> float:
-    """Share of kana and common kanji among the non-ASCII characters of ``text`` (0..1)."""
+    """Share of kana, common kanji and Japanese punctuation among the non-ASCII characters of ``text`` (0..1)."""
     non_ascii = [c for c in text if ord(c) > 0x7F]
     if not non_ascii:
         return 0.0
-    good = sum(
-        1
-        for c in non_ascii
-        if "\u3040" <= c <= "\u30ff"
-        or "\u4e00" <= c <= "\u9fff"
-        or "\u3000" <= c <= "\u303f"
-        or "\uff01" <= c <= "\uff5e"
-    )
-    return good / len(non_ascii)
+    return sum(1 for c in non_ascii if _JAPANESE_LOOKING.match(c)) / len(non_ascii)
 
 
 def _decode_japanese(data: bytes) -> str | None:
@@ -103,8 +100,7 @@ def read_text(path: str | os.PathLike[str], encoding: str = "auto", what: str = 
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{what} file unreadable: {p}: {exc.strerror}") from None
-    text = decode_bytes(data, str(p), encoding)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalize_newlines(decode_bytes(data, str(p), encoding))
 
 
 def _umask() -> int:
@@ -177,19 +173,33 @@ def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[st
     return atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 
-def numbered_jsonl(path: str | os.PathLike[str]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """``(line number, object)`` per non-blank line; anything else is ``FILE:LINE: …`` (an InputError)."""
+def jsonl_object(path: str | os.PathLike[str], lineno: int, line: str) -> dict[str, Any]:
+    """The object on line ``lineno`` of a JSONL file; anything else is ``FILE:LINE: …`` (an InputError)."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:{lineno}: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def numbered_jsonl(path: str | os.PathLike[str], encoding: str = "utf-8") -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` per non-blank line; anything else is ``FILE:LINE: …`` (an InputError).
+
+    UTF-8 (``encoding`` "utf-8" or "auto"), a byte-order mark allowed; another ``encoding`` (an
+    input's ``input.encoding``) decodes each line as :func:`decode_bytes` does."""
     p = Path(path)
     lineno = 0
+    utf8 = encoding in ("utf-8", "auto")
     with json_read_errors(p, lambda: lineno), p.open("rb") as fh:
         for lineno, raw in enumerate(fh, 1):
-            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte-order mark may open the file
-            if not line.strip():
-                continue
-            data = json.loads(line)
-            if not isinstance(data, dict):
-                raise InputError(f"{p}:{lineno}: expected a JSON object, got {type(data).__name__}")
-            yield lineno, data
+            if utf8:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")  # a byte-order mark may open the file
+            else:
+                line = decode_bytes(raw, f"{p}:{lineno}", encoding)
+            if line.strip():
+                yield lineno, jsonl_object(p, lineno, line)
 
 
 def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:

@@ -60,7 +60,7 @@ def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation
 def load_rows(ctx: RunContext) -> list[Row]:
     """Rows of a run directory whose segment, translate and align stages have run."""
     return build_rows(
-        read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence),
-        read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation),
-        read_records(ctx.require(artifacts.ALIGNMENT, "align"), Bead),
+        read_records(ctx.require(artifacts.SENTENCES), Sentence),
+        read_records(ctx.require(artifacts.TRANSLATIONS), Translation),
+        read_records(ctx.require(artifacts.ALIGNMENT), Bead),
     )

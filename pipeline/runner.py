@@ -34,22 +34,11 @@ from .config import Config
 from .errors import JaenError
 from .io import atomic_write_text, sha256_file
 from .manifest import Manifest, now
-from .stage import STAGE_ORDER, RunContext, load_stages, stages
+from .stage import STAGE_ORDER, RunContext, load_stages, stage_classes, stages
 
 log = logging.getLogger(__name__)
 
 STAGING = ".staging"
-# Config keys that cannot change a stage's output (a cached translation is the translation): not in the keys.
-NOT_IN_KEYS: dict[str, tuple[str, ...]] = {"translate": ("cache", "cache_dir")}
-
-# The config sections each stage reads; a stage's output depends on its own and every earlier stage's.
-STAGE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "segment": ("input", "segment", "reference"),
-    "translate": ("translate",),
-    "align": ("align",),
-    "score": ("score",),
-    "export": ("export",),
-}
 
 
 def preflight(config: Config) -> dict[str, str]:
@@ -61,21 +50,15 @@ def preflight(config: Config) -> dict[str, str]:
 
 
 def check_components(config: Config) -> None:
-    """Every registered name the config picks exists (one line naming the key otherwise)."""
-    load_stages()
-    from .align.base import aligners
-    from .export.base import exporters
-    from .score.base import metrics
-    from .segment.base import segmenters
-    from .translate.base import translators
-
-    segmenters.get(config.segment.method, "segment.method")
-    translators.get(config.translate.backend, "translate.backend")
-    aligners.get(config.align.method, "align.method")
-    for name in config.score.metrics:
-        metrics.get(name, "score.metrics")
-    for name in config.export.formats:
-        exporters.get(name, "export.formats")
+    """Every registered name the config picks exists (one line naming the key otherwise): the keys
+    and their registries are the stages' ``components``."""
+    for cls in stage_classes():
+        for key, registry in cls.components.items():
+            value: Any = config
+            for part in key.split("."):
+                value = getattr(value, part)
+            for name in value if isinstance(value, list | tuple) else [value]:
+                registry.get(name, key)
 
 
 def stage_keys(
@@ -91,11 +74,12 @@ def stage_keys(
     Sections no stage claims (other than ``run``) count for the last stage, so nothing that may
     change an output is left out of every key.
     """
-    load_stages()
+    declared = {cls.name: cls for cls in stage_classes()}
     data = config.to_dict()
-    for section, names in NOT_IN_KEYS.items():
-        data[section] = {k: v for k, v in data.get(section, {}).items() if k not in names}
-    claimed = {s for sections in STAGE_SECTIONS.values() for s in sections} | {"run"}
+    for key in (k for cls in declared.values() for k in cls.unkeyed):
+        section, _, name = key.partition(".")
+        data[section] = {k: v for k, v in data.get(section, {}).items() if k != name}
+    claimed = {s for cls in declared.values() for s in cls.sections} | {"run"}
     extra = tuple(sorted(k for k in data if k not in claimed))
     keys: dict[str, str] = {}
     previous = json.dumps(inputs, sort_keys=True, ensure_ascii=False)
@@ -103,13 +87,13 @@ def stage_keys(
         if fixed and name in fixed:
             keys[name] = previous = fixed[name]
             continue
-        sections = STAGE_SECTIONS.get(name, ()) + (extra if name == STAGE_ORDER[-1] else ())
+        sections = declared[name].sections + (extra if name == STAGE_ORDER[-1] else ())
         blob = json.dumps(
             {
                 "after": previous,
                 "jaen": __version__,
                 "stage": name,
-                "version": stages.get(name).version,
+                "version": declared[name].version,
                 "config": {s: data.get(s) for s in sections},
                 "identity": (identities or {}).get(name, {}),
             },
@@ -125,7 +109,7 @@ def expected_keys(config: Config, names: Sequence[str], manifest: Manifest) -> t
     """Preflight, then ``(inputs, keys)`` for running ``names``: identities are resolved for the
     stages of ``names`` only (``jaen segment`` needs no model); earlier stages keep the key the
     manifest recorded. A later stage's key is never recorded by this invocation."""
-    if "segment" in names:
+    if STAGE_ORDER[0] in names:  # the first stage reads the inputs
         inputs = preflight(config)
     else:
         check_components(config)
@@ -199,15 +183,11 @@ def _put(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)
 
 
-def _stage_files(names: Sequence[str]) -> list[str]:
-    return [f for name in names for f in stages.get(name)().outputs()]
-
-
 def _open_staging(run_dir: Path, staging: Path, home: Manifest, first: str) -> Manifest:
     """A fresh staging directory holding (as links) the files of the stages before ``first``."""
     shutil.rmtree(run_dir / STAGING, ignore_errors=True)
     staging.mkdir(parents=True)
-    for filename in _stage_files(STAGE_ORDER[: STAGE_ORDER.index(first)]):
+    for filename in artifacts.stage_files(STAGE_ORDER[: STAGE_ORDER.index(first)]):
         if (run_dir / filename).is_file():
             _put(run_dir / filename, staging / filename)
     return Manifest(staging / artifacts.MANIFEST, json.loads(json.dumps(home.data)))
@@ -231,7 +211,7 @@ def install(staged: Manifest, home: Manifest, first: int) -> None:
     home.forget(stale)
     home.data["complete"] = False
     home.save()  # from here until the new manifest is in, nothing claims the files being replaced
-    for filename in _stage_files(stale):
+    for filename in artifacts.stage_files(stale):
         if (staging / filename).is_file():
             _put(staging / filename, run_dir / filename)
         else:  # made by the old run only (e.g. an export format no longer configured)
@@ -239,6 +219,51 @@ def install(staged: Manifest, home: Manifest, first: int) -> None:
     _put(staging / artifacts.CONFIG, run_dir / artifacts.CONFIG)
     _put(staging / artifacts.MANIFEST, run_dir / artifacts.MANIFEST)
     shutil.rmtree(run_dir / STAGING, ignore_errors=True)
+
+
+def _base_manifest(names: Sequence[str], home: Manifest, staging: Path) -> Manifest:
+    """Where the stages before the first of ``names`` come from: the run directory, or a staging
+    directory an interrupted run left that got further (e.g. `jaen translate` after it)."""
+    staged_manifest = staging / artifacts.MANIFEST
+    if names and staged_manifest.is_file():
+        staged = Manifest.open(staged_manifest)
+        prior = STAGE_ORDER[: STAGE_ORDER.index(names[0])]
+        there = finished_stages(staged, staging, None, prior)
+        if len(there) > len(finished_stages(home, home.path.parent, None, prior)):
+            return staged
+    return home
+
+
+def _kept_stages(
+    names: Sequence[str], keys: dict[str, str], home: Manifest, staging: Path
+) -> tuple[list[str], Manifest | None]:
+    """On resume: the leading stages of ``names`` kept, and the staging manifest to go on from when an
+    interrupted run's staging directory got further than the run directory (else None)."""
+    skipped = finished_stages(home, home.path.parent, keys, names)
+    if (staging / artifacts.MANIFEST).is_file():
+        staged = Manifest.open(staging / artifacts.MANIFEST)
+        further = finished_stages(staged, staging, keys, names)
+        if len(further) > len(skipped):
+            return further, staged
+    return skipped, None
+
+
+def _run_each(ctx: RunContext, todo: Sequence[str], manifest: Manifest, keys: dict[str, str], run_dir: Path) -> None:
+    """Run the stages ``todo`` in the staging directory ``ctx.run_dir``, recording each in ``manifest``."""
+    for name in todo:
+        stage = stages.get(name)()
+        log.info("stage %s …", name)
+        started = time.perf_counter()
+        try:
+            info = stage.run(ctx)
+        except JaenError as exc:  # name the run directory's files, not their staged links
+            exc.args = (str(exc).replace(str(ctx.run_dir), str(run_dir)),)
+            raise
+        seconds = time.perf_counter() - started
+        outputs = {f: sha256_file(ctx.path(f)) for f in stage.outputs() if ctx.path(f).is_file()}
+        manifest.record_stage(name, seconds, {"key": keys[name], **info, "outputs": outputs})
+        manifest.save()
+        log.info("stage %s done in %.2fs", name, seconds)
 
 
 def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool = False) -> Path:
@@ -254,24 +279,13 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     run_dir = config.run_dir
     home = Manifest.open(run_dir / artifacts.MANIFEST)
     staging = run_dir / STAGING / run_dir.name
-    staged_manifest = staging / artifacts.MANIFEST
-    base = home  # where the stages before the first of `names` come from
-    if not resume and names and staged_manifest.is_file():  # e.g. `jaen translate` after an interrupted run
-        staged = Manifest.open(staged_manifest)
-        prior = STAGE_ORDER[: STAGE_ORDER.index(names[0])]
-        if len(finished_stages(staged, staging, None, prior)) > len(finished_stages(home, run_dir, None, prior)):
-            base = staged
+    base = home if resume else _base_manifest(names, home, staging)
     inputs, keys = expected_keys(config, names, base)  # may fail: nothing has been written yet
     run_dir.mkdir(parents=True, exist_ok=True)
 
-    skipped = finished_stages(home, run_dir, keys, names) if resume else []
-    manifest = base
-    resumed_staging = base is not home
-    if resume and staged_manifest.is_file():
-        staged = Manifest.open(staged_manifest)
-        further = finished_stages(staged, staging, keys, names)
-        if len(further) > len(skipped):
-            skipped, manifest, resumed_staging = further, staged, True
+    skipped, staged = _kept_stages(names, keys, home, staging) if resume else ([], None)
+    manifest = staged if staged is not None else base
+    resumed_staging = manifest is not home
     todo = names[len(skipped) :]
     if skipped:
         log.info("resuming: %s already complete for this config and input", ", ".join(skipped))
@@ -285,29 +299,15 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     stale = list(STAGE_ORDER[first:])
     if not resumed_staging:
         manifest = _open_staging(run_dir, staging, home, todo[0])
-    for filename in _stage_files(stale):
+    for filename in artifacts.stage_files(stale):
         (staging / filename).unlink(missing_ok=True)
     manifest.forget(stale)
     manifest.start(config.hash(), inputs, config.to_dict())
     atomic_write_text(staging / artifacts.CONFIG, config.to_yaml())
     manifest.save()
-    if "translate" in todo:
+    if any(stages.get(name).seeded for name in todo):
         seed_everything(config.run.seed)
-    ctx = RunContext(config, staging)
-    for name in todo:
-        stage = stages.get(name)()
-        log.info("stage %s …", name)
-        started = time.perf_counter()
-        try:
-            info = stage.run(ctx)
-        except JaenError as exc:  # name the run directory's files, not their staged links
-            exc.args = (str(exc).replace(str(staging), str(run_dir)),)
-            raise
-        seconds = time.perf_counter() - started
-        outputs = {f: sha256_file(staging / f) for f in stage.outputs() if (staging / f).is_file()}
-        manifest.record_stage(name, seconds, {"key": keys[name], **info, "outputs": outputs})
-        manifest.save()
-        log.info("stage %s done in %.2fs", name, seconds)
+    _run_each(RunContext(config, staging), todo, manifest, keys, run_dir)
     translated = manifest.data["stages"].get("translate", {}).get("translated", 0) if "translate" in todo else 0
     manifest.data["last_invocation"] = {"at": now(), "ran": todo, "kept": skipped, "translated": translated}
     manifest.finish(STAGE_ORDER)

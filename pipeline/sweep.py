@@ -34,7 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import artifacts
-from .config import Config, _model_at, apply_overrides, build_config, read_config_file, valid_keys
+from .config import Config, apply_overrides, build_config, model_at, read_config_file, valid_keys
 from .errors import ConfigError, JaenError
 from .io import atomic_write_text, read_json, write_json
 from .lock import run_lock
@@ -146,12 +146,12 @@ def validate_grid(grid: dict[str, Any], src: str) -> list[str]:
         )
     for key, values in grid.items():
         parts = key.split(".")
-        parent = _model_at(tuple(parts[:-1])) if all(parts) else None
+        parent = model_at(tuple(parts[:-1])) if all(parts) else None
         if parent is None or parts[-1] not in parent.model_fields:
             prefix = ".".join(parts[:-1]) if parent is not None else ""
             valid = [f"{prefix}.{k}" if prefix else k for k in valid_keys(prefix)]
             raise ConfigError(f"{src}: grid key '{key}' is not a config key (valid: {', '.join(valid)})")
-        if _model_at(tuple(parts)) is not None:
+        if model_at(tuple(parts)) is not None:
             raise ConfigError(
                 f"{src}: grid key '{key}' is a section; name a key inside it ({', '.join(valid_keys(key))})"
             )
@@ -323,38 +323,7 @@ def leaderboard_rows(sweep: Sweep) -> tuple[list[str], list[dict[str, Any]]]:
         "from_cache",
         "status",
     ]
-    rows = []
-    for point in sweep.points:
-        row: dict[str, Any] = {"run": point.label, **{k: _cell(v) for k, v in point.values.items()}}
-        manifest_path = point.run_dir / artifacts.MANIFEST
-        scores_path = point.run_dir / artifacts.SCORES
-        manifest = _read(manifest_path)
-        done = sweep.status.get(point.label) in ("kept", "ran") or (
-            point.label not in sweep.status and is_complete(point)
-        )
-        complete = done and bool(manifest.get("complete"))
-        stages = manifest.get("stages", {}) if complete else {}
-        scores = _read(scores_path) if complete else {}
-        corpus = scores.get("corpus") or {}
-        for name in metric_names:
-            value = (corpus.get(name) or {}).get("score")
-            row[name] = round(value, 4) if isinstance(value, (int, float)) else None
-        seconds = manifest.get("seconds") if complete else None
-        ja = stages.get("segment", {}).get("ja_sentences")
-        row.update(
-            {
-                "scored_rows": (scores.get("counts") or {}).get("scored"),
-                "ja_sentences": ja,
-                "seconds": seconds,
-                "translate_seconds": stages.get("translate", {}).get("seconds"),
-                "sentences_per_second": round(ja / seconds, 2) if ja and seconds else None,
-                "translated": stages.get("translate", {}).get("translated"),
-                "from_cache": stages.get("translate", {}).get("from_cache"),
-                "status": "complete" if complete else sweep.status.get(point.label, "pending"),
-            }
-        )
-        rows.append(row)
-
+    rows = [point_row(sweep, point, metric_names) for point in sweep.points]
     sign = -1.0 if metric_class(sweep.metric).higher_is_better else 1.0  # best first, in the metric's direction
 
     def order(row: dict[str, Any]) -> tuple[int, float, str]:
@@ -365,6 +334,35 @@ def leaderboard_rows(sweep: Sweep) -> tuple[list[str], list[dict[str, Any]]]:
     for rank, row in enumerate(rows, 1):
         row["rank"] = rank if row.get(sweep.metric) is not None else None
     return columns, rows
+
+
+def point_row(sweep: Sweep, point: Point, metric_names: list[str]) -> dict[str, Any]:
+    """One point's leaderboard row (unranked): its grid values, and its scores and timings once complete."""
+    row: dict[str, Any] = {"run": point.label, **{k: _cell(v) for k, v in point.values.items()}}
+    manifest = _read(point.run_dir / artifacts.MANIFEST)
+    done = sweep.status.get(point.label) in ("kept", "ran") or (point.label not in sweep.status and is_complete(point))
+    complete = done and bool(manifest.get("complete"))
+    stages = manifest.get("stages", {}) if complete else {}
+    scores = _read(point.run_dir / artifacts.SCORES) if complete else {}
+    corpus = scores.get("corpus") or {}
+    for name in metric_names:
+        value = (corpus.get(name) or {}).get("score")
+        row[name] = round(value, 4) if isinstance(value, (int, float)) else None
+    seconds = manifest.get("seconds") if complete else None
+    ja = stages.get("segment", {}).get("ja_sentences")
+    row.update(
+        {
+            "scored_rows": (scores.get("counts") or {}).get("scored"),
+            "ja_sentences": ja,
+            "seconds": seconds,
+            "translate_seconds": stages.get("translate", {}).get("seconds"),
+            "sentences_per_second": round(ja / seconds, 2) if ja and seconds else None,
+            "translated": stages.get("translate", {}).get("translated"),
+            "from_cache": stages.get("translate", {}).get("from_cache"),
+            "status": "complete" if complete else sweep.status.get(point.label, "pending"),
+        }
+    )
+    return row
 
 
 def direction(metric: str) -> str:

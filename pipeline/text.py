@@ -1,5 +1,5 @@
-"""Text definitions shared by the whole package: what counts as an ellipsis, and the comparison form
-of a sentence.
+"""Text definitions shared by the whole package: what counts as an ellipsis, the comparison form
+of a sentence, line breaks, and the Unicode ranges of the Japanese scripts.
 
 An *ellipsis* is one of the marks ``…`` (U+2026), ``‥`` (U+2025), three or more ASCII full stops
 ``...`` or three or more ideographic full stops ``。。。``, possibly repeated with spaces between the
@@ -7,6 +7,8 @@ repeats (``… …``, ``... ...``, as tokenised news text has them). A *trailing
 bracketed (``[…]``, ``[...]``, the mark of an editor's cut) and may be preceded by spaces.
 
 Every module that needs to find, test or strip an ellipsis uses this one; none defines its own.
+The same holds for newline normalisation and the script ranges (composed into character classes
+by the modules that need one).
 """
 
 from __future__ import annotations
@@ -18,6 +20,18 @@ ELLIPSIS_CHARS = "…‥"
 """The single-character ellipsis marks (usable inside a regex character class)."""
 ELLIPSIS_STARTS = frozenset(ELLIPSIS_CHARS + ".。")
 """Characters an ellipsis can start with (a cheap test before :func:`ellipsis_end`)."""
+
+# Unicode ranges of the Japanese scripts, for regex character classes (``f"[{KANA}{KANJI}]"``).
+KANA = "\u3040-\u30ff"  # the Hiragana and Katakana blocks
+HIRAGANA_LETTERS = "\u3041-\u309f"  # the Hiragana block's assigned letters and marks
+KATAKANA = "\u30a0-\u30ff"
+KATAKANA_EXTENSIONS = "\u31f0-\u31ff"  # small katakana for Ainu
+HALFWIDTH_KATAKANA = "\uff66-\uff9f"
+KANJI = "\u4e00-\u9fff"  # CJK Unified Ideographs
+KANJI_EXTENSION_A = "\u3400-\u4dbf"
+KANJI_COMPATIBILITY = "\uf900-\ufaff"
+CJK_PUNCTUATION = "\u3000-\u303f"  # ideographic space, 、。「」 …
+FULLWIDTH_ASCII = "\uff01-\uff5e"  # ！ to ～: full-width Latin letters, digits and punctuation
 
 _MARK = r"(?:[…‥]+|\.{3,}|。{3,})"
 ELLIPSIS = re.compile(rf"{_MARK}(?:[ \t\u3000]*{_MARK})*")
@@ -42,6 +56,12 @@ def ends_with_ellipsis(text: str) -> bool:
 def strip_ellipsis(text: str) -> str:
     """``text`` without its trailing ellipsis and the spaces around it (unchanged if it has none)."""
     return _TRAILING.sub("", text).rstrip()
+
+
+def normalize_newlines(text: str) -> str:
+    """The pipeline's text model has "\\n" line breaks only: CRLF and CR become LF (inputs are read
+    that way, and exports write that way)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def squash(text: str) -> str:

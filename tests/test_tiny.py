@@ -18,9 +18,9 @@ from pipeline.translate.tiny import (
     RANDOM_MARKER,
     RANDOM_MODEL_NOTE,
     MarianShape,
-    _corpus,
     asks_for_tiny,
     build_marian,
+    corpus_lines,
     uses_random_model,
 )
 
@@ -78,7 +78,7 @@ def test_tokenizer_corpora_are_not_the_seed() -> None:
     seed = (REPO / "data" / "seed_ja.txt").read_text(encoding="utf-8")
     seed_lines = {line.strip() for line in seed.splitlines() if len(line.strip()) > 8}
     for name in ("tiny_corpus_ja.txt", "tiny_corpus_en.txt"):
-        lines = _corpus(name)
+        lines = corpus_lines(name)
         assert len(lines) > 100 and not seed_lines & set(lines), name
         assert not any(line in seed for line in lines if len(line) > 8), name
 

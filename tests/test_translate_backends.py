@@ -63,7 +63,7 @@ def test_min_new_tokens_fixes_the_output_length_in_both_backends(varied_model: P
     hf = HFTranslator(section(varied_model, tmp_path, **kw))
     ct2 = CT2Translator(section(varied_model, tmp_path, compute_type="float32", **kw))
     assert ct2.decoding_kwargs(5)["max_decoding_length"] == 9 == ct2.decoding_kwargs(5)["min_decoding_length"]
-    out = ct2.model.translate_batch([ct2._tokens(t) for t in TEXTS], **ct2.decoding_kwargs(5))
+    out = ct2.model.translate_batch([ct2.source_tokens(t) for t in TEXTS], **ct2.decoding_kwargs(5))
     assert [len(r.hypotheses[0]) for r in out] == [9] * len(TEXTS)
     assert hf.translate(TEXTS) == ct2.translate(TEXTS)
 

@@ -43,7 +43,7 @@ def test_jsonl_and_tsv_look_up_by_normalised_source(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "name, text, message",
     [
-        ("a.jsonl", '{"source": "あ。", "translation": "A."}\n{"source": "い。"\n', "a.jsonl:2: not JSON"),
+        ("a.jsonl", '{"source": "あ。", "translation": "A."}\n{"source": "い。"\n', "a.jsonl:2: invalid JSON"),
         ("b.jsonl", '{"source": "あ。", "text": "A."}\n', "b.jsonl:1: expected"),
         ("c.tsv", "あ。\tA.\nい。\n", "c.tsv:2: expected two tab-separated columns"),
         ("d.tsv", "あ。\tA.\n あ。 \tB.\n", "d.tsv:2: source already translated differently at line 1"),

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..text import squash
+from ..prf import PRF
+from ..text import KANA, KANJI, squash
 
 MATCH = 0.5
 
@@ -40,11 +41,10 @@ class LinkScores:
 
     @classmethod
     def from_counts(cls, correct: int, predicted: int, gold: int, digits: int | None = 4) -> LinkScores:
-        """P/R/F1 from the counts, rounded to ``digits`` (None: not rounded, for sums of scores)."""
-        precision = correct / predicted if predicted else (1.0 if not gold else 0.0)
-        recall = correct / gold if gold else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        p, r, f = (x if digits is None else round(x, digits) for x in (precision, recall, f1))
+        """P/R/F1 from the counts (:class:`pipeline.prf.PRF`), rounded to ``digits`` (None: not rounded,
+        for sums of scores)."""
+        prf = PRF(correct, predicted, gold)
+        p, r, f = (x if digits is None else round(x, digits) for x in (prf.precision, prf.recall, prf.f1))
         return cls(p, r, f, correct, predicted, gold)
 
     def __str__(self) -> str:
@@ -58,8 +58,11 @@ def _grams(text: str, n: int) -> set[str]:
     return {text[k : k + n] for k in range(max(1, len(text) - n + 1))}
 
 
+_JAPANESE = re.compile(f"[{KANA}{KANJI}]")
+
+
 def _gram_size(text: str) -> int:
-    return 4 if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text) else 6
+    return 4 if _JAPANESE.search(text) else 6
 
 
 def containment(sentence: str, cell: str) -> float:

@@ -102,7 +102,7 @@ class Evidence:
 
     @property
     def scored(self) -> int:
-        """How many beads were scored (for the benchmarks)."""
+        """How many distinct beads were scored so far."""
         return len(self._cache)
 
     def _scored(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:

@@ -157,7 +157,6 @@ class Lexicon:
         self._jam = None
         self._index: GlossIndex | None = None
         self._lock = threading.Lock()
-        self.lookups = 0
 
     def _jamdict(self):
         if self._jam is None:
@@ -184,7 +183,6 @@ class Lexicon:
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
         """(stems of JMdict word glosses, stems of JMnedict name transliterations) of ``word``."""
         with self._lock:
-            self.lookups += 1
             try:
                 res = self._lookup(word)
             except Exception as exc:  # a broken dictionary install must not stop alignment

@@ -143,6 +143,5 @@ class SignalAligner(Aligner):
 
     def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
         ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight, self.params)
-        self.evidence = ev  # kept for the benchmarks (how many beads were scored)
         plan = self.plan(ev)
         return [bead for step in fill_gaps(plan.chain, len(src), len(ref)) for bead in self.decide(ev, step, plan)]

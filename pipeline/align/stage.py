@@ -9,7 +9,7 @@ from .. import artifacts
 from ..io import read_records, write_jsonl
 from ..progress import progress
 from ..records import Bead, Sentence, Translation
-from ..stage import RunContext, Stage, stages
+from ..stage import RunContext, Stage, register_stage
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
 from .base import aligners
 from .lexicon import english_ratio
@@ -48,10 +48,14 @@ def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sen
     return list(groups.values())
 
 
-@stages.register("align")
+@register_stage
 class AlignStage(Stage):
     name = "align"
+    position = 30
+    sections = ("align",)
     produces = (artifacts.ALIGNMENT,)
+    components = {"align.method": aligners}
+    summary = "Re-run the align stage from sentences.jsonl and translations.jsonl."
     version = ALIGNER_VERSION  # bumped only when the aligner's code changes its beads (align/signature.py)
     params: ClassVar[AlignParams] = PARAMS  # the tuned numbers the aligner runs with
 
@@ -63,10 +67,8 @@ class AlignStage(Stage):
         return {"signature": signature(ctx.config.align, self.params), "data": package_versions(DATA_PACKAGES)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
-        translations = {
-            t.seg_id: t.translation for t in read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation)
-        }
+        sentences = read_records(ctx.require(artifacts.SENTENCES), Sentence)
+        translations = {t.seg_id: t.translation for t in read_records(ctx.require(artifacts.TRANSLATIONS), Translation)}
         src = [s for s in sentences if s.lang == "ja"]
         ref = [s for s in sentences if s.lang == "en"]
         if not ref:

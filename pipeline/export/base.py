@@ -31,13 +31,13 @@ class ExportData:
 
     @classmethod
     def load(cls, ctx: RunContext) -> ExportData:
-        scores = read_json(ctx.require(artifacts.SCORES, "score"))
+        scores = read_json(ctx.require(artifacts.SCORES))
         manifest_path = ctx.path(artifacts.MANIFEST)
         manifest = read_json(manifest_path) if manifest_path.exists() else {}
         names = set(scores.get("row_metrics", scores.get("signatures", {})))
         row_scores = {r["seg_id"]: {k: v for k, v in r.items() if k in names} for r in scores.get("rows", [])}
-        sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
-        beads = read_records(ctx.require(artifacts.ALIGNMENT, "align"), Bead)
+        sentences = read_records(ctx.require(artifacts.SENTENCES), Sentence)
+        beads = read_records(ctx.require(artifacts.ALIGNMENT), Bead)
         return cls(load_rows(ctx), row_scores, scores, manifest, ctx.config.export, sentences, beads)
 
     def random_model(self) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..stage import RunContext, Stage, stages
+from ..stage import RunContext, Stage, register_stage
 from . import jsonl as _jsonl  # noqa: F401  (registers the built-in formats)
 from . import report as _report  # noqa: F401
 from . import summary as _summary  # noqa: F401
@@ -13,10 +13,14 @@ from . import tsv as _tsv  # noqa: F401
 from .base import ExportData, exporters
 
 
-@stages.register("export")
+@register_stage
 class ExportStage(Stage):
     name = "export"
-    produces = ()
+    position = 50
+    sections = ("export",)
+    produces = ()  # the configured formats: see outputs()
+    components = {"export.formats": exporters}
+    summary = "Re-run the export stage: bitext.tsv and the other configured formats."
 
     def outputs(self) -> tuple[str, ...]:
         return tuple(exporters.get(name).filename for name in exporters.names())

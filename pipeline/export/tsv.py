@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import artifacts
 from ..io import atomic_write_text
+from ..text import normalize_newlines
 from ..translate.flags import format_flags
 from .base import ExportData, Exporter, exporters
 
@@ -24,11 +25,6 @@ COLUMNS = [
     "partial",
     "flags",
 ]
-
-
-def normalize_newlines(text: str) -> str:
-    """The pipeline's text model has "\n" line breaks only (inputs are read that way too)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def table(data: ExportData) -> tuple[list[str], list[dict[str, object]]]:

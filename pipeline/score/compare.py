@@ -121,10 +121,8 @@ class Comparison:
         return "\n".join(text)
 
 
-def compare_runs(paths: list[str | Path]) -> Comparison:
-    if len(paths) < 2:
-        raise ScoreError(f"compare needs at least two run directories, got {len(paths)}")
-    runs = [load_run(p) for p in paths]
+def check_same_sources(runs: list[RunScores]) -> None:
+    """Every run is over the same Japanese text as the first (one line naming both otherwise)."""
     base = runs[0]
     n_src, digest = base.source_digest()
     for other in runs[1:]:
@@ -134,7 +132,10 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
                 f"runs over different sources: {base.name} has {n_src} source sentences (Japanese text {digest}), "
                 f"{other.name} has {o_src} (text {o_digest}); compare runs of the same input"
             )
-    pairs = [run.pairs() for run in runs]
+
+
+def shared_rows(runs: list[RunScores], pairs: list[dict[Key, Row]]) -> list[Key]:
+    """The rows with a full reference that every run scored (in the first run's order)."""
     for run, p in zip(runs, pairs):
         if not p:
             raise ScoreError(
@@ -147,6 +148,27 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
             "no row with a full reference is shared by every run (their references differ): "
             + ", ".join(f"{r.name}: {len(p)} scored" for r, p in zip(runs, pairs))
         )
+    return common
+
+
+def result_cell(r: Any) -> dict[str, float | None]:
+    """One system's paired-bootstrap result for one metric, rounded for the table."""
+    return {
+        "score": round(float(r.score), 4),
+        "mean": round(float(r.mean), 4),
+        "ci": round(float(r.ci), 4),
+        "p_value": None if r.p_value is None else round(float(r.p_value), 4),
+    }
+
+
+def compare_runs(paths: list[str | Path]) -> Comparison:
+    if len(paths) < 2:
+        raise ScoreError(f"compare needs at least two run directories, got {len(paths)}")
+    runs = [load_run(p) for p in paths]
+    base = runs[0]
+    check_same_sources(runs)
+    pairs = [run.pairs() for run in runs]
+    common = shared_rows(runs, pairs)
     section = base.config.score
     samples = section.bootstrap if section.bootstrap > 1 else 1000
     chosen = build_metrics(section)
@@ -159,18 +181,7 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
         signatures, results = test()
     names = [k for k in results if k != "System"]
     lower = [sb for sb, (name, m) in zip(names, chosen.items()) if not m.higher_is_better]
-    table = {
-        m: [
-            {
-                "score": round(float(r.score), 4),
-                "mean": round(float(r.mean), 4),
-                "ci": round(float(r.ci), 4),
-                "p_value": None if r.p_value is None else round(float(r.p_value), 4),
-            }
-            for r in results[m]
-        ]
-        for m in names
-    }
+    table = {m: [result_cell(r) for r in results[m]] for m in names}
     left_out = {run.name: len(p) - len(common) for run, p in zip(runs, pairs) if len(p) > len(common)}
     return Comparison(
         [r.name for r in runs],

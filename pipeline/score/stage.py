@@ -16,7 +16,7 @@ from .. import artifacts
 from ..config import ScoreSection
 from ..io import write_json
 from ..rows import Row, load_rows
-from ..stage import RunContext, Stage, stages
+from ..stage import RunContext, Stage, register_stage
 from ..text import strip_ellipsis
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
 from . import chrf as _chrf  # noqa: F401
@@ -81,10 +81,14 @@ def empty_reference_message(rows: Sequence[Row], mode: str, reference_path: Path
     return f"nothing to score: reference set is empty — {why}; give a reference with reference.path=FILE"
 
 
-@stages.register("score")
+@register_stage
 class ScoreStage(Stage):
     name = "score"
+    position = 40
+    sections = ("score",)
     produces = (artifacts.SCORES,)
+    components = {"score.metrics": metrics}
+    summary = "Re-run the score stage (sacrebleu) from the alignment."
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
         """The metrics' implementation: sacrebleu's version (enters the resume key)."""

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..prf import PRF
 from ..text import squash
 
 KINDS = ("title", "byline", "caption", "body", "reference")
@@ -116,17 +117,21 @@ class BoundaryScore:
     coverage: float = 1.0  # share of the gold text (whitespace-free) matched by the system text
 
     @property
+    def prf(self) -> PRF:
+        """The boundary P/R/F1 (:mod:`pipeline.prf`: its convention for empty sets)."""
+        return PRF(self.tp, self.tp + self.fp, self.tp + self.fn)
+
+    @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return self.prf.precision
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return self.prf.recall
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self.prf.f1
 
     def __str__(self) -> str:
         return (
@@ -180,15 +185,6 @@ def score_boundaries(gold: Sequence[str], system: Sequence[str], optional: Colle
     return BoundaryScore(
         tp, len(mapped) - tp + unmapped, len(required - mapped), matched / len(gold_text) if gold_text else 1.0
     )
-
-
-def gold_paragraphs(units: Sequence[GoldUnit], lang: str = "ja") -> list[list[str]]:
-    """The gold sentences of one language grouped by paragraph (what a baseline is fed)."""
-    paras: dict[tuple[int, int], list[str]] = {}
-    for u in units:
-        if u.lang == lang:
-            paras.setdefault((u.doc, u.para), []).append(u.text)
-    return list(paras.values())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,19 @@ single left-to-right pass: linear in the length of the text whatever the bracket
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from ..text import ELLIPSIS_CHARS, ELLIPSIS_STARTS, ellipsis_end
+from ..text import (
+    ELLIPSIS_CHARS,
+    ELLIPSIS_STARTS,
+    HALFWIDTH_KATAKANA,
+    HIRAGANA_LETTERS,
+    KANA,
+    KANJI,
+    KANJI_EXTENSION_A,
+    KATAKANA,
+    ellipsis_end,
+)
 
 STOPS = frozenset("。！？!?．｡")
 ELLIPSES = frozenset(ELLIPSIS_CHARS)
@@ -41,7 +52,7 @@ apart must not turn everything between them into one quotation."""
 # と / って, a comma, など, an attribution in brackets (「…」（代表）との), a one-kana case particle before
 # a word (「…？」で述べた, 「…。」が話題に; not でも / では, which open sentences) …; anything else
 # starts a new sentence.
-_QUOTE_CONTINUATION = re.compile(r"[とっ、，,・（(]|など|なんて|との|[でがはをにもへやの](?![\u3041-\u309f])")
+_QUOTE_CONTINUATION = re.compile(rf"[とっ、，,・（(]|など|なんて|との|[でがはをにもへやの](?![{HIRAGANA_LETTERS}])")
 # sentence-initial words that begin with と (ところで …): not the quotative particle
 _TO_SENTENCE_START = re.compile(r"と(ころ[でが]|にかく|はいえ|もあれ|もかく|りあえず|りわけ|くに|うとう|いうのも)")
 _HIRAGANA_OPENER = re.compile(
@@ -52,7 +63,8 @@ _CONJUNCTION_COMMA = re.compile(
     r"(?:ただし|但し|しかし|しかも|また|さらに|そして|だが|でも|一方|なお|ところが|それでも|"
     r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]"
 )
-_JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々〆ヵヶ]")
+_HIRAGANA = re.compile(f"[{HIRAGANA_LETTERS}]")
+_JA_CHAR = re.compile(f"[{KANA}{KANJI_EXTENSION_A}{KANJI}{HALFWIDTH_KATAKANA}々〆ヵヶ]")
 
 
 def matched_spans(text: str) -> list[tuple[int, int]]:
@@ -96,7 +108,7 @@ def _continues_quote(text: str, j: int) -> bool:
 
 def _starts_sentence(text: str, j: int) -> bool:
     """Can a sentence start at ``j``? Not with a particle: hiragana only for common sentence openers."""
-    if not ("\u3041" <= text[j] <= "\u309f"):
+    if not _HIRAGANA.match(text, j):
         return True
     return _HIRAGANA_OPENER.match(text, j) is not None
 
@@ -138,124 +150,152 @@ def _ellipsis_ends_sentence(text: str, start: int) -> bool:
 _CAPTION_CREDIT = re.compile(
     r"[^。！？!?「」『』…\n]{4,200}?[（(][^（）()]{0,20}"
     r"(?:提供|共同|撮影|写真|右|左|中央|手前|奥|資料|ロイター|ＡＰ|AP|ＡＦＰ|AFP)[^（）()]{0,20}[）)]"
-    r"(?=[\u4e00-\u9fff\u30a0-\u30ff【「『])"
+    rf"(?=[{KANJI}{KATAKANA}【「『])"
 )
+
+
+@dataclass
+class _Scan:
+    """The state of one left-to-right pass of :func:`split_offsets` over ``text``.
+
+    ``depth`` is the bracket depth counted up to and including the current offset; ``delta[m]`` is
+    how it changes at offset ``m`` (the inside of each matched pair counts one level)."""
+
+    text: str
+    delta: list[int]
+    closes_at: dict[int, int]  # the offset of a matched closer → its opener's
+    straight: list[int]  # straight double quotes before each offset
+    cuts: list[int]
+    start_of: dict[int, int] = field(default_factory=dict)  # len(cuts) → where that sentence's text starts
+    depth: int = 0
+
+    @classmethod
+    def of(cls, text: str) -> _Scan:
+        n = len(text)
+        delta = [0] * (n + 1)
+        closes_at: dict[int, int] = {}
+        for start, end in matched_spans(text):
+            delta[start + 1] += 1
+            delta[end] -= 1
+            closes_at[end] = start
+        # a '"' after a stop closes a quotation only when the sentence has an open one
+        # ('。"持ってない男"と' opens the next sentence's quotation)
+        straight = [0] * (n + 1)
+        for m, c in enumerate(text):
+            straight[m + 1] = straight[m] + (c == '"')
+        caption = _CAPTION_CREDIT.match(text, _next_visible(text, 0))
+        if caption and any(_is_stop(text, k) for k in range(caption.start(), caption.end())):
+            caption = None  # not a first clause: it holds a sentence end ("あ．（提供）")
+        return cls(text, delta, closes_at, straight, [caption.end()] if caption else [])
+
+    def step(self, frm: int, to: int) -> None:
+        """Step the depth from offset ``frm`` (already counted) to ``to`` (counted)."""
+        self.depth += sum(self.delta[frm + 1 : to + 1])
+
+    def closes_sentence(self, j: int) -> bool:
+        """Is ``text[j]`` a closer that stays with the sentence ending before it?"""
+        text = self.text
+        if text[j] not in CLOSERS_AFTER_STOP or j in self.closes_at:
+            return False
+        return text[j] != '"' or (self.straight[j] - self.straight[self.cuts[-1] if self.cuts else 0]) % 2 == 1
+
+    def after_ellipsis(self, i: int, end: int) -> int:
+        """An ellipsis ``text[i:end]`` never starts a sentence: one before a stop or a comma belongs to
+        it ("でした ... 。"); at top level it ends a sentence only after a predicate and before a space
+        and more text ("そうか… でも違う。", not "品質 ... このような"). Returns the next offset."""
+        text = self.text
+        self.step(i, end - 1)
+        nxt = _next_visible(text, end)
+        if nxt < len(text) and (text[nxt] in STOPS or text[nxt] in COMMAS):
+            self.step(end - 1, nxt - 1)
+            return nxt
+        if self.depth == 0 and end < nxt < len(text) and text[nxt] not in CLOSERS and _ellipsis_ends_sentence(text, i):
+            self.cuts.append(end)
+        return end
+
+    def stop_run_end(self, j: int) -> int:
+        """Where the marks after a top-level stop end: more stops, ellipses and the closers that stay
+        with the sentence, also spaced ("だ ！ ！", "。 ...") and a stray closer after a space
+        ("…と述べた。 」", "。 」。")."""
+        text, n = self.text, len(self.text)
+        while True:
+            while j < n and (text[j] in STOPS or text[j] in ELLIPSES or text[j] == "." or self.closes_sentence(j)):
+                self.depth += self.delta[j]
+                j += 1
+            k = _next_visible(text, j)
+            if k > j and k < n and (text[k] in STOPS or ellipsis_end(text, k) > k):
+                self.step(j - 1, k - 1)
+                j = k
+            elif k < n and text[k] in CLOSERS and k not in self.closes_at:
+                self.step(j - 1, k)
+                j = k + 1
+            else:
+                return j
+
+    def after_stop(self, i: int) -> int:
+        """A top-level stop at ``i``: cut after its marks unless a comma follows ("見出しだ！、続き": no
+        sentence starts with a comma). Returns the next offset."""
+        j = self.stop_run_end(i + 1)
+        k = _next_visible(self.text, j)
+        if k < len(self.text) and self.text[k] in COMMAS:
+            self.step(j - 1, k - 1)
+            return k
+        if j < len(self.text):
+            self.cuts.append(j)
+        return j
+
+    def starts_quoted_sentence(self, i: int, opener: int) -> bool:
+        """Is the quotation closed at ``i`` a whole sentence: 「…」 at the start of a sentence, longer
+        than a short item (『3』『4』など)?"""
+        if self.start_of.get(len(self.cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
+            self.start_of[len(self.cuts)] = _next_visible(self.text, self.cuts[-1] if self.cuts else 0)
+        start = self.start_of[len(self.cuts)]
+        return start == opener and self.text[opener] in "「『“" and i - opener > MIN_QUOTED_SENTENCE
+
+    def after_quote(self, i: int) -> None:
+        """A quote closed at top level at ``i``: after a full stop (「…。」), or a whole-sentence
+        quotation followed by a space, another quotation (「…」 「…」 dialogue) or a conjunction and a
+        comma, a new sentence starts — unless the text goes on with the quote (と, って, …)."""
+        text, opener = self.text, self.closes_at[i]
+        k = i - 1
+        while k > opener and text[k].isspace():
+            k -= 1
+        ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
+        if not (ends_in_stop or self.starts_quoted_sentence(i, opener)):
+            return
+        j = i + 1
+        while j < len(text) and self.closes_sentence(j):
+            j += 1
+        nxt = _next_visible(text, j)
+        if (
+            nxt < len(text)
+            and not _continues_quote(text, nxt)
+            and text[nxt] not in STOPS
+            and (
+                ends_in_stop
+                or (nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
+                and _starts_sentence(text, nxt)
+            )
+        ):
+            self.cuts.append(j)
 
 
 def split_offsets(text: str) -> list[int]:
     """Offsets where a new sentence starts (excluding 0)."""
-    n = len(text)
-    delta = [0] * (n + 1)
-    closes_at: dict[int, int] = {}
-    for start, end in matched_spans(text):
-        delta[start + 1] += 1
-        delta[end] -= 1
-        closes_at[end] = start
-    # straight double quotes before each offset: a '"' after a stop closes a quotation only when the
-    # sentence has an open one ('。"持ってない男"と' opens the next sentence's quotation)
-    straight = [0] * (n + 1)
-    for m, c in enumerate(text):
-        straight[m + 1] = straight[m] + (c == '"')
-    caption = _CAPTION_CREDIT.match(text, _next_visible(text, 0))
-    if caption and any(_is_stop(text, k) for k in range(caption.start(), caption.end())):
-        caption = None  # not a first clause: it holds a sentence end ("あ．（提供）")
-    cuts: list[int] = [caption.end()] if caption else []
-    start_of: dict[int, int] = {}
-    depth = 0
+    scan = _Scan.of(text)
     i = 0
-
-    def closes_sentence(j: int) -> bool:
-        """Is ``text[j]`` a closer that stays with the sentence ending before it?"""
-        if text[j] not in CLOSERS_AFTER_STOP or j in closes_at:
-            return False
-        return text[j] != '"' or (straight[j] - straight[cuts[-1] if cuts else 0]) % 2 == 1
-
-    def advance(frm: int, to: int) -> int:
-        """Bracket depth after stepping from ``frm`` (already counted) to ``to`` (counted)."""
-        d = depth
-        for m in range(frm + 1, to + 1):
-            d += delta[m]
-        return d
-
-    while i < n:
-        depth += delta[i]
-        ch = text[i]
-        end = ellipsis_end(text, i) if ch in ELLIPSIS_STARTS else i
+    while i < len(text):
+        scan.depth += scan.delta[i]
+        end = ellipsis_end(text, i) if text[i] in ELLIPSIS_STARTS else i
         if end > i:
-            # an ellipsis never starts a sentence: one before a stop or a comma belongs to it
-            # ("でした ... 。"); at top level it ends a sentence only after a predicate and before a space
-            # and more text ("そうか… でも違う。", not "品質 ... このような")
-            depth = advance(i, end - 1)
-            nxt = _next_visible(text, end)
-            if nxt < n and (text[nxt] in STOPS or text[nxt] in COMMAS):
-                depth = advance(end - 1, nxt - 1)
-                i = nxt
-                continue
-            if depth == 0 and end < nxt < n and text[nxt] not in CLOSERS and _ellipsis_ends_sentence(text, i):
-                cuts.append(end)
-            i = end
-            continue
-        if depth == 0 and _is_stop(text, i):
-            j = i + 1
-            while True:
-                while j < n and (text[j] in STOPS or text[j] in ELLIPSES or text[j] == "." or closes_sentence(j)):
-                    depth += delta[j]
-                    j += 1
-                k = _next_visible(text, j)
-                if k > j and k < n and (text[k] in STOPS or ellipsis_end(text, k) > k):
-                    depth = advance(j - 1, k - 1)  # "だ ！ ！", "。 ...": spaced repeats of the mark
-                    j = k
-                    continue
-                if k < n and text[k] in CLOSERS and k not in closes_at:
-                    # "…と述べた。 」": a stray closer after a space still belongs to the sentence, and
-                    # so do the marks after it ("。 」。")
-                    depth = advance(j - 1, k)
-                    j = k + 1
-                    continue
-                break
-            k = _next_visible(text, j)
-            if k < n and text[k] in COMMAS:
-                # "見出しだ！、続き": no sentence starts with a comma
-                depth = advance(j - 1, k - 1)
-                i = k
-                continue
-            if j < n:
-                cuts.append(j)
-            i = j
-            continue
-        if ch in CLOSERS and i in closes_at and depth == 0:
-            # a quote closed at top level right after a full stop: 「…。」 then a new sentence
-            k = i - 1
-            while k > closes_at[i] and text[k].isspace():
-                k -= 1
-            opener = closes_at[i]
-            ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
-            # a whole-sentence quotation without a stop: 「…」 at the start of a sentence, then a space or
-            # another quotation (「…」 「…」 dialogue) or a conjunction and a comma; short items (『3』『4』など)
-            # are not sentences
-            if start_of.get(len(cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
-                start_of[len(cuts)] = _next_visible(text, cuts[-1] if cuts else 0)
-            starts_sentence = (
-                start_of[len(cuts)] == opener and text[opener] in "「『“" and i - opener > MIN_QUOTED_SENTENCE
-            )
-            if ends_in_stop or starts_sentence:
-                j = i + 1
-                while j < n and closes_sentence(j):
-                    j += 1
-                nxt = _next_visible(text, j)
-                if (
-                    nxt < n
-                    and not _continues_quote(text, nxt)
-                    and text[nxt] not in STOPS
-                    and (
-                        ends_in_stop
-                        or (nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
-                        and _starts_sentence(text, nxt)
-                    )
-                ):
-                    cuts.append(j)
-        i += 1
-    return cuts
+            i = scan.after_ellipsis(i, end)
+        elif scan.depth == 0 and _is_stop(text, i):
+            i = scan.after_stop(i)
+        else:
+            if text[i] in CLOSERS and i in scan.closes_at and scan.depth == 0:
+                scan.after_quote(i)
+            i += 1
+    return scan.cuts
 
 
 def split_japanese(text: str) -> list[str]:

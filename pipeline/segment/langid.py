@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from ..text import HALFWIDTH_KATAKANA, KANA, KANJI, KANJI_COMPATIBILITY, KANJI_EXTENSION_A, KATAKANA_EXTENSIONS
+
+_KANA = re.compile(f"[{KANA}{KATAKANA_EXTENSIONS}{HALFWIDTH_KATAKANA}]")
+_KANJI = re.compile(f"[{KANJI_EXTENSION_A}{KANJI}{KANJI_COMPATIBILITY}]")
 _LATIN = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 
 

@@ -10,14 +10,9 @@ from ..inputs import Document, document_count, is_multi, iter_documents
 from ..io import read_text, write_jsonl
 from ..progress import progress
 from ..records import Dropped, Sentence
-from ..stage import RunContext, Stage, stages
+from ..stage import RunContext, Stage, register_stage
 from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
 from .base import Segmenter, SegmentResult, segmenters
-
-
-def read_input(ctx: RunContext) -> str:
-    cfg = ctx.config.input
-    return read_text(cfg.path, cfg.encoding, what="input")
 
 
 def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi: bool) -> SegmentResult:
@@ -74,10 +69,14 @@ def segment_all(ctx: RunContext) -> Iterator[tuple[list[Sentence], list[Dropped]
         yield sentences, result.dropped
 
 
-@stages.register("segment")
+@register_stage
 class SegmentStage(Stage):
     name = "segment"
+    position = 10
+    sections = ("input", "segment", "reference")
     produces = (artifacts.SENTENCES, artifacts.DROPPED)
+    components = {"segment.method": segmenters}
+    summary = "Segment a text file (JSON lines on stdout), or re-run the segment stage of a run."
     # 2: "Yahoo! News" is no English sentence end; 3: "200g." / "60s." end sentences, dash-led turns,
     # English capped at max_reference_chars
     version = "3"

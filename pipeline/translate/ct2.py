@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import TranslateSection
-from ..errors import ModelLoadError
+from ..errors import ModelLoadError, one_line
 from .base import Generation, Output, Translator, translators
 from .batching import ModelShape, plan_batches
 from .hf import free_gpu_bytes, length_batches
@@ -79,7 +79,7 @@ def convert_ct2(
                 str(work), quantization=quantization, force=True
             )
         except Exception as exc:  # noqa: BLE001 - one clear line
-            cause = " ".join(str(exc).split())[:300]
+            cause = one_line(exc)
             raise ModelLoadError(f"cannot convert translation model '{model}' to CTranslate2: {cause}") from None
         marker = {"source": identity, "quantization": quantization or "float32"}
         (work / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
@@ -235,7 +235,7 @@ class CT2Translator(Translator):
                 intra_threads=cfg.threads,
             )
         except Exception as exc:  # noqa: BLE001 - one clear line
-            cause = " ".join(str(exc).split())[:300]
+            cause = one_line(exc)
             if self.device == "cuda" and re.search(r"libcu|cuda|cudnn", cause, re.IGNORECASE):
                 raise ModelLoadError(
                     f"ct2 on {cfg.device}: {cause} (CTranslate2 {ctranslate2.__version__} needs "
@@ -293,7 +293,8 @@ class CT2Translator(Translator):
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, truncation=False)["input_ids"])
 
-    def _tokens(self, text: str) -> list[str]:
+    def source_tokens(self, text: str) -> list[str]:
+        """``text`` as the source tokens CTranslate2 takes (the Marian tokenizer's pieces, end token included)."""
         return self.tokenizer.convert_ids_to_tokens(self.tokenizer(text, truncation=False)["input_ids"])
 
     def decoding_kwargs(self, longest_source: int, cap_scale: float = 1.0) -> dict[str, Any]:
@@ -330,7 +331,7 @@ class CT2Translator(Translator):
     def translate_outputs(self, texts: Sequence[str], cap_scale: float = 1.0) -> list[Output]:
         if not texts:
             return []
-        tokens = [self._tokens(t) for t in texts]
+        tokens = [self.source_tokens(t) for t in texts]
         lengths = [len(t) for t in tokens]
         results: list[Output] = [Output("")] * len(texts)
         unk = self.tokenizer.unk_token

@@ -15,7 +15,6 @@ the translate stage's resume key.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,8 +23,8 @@ from typing import Any
 
 from ..config import TranslateSection
 from ..errors import ConfigError, InputError, StageError
-from ..io import sha256_file
-from ..text import comparison_form
+from ..io import jsonl_object, sha256_file
+from ..text import comparison_form, normalize_newlines
 from .base import Generation, Output, Translator, translators
 from .splitting import split_to_fit
 
@@ -58,7 +57,7 @@ class TranslationFile:
             raise InputError(f"translate.file: {path} not found")
         data = path.read_bytes()  # read once: parsed and hashed
         try:
-            lines = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            lines = normalize_newlines(data.decode("utf-8-sig")).split("\n")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: translation files must be UTF-8 ({exc.reason} at byte {exc.start})") from None
         fmt = _format_of(path, next((line for line in lines if line.strip()), ""))
@@ -87,15 +86,8 @@ class TranslationFile:
 
 
 def _jsonl_row(path: Path, lineno: int, line: str) -> tuple[str, str]:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{lineno}: not JSON ({exc.msg} at column {exc.colno})") from None
-    if (
-        not isinstance(row, dict)
-        or not isinstance(row.get("source"), str)
-        or not isinstance(row.get("translation"), str)
-    ):
+    row = jsonl_object(path, lineno, line)
+    if not isinstance(row.get("source"), str) or not isinstance(row.get("translation"), str):
         raise InputError(f'{path}:{lineno}: expected {{"source": "...", "translation": "..."}} with two strings')
     return row["source"], row["translation"]
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..config import TranslateSection
-from ..errors import ConfigError
+from ..errors import ConfigError, one_line
 from .base import Generation, Output, Translator, translators
 from .batching import CPU_HYPOTHESES, BatchPlan, ModelShape, plan_batches
 from .loading import load_marian, model_identity, resolve_model_dir
@@ -63,7 +63,7 @@ def check_dtype_runs(model: Any, device: str, dtype: str) -> None:
         with torch.inference_mode():
             model(input_ids=token, decoder_input_ids=token)
     except (RuntimeError, TypeError, NotImplementedError) as exc:
-        cause = " ".join(str(exc).split())[:200]
+        cause = one_line(exc, 200)
         raise ConfigError(
             f"translate.dtype={dtype}: the model cannot run in {dtype} on {device} ({cause}); "
             "use translate.dtype=float32 (or auto)"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from ..errors import ModelLoadError
+from ..errors import ModelLoadError, one_line
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def load_marian(model: str, revision: str | None = None, dtype: str = "float32")
         tokenizer = MarianTokenizer.from_pretrained(name, **kwargs)
         net = MarianMTModel.from_pretrained(name, dtype=getattr(torch, dtype), **kwargs)
     except Exception as exc:  # noqa: BLE001 - turn library errors into one clear line
-        cause = " ".join(str(exc).split())[:300]
+        cause = one_line(exc)
         raise ModelLoadError(f"cannot load translation model '{model}': {cause}. " + _fixes(model)) from None
     net.eval()
     return net, tokenizer
@@ -110,7 +110,7 @@ def resolve_model_dir(model: str, revision: str | None = None) -> Path:
 
         path = Path(snapshot_download(name, revision=revision, local_files_only=local_only, allow_patterns=FETCH))
     except Exception as exc:  # noqa: BLE001 - one clear line
-        cause = " ".join(str(exc).split())[:300]
+        cause = one_line(exc)
         raise ModelLoadError(f"cannot load translation model '{model}': {cause}. " + _fixes(model)) from None
     check_local_dir(path)
     return path
@@ -206,7 +206,7 @@ def load_tokenizer(model_dir: Path, model: str) -> Any:
     try:
         return MarianTokenizer.from_pretrained(str(model_dir), local_files_only=True)
     except Exception as exc:  # noqa: BLE001 - one clear line
-        cause = " ".join(str(exc).split())[:300]
+        cause = one_line(exc)
         raise ModelLoadError(f"cannot load the tokenizer of translation model '{model}': {cause}") from None
 
 

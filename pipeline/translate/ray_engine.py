@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import RunSection, TranslateSection
-from ..errors import JaenError
+from ..errors import CAUSE_CHARS, JaenError, one_line
 from .base import Output
 
 log = logging.getLogger(__name__)
@@ -126,8 +126,7 @@ def connect(run: RunSection) -> bool:
         try:
             ray.init(address=address, log_to_driver=False, logging_level=logging.WARNING)
         except (ConnectionError, RuntimeError, TimeoutError, ValueError) as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise RayEngineError(f"run.ray_address {address!r}: cannot join the Ray cluster: {first}") from None
+            raise RayEngineError(f"run.ray_address {address!r}: cannot join the Ray cluster: {one_line(exc)}") from None
         finally:
             for key in own_env:
                 os.environ.pop(key, None)
@@ -288,12 +287,14 @@ def _map(ray: Any, ds: Any, cfg: TranslateSection, chunk: int, workers: int, res
 
 
 def _one_line(exc: BaseException) -> str:
+    """A Ray task's error as one line: Ray wraps the task's exception with its traceback, so the
+    innermost cause's type and the traceback's last line (cut at ``CAUSE_CHARS``), not ``one_line``."""
     cause: BaseException = exc
     while getattr(cause, "cause", None) is not None and isinstance(cause.cause, BaseException):  # RayTaskError
         cause = cause.cause
     text = str(cause).strip()
     lines = [line for line in text.splitlines() if line.strip()]
-    return f"{type(cause).__name__}: {lines[-1] if lines else ''}"[:300]
+    return f"{type(cause).__name__}: {lines[-1] if lines else ''}"[:CAUSE_CHARS]
 
 
 class RayBatches:

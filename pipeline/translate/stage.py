@@ -13,6 +13,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..errors import StageError
 from ..io import atomic_open, iter_jsonl
 from ..progress import progress
 from ..records import Sentence, Translation
-from ..stage import RunContext, Stage, stages
+from ..stage import RunContext, Stage, register_stage
 from . import ct2 as _ct2  # noqa: F401  (registers the ct2 backend)
 from . import file as _file  # noqa: F401  (registers the file backend)
 from . import hf as _hf  # noqa: F401  (registers the hf backend)
@@ -173,10 +174,141 @@ def chunked(items: Iterable[Sentence], size: int) -> Iterator[list[Sentence]]:
         yield chunk
 
 
-@stages.register("translate")
+def translation_record(
+    sentence: Sentence,
+    pieces: list[str],
+    done: dict[str, Output],
+    fresh: set[str],
+    retried: dict[str, tuple[Output, str]],
+) -> Translation:
+    """A sentence's translation: its pieces' outputs joined, flagged, and whether any was translated now."""
+    whole = Output.joined([done[p] for p in pieces])
+    return Translation(
+        seg_id=sentence.seg_id,
+        translation=whole.text,
+        split=len(pieces) > 1,
+        pieces=len(pieces),
+        cached=not any(p in fresh for p in pieces),
+        flags=ordered(whole.flags() + text_flags(sentence.text, whole.text)),
+        retried=join_retried(retried[p][1] for p in pieces if p in retried),
+    )
+
+
+@dataclass
+class TranslationJob:
+    """One run of the stage: the translator, its caches and batch runner, and the counts so far."""
+
+    translator: Translator
+    identity: dict[str, Any]  # the translator's: keys the cache
+    size: int  # pieces per translate call
+    cache: TranslationCache | None
+    longer_cache: TranslationCache | None  # retries with a higher cap: the same source, another setting
+    retry: bool  # translate.on_truncation=retry
+    run_batches: BatchRunner
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("sentences", "pieces", "translated", "from_cache", "split_sentences", "batches"), 0
+        )
+    )
+    flags: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(FLAGS, 0)))  # sentences per flag
+    retried: Counter[str] = field(default_factory=lambda: Counter(dict.fromkeys(RETRIES, 0)))
+    translate_seconds: float = 0.0
+
+    @classmethod
+    def open(cls, ctx: RunContext, translator: Translator) -> TranslationJob:
+        cfg = ctx.config.translate
+        identity = translator.identity()
+        use_cache = cfg.cache and translator.cacheable
+        retry = cfg.on_truncation == "retry"
+        path = cfg.cache_dir / "translations.sqlite"
+        cache = TranslationCache(path, identity) if use_cache else None
+        longer = TranslationCache(path, {**identity, "cap_scale": RETRY_CAP_SCALE}) if use_cache and retry else None
+        return cls(
+            translator, identity, pieces_per_call(translator), cache, longer, retry, batch_runner(ctx, translator)
+        )
+
+    def longer(self, pieces: list[str]) -> dict[str, Output]:
+        batches = local_batches(self.translator, self.size, RETRY_CAP_SCALE)
+        return translate_missing(pieces, self.longer_cache, batches)[0]
+
+    def normal(self, pieces: list[str]) -> dict[str, Output]:
+        return translate_missing(pieces, self.cache, local_batches(self.translator, self.size))[0]
+
+    def translate(self, chunk: list[Sentence], bar: tqdm) -> list[Translation]:
+        """Translate one chunk of sentences (split to fit the model, cached, retried) into its records."""
+        chunk_end = bar.n + len(chunk)
+
+        def advance(batch: list[str]) -> None:
+            self.counts["batches"] += 1
+            bar.update(max(0, min(len(batch), chunk_end - 1 - bar.n)))
+
+        limit = self.translator.max_source_tokens
+        pieces = [split_to_fit(s.text, lambda t: self.translator.count_tokens(t) <= limit) for s in chunk]
+        tick = time.perf_counter()
+        done, todo = translate_missing([p for ps in pieces for p in ps], self.cache, self.run_batches, advance)
+        retried: dict[str, tuple[Output, str]] = {}
+        if self.retry:
+            retried = retry_cut([p for p, o in done.items() if o.truncated], self.translator, self.longer, self.normal)
+            done.update((p, o) for p, (o, _) in retried.items())
+        self.translate_seconds += time.perf_counter() - tick
+        fresh = set(todo)
+        records = [translation_record(s, ps, done, fresh, retried) for s, ps in zip(chunk, pieces)]
+        self.count(records, pieces, fresh)
+        bar.update(chunk_end - bar.n)
+        return records
+
+    def count(self, records: list[Translation], pieces: list[list[str]], fresh: set[str]) -> None:
+        self.counts["split_sentences"] += sum(r.split for r in records)
+        self.flags.update(count_flags(r.flags for r in records))
+        self.retried.update(count_retried(r.retried for r in records))
+        self.counts["sentences"] += len(records)
+        self.counts["pieces"] += sum(len(ps) for ps in pieces)
+        self.counts["translated"] += len(fresh)
+        self.counts["from_cache"] += len(set(p for ps in pieces for p in ps) - fresh)
+
+    def close(self) -> None:
+        for c in (self.cache, self.longer_cache):
+            if c is not None:
+                c.close()
+        if (close := getattr(self.run_batches, "close", None)) is not None:
+            close()  # e.g. shut down a Ray instance the engine started
+
+    def log_summary(self) -> None:
+        if self.counts["split_sentences"]:
+            log.info(
+                "%d sentences over the model's %d-token limit were translated in pieces",
+                self.counts["split_sentences"],
+                self.translator.max_source_tokens,
+            )
+        if any(self.flags.values()):
+            log.warning("translation flags (sentences): %s", ", ".join(f"{k} {v}" for k, v in self.flags.items() if v))
+
+    def manifest_info(self, on_truncation: str, load_seconds: float) -> dict[str, Any]:
+        translated, seconds = self.counts["translated"], self.translate_seconds
+        rate = translated / seconds if translated and seconds > 0 else None
+        return {
+            "model": self.identity,
+            **self.counts,
+            "flags": dict(self.flags),
+            "on_truncation": on_truncation,
+            "retried": dict(self.retried),
+            **self.translator.describe(),
+            "load_seconds": round(load_seconds, 3),
+            "translate_seconds": round(seconds, 3),
+            "sentences_per_second": round(rate, 2) if rate else None,
+        }
+
+
+@register_stage
 class TranslateStage(Stage):
     name = "translate"
+    position = 20
+    sections = ("translate",)
+    unkeyed = ("translate.cache", "translate.cache_dir")  # a cached translation is the translation
     produces = (artifacts.TRANSLATIONS,)
+    components = {"translate.backend": translators}
+    summary = "Re-run the translate stage (MarianMT, cached) from sentences.jsonl."
+    seeded = True
     version = "1"
 
     def identity(self, ctx: RunContext) -> dict[str, Any]:
@@ -186,8 +318,7 @@ class TranslateStage(Stage):
         return {"model": translators.get(cfg.backend, "translate.backend").source_identity(cfg)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        cfg = ctx.config.translate
-        source_path = ctx.require(artifacts.SENTENCES, "segment")
+        source_path = ctx.require(artifacts.SENTENCES)
         total = sum(1 for _ in japanese_sentences(source_path))
         out_path = ctx.path(artifacts.TRANSLATIONS)
         if total == 0:
@@ -200,98 +331,18 @@ class TranslateStage(Stage):
         translator = open_translator(ctx)
         load_seconds = time.perf_counter() - started
         translator.check_sources(s.text for s in japanese_sentences(source_path))
-        identity = translator.identity()
-        limit = translator.max_source_tokens
-        use_cache = cfg.cache and translator.cacheable
-        cache_path = cfg.cache_dir / "translations.sqlite"
-        cache = TranslationCache(cache_path, identity) if use_cache else None
-        # retries with a higher cap are cached apart: the same source, another setting
-        retry = cfg.on_truncation == "retry"
-        longer_cache = (
-            TranslationCache(cache_path, {**identity, "cap_scale": RETRY_CAP_SCALE}) if use_cache and retry else None
-        )
-        run_batches = batch_runner(ctx, translator)
-        size = pieces_per_call(translator)
-        counts = {"sentences": 0, "pieces": 0, "translated": 0, "from_cache": 0, "split_sentences": 0, "batches": 0}
-        flags: Counter[str] = Counter(dict.fromkeys(FLAGS, 0))  # sentences carrying each flag
-        retried_counts: Counter[str] = Counter(dict.fromkeys(RETRIES, 0))
-        translate_seconds = 0.0
-
-        def longer(pieces: list[str]) -> dict[str, Output]:
-            return translate_missing(pieces, longer_cache, local_batches(translator, size, RETRY_CAP_SCALE))[0]
-
-        def normal(pieces: list[str]) -> dict[str, Output]:
-            return translate_missing(pieces, cache, local_batches(translator, size))[0]
-
+        job = TranslationJob.open(ctx, translator)
         try:
             with (
                 atomic_open(out_path) as out,
                 progress(total, "translate", "sent") as bar,
             ):
-                for chunk in chunked(japanese_sentences(source_path), cfg.stream_chunk):
-                    chunk_end = bar.n + len(chunk)
-
-                    def advance(batch: list[str], end: int = chunk_end) -> None:
-                        counts["batches"] += 1
-                        bar.update(max(0, min(len(batch), end - 1 - bar.n)))
-
-                    pieces = [split_to_fit(s.text, lambda t: translator.count_tokens(t) <= limit) for s in chunk]
-                    tick = time.perf_counter()
-                    done, todo = translate_missing([p for ps in pieces for p in ps], cache, run_batches, advance)
-                    retried: dict[str, tuple[Output, str]] = {}
-                    if retry:
-                        retried = retry_cut([p for p, o in done.items() if o.truncated], translator, longer, normal)
-                        done.update((p, o) for p, (o, _) in retried.items())
-                    translate_seconds += time.perf_counter() - tick
-                    fresh = set(todo)
-                    records = []
-                    for s, ps in zip(chunk, pieces):
-                        whole = Output.joined([done[p] for p in ps])
-                        records.append(
-                            Translation(
-                                seg_id=s.seg_id,
-                                translation=whole.text,
-                                split=len(ps) > 1,
-                                pieces=len(ps),
-                                cached=not any(p in fresh for p in ps),
-                                flags=ordered(whole.flags() + text_flags(s.text, whole.text)),
-                                retried=join_retried(retried[p][1] for p in ps if p in retried),
-                            )
-                        )
-                    for record in records:
-                        out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-                    counts["split_sentences"] += sum(r.split for r in records)
-                    flags.update(count_flags(r.flags for r in records))
-                    retried_counts.update(count_retried(r.retried for r in records))
-                    counts["sentences"] += len(chunk)
-                    counts["pieces"] += sum(len(ps) for ps in pieces)
-                    counts["translated"] += len(todo)
-                    counts["from_cache"] += len(set(p for ps in pieces for p in ps) - fresh)
-                    bar.update(chunk_end - bar.n)
+                for chunk in chunked(japanese_sentences(source_path), ctx.config.translate.stream_chunk):
+                    out.writelines(
+                        json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in job.translate(chunk, bar)
+                    )
         finally:
-            for c in (cache, longer_cache):
-                if c is not None:
-                    c.close()
-            if (close := getattr(run_batches, "close", None)) is not None:
-                close()  # e.g. shut down a Ray instance the engine started
-        if counts["split_sentences"]:
-            log.info(
-                "%d sentences over the model's %d-token limit were translated in pieces",
-                counts["split_sentences"],
-                limit,
-            )
-        if any(flags.values()):
-            log.warning("translation flags (sentences): %s", ", ".join(f"{k} {v}" for k, v in flags.items() if v))
-        rate = counts["translated"] / translate_seconds if counts["translated"] and translate_seconds > 0 else None
-        return {
-            "model": identity,
-            "random_model": uses_random_model(cfg),
-            **counts,
-            "flags": dict(flags),
-            "on_truncation": cfg.on_truncation,
-            "retried": dict(retried_counts),
-            **translator.describe(),
-            "load_seconds": round(load_seconds, 3),
-            "translate_seconds": round(translate_seconds, 3),
-            "sentences_per_second": round(rate, 2) if rate else None,
-        }
+            job.close()
+        job.log_summary()
+        info = job.manifest_info(ctx.config.translate.on_truncation, load_seconds)
+        return {**info, "random_model": uses_random_model(ctx.config.translate)}

@@ -49,7 +49,7 @@ TINY = MarianShape()
 FULL = MarianShape(d_model=512, layers=6, heads=8, ffn_dim=2048, vocab_size=OPUS_MT_JA_EN_VOCAB, spm_vocab=4000)
 
 
-def _corpus(name: str) -> list[str]:
+def corpus_lines(name: str) -> list[str]:
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -157,8 +157,8 @@ def _write_marian(work: Path, shape: MarianShape, seed: int) -> None:
     """The model, its tokenizer and the marker that names it random (listing every file), into ``work``."""
     from transformers import MarianTokenizer
 
-    src_model = _train_spm(_corpus("tiny_corpus_ja.txt"), shape.spm_vocab, 0.9995)
-    tgt_model = _train_spm(_corpus("tiny_corpus_en.txt"), min(shape.spm_vocab, 400), 1.0)
+    src_model = _train_spm(corpus_lines("tiny_corpus_ja.txt"), shape.spm_vocab, 0.9995)
+    tgt_model = _train_spm(corpus_lines("tiny_corpus_en.txt"), min(shape.spm_vocab, 400), 1.0)
     vocab = _vocabulary(src_model, tgt_model, shape)
     (work / "source.spm").write_bytes(src_model)
     (work / "target.spm").write_bytes(tgt_model)
