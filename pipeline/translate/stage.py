@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
+
 from .. import artifacts
 from ..errors import StageError
 from ..io import atomic_open, iter_jsonl
