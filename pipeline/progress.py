@@ -2,7 +2,8 @@
 
 On a terminal a bar redraws every ``TERMINAL_REFRESH_S``; when stderr is a file or a pipe (a log,
 CI) it writes a line every ``LOG_REFRESH_S`` and one at the end (count, elapsed time, rate), so a
-long stage still shows its pace in the log without flooding it.
+long stage still shows its pace in the log without flooding it. A bar over a single item (a one-page
+run's one document) says nothing and is not shown.
 """
 
 from __future__ import annotations
@@ -28,4 +29,5 @@ def progress(total: int | None, desc: str, unit: str) -> tqdm:
         mininterval=refresh,
         maxinterval=max(refresh, TQDM_MAX_INTERVAL_S),  # else tqdm's monitor redraws a slow bar every 10 s
         file=stream,
+        disable=total is not None and total < 2,
     )

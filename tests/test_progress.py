@@ -62,3 +62,12 @@ def test_document_count_is_unknown_for_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
     path.write_text('{"text": "一。"}\n', encoding="utf-8")
     assert document_count(build_config({"input": {"path": str(path)}})) is None
+
+
+def test_a_single_item_shows_no_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-page run's one document: a bar would only add noise around an error line."""
+    log = io.StringIO()
+    monkeypatch.setattr(progress_module.sys, "stderr", log)
+    with progress(1, "segment", "doc") as bar:
+        bar.update()
+    assert log.getvalue() == ""
