@@ -6,8 +6,9 @@ import logging
 from typing import Any
 
 from .. import artifacts
-from ..io import read_records, write_jsonl
-from ..records import Bead, Sentence, Translation
+from ..consistency import load_for_align
+from ..io import write_jsonl
+from ..records import Bead, Sentence
 from ..stage import RunContext, Stage, stages
 from . import hybrid as _hybrid  # noqa: F401  (registers the built-in aligners)
 from .base import aligners
@@ -62,10 +63,8 @@ class AlignStage(Stage):
         return {"data": package_versions(DATA_PACKAGES)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        sentences = read_records(ctx.require(artifacts.SENTENCES, "segment"), Sentence)
-        translations = {
-            t.seg_id: t.translation for t in read_records(ctx.require(artifacts.TRANSLATIONS, "translate"), Translation)
-        }
+        sentences, checked = load_for_align(ctx)  # every source sentence translated once (pipeline.consistency)
+        translations = {t.seg_id: t.translation for t in checked}
         src = [s for s in sentences if s.lang == "ja"]
         ref = [s for s in sentences if s.lang == "en"]
         if not ref:
@@ -84,7 +83,7 @@ class AlignStage(Stage):
         beads: list[Bead] = []
         for doc_src, doc_ref in by_document(src, ref):  # sentences pair only within their input document
             used = doc_ref if usable else []
-            doc_beads = aligner.align(doc_src, [translations.get(s.seg_id, "") for s in doc_src], used)
+            doc_beads = aligner.align(doc_src, [translations[s.seg_id] for s in doc_src], used)
             doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used) :]]
             beads.extend(order_gaps(doc_beads, position))
         if ref and not any(b.src_ids and b.ref_ids for b in beads):
