@@ -133,6 +133,16 @@ class Comparison:
         return "\n".join(text)
 
 
+def result_entry(result: Any) -> dict[str, Any]:
+    """One run's result for one metric (a sacrebleu ``Result``), rounded for the table and the JSON."""
+    return {
+        "score": round(float(result.score), 4),
+        "mean": round(float(result.mean), 4),
+        "ci": round(float(result.ci), 4),
+        "p_value": None if result.p_value is None else round(float(result.p_value), 4),
+    }
+
+
 def mark_identical(systems: list[tuple[str, list[str]]], table: dict[str, list[dict[str, Any]]]) -> list[str]:
     """Give every run whose translations are the baseline's p = 1.0 in ``table`` (sacrebleu's strict
     count would give it the floor 1 / (B + 1): see the module docstring); return their names."""
@@ -181,18 +191,7 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
         signatures, results = test()
     names = [k for k in results if k != "System"]
     lower = [sb for sb, (name, m) in zip(names, chosen.items()) if not m.higher_is_better]
-    table = {
-        m: [
-            {
-                "score": round(float(r.score), 4),
-                "mean": round(float(r.mean), 4),
-                "ci": round(float(r.ci), 4),
-                "p_value": None if r.p_value is None else round(float(r.p_value), 4),
-            }
-            for r in results[m]
-        ]
-        for m in names
-    }
+    table = {m: [result_entry(r) for r in results[m]] for m in names}
     identical = mark_identical(systems, table)
     left_out = {run.name: len(p) - len(common) for run, p in zip(runs, pairs) if len(p) > len(common)}
     return Comparison(
