@@ -216,10 +216,16 @@ def eval_align(
     pred: Annotated[Path, typer.Argument(help="a bitext.tsv (source and reference columns)")],
     gold: Annotated[Path, typer.Option(help='gold alignment: JSON list of {"ja": [...], "en": [...]} beads')],
 ) -> None:
-    """Print link precision, recall and F1 of a bitext TSV against a gold alignment."""
-    from .align.evaluate import evaluate
+    """Print link precision, recall and F1 of a bitext TSV against a gold alignment.
 
-    typer.echo(str(evaluate(pred, gold)))
+    Warns when fewer than half of the gold sentences are found in the bitext; none found is an error."""
+    from .align.evaluate import evaluate_fit
+
+    scores, fit = evaluate_fit(pred, gold)
+    warning = fit.check()
+    if warning:
+        typer.echo(f"jaen: warning: {warning}", err=True)
+    typer.echo(str(scores))
 
 
 @app.command()

@@ -207,15 +207,24 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
         yield data
 
 
-def read_records(path: str | os.PathLike[str], cls: type[R]) -> list[R]:
-    """The records of a JSONL artifact; a line that is not a ``cls`` is ``FILE:LINE: …`` (an InputError)."""
+def numbered_records(path: str | os.PathLike[str], cls: type[R]) -> list[tuple[int, R]]:
+    """``(line number, record)`` per line of a JSONL artifact; a line that is not a ``cls`` (a key
+    missing, a value of the wrong type) is ``FILE:LINE: …`` (an InputError)."""
     records = []
     for lineno, data in numbered_jsonl(path):
         try:
-            records.append(cls.from_dict(data))
+            records.append((lineno, cls.from_dict(data)))
         except (TypeError, ValueError) as exc:
-            raise InputError(f"{path}:{lineno}: not a {cls.__name__.lower()} record ({exc})") from None
+            raise InputError(
+                f"{path}:{lineno}: not a {cls.__name__.lower()} record ({exc}): correct the line, or re-run the stage"
+                " that wrote the file"
+            ) from None
     return records
+
+
+def read_records(path: str | os.PathLike[str], cls: type[R]) -> list[R]:
+    """The records of a JSONL artifact (see :func:`numbered_records`)."""
+    return [record for _, record in numbered_records(path, cls)]
 
 
 def sha256_file(path: str | os.PathLike[str]) -> str:

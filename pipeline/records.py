@@ -2,11 +2,60 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import types
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 R = TypeVar("R", bound="Record")
+
+
+def matches(value: Any, hint: Any) -> bool:
+    """Whether a value read from JSON has the type ``hint`` (an int passes for a float, a bool for nothing else)."""
+    origin, args = get_origin(hint), get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (Union, types.UnionType):
+        return any(matches(value, a) for a in args)
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return type(value) in (int, float)
+    if hint in (int, bool, str):
+        return type(value) is hint
+    if origin is list:
+        return isinstance(value, list) and all(matches(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(matches(k, args[0]) and matches(v, args[1]) for k, v in value.items())
+    return isinstance(value, hint)
+
+
+def describe(hint: Any) -> str:
+    """``list[str] | None`` → "a list of strings or null": how a type reads in an error message."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        return " or ".join(describe(a) for a in args)
+    if origin is list:
+        return f"a list of {describe(args[0]).split(' ', 1)[1]}s"
+    if origin is dict:
+        return f"an object of {describe(args[1]).split(' ', 1)[1]}s"
+    names = {type(None): "null", float: "a number", int: "an integer", bool: "a boolean", str: "a string"}
+    return names.get(hint, f"a {getattr(hint, '__name__', hint)}")
+
+
+def json_repr(value: Any, limit: int = 40) -> str:
+    """A value as JSON, cut to ``limit`` characters, for an error message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@functools.cache
+def field_types(cls: type) -> dict[str, Any]:
+    """A record class's field names and their types (resolved once per class)."""
+    hints = get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
 
 
 class Record:
@@ -17,7 +66,12 @@ class Record:
 
     @classmethod
     def from_dict(cls: type[R], data: dict[str, Any]) -> R:
-        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        """The record of ``data``; a TypeError naming the key where a value has the wrong type
+        (``"src_ids": "ja00001"`` instead of a list), a missing required key or an extra one ignored."""
+        known = field_types(cls)
+        for key, value in data.items():
+            if key in known and not matches(value, known[key]):
+                raise TypeError(f"{key} must be {describe(known[key])}, not {json_repr(value)}")
         return cls(**{k: v for k, v in data.items() if k in known})
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from . import artifacts
-from .io import read_records
 from .records import Bead, Record, Sentence, Translation
 from .stage import RunContext
 from .translate.flags import join_retried, ordered, split_retried
@@ -58,9 +56,9 @@ def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation
 
 
 def load_rows(ctx: RunContext) -> list[Row]:
-    """Rows of a run directory whose segment, translate and align stages have run."""
-    return build_rows(
-        read_records(ctx.require(artifacts.SENTENCES), Sentence),
-        read_records(ctx.require(artifacts.TRANSLATIONS), Translation),
-        read_records(ctx.require(artifacts.ALIGNMENT), Bead),
-    )
+    """Rows of a run directory whose segment, translate and align stages have run, their artifacts
+    checked against each other first (:mod:`pipeline.consistency`)."""
+    from .consistency import load_checked
+
+    run = load_checked(ctx)
+    return build_rows(run.sentences, run.translations, run.beads)

@@ -132,7 +132,7 @@ def test_cli_prints_scores_and_reports_bad_gold(tmp_path: Path) -> None:
     pred = write_tsv(tmp_path / "pred.tsv", [("北京で会談した。", "They met in Beijing.")])
     result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
     assert result.exit_code == 0, result.output
-    assert result.output.split()[:2] == ["precision", "1.0000"] and "F1 0.5000" in result.output
+    assert result.stdout.split()[:2] == ["precision", "1.0000"] and "F1 0.5000" in result.stdout  # and a warning
     gold.write_text("[{")
     result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
     assert result.exit_code == 2 and result.output.count("\n") == 1 and "gold.json:1:" in result.output
@@ -193,3 +193,51 @@ def test_a_repeated_sentence_is_found_in_its_own_place() -> None:
     assert links == [[(0, 0), (0, 1), (1, 0), (1, 1)], [(2, 2)], [(3, 3)], [(4, 4)]]
     s = score_links(pred, gold)
     assert (s.correct, s.predicted, s.gold) == (5, 7, 5)
+
+
+def eval_align(pred: Path, gold: Path) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["eval-align", str(pred), "--gold", str(gold)])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def write_gold(path: Path, gold: list[tuple[list[str], list[str]]]) -> Path:
+    path.write_text(json.dumps([{"ja": ja, "en": en} for ja, en in gold], ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_gold_for_other_documents_is_an_error_naming_them(tmp_path: Path) -> None:
+    """Issue 24.6: a gold for other documents used to print P/R/F1 = 0 and exit 0 with no word."""
+    pred = write_tsv(tmp_path / "pred.tsv", [("全く別の記事の文です。", "A sentence of another article entirely.")])
+    code, out, err = eval_align(pred, write_gold(tmp_path / "gold.json", GOLD))
+    assert code == 2 and not out and err.count("\n") == 1
+    assert "none of the 6 gold sentences is found in the prediction" in err
+    assert f"{pred} (doc_id 1)" in err and f"{tmp_path / 'gold.json'} (first sentence '北京で会談した。')" in err
+
+
+def test_fewer_than_half_found_warns_and_still_scores(tmp_path: Path) -> None:
+    pred = write_tsv(tmp_path / "pred.tsv", [("北京で会談した。", "They met in Beijing.")])  # 2 of 6 sentences
+    code, out, err = eval_align(pred, write_gold(tmp_path / "gold.json", GOLD))
+    assert code == 0 and out.startswith("precision 1.0000 (1/1)")
+    assert err.startswith("jaen: warning: only 2 of the 6 gold sentences are found") and err.count("\n") == 1
+    assert "documents compared:" in err
+
+
+def test_half_or_more_found_is_quiet(tmp_path: Path) -> None:
+    rows = [("北京で会談した。", "They met in Beijing."), ("プーチン大統領が訪問した。", "Putin visited.")]
+    code, out, err = eval_align(write_tsv(tmp_path / "pred.tsv", rows), write_gold(tmp_path / "gold.json", GOLD))
+    assert code == 0 and not err and out.startswith("precision")
+
+
+@pytest.mark.parametrize("gold", [[], [(["関係のない文。"], [])], [([], [])]])
+def test_an_empty_gold_is_an_error(tmp_path: Path, gold: list[tuple[list[str], list[str]]]) -> None:
+    """An empty gold used to print "recall 1.0000 (0/0)"."""
+    pred = write_tsv(tmp_path / "pred.tsv", [("北京で会談した。", "They met in Beijing.")])
+    with pytest.raises(InputError, match="gold.json: the gold has no link"):
+        load_gold(write_gold(tmp_path / "gold.json", gold))
+    code, out, err = eval_align(pred, tmp_path / "gold.json")
+    assert code == 2 and not out and "the gold has no link" in err and err.count("\n") == 1

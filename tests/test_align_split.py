@@ -17,6 +17,7 @@ from pipeline.align.hybrid import HybridAligner
 from pipeline.align.params import PARAMS
 from pipeline.align.split import candidate_cuts, inside_brackets
 from pipeline.config import AlignSection, SegmentSection
+from pipeline.consistency import RunArtifacts, check_alignment, check_bitext
 from pipeline.errors import InputError
 from pipeline.io import read_records
 from pipeline.records import Bead, Sentence, Translation
@@ -104,7 +105,11 @@ def test_cut_pieces_become_rows_and_round_trip() -> None:
     src, ref = sentences()
     beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)
     beads = [Bead.from_dict(b.to_dict()) for b in beads]
-    rows = build_rows([*src, *ref], [Translation(s.seg_id, "") for s in src], beads)
+    translations = [Translation(s.seg_id, "") for s in src]
+    rows = build_rows([*src, *ref], translations, beads)
+    # the aligner's cuts pass the checks between artifacts and the export's invariants (pipeline/consistency.py)
+    check_alignment(Path("alignment.jsonl"), list(enumerate(beads, 1)), [*src, *ref])
+    check_bitext(rows, RunArtifacts([*src, *ref], translations, beads), Path("run"))
     first_en = ref[0].text
     assert " ".join(r.reference for r in rows[:2]) == first_en
     assert [r.align_type for r in rows[:2]] == ["1-1", "1-1"] and rows[0].seg_id != rows[1].seg_id

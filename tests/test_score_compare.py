@@ -154,3 +154,41 @@ def test_needs_two_runs_and_real_directories(tmp_path: Path) -> None:
 def test_compare_help() -> None:
     result = CliRunner().invoke(app, ["compare", "--help"])
     assert result.exit_code == 0 and "paired bootstrap" in result.output
+
+
+@pytest.mark.parametrize("same", ["itself", "a copy"])
+def test_identical_systems_get_p_1_and_no_star(tmp_path: Path, same: str) -> None:
+    """Issue 24.4: `jaen compare A A` (or two runs with the same translations) used to say p=0.0010*."""
+    a = make_run(tmp_path, "a", MT_A)
+    b = a if same == "itself" else make_run(tmp_path, "b", MT_A)
+    c = make_run(tmp_path, "c", MT_B)
+    result = compare_runs([a, b, c])
+    assert [result.results[m][1]["p_value"] for m in result.metrics] == [1.0, 1.0, 1.0]
+    assert all(result.results[m][2]["p_value"] < 1.0 for m in result.metrics)  # a different run is still tested
+    assert result.identical == [str(b)]
+    out = CliRunner().invoke(app, ["compare", str(a), str(b)])
+    assert out.exit_code == 0, out.output
+    row = next(line for line in out.output.splitlines() if line.startswith(str(b)) and "p=" in line)
+    assert row.count("p=1.0000") == 3 and "*" not in row
+    assert f"note: {b} has the baseline's translations on every compared row" in out.output
+
+
+def test_the_p_value_is_sacrebleus_documented_definition(tmp_path: Path) -> None:
+    """p = (1 + #{b : |δ*_b| − mean|δ*| > |δ|}) / (B + 1) over sacrebleu's resamples (its seed, its
+    index draw), recomputed here from BLEU corpus scores through sacrebleu's public API."""
+    import numpy as np
+    from sacrebleu.metrics import BLEU
+
+    a, b = make_run(tmp_path, "a", MT_A), make_run(tmp_path, "b", MT_B)
+    result = compare_runs([a, b])
+    samples, n = result.samples, len(REF)
+    draws = np.random.default_rng(result.seed).choice(n, size=(samples, n), replace=True)
+
+    def bleu(mt: list[str], rows: list[int]) -> float:
+        return BLEU().corpus_score([mt[i] for i in rows], [[REF[i] for i in rows]]).score
+
+    observed = abs(bleu(MT_A, list(range(n))) - bleu(MT_B, list(range(n))))
+    deltas = np.array([abs(bleu(MT_B, list(rows)) - bleu(MT_A, list(rows))) for rows in draws])
+    p = (1 + int(np.sum(deltas - deltas.mean() > observed))) / (samples + 1)
+    assert result.results["BLEU"][1]["p_value"] == pytest.approx(p, abs=1e-4)
+    assert 1 / (samples + 1) <= p <= 1

@@ -28,6 +28,8 @@ from ..prf import PRF
 from ..text import KANA, KANJI, squash
 
 MATCH = 0.5
+MIN_FOUND = 0.5  # share of the gold sentences found in the prediction below which eval-align warns
+MAX_DOCUMENTS = 5  # doc_ids named in a warning
 
 
 @dataclass
@@ -146,6 +148,12 @@ def load_gold(path: str | Path) -> list[tuple[list[str], list[str]]]:
                 raise InputError(f"{p}: bead [{k}] key {key!r} must be a list of sentences (strings)")
             sides.append([s for s in side if s.strip()])
         beads.append((sides[0], sides[1]))
+    if not any(ja and en for ja, en in beads):
+        n = sum(len(ja) + len(en) for ja, en in beads)
+        raise InputError(
+            f"{p}: the gold has no link (no bead with sentences on both sides; {n} sentence(s) in all), so recall "
+            'means nothing: give beads {"ja": [...], "en": [...]} that pair sentences'
+        )
     return beads
 
 
@@ -163,24 +171,40 @@ def load_pred(path: str | Path) -> list[tuple[str, str]]:
             raise InputError(f"{p}: unreadable TSV: {exc}") from None
 
 
+def locate(
+    pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]
+) -> tuple[list[int | None], list[int | None]]:
+    """The predicted row holding each gold Japanese sentence (in the source column) and each gold
+    English sentence (in the reference column), in gold order; None where none holds it."""
+    ja_gold = [s for ja, _ in gold for s in ja]
+    en_gold = [s for _, en in gold for s in en]
+    located = []
+    for column, sentences in ((0, ja_gold), (1, en_gold)):
+        index = CellIndex([row[column] for row in pred])
+        located.append(resolve_ties([index.best(s) for s in sentences]))
+    return located[0], located[1]
+
+
+def gold_link_set(gold: list[tuple[list[str], list[str]]]) -> set[tuple[int, int]]:
+    """The gold links: (ja, en) sentence index pairs of every bead with both sides."""
+    links: set[tuple[int, int]] = set()
+    a = b = 0
+    for ja, en in gold:
+        if ja and en:
+            links |= {(x, y) for x in range(a, a + len(ja)) for y in range(b, b + len(en))}
+        a, b = a + len(ja), b + len(en)
+    return links
+
+
 def row_links(
     pred: list[tuple[str, str]], gold: list[tuple[list[str], list[str]]]
 ) -> tuple[list[list[tuple[int, int] | None]], set[tuple[int, int]]]:
     """(the links each predicted row makes — a gold (ja, en) index pair, or None for a link to text
     the gold does not hold — , the gold links)."""
-    ja_gold = [s for ja, _ in gold for s in ja]
-    en_gold = [s for _, en in gold for s in en]
-    gold_links: set[tuple[int, int]] = set()
-    a = b = 0
-    for ja, en in gold:
-        if ja and en:
-            gold_links |= {(x, y) for x in range(a, a + len(ja)) for y in range(b, b + len(en))}
-        a, b = a + len(ja), b + len(en)
     src_of: dict[int, list[int]] = {}
     ref_of: dict[int, list[int]] = {}
-    for column, sentences, found in ((0, ja_gold, src_of), (1, en_gold, ref_of)):
-        index = CellIndex([row[column] for row in pred])
-        for x, row in enumerate(resolve_ties([index.best(s) for s in sentences])):
+    for rows, found in zip(locate(pred, gold), (src_of, ref_of)):
+        for x, row in enumerate(rows):
             if row is not None:
                 found.setdefault(row, []).append(x)
     links: list[list[tuple[int, int] | None]] = []
@@ -191,7 +215,7 @@ def row_links(
                 for y in ref_of.get(row) or [None]:
                     made.append((x, y) if x is not None and y is not None else None)
         links.append(made)
-    return links, gold_links
+    return links, gold_link_set(gold)
 
 
 def resolve_ties(cells: list[set[int]]) -> list[int | None]:
@@ -223,3 +247,51 @@ def link_scores(links: list[list[tuple[int, int] | None]], gold_links: set[tuple
 
 def evaluate(pred_path: str | Path, gold_path: str | Path) -> LinkScores:
     return score_links(load_pred(pred_path), load_gold(gold_path))
+
+
+@dataclass
+class GoldFit:
+    """How much of a gold alignment a prediction holds: its sentences found in the bitext's cells."""
+
+    pred: Path
+    gold: Path
+    found: int
+    sentences: int
+    documents: list[str]  # the prediction's doc_id values
+    first: str  # the gold's first sentence, to name its document
+
+    def compared(self) -> str:
+        shown = ", ".join(self.documents[:MAX_DOCUMENTS]) or "none"
+        more = f", … ({len(self.documents)} in all)" if len(self.documents) > MAX_DOCUMENTS else ""
+        return f"documents compared: {self.pred} (doc_id {shown}{more}) and {self.gold} (first sentence {self.first!r})"
+
+    def check(self) -> str | None:
+        """An InputError when no gold sentence is found; a warning line when fewer than ``MIN_FOUND`` are."""
+        if not self.found:
+            raise InputError(
+                f"none of the {self.sentences} gold sentences is found in the prediction ({self.compared()}): "
+                "is the gold for other documents? give a bitext of the documents the gold aligns"
+            )
+        if self.found < MIN_FOUND * self.sentences:
+            return (
+                f"only {self.found} of the {self.sentences} gold sentences are found in the prediction "
+                f"({self.compared()}): the others count as missed; is the gold for other documents?"
+            )
+        return None
+
+
+def pred_documents(path: Path) -> list[str]:
+    """The distinct ``doc_id`` values of a bitext TSV, in order (none when it has no such column)."""
+    with read_errors(path, "prediction"), path.open(encoding="utf-8", newline="") as f:
+        return list(dict.fromkeys(row.get("doc_id") or "" for row in csv.DictReader(f, delimiter="\t")))
+
+
+def evaluate_fit(pred_path: str | Path, gold_path: str | Path) -> tuple[LinkScores, GoldFit]:
+    """The link scores and how well the gold fits the prediction (:meth:`GoldFit.check`)."""
+    pred, gold = load_pred(pred_path), load_gold(gold_path)
+    ja_rows, en_rows = locate(pred, gold)
+    rows = ja_rows + en_rows
+    first = next(s for ja, en in gold for s in [*ja, *en])  # load_gold: the gold has a link
+    documents = [d for d in pred_documents(Path(pred_path)) if d]
+    fit = GoldFit(Path(pred_path), Path(gold_path), sum(r is not None for r in rows), len(rows), documents, first[:40])
+    return score_links(pred, gold), fit

@@ -6,9 +6,10 @@ import logging
 from typing import Any, ClassVar
 
 from .. import artifacts
-from ..io import read_records, write_jsonl
+from ..consistency import load_for_align
+from ..io import write_jsonl
 from ..progress import progress
-from ..records import Bead, Sentence, Translation
+from ..records import Bead, Sentence
 from ..stage import RunContext, Stage, register_stage
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
 from .base import aligners
@@ -67,8 +68,8 @@ class AlignStage(Stage):
         return {"signature": signature(ctx.config.align, self.params), "data": package_versions(DATA_PACKAGES)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        sentences = read_records(ctx.require(artifacts.SENTENCES), Sentence)
-        translations = {t.seg_id: t.translation for t in read_records(ctx.require(artifacts.TRANSLATIONS), Translation)}
+        sentences, checked = load_for_align(ctx)  # every source sentence translated once (pipeline.consistency)
+        translations = {t.seg_id: t.translation for t in checked}
         src = [s for s in sentences if s.lang == "ja"]
         ref = [s for s in sentences if s.lang == "en"]
         if not ref:
@@ -89,7 +90,7 @@ class AlignStage(Stage):
         with progress(len(documents), "align", "doc") as bar:
             for doc_src, doc_ref in documents:  # sentences pair only within their input document
                 used = doc_ref if usable else []
-                doc_beads = aligner.align(doc_src, [translations.get(s.seg_id, "") for s in doc_src], used)
+                doc_beads = aligner.align(doc_src, [translations[s.seg_id] for s in doc_src], used)
                 doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used) :]]
                 beads.extend(order_gaps(doc_beads, position))
                 bar.update()

@@ -9,10 +9,11 @@ from typing import Any
 
 from .. import artifacts
 from ..config import ExportSection
-from ..io import read_json, read_records
+from ..consistency import check_bitext, load_checked
+from ..io import read_json
 from ..records import Bead, Sentence
 from ..registry import Registry
-from ..rows import Row, load_rows
+from ..rows import Row, build_rows
 from ..stage import RunContext
 from ..translate.flags import count_flags, count_retried
 from ..translate.tiny import RANDOM_MODEL_NOTE, random_model_of
@@ -36,9 +37,10 @@ class ExportData:
         manifest = read_json(manifest_path) if manifest_path.exists() else {}
         names = set(scores.get("row_metrics", scores.get("signatures", {})))
         row_scores = {r["seg_id"]: {k: v for k, v in r.items() if k in names} for r in scores.get("rows", [])}
-        sentences = read_records(ctx.require(artifacts.SENTENCES), Sentence)
-        beads = read_records(ctx.require(artifacts.ALIGNMENT), Bead)
-        return cls(load_rows(ctx), row_scores, scores, manifest, ctx.config.export, sentences, beads)
+        run = load_checked(ctx)
+        rows = build_rows(run.sentences, run.translations, run.beads)
+        check_bitext(rows, run, ctx.run_dir)  # refuses a bitext that breaks the README's invariants
+        return cls(rows, row_scores, scores, manifest, ctx.config.export, run.sentences, run.beads)
 
     def random_model(self) -> str | None:
         """The random test model the translations came from (the manifest says so), else None."""

@@ -3,6 +3,13 @@
 Every run is tested against the first (the baseline) on the rows with a full reference that all the
 runs share, matched by (source, reference) text: runs of the same input aligned slightly differently
 still compare on what they have in common, and what is left out is counted, not dropped silently.
+
+The p-value is sacrebleu's (``sacrebleu/significance.py``, after Moses'
+``bootstrap-hypothesis-difference-significance.pl``): with δ the observed score difference and δ*_b
+that of resample b, p = (1 + #{b : |δ*_b| − mean|δ*| > |δ|}) / (B + 1). Its count is strict and its
+floor 1 / (B + 1), so two identical systems (δ = δ*_b = 0 everywhere) would get the floor, 0.001 at
+1,000 resamples, and a star. There is nothing to test there: a run whose translations equal the
+baseline's on every compared row gets p = 1.0 (:data:`IDENTICAL_P`) and is named in ``identical``.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from .sacrebleu_metric import sacrebleu_seed
 from .stage import build_metrics
 
 Key = tuple[str, str, int]
+IDENTICAL_P = 1.0  # the p-value of a run whose translations are the baseline's: no difference at all
 
 
 @dataclass
@@ -78,6 +86,7 @@ class Comparison:
     results: dict[str, list[dict[str, Any]]]  # metric → one result per run
     signatures: dict[str, str]
     left_out: dict[str, int] = field(default_factory=dict)  # run → its scored rows not shared by every run
+    identical: list[str] = field(default_factory=list)  # runs whose translations are the baseline's (p = 1.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +99,7 @@ class Comparison:
             "metrics": self.results,
             "signatures": self.signatures,
             "left_out": self.left_out,
+            "identical": self.identical,
         }
 
     def table(self, alpha: float = 0.05) -> str:
@@ -117,8 +127,20 @@ class Comparison:
         )
         for run, k in self.left_out.items():
             text.append(f"note: {k} scored row(s) of {run} are not in every run and are left out")
+        for run in self.identical:
+            text.append(f"note: {run} has the baseline's translations on every compared row: no difference, p = 1")
         text += [f"{m} signature: {s}" for m, s in self.signatures.items()]
         return "\n".join(text)
+
+
+def mark_identical(systems: list[tuple[str, list[str]]], table: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Give every run whose translations are the baseline's p = 1.0 in ``table`` (sacrebleu's strict
+    count would give it the floor 1 / (B + 1): see the module docstring); return their names."""
+    same = [i for i, (_, hyps) in enumerate(systems) if i and hyps == systems[0][1]]
+    for i in same:
+        for results in table.values():
+            results[i]["p_value"] = IDENTICAL_P
+    return [systems[i][0] for i in same]
 
 
 def check_same_sources(runs: list[RunScores]) -> None:
@@ -182,6 +204,7 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
     names = [k for k in results if k != "System"]
     lower = [sb for sb, (name, m) in zip(names, chosen.items()) if not m.higher_is_better]
     table = {m: [result_cell(r) for r in results[m]] for m in names}
+    identical = mark_identical(systems, table)
     left_out = {run.name: len(p) - len(common) for run, p in zip(runs, pairs) if len(p) > len(common)}
     return Comparison(
         [r.name for r in runs],
@@ -193,4 +216,5 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
         table,
         {m: str(s) for m, s in signatures.items()},
         left_out,
+        identical,
     )

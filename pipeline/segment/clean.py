@@ -1,4 +1,4 @@
-"""Boilerplate removal and English trailer stripping for scraped pages.
+"""Control characters, boilerplate removal and English trailer stripping for scraped pages.
 
 Patterns are matched against a width- and whitespace-normalised copy of a line (NFKC, runs of spaces
 collapsed), so "ＵＲＬ" and "URL" or a stray double space make no difference; the text written out is
@@ -8,8 +8,15 @@ always the original.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from ..records import Dropped
 from ..text import ELLIPSIS_CHARS, comparison_form, ends_with_ellipsis
+
+# C0 and C1 control characters (Unicode category Cc) but tab, line feed and carriage return, and whole
+# terminal colour / cursor sequences (ESC [ … m): NUL bytes and terminal escapes in a scraped page are no
+# text, and a TSV or TMX must not carry them (XML forbids most)
+CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 BOILERPLATE = [
     (re.compile(r"^Attention Required!.*Cloudflare$", re.I), "bot-check page title"),
@@ -96,3 +103,28 @@ def strip_trailing_link(text: str) -> tuple[str, str | None]:
     if not m:
         return text, None
     return text[: m.start()].rstrip(), m.group(1)
+
+
+def control_reason(found: list[str]) -> str:
+    """``control character(s) U+0000 ×2, U+000C removed``: what :func:`strip_controls` took out of a line."""
+    counts = Counter(f"U+{ord(m):04X}" if len(m) == 1 else f"ESC{m[1:]!r} (a terminal escape)" for m in found)
+    names = ", ".join(name + (f" ×{n}" if n > 1 else "") for name, n in counts.items())
+    spaced = " (those that separate words replaced by a space)" if any(m.isspace() for m in found) else ""
+    return f"control character(s) {names} removed{spaced}"
+
+
+def strip_controls(text: str) -> tuple[str, list[Dropped]]:
+    """``text`` without its control characters (:data:`CONTROL`), and one drop record per line that had
+    some (what was removed, in order, and their codes). A control character that Python counts
+    as whitespace (form feed, vertical tab, the information separators, NEL) becomes a space, so that
+    words and lines stay apart and every line keeps its number."""
+    if not CONTROL.search(text):
+        return text, []
+    lines = text.split("\n")
+    dropped = []
+    for lineno, line in enumerate(lines, 1):
+        found = CONTROL.findall(line)
+        if found:
+            dropped.append(Dropped(text="".join(found), reason=control_reason(found), line=lineno))
+            lines[lineno - 1] = CONTROL.sub(lambda m: " " if m.group().isspace() else "", line)
+    return "\n".join(lines), dropped

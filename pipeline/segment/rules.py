@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from ..records import Dropped
 from ..text import strip_ellipsis
 from .base import Segmenter, SegmentResult, Unit, segmenters
-from .clean import boilerplate_reason, strip_english_trailers, strip_trailing_link
+from .clean import boilerplate_reason, strip_controls, strip_english_trailers, strip_trailing_link
 from .en import split_english
 from .ja import split_japanese
 from .langid import classify, normalize_key
@@ -199,8 +199,9 @@ def _is_caption(text: str) -> bool:
 @segmenters.register("rules")
 class RulesSegmenter(Segmenter):
     def segment(self, text: str) -> SegmentResult:
+        text, controls = strip_controls(text)
         blocks, dropped = split_blocks(text)
-        result = SegmentResult(dropped=dropped)
+        result = SegmentResult(dropped=controls + dropped)
         kept: list[Block] = []
         after_boilerplate = False
         for block in blocks:
@@ -290,7 +291,8 @@ class RulesSegmenter(Segmenter):
         self._flush_english(pending_en, doc, result)
 
     def segment_reference(self, text: str) -> SegmentResult:
-        result = SegmentResult()
+        text, controls = strip_controls(text)
+        result = SegmentResult(dropped=controls)
         paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
         for para, paragraph in enumerate(paragraphs, 1):
             joined = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())

@@ -1,0 +1,229 @@
+"""Artifacts checked against each other before a stage uses them.
+
+Each artifact line is checked alone when it is read (:func:`pipeline.io.numbered_records`: JSON,
+required keys, value types). What no single line can show is checked here, between the files:
+
+- ``sentences.jsonl``: every ``seg_id`` once, every ``lang`` ``ja`` or ``en``;
+- ``translations.jsonl``: one translation per Japanese sentence, no more, no other;
+- ``alignment.jsonl``: every id exists, on its side (``src_ids`` Japanese, ``ref_ids`` English);
+  every Japanese sentence is in exactly one bead; every English sentence is in exactly one bead,
+  whole, or cut (``ref_span``) into pieces, one bead each, that together cover it once (only spaces
+  between them), as the README's ``bitext.tsv`` section documents.
+
+A hand-corrected ``alignment.jsonl`` that passes these checks is a legitimate input. Whatever fails
+is one line, ``FILE:LINE: …`` or ``FILE: …ids…``, with the fix (an :class:`ArtifactError`).
+:func:`check_bitext` asserts the README's invariants on the rows the export is about to write.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import artifacts
+from .errors import StageError
+from .io import numbered_records
+from .records import Bead, Sentence, Translation
+from .stage import RunContext
+
+if TYPE_CHECKING:
+    from .rows import Row
+
+MAX_LISTED = 5  # ids named in one error message
+LANGS = ("ja", "en")
+
+
+class ArtifactError(StageError):
+    """Artifacts of a run directory that do not fit together."""
+
+
+def listed(ids: Sequence[str]) -> str:
+    """``ja00010, ja00011`` (the first few ids, and how many in all when there are more)."""
+    shown = ", ".join(ids[:MAX_LISTED])
+    return shown if len(ids) <= MAX_LISTED else f"{shown}, … ({len(ids)} in all)"
+
+
+def redo(path: Path, producer: str) -> str:
+    """The fix: the command that rewrites ``path`` from the artifacts before it."""
+    return f"re-run `jaen {producer} {path.parent}` (or `jaen run`) to rewrite {path.name}"
+
+
+@dataclass
+class RunArtifacts:
+    """The segment, translate and align artifacts of a run, checked against each other."""
+
+    sentences: list[Sentence]
+    translations: list[Translation]
+    beads: list[Bead]
+
+
+def read_sentences(path: Path) -> list[Sentence]:
+    """``sentences.jsonl``: each ``seg_id`` once, each ``lang`` ja or en."""
+    seen: dict[str, int] = {}
+    out = []
+    for line, s in numbered_records(path, Sentence):
+        if s.lang not in LANGS:
+            raise ArtifactError(f"{path}:{line}: lang must be ja or en, not {s.lang!r}: {redo(path, 'segment')}")
+        if s.seg_id in seen:
+            raise ArtifactError(
+                f"{path}:{line}: seg_id {s.seg_id!r} is already on line {seen[s.seg_id]}: {redo(path, 'segment')}"
+            )
+        seen[s.seg_id] = line
+        out.append(s)
+    return out
+
+
+def read_translations(path: Path, sentences: Sequence[Sentence]) -> list[Translation]:
+    """``translations.jsonl``: exactly one translation per Japanese sentence of ``sentences``."""
+    japanese = [s.seg_id for s in sentences if s.lang == "ja"]
+    wanted = set(japanese)
+    seen: dict[str, int] = {}
+    out = []
+    for line, t in numbered_records(path, Translation):
+        if t.seg_id not in wanted:
+            raise ArtifactError(
+                f"{path}:{line}: seg_id {t.seg_id!r} is not a Japanese sentence of {artifacts.SENTENCES}: "
+                f"{redo(path, 'translate')}"
+            )
+        if t.seg_id in seen:
+            raise ArtifactError(
+                f"{path}:{line}: seg_id {t.seg_id!r} is already translated on line {seen[t.seg_id]}: "
+                f"{redo(path, 'translate')}"
+            )
+        seen[t.seg_id] = line
+        out.append(t)
+    missing = [i for i in japanese if i not in seen]
+    if missing:
+        raise ArtifactError(
+            f"{path}: no translation for {len(missing)} source sentence(s) of {artifacts.SENTENCES}: "
+            f"{listed(missing)}: {redo(path, 'translate')} (the translation cache makes it quick)"
+        )
+    return out
+
+
+def check_bead_ids(path: Path, line: int, bead: Bead, lang: dict[str, str]) -> None:
+    """Every id of one bead is a sentence of its side; the bead is not empty."""
+    if not bead.src_ids and not bead.ref_ids:
+        raise ArtifactError(f"{path}:{line}: a bead with no sentence on either side: delete the line")
+    for ids, side, key in ((bead.src_ids, "ja", "src_ids"), (bead.ref_ids, "en", "ref_ids")):
+        for i in ids:
+            if i not in lang:
+                raise ArtifactError(
+                    f"{path}:{line}: {key} names {i!r}, which is not in {artifacts.SENTENCES}: correct the line, "
+                    f"or {redo(path, 'align')}"
+                )
+            if lang[i] != side:
+                raise ArtifactError(
+                    f"{path}:{line}: {key} names {i!r}, a {lang[i]} sentence ({key} holds {side} ones): correct "
+                    f"the line, or {redo(path, 'align')}"
+                )
+
+
+def once_each(path: Path, numbered: Iterable[tuple[int, str]], wanted: Sequence[str], key: str) -> None:
+    """Each id of ``wanted`` is on exactly one line of ``numbered`` ((line, id) pairs of the bead
+    field ``key``: ``src_ids`` or ``ref_ids``)."""
+    what = "source sentence" if key == "src_ids" else "reference sentence"
+    alone = {"src_ids": '["ID"]', "ref_ids": "[]"} if key == "src_ids" else {"src_ids": "[]", "ref_ids": '["ID"]'}
+    first: dict[str, int] = {}
+    for line, i in numbered:
+        if i in first:
+            raise ArtifactError(
+                f"{path}:{line}: {what} {i!r} is already in the bead on line {first[i]} (each is in one bead): "
+                f"correct the file, or {redo(path, 'align')}"
+            )
+        first[i] = line
+    missing = [i for i in wanted if i not in first]
+    if missing:
+        raise ArtifactError(
+            f"{path}: {len(missing)} {what}(s) in no bead: {listed(missing)}: add a bead for each "
+            f'({{"src_ids": {alone["src_ids"]}, "ref_ids": {alone["ref_ids"]}, "score": 0.0}} leaves one unaligned), '
+            f"or {redo(path, 'align')}"
+        )
+
+
+def tiles(text: str, spans: Sequence[Sequence[int]]) -> bool:
+    """Whether the pieces ``spans`` ([start, end) each) cover ``text`` once, only spaces outside them."""
+    position = 0
+    for start, end in sorted(spans):
+        if start < position or end > len(text) or text[position:start].strip():
+            return False
+        position = end
+    return not text[position:].strip()
+
+
+def check_references(path: Path, numbered: Sequence[tuple[int, Bead]], sentences: Sequence[Sentence]) -> None:
+    """Every reference sentence in one bead whole, or cut (``ref_span``) into pieces that tile it."""
+    text = {s.seg_id: s.text for s in sentences if s.lang == "en"}
+    whole = [(line, i) for line, b in numbered if not b.ref_span for i in b.ref_ids]
+    pieces: dict[str, list[tuple[int, list[int]]]] = {}
+    for line, b in numbered:
+        if b.ref_span:
+            pieces.setdefault(b.ref_ids[0], []).append((line, b.ref_span))
+    cut_lines = [(spans[0][0], i) for i, spans in pieces.items()]
+    once_each(path, sorted(whole + cut_lines), list(text), "ref_ids")
+    for i, spans in pieces.items():
+        if not tiles(text[i], [span for _, span in spans]):
+            lines = ", ".join(str(line) for line, _ in spans)
+            raise ArtifactError(
+                f"{path}:{spans[0][0]}: reference sentence {i!r} is cut into pieces (ref_span on line(s) {lines}) "
+                f"that do not cover its {len(text[i])} characters once: correct the spans, or "
+                f"{redo(path, 'align')}"
+            )
+
+
+def check_alignment(path: Path, numbered: Sequence[tuple[int, Bead]], sentences: Sequence[Sentence]) -> None:
+    """``alignment.jsonl`` (its beads with their line numbers) against ``sentences.jsonl``."""
+    lang = {s.seg_id: s.lang for s in sentences}
+    for line, bead in numbered:
+        check_bead_ids(path, line, bead, lang)
+    japanese = [s.seg_id for s in sentences if s.lang == "ja"]
+    once_each(path, [(line, i) for line, b in numbered for i in b.src_ids], japanese, "src_ids")
+    check_references(path, numbered, sentences)
+
+
+def load_for_align(ctx: RunContext) -> tuple[list[Sentence], list[Translation]]:
+    """The sentences and their translations, checked: what the align stage reads."""
+    sentences = read_sentences(ctx.require(artifacts.SENTENCES))
+    return sentences, read_translations(ctx.require(artifacts.TRANSLATIONS), sentences)
+
+
+def load_checked(ctx: RunContext) -> RunArtifacts:
+    """The segment, translate and align artifacts, checked against each other: what score and export read."""
+    sentences, translations = load_for_align(ctx)
+    path = ctx.require(artifacts.ALIGNMENT)
+    numbered = numbered_records(path, Bead)
+    check_alignment(path, numbered, sentences)
+    return RunArtifacts(sentences, translations, [bead for _, bead in numbered])
+
+
+def bitext_fault(rows: Sequence[Row], run: RunArtifacts) -> str:
+    """What breaks the README's invariants in ``rows`` (built from ``run``), or "" where nothing does."""
+    if len(rows) != len(run.beads):
+        return f"{len(rows)} rows for {len(run.beads)} beads"
+    text = {s.seg_id: s.text for s in run.sentences}
+    for row, bead in zip(rows, run.beads):
+        source = "".join(text[i] for i in bead.src_ids)
+        if row.seg_id != "+".join(bead.src_ids or bead.ref_ids) or row.source != source:
+            return f"the row of {row.seg_id} does not hold its bead's source sentences"
+        if row.reference != bead.reference(text):
+            return f"the row of {row.seg_id} does not hold its bead's reference"
+    counts = Counter(i for r in rows if r.source for i in r.seg_id.split("+"))
+    off = [s.seg_id for s in run.sentences if s.lang == "ja" and counts[s.seg_id] != 1]
+    return f"Japanese sentence(s) not in exactly one row: {listed(off)}" if off else ""
+
+
+def check_bitext(rows: Sequence[Row], run: RunArtifacts, run_dir: Path) -> None:
+    """The README's invariants on the rows the export is about to write: one row per bead, holding
+    its text; every Japanese sentence in exactly one row; every reference sentence once, whole or cut
+    into pieces that cover it (on the beads). An :class:`ArtifactError` refuses the bitext otherwise."""
+    alignment = run_dir / artifacts.ALIGNMENT
+    wrong = bitext_fault(rows, run)
+    if wrong:
+        raise ArtifactError(
+            f"{run_dir}: refusing to write a bitext that breaks the README's invariants ({wrong}): "
+            f"{redo(alignment, 'align')}"
+        )
+    check_references(alignment, list(enumerate(run.beads, 1)), run.sentences)
