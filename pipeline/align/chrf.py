@@ -87,9 +87,11 @@ def _f_score(stats: list[tuple[int, int, int]]) -> float:
 @dataclass
 class NgramCache:
     """The n-gram statistics of every text asked for, extracted once (one per document: its MT and
-    reference sentences, and the joins and prefixes its beads compare)."""
+    reference sentences, and the joins and prefixes its beads compare), and the score of every pair
+    asked for (the baseline's random pairs repeat, and so do the pairs the beads compare)."""
 
     _stats: dict[str, NgramStats] = field(default_factory=dict)
+    _scores: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def stats(self, text: str) -> NgramStats:
         found = self._stats.get(text)
@@ -99,4 +101,7 @@ class NgramCache:
 
     def chrf(self, hyp: str, ref: str) -> float:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""
-        return chrf(self.stats(hyp), self.stats(ref))
+        found = self._scores.get((hyp, ref))
+        if found is None:
+            found = self._scores[hyp, ref] = chrf(self.stats(hyp), self.stats(ref))
+        return found

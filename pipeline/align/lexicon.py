@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from .gloss_index import Found, GlossIndex
 from .params import PARAMS
-from .translit import initial, name_similarity, romaji
+from .translit import initial, names_alike, romaji
 
 log = logging.getLogger(__name__)
 
@@ -300,8 +300,6 @@ def concept_matches(
         hits = {
             k
             for k, w in enumerate(en.words)
-            if w[0].isalpha()
-            and initial(w) in firsts
-            and max(name_similarity(r, w) for r in c.readings) >= min_similarity
+            if w[0].isalpha() and initial(w) in firsts and any(names_alike(r, w, min_similarity) for r in c.readings)
         }
     return hits
