@@ -99,3 +99,9 @@ def test_analysers_accept_any_text(text: str) -> None:
     sim = lexical(text, text)
     assert sim is None or 0.0 <= sim <= 1.0
     assert 0.0 <= english_ratio([text]) <= 1.0
+
+
+def test_cached_stems_are_the_same() -> None:
+    assert gloss_stems("Beijing (China)") == {"beijin"}
+    assert gloss_stems("Beijing (China)") is gloss_stems("Beijing (China)")
+    assert isinstance(gloss_stems("to speak"), frozenset)  # shared between callers: not to be changed

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
 from operator import add
 
 CHAR_ORDER = 6  # sacrebleu's CHRF.CHAR_ORDER
@@ -41,13 +43,21 @@ def ngram_stats(text: str) -> NgramStats:
         if n > 1:
             found = list(map(add, found, line[n - 1 :]))  # each (n-1)-gram and the character after it
         counts = Counter(found)
-        keys = set(counts)
+        keys = list(counts)
         if len(counts) < len(found):
             # the k-th occurrence (k ≥ 2) of an n-gram: a key no n-gram can be (it is longer than n)
-            keys.update(f"{g}{_NTH}{k}" for g, c in counts.items() if c > 1 for k in range(2, c + 1))
+            for g, c in counts.items():
+                if c > 1:
+                    keys += map(add, repeat(g, c - 1), _occurrences(c))
         grams.append(frozenset(keys))
         totals.append(len(found))
     return NgramStats(tuple(grams), tuple(totals))
+
+
+@lru_cache(maxsize=1024)
+def _occurrences(count: int) -> tuple[str, ...]:
+    """What follows an n-gram in the keys of its 2nd to ``count``-th occurrences."""
+    return tuple(f"{_NTH}{k}" for k in range(2, count + 1))
 
 
 def chrf(hyp: NgramStats, ref: NgramStats) -> float:

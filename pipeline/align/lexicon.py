@@ -65,6 +65,7 @@ _JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 �
 _ALIASES = {"usa": "us", "americ": "us"}
 
 
+@lru_cache(maxsize=262144)
 def stem(word: str) -> str:
     """A crude English stem: lower case, no possessive, its first letters (meet/meeting, Russia/Russian;
     ``PARAMS.anchors.stem_letters``)."""
@@ -99,10 +100,11 @@ def long_vowel_variants(word: str) -> set[str]:
     return {word, re.sub(r"(?<=o)u|(?<=u)u|(?<=o)o", "", word, flags=re.IGNORECASE)}
 
 
-def gloss_stems(gloss: str) -> set[str]:
+@lru_cache(maxsize=262144)
+def gloss_stems(gloss: str) -> frozenset[str]:
     """Content stems of one dictionary gloss ('Beijing (China)' → {beijin}; 'to speak' → {speak})."""
     text = re.sub(r"\([^)]*\)", " ", fold_accents(gloss))
-    return {stem(w) for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and len(w) > 1}
+    return frozenset(stem(w) for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and len(w) > 1)
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,8 @@ class Lexicon:
             return self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
         if self._index is None or self._index.pid != os.getpid():  # a connection is not shared across a fork
             self._index = GlossIndex(self._jamdict().db_file)
-        return self._index.lookup(word)
+        caps = PARAMS.anchors.glosses  # only the entries glosses() reads
+        return self._index.lookup(word, caps.word_entries, caps.name_entries)
 
     @lru_cache(maxsize=131072)  # noqa: B019  (one Lexicon per process: LEXICON)
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
