@@ -88,3 +88,11 @@ def test_signal_uses_the_same_score() -> None:
     assert signal_chrf(mt, en) == sacrebleu_chrf(mt, en) / 100
     assert signal_chrf(mt, en, ngrams=NgramCache()) == signal_chrf(mt, en)
     assert signal_chrf("  ", en) is None
+
+
+def test_a_repeated_pair_gets_the_same_score() -> None:
+    cache = NgramCache()
+    pairs = [("Moscow, May 18", "Moscow"), ("Moscow", "Moscow, May 18"), ("Moscow, May 18", "Moscow")]
+    scores = [cache.chrf(hyp, ref) for hyp, ref in pairs]
+    assert scores[0] == scores[2] == chrf(ngram_stats(pairs[0][0]), ngram_stats(pairs[0][1]))
+    assert scores[1] == chrf(ngram_stats(pairs[1][0]), ngram_stats(pairs[1][1]))  # the order matters

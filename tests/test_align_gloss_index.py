@@ -50,6 +50,16 @@ def test_same_entries_as_jamdict(jam) -> None:
         assert shape(got.names) == shape(want.names), word
 
 
+def test_the_first_entries_only(jam) -> None:
+    index = GlossIndex(jam.db_file)
+    for word in ("する", "はし", "かける", "東京", "田中", "日本", "Tokyo", "ない語"):
+        full = index.lookup(word)
+        for cap in (0, 1, 3):
+            first = index.lookup(word, cap, cap)
+            assert shape(first.entries) == shape(full.entries[:cap]), word
+            assert shape(first.names) == shape(full.names[:cap]), word
+
+
 def test_patterns_and_ids_are_left_to_jamdict() -> None:
     assert GlossIndex.covers("東京")
     for query in ("", "%", "東%", "a_b", "x@y", "id#1000000"):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.lexicon import concept_matches, english, english_ratio, gloss_stems, japanese, long_vowel_variants
-from pipeline.align.translit import name_similarity, romaji
+from pipeline.align.translit import initial, name_similarity, romaji
 from pipeline.records import Sentence
 
 
@@ -99,3 +99,19 @@ def test_analysers_accept_any_text(text: str) -> None:
     sim = lexical(text, text)
     assert sim is None or 0.0 <= sim <= 1.0
     assert 0.0 <= english_ratio([text]) <= 1.0
+
+
+def test_cached_stems_are_the_same() -> None:
+    assert gloss_stems("Beijing (China)") == {"beijin"}
+    assert gloss_stems("Beijing (China)") is gloss_stems("Beijing (China)")
+    assert isinstance(gloss_stems("to speak"), frozenset)  # shared between callers: not to be changed
+
+
+def test_a_sentence_analysed_again_is_the_same() -> None:
+    ja = "ロシアのラブロフ外相は18日、モスクワで会見した。"
+    en = "Russian Foreign Minister Lavrov met in Moscow on May 18."
+    first, again = japanese(ja), japanese(ja)
+    assert first == again and first is not again  # each caller gets its own list
+    one, two = english(en), english(en)
+    assert one == two and one.words is not two.words
+    assert one.initials == [initial(w) if w[0].isalpha() else None for w in one.words]

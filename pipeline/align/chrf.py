@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
 from operator import add
 
 CHAR_ORDER = 6  # sacrebleu's CHRF.CHAR_ORDER
@@ -41,13 +43,21 @@ def ngram_stats(text: str) -> NgramStats:
         if n > 1:
             found = list(map(add, found, line[n - 1 :]))  # each (n-1)-gram and the character after it
         counts = Counter(found)
-        keys = set(counts)
+        keys = list(counts)
         if len(counts) < len(found):
             # the k-th occurrence (k ≥ 2) of an n-gram: a key no n-gram can be (it is longer than n)
-            keys.update(f"{g}{_NTH}{k}" for g, c in counts.items() if c > 1 for k in range(2, c + 1))
+            for g, c in counts.items():
+                if c > 1:
+                    keys += map(add, repeat(g, c - 1), _occurrences(c))
         grams.append(frozenset(keys))
         totals.append(len(found))
     return NgramStats(tuple(grams), tuple(totals))
+
+
+@lru_cache(maxsize=1024)
+def _occurrences(count: int) -> tuple[str, ...]:
+    """What follows an n-gram in the keys of its 2nd to ``count``-th occurrences."""
+    return tuple(f"{_NTH}{k}" for k in range(2, count + 1))
 
 
 def chrf(hyp: NgramStats, ref: NgramStats) -> float:
@@ -87,9 +97,11 @@ def _f_score(stats: list[tuple[int, int, int]]) -> float:
 @dataclass
 class NgramCache:
     """The n-gram statistics of every text asked for, extracted once (one per document: its MT and
-    reference sentences, and the joins and prefixes its beads compare)."""
+    reference sentences, and the joins and prefixes its beads compare), and the score of every pair
+    asked for (the baseline's random pairs repeat, and so do the pairs the beads compare)."""
 
     _stats: dict[str, NgramStats] = field(default_factory=dict)
+    _scores: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def stats(self, text: str) -> NgramStats:
         found = self._stats.get(text)
@@ -99,4 +111,7 @@ class NgramCache:
 
     def chrf(self, hyp: str, ref: str) -> float:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""
-        return chrf(self.stats(hyp), self.stats(ref))
+        found = self._scores.get((hyp, ref))
+        if found is None:
+            found = self._scores[hyp, ref] = chrf(self.stats(hyp), self.stats(ref))
+        return found

@@ -97,16 +97,18 @@ class GlossIndex:
         """Whether jamdict looks ``word`` up as plain text (not a pattern, an id or nothing)."""
         return bool(word) and not word.startswith("id#") and not any(c in word for c in _PATTERN)
 
-    def lookup(self, word: str) -> Found:
+    def lookup(self, word: str, entries: int | None = None, names: int | None = None) -> Found:
+        """jamdict's entries and names of ``word``, the first ``entries`` and ``names`` of them where given
+        (the glosses of the others are not read)."""
         found: tuple[dict[int, None], dict[int, None]] = ({}, {})
         for kind, idseq in self._db.execute(self._parts, (word,)):
             found[kind][idseq] = None
-        ids, names = list(found[0]), list(found[1])
+        ids, name_ids = list(found[0]), list(found[1])
         if len(ids) > 1:  # their order decides which entries the lexicon reads
             ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
-        if len(names) > 1:
-            names = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
-        return Found(self._entries(_WORD_GLOSSES, ids), self._entries(_NAME_GLOSSES, names))
+        if len(name_ids) > 1:
+            name_ids = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
+        return Found(self._entries(_WORD_GLOSSES, ids[:entries]), self._entries(_NAME_GLOSSES, name_ids[:names]))
 
     def _entries(self, query: str, ids: list[int]) -> list[Entry]:
         if not ids:

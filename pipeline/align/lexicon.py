@@ -4,7 +4,9 @@ A Japanese sentence is analysed once (fugashi + unidic-lite) into *concepts*: nu
 tokens, names (romaji through pykakasi, unidic's foreign-word lemma, JMnedict transliterations) and
 dictionary words (JMdict glosses of jamdict's data, read by gloss_index.py). Each concept carries the
 English stems it may be rendered by; an English sentence is reduced to its content stems. Dictionary
-lookups are cached per word (a lookup costs ~60 µs of CPU, jamdict's own 1–15 ms; a cached one ~1 µs).
+lookups are cached per word (a lookup costs ~60 µs of CPU, jamdict's own 1–15 ms; a cached one ~1 µs),
+and so are stems, English tokens and name comparisons; the analysis of a sentence is kept for the
+last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from functools import lru_cache
 
 from .gloss_index import Found, GlossIndex
 from .params import PARAMS
-from .translit import initial, name_similarity, romaji
+from .translit import initial, names_alike, romaji
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,12 @@ _CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
 # Formal nouns and the like: frequent, vague, and glossed with many unrelated English words.
 _JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 的 氏 事 物 時 為 訳 わけ 者 等 点 際 後 前 間 ".split())
 _ALIASES = {"usa": "us", "americ": "us"}
+# Sentences whose analysis (Japanese concepts, English content words) a process keeps: a corpus repeats
+# some (boilerplate, datelines, copies), and each is analysed once per document that holds it.
+SENTENCES_KEPT = 4096
 
 
+@lru_cache(maxsize=262144)
 def stem(word: str) -> str:
     """A crude English stem: lower case, no possessive, its first letters (meet/meeting, Russia/Russian;
     ``PARAMS.anchors.stem_letters``)."""
@@ -99,10 +105,11 @@ def long_vowel_variants(word: str) -> set[str]:
     return {word, re.sub(r"(?<=o)u|(?<=u)u|(?<=o)o", "", word, flags=re.IGNORECASE)}
 
 
-def gloss_stems(gloss: str) -> set[str]:
+@lru_cache(maxsize=262144)
+def gloss_stems(gloss: str) -> frozenset[str]:
     """Content stems of one dictionary gloss ('Beijing (China)' → {beijin}; 'to speak' → {speak})."""
     text = re.sub(r"\([^)]*\)", " ", fold_accents(gloss))
-    return {stem(w) for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and len(w) > 1}
+    return frozenset(stem(w) for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and len(w) > 1)
 
 
 @dataclass(frozen=True)
@@ -121,23 +128,35 @@ class EnglishSide:
 
     words: list[str]  # content words in order (numbers canonical)
     stems: list[str] = field(default_factory=list)
+    initials: list[str | None] = field(default_factory=list)  # of the words a name can match (:func:`initial`)
 
     def __post_init__(self) -> None:
         self.stems = [stem(w) if not w[0].isdigit() else w for w in self.words]
+        self.initials = [initial(w) if w[0].isalpha() else None for w in self.words]
 
 
 def english(text: str) -> EnglishSide:
+    return EnglishSide(list(_content_words(text)))
+
+
+@lru_cache(maxsize=SENTENCES_KEPT)
+def _content_words(text: str) -> tuple[str, ...]:
     norm = fold_accents(unicodedata.normalize("NFKC", text))
-    words = []
-    for tok in _EN_TOKEN.findall(norm):
-        month = MONTHS.get(re.sub(r"['’]s?$", "", tok.lower()))
-        if tok[0].isdigit():
-            words.append(canonical_number(tok))
-        elif month and tok[0].isupper():
-            words.append(str(month))
-        elif (tok.lower() not in STOPWORDS or tok.isupper()) and len(tok) > 1:  # US is not "us"
-            words.append(tok)
-    return EnglishSide(words)
+    return tuple(w for tok in _EN_TOKEN.findall(norm) if (w := _content_word(tok)) is not None)
+
+
+@lru_cache(maxsize=262144)
+def _content_word(tok: str) -> str | None:
+    """What an English token is among the content words (a canonical number, a month's number, the
+    word itself), or None for a function word."""
+    if tok[0].isdigit():
+        return canonical_number(tok)
+    month = MONTHS.get(re.sub(r"['’]s?$", "", tok.lower()))
+    if month and tok[0].isupper():
+        return str(month)
+    if (tok.lower() not in STOPWORDS or tok.isupper()) and len(tok) > 1:  # US is not "us"
+        return tok
+    return None
 
 
 def english_ratio(texts: list[str]) -> float:
@@ -177,7 +196,8 @@ class Lexicon:
             return self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
         if self._index is None or self._index.pid != os.getpid():  # a connection is not shared across a fork
             self._index = GlossIndex(self._jamdict().db_file)
-        return self._index.lookup(word)
+        caps = PARAMS.anchors.glosses  # only the entries glosses() reads
+        return self._index.lookup(word, caps.word_entries, caps.name_entries)
 
     @lru_cache(maxsize=131072)  # noqa: B019  (one Lexicon per process: LEXICON)
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -217,6 +237,11 @@ def _tag(text: str):
 
 def japanese(text: str, lexicon: Lexicon = LEXICON) -> list[Concept]:
     """The concepts of a Japanese sentence, in order."""
+    return list(_concepts(text, lexicon))
+
+
+@lru_cache(maxsize=SENTENCES_KEPT)
+def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
     norm = unicodedata.normalize("NFKC", text)
     concepts: list[Concept] = []
     for tok in _LATIN.findall(norm):
@@ -224,39 +249,44 @@ def japanese(text: str, lexicon: Lexicon = LEXICON) -> list[Concept]:
     for tok in _NUMBER.findall(norm):
         n = canonical_number(tok)
         concepts.append(Concept(tok, "number", frozenset({n})))
-    words = [w for w in _tag(norm)]
+    words = list(_tag(norm))
+    surfaces, features = [w.surface for w in words], [w.feature for w in words]
+    used = _compounds(surfaces, features, lexicon, concepts)
+    for k, (surface, f) in enumerate(zip(surfaces, features)):
+        if k in used or surface in _JA_SKIP:
+            continue
+        if k and features[k - 1].pos2 == "数詞" and f.pos1 in ("名詞", "接尾辞"):
+            continue  # a counter after a number: 2024年, 6日, 7,000語
+        if f.pos1 not in _CONTENT_POS or f.pos2 in ("数詞", "非自立可能") or surface.isascii():
+            continue
+        lemma = f.lemma if isinstance(f.lemma, str) else None
+        c = _word_concept(surface, lemma, lexicon, proper=f.pos2 == "固有名詞")
+        if c is not None:
+            concepts.append(c)
+    return tuple(concepts)
+
+
+def _compounds(surfaces: list[str], features: list, lexicon: Lexicon, concepts: list[Concept]) -> set[int]:
+    """Add the concepts of compound nouns (木曜+日 → 木曜日 Thursday, 国家+主席 → head of state),
+    longest match first, to ``concepts``; the positions of the words they take."""
     used: set[int] = set()
-    # compounds first (木曜+日 → 木曜日 Thursday, 国家+主席 → head of state), longest match wins
+    nominal = [f.pos1 == "名詞" or f.pos1 == "接尾辞" for f in features]
+    numeral = [f.pos2 == "数詞" for f in features]
     for size in (3, 2):
-        for k in range(len(words) - size + 1):
-            if any(k + d in used for d in range(size)):
+        for k in range(len(surfaces) - size + 1):
+            if not used.isdisjoint(range(k, k + size)) or not all(nominal[k : k + size]):
                 continue
-            span = words[k : k + size]
-            if not all(w.feature.pos1 == "名詞" or w.feature.pos1 == "接尾辞" for w in span):
+            if features[k].pos1 != "名詞" or any(numeral[k : k + size]):
                 continue
-            if span[0].feature.pos1 != "名詞" or any(w.feature.pos2 == "数詞" for w in span):
-                continue
-            surface = "".join(w.surface for w in span)
+            surface = "".join(surfaces[k : k + size])
             c = _word_concept(surface, None, lexicon)
-            if (c is None or not c.stems) and size == 2 and len(span[1].surface) > 1:
+            if (c is None or not c.stems) and size == 2 and len(surfaces[k + 1]) > 1:
                 # a word the tokenizer split across a boundary: 習近|平氏 → 習近平 (+ 氏)
                 c = _word_concept(surface[:-1], None, lexicon)
             if c is not None and c.stems:
                 concepts.append(c)
                 used.update(range(k, k + size))
-    for k, w in enumerate(words):
-        if k in used or w.surface in _JA_SKIP:
-            continue
-        f = w.feature
-        if k and words[k - 1].feature.pos2 == "数詞" and f.pos1 in ("名詞", "接尾辞"):
-            continue  # a counter after a number: 2024年, 6日, 7,000語
-        if f.pos1 not in _CONTENT_POS or f.pos2 in ("数詞", "非自立可能") or not re.search(r"[^\x00-\x7f]", w.surface):
-            continue
-        lemma = f.lemma if isinstance(f.lemma, str) else None
-        c = _word_concept(w.surface, lemma, lexicon, proper=f.pos2 == "固有名詞")
-        if c is not None:
-            concepts.append(c)
-    return concepts
+    return used
 
 
 def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: bool = False) -> Concept | None:
@@ -297,9 +327,7 @@ def concept_matches(
         firsts = {initial(r) for r in c.readings}
         hits = {
             k
-            for k, w in enumerate(en.words)
-            if w[0].isalpha()
-            and initial(w) in firsts
-            and max(name_similarity(r, w) for r in c.readings) >= min_similarity
+            for k, (w, first) in enumerate(zip(en.words, en.initials))
+            if first in firsts and any(names_alike(r, w, min_similarity) for r in c.readings)
         }
     return hits

@@ -70,3 +70,21 @@ def name_similarity(roman: str, word: str) -> float:
     if len(a) < 2 or len(b) < 2 or a[0] != b[0]:
         return 0.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _ratio_bound(a: str, b: str) -> float:
+    """difflib's ``real_quick_ratio`` of two strings (an upper bound of their ``ratio``), by its formula."""
+    return 2.0 * min(len(a), len(b)) / (len(a) + len(b))
+
+
+@lru_cache(maxsize=262144)
+def names_alike(roman: str, word: str, min_similarity: float) -> bool:
+    """Whether ``name_similarity(roman, word) >= min_similarity``, difflib's full comparison run only
+    where its cheap upper bounds (``real_quick_ratio``, ``quick_ratio``) reach ``min_similarity``."""
+    a, b = _normal(roman), _normal(word)
+    if len(a) < 2 or len(b) < 2 or a[0] != b[0]:
+        return 0.0 >= min_similarity
+    if _ratio_bound(a, b) < min_similarity:
+        return False
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= min_similarity and matcher.ratio() >= min_similarity

@@ -1,0 +1,29 @@
+"""Romaji and name similarity: the threshold test with difflib's bounds agrees with the full ratio."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.align.translit import name_similarity, names_alike, romaji
+
+WORDS = ["Putin", "Lavrov", "library", "Kyushu", "Niigata", "Tokyo", "Trump", "Pu", "P", "tokyoite", "Russia"]
+READINGS = ["puuchin", "raburofu", "kyuushuu", "niigata", "toukyou", "toranpu", "roshia", "p", "xyz"]
+
+
+def test_names_alike_is_the_threshold_on_name_similarity() -> None:
+    for roman in READINGS:
+        for word in WORDS:
+            for threshold in (0.0, 0.5, 0.75, 0.9, 1.0):
+                assert names_alike(roman, word, threshold) == (name_similarity(roman, word) >= threshold)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("aiueokstnhmrwgzbpfjcylv", max_size=12), st.text("aeioulrvwkcsthnmpbfdgjyqx", max_size=12))
+def test_names_alike_property(roman: str, word: str) -> None:
+    for threshold in (0.6, 0.75):
+        assert names_alike(roman, word, threshold) == (name_similarity(roman, word) >= threshold)
+
+
+def test_romaji_readings() -> None:
+    assert "puutin" in romaji("プーチン")
