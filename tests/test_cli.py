@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+from conftest import FinishedRun
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -22,12 +23,8 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def test_smoke_run_writes_every_japanese_sentence_once_in_order(
-    smoke_config: str, run_overrides: list[str], tmp_path: Path
-) -> None:
-    result = jaen("run", smoke_config, *run_overrides)
-    assert result.exit_code == 0, result.output
-    run_dir = tmp_path / "outputs" / "smoke"
+def test_smoke_run_writes_every_japanese_sentence_once_in_order(finished_run: FinishedRun) -> None:
+    run_dir = finished_run.run_dir  # `jaen run configs/smoke.yaml`, exit status 0
     for name in (
         "config.yaml",
         "manifest.json",
@@ -62,9 +59,8 @@ def test_smoke_run_writes_every_japanese_sentence_once_in_order(
     assert manifest["model"]["weights"] and manifest["packages"]["transformers"]
 
 
-def test_stage_rerun_from_run_directory(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
-    run_dir = tmp_path / "outputs" / "smoke"
+def test_stage_rerun_from_run_directory(finished_run: FinishedRun, tmp_path: Path) -> None:
+    run_dir = finished_run.copy_to(tmp_path / "outputs")
     before = (run_dir / "translations.jsonl").read_text()
     result = jaen("align", run_dir)
     assert result.exit_code == 0, result.output
@@ -124,7 +120,10 @@ def test_model_dir_with_missing_files(smoke_config: str, run_overrides: list[str
     assert result.exit_code == 2 and "lacks" in result.output and "source.spm" in result.output
 
 
-def test_external_reference(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+def test_external_reference(
+    smoke_config: str, run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
+) -> None:
+    finished_run.copy_cache_to(tmp_path / "cache")  # the seed page's translations: only the reference is new
     ref = tmp_path / "ref.txt"
     ref.write_text(
         "Russian Foreign Minister Sergey Lavrov addressed the council in Moscow on May 18, 2024.\n\n"
@@ -164,24 +163,23 @@ def test_help_on_every_command() -> None:
         assert result.exit_code == 0 and "Usage" in result.output, cmd
 
 
-def test_stage_on_a_moved_run_directory_works_there(
-    smoke_config: str, run_overrides: list[str], tmp_path: Path
-) -> None:
+def test_stage_on_a_moved_run_directory_works_there(finished_run: FinishedRun, tmp_path: Path) -> None:
     import shutil
 
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
     moved = tmp_path / "elsewhere" / "copy"
-    shutil.copytree(tmp_path / "outputs" / "smoke", moved)
+    shutil.copytree(finished_run.run_dir, moved)
     (moved / "bitext.tsv").unlink()
-    original = (tmp_path / "outputs" / "smoke" / "bitext.tsv").stat().st_mtime_ns
+    original = (finished_run.run_dir / "bitext.tsv").stat().st_mtime_ns
     assert jaen("export", moved).exit_code == 0
     assert (moved / "bitext.tsv").is_file()
-    assert (tmp_path / "outputs" / "smoke" / "bitext.tsv").stat().st_mtime_ns == original
+    assert (finished_run.run_dir / "bitext.tsv").stat().st_mtime_ns == original
 
 
-def test_second_jaen_run_translates_nothing(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
-    manifest_path = tmp_path / "outputs" / "smoke" / "manifest.json"
+def test_second_jaen_run_translates_nothing(
+    smoke_config: str, run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
+) -> None:
+    # the first run, with its cache, where run_overrides point: a second run there must resume it
+    manifest_path = finished_run.copy_to(tmp_path / "outputs", tmp_path / "cache") / "manifest.json"
     first = json.loads(manifest_path.read_text())["last_invocation"]
     assert first["translated"] > 90 and "translate" in first["ran"]
     assert jaen("run", smoke_config, *run_overrides).exit_code == 0
