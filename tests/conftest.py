@@ -68,14 +68,19 @@ def fast_overrides() -> tuple[str, ...]:
 @pytest.fixture
 def run_overrides(tmp_path: Path, tiny_model: Path) -> list[str]:
     """Overrides that point configs/smoke.yaml at the session's tiny model and a private output dir
-    (``tmp_path/outputs``, cache ``tmp_path/cache``), with the fast overrides."""
+    (``tmp_path/outputs``, cache ``tmp_path/cache``); its own translate settings stay."""
     return [
         f"input.path={SEED}",
         f"run.output_dir={tmp_path / 'outputs'}",
         f"translate.model={tiny_model}",
         f"translate.cache_dir={tmp_path / 'cache'}",
-        *FAST_OVERRIDES,
     ]
+
+
+@pytest.fixture
+def fast_run_overrides(run_overrides: list[str]) -> list[str]:
+    """``run_overrides`` with the fast overrides: the settings ``finished_run`` was run with."""
+    return [*run_overrides, *FAST_OVERRIDES]
 
 
 @pytest.fixture(scope="session")

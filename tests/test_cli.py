@@ -121,7 +121,7 @@ def test_model_dir_with_missing_files(smoke_config: str, run_overrides: list[str
 
 
 def test_external_reference(
-    smoke_config: str, run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
+    smoke_config: str, fast_run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
 ) -> None:
     finished_run.copy_cache_to(tmp_path / "cache")  # the seed page's translations: only the reference is new
     ref = tmp_path / "ref.txt"
@@ -129,7 +129,7 @@ def test_external_reference(
         "Russian Foreign Minister Sergey Lavrov addressed the council in Moscow on May 18, 2024.\n\n"
         "The summit was held in Beijing.\n"
     )
-    result = jaen("run", smoke_config, *run_overrides, f"reference.path={ref}", "run.name=ext")
+    result = jaen("run", smoke_config, *fast_run_overrides, f"reference.path={ref}", "run.name=ext")
     assert result.exit_code == 0, result.output
     rows = read_tsv(tmp_path / "outputs" / "ext" / "bitext.tsv")
     refs = [r["reference"] for r in rows if r["reference"]]
@@ -176,16 +176,16 @@ def test_stage_on_a_moved_run_directory_works_there(finished_run: FinishedRun, t
 
 
 def test_second_jaen_run_translates_nothing(
-    smoke_config: str, run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
+    smoke_config: str, fast_run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
 ) -> None:
-    # the first run, with its cache, where run_overrides point: a second run there must resume it
+    # the first run, with its cache, where fast_run_overrides point: a second run there must resume it
     manifest_path = finished_run.copy_to(tmp_path / "outputs", tmp_path / "cache") / "manifest.json"
     first = json.loads(manifest_path.read_text())["last_invocation"]
     assert first["translated"] > 90 and "translate" in first["ran"]
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
+    assert jaen("run", smoke_config, *fast_run_overrides).exit_code == 0
     second = json.loads(manifest_path.read_text())["last_invocation"]
     assert second["translated"] == 0 and "translate" in second["kept"]
     # changing only a later stage re-aligns but still translates nothing
-    assert jaen("run", smoke_config, *run_overrides, "align.method=lexical").exit_code == 0
+    assert jaen("run", smoke_config, *fast_run_overrides, "align.method=lexical").exit_code == 0
     third = json.loads(manifest_path.read_text())["last_invocation"]
     assert third["translated"] == 0 and third["ran"] == ["align", "score", "export"]
