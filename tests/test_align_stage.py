@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from conftest import FinishedRun
 from typer.testing import CliRunner
 
 from pipeline.align.params import PARAMS
@@ -23,8 +24,14 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def jaen_run(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
+def jaen_run(
+    tmp_path_factory: pytest.TempPathFactory,
+    tiny_model: Path,
+    fast_overrides: tuple[str, ...],
+    finished_run: FinishedRun,
+):
     base = tmp_path_factory.mktemp("align")
+    finished_run.copy_cache_to(base / "cache")  # the seed page's translations, as these runs would make them
 
     def run(name: str, *overrides: str, commands: tuple[str, ...] = ("run",)) -> Path:
         for command in commands:
@@ -38,10 +45,7 @@ def jaen_run(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path):
                     f"translate.model={tiny_model}",
                     f"translate.cache_dir={base / 'cache'}",
                     f"run.name={name}",
-                    # the tiny model's output is meaningless anyway: keep it short so that the test is quick
-                    "translate.num_beams=1",
-                    "translate.max_new_tokens_ratio=0.2",
-                    "translate.max_new_tokens_min=4",
+                    *fast_overrides,
                     *overrides,
                 ],
             )
@@ -63,8 +67,8 @@ def rows(run_dir: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def test_embedded_teaser(jaen_run) -> None:
-    run_dir = jaen_run("teaser")
+def test_embedded_teaser(finished_run: FinishedRun) -> None:
+    run_dir = finished_run.run_dir  # the seed page and the English teaser it embeds
     scores = eval_align(run_dir, DATA / "teaser_gold.json")
     assert scores == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
     linked = [r for r in rows(run_dir) if r["source"] and r["reference"]]

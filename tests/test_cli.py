@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FAST_OVERRIDES
 from rundirs import Unit, write_run
 from typer.testing import CliRunner
 
@@ -28,12 +29,8 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def test_smoke_run_writes_every_japanese_sentence_once_in_order(
-    smoke_config: str, run_overrides: list[str], tmp_path: Path
-) -> None:
-    result = jaen("run", smoke_config, *run_overrides)
-    assert result.exit_code == 0, result.output
-    run_dir = tmp_path / "outputs" / "smoke"
+def test_smoke_run_writes_every_japanese_sentence_once_in_order(finished_run: FinishedRun) -> None:
+    run_dir = finished_run.run_dir  # `jaen run configs/smoke.yaml`, exit status 0
     for name in (
         "config.yaml",
         "manifest.json",
@@ -69,8 +66,6 @@ def test_smoke_run_writes_every_japanese_sentence_once_in_order(
 
 
 SMALL_DOC = "北京の会談\n\n習近平国家主席は2024年5月16日に会談した。\n\nXi Jinping held talks on May 16, 2024.\n"
-# the random tiny model rarely ends a sentence: short outputs keep every translation fast
-FAST = ("translate.num_beams=1", "translate.max_new_tokens_ratio=0.5", "translate.max_new_tokens_min=4")
 
 
 def test_a_stage_rerun_remakes_the_later_stages_and_keeps_the_configs_paths(
@@ -79,7 +74,7 @@ def test_a_stage_rerun_remakes_the_later_stages_and_keeps_the_configs_paths(
     monkeypatch.chdir(tmp_path)  # relative paths, as a user writes them
     Path("doc.txt").write_text(SMALL_DOC, encoding="utf-8")
     args = [f"translate.model={tiny_model}", "input.path=doc.txt", "run.output_dir=outputs", "translate.cache_dir=c"]
-    assert jaen("run", smoke_config, *args, *FAST).exit_code == 0
+    assert jaen("run", smoke_config, *args, *FAST_OVERRIDES).exit_code == 0
     run_dir = Path("outputs/smoke")
     config = (run_dir / "config.yaml").read_text()
     assert "output_dir: outputs\n" in config and "path: doc.txt\n" in config
@@ -151,13 +146,16 @@ def test_model_dir_with_missing_files(smoke_config: str, run_overrides: list[str
     assert result.exit_code == 2 and "lacks" in result.output and "source.spm" in result.output
 
 
-def test_external_reference(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
+def test_external_reference(
+    smoke_config: str, fast_run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
+) -> None:
+    finished_run.copy_cache_to(tmp_path / "cache")  # the seed page's translations: only the reference is new
     ref = tmp_path / "ref.txt"
     ref.write_text(
         "Russian Foreign Minister Sergey Lavrov addressed the council in Moscow on May 18, 2024.\n\n"
         "The summit was held in Beijing.\n"
     )
-    result = jaen("run", smoke_config, *run_overrides, f"reference.path={ref}", "run.name=ext")
+    result = jaen("run", smoke_config, *fast_run_overrides, f"reference.path={ref}", "run.name=ext")
     assert result.exit_code == 0, result.output
     rows = read_tsv(tmp_path / "outputs" / "ext" / "bitext.tsv")
     refs = [r["reference"] for r in rows if r["reference"]]
@@ -191,31 +189,30 @@ def test_help_on_every_command() -> None:
         assert result.exit_code == 0 and "Usage" in result.output, cmd
 
 
-def test_stage_on_a_moved_run_directory_works_there(
-    smoke_config: str, run_overrides: list[str], tmp_path: Path
-) -> None:
+def test_stage_on_a_moved_run_directory_works_there(finished_run: FinishedRun, tmp_path: Path) -> None:
     import shutil
 
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
     moved = tmp_path / "elsewhere" / "copy"
-    shutil.copytree(tmp_path / "outputs" / "smoke", moved)
+    shutil.copytree(finished_run.run_dir, moved)
     (moved / "bitext.tsv").unlink()
-    original = (tmp_path / "outputs" / "smoke" / "bitext.tsv").stat().st_mtime_ns
+    original = (finished_run.run_dir / "bitext.tsv").stat().st_mtime_ns
     assert jaen("export", moved).exit_code == 0
     assert (moved / "bitext.tsv").is_file()
-    assert (tmp_path / "outputs" / "smoke" / "bitext.tsv").stat().st_mtime_ns == original
+    assert (finished_run.run_dir / "bitext.tsv").stat().st_mtime_ns == original
 
 
-def test_second_jaen_run_translates_nothing(smoke_config: str, run_overrides: list[str], tmp_path: Path) -> None:
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
-    manifest_path = tmp_path / "outputs" / "smoke" / "manifest.json"
+def test_second_jaen_run_translates_nothing(
+    smoke_config: str, fast_run_overrides: list[str], finished_run: FinishedRun, tmp_path: Path
+) -> None:
+    # the first run, with its cache, where fast_run_overrides point: a second run there must resume it
+    manifest_path = finished_run.copy_to(tmp_path / "outputs", tmp_path / "cache") / "manifest.json"
     first = json.loads(manifest_path.read_text())["last_invocation"]
     assert first["translated"] > 90 and "translate" in first["ran"]
-    assert jaen("run", smoke_config, *run_overrides).exit_code == 0
+    assert jaen("run", smoke_config, *fast_run_overrides).exit_code == 0
     second = json.loads(manifest_path.read_text())["last_invocation"]
     assert second["translated"] == 0 and "translate" in second["kept"]
     # changing only a later stage re-aligns but still translates nothing
-    assert jaen("run", smoke_config, *run_overrides, "align.method=lexical").exit_code == 0
+    assert jaen("run", smoke_config, *fast_run_overrides, "align.method=lexical").exit_code == 0
     third = json.loads(manifest_path.read_text())["last_invocation"]
     assert third["translated"] == 0 and third["ran"] == ["align", "score", "export"]
 

@@ -35,8 +35,6 @@ SMOKE = str(REPO / "configs" / "smoke.yaml")
 DOC_A = "北京の会談\n\n習近平国家主席は2024年5月16日に会談した。\n\nXi Jinping held talks on May 16, 2024.\n"
 DOC_B = DOC_A + "\n会談は成功した。\n\nThe talks were a success.\n"
 STAGES = ("segment", "translate", "align", "score", "export")
-# the random tiny model rarely ends a sentence: short outputs keep every translation fast
-FAST = ("translate.num_beams=1", "translate.max_new_tokens_ratio=0.5", "translate.max_new_tokens_min=4")
 cli = CliRunner()
 
 
@@ -49,6 +47,7 @@ class World:
     doc_b: Path
     ref_a: Path  # uninterrupted run directories
     ref_b: Path
+    fast: tuple[str, ...]  # conftest's fast overrides
 
     def args(self, out: Path, doc: Path, *extra: str) -> list[str]:
         return [
@@ -58,7 +57,7 @@ class World:
             "translate.build_tiny=false",
             f"translate.cache_dir={self.cache}",
             f"run.output_dir={out}",
-            *FAST,
+            *self.fast,
             *extra,
         ]
 
@@ -70,7 +69,7 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> World:
+def world(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path, fast_overrides: tuple[str, ...]) -> World:
     root = tmp_path_factory.mktemp("faults")
     (root / "a.txt").write_text(DOC_A, encoding="utf-8")
     (root / "b.txt").write_text(DOC_B, encoding="utf-8")
@@ -82,6 +81,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> World:
         root / "b.txt",
         root / "ref-a" / "smoke",
         root / "ref-b" / "smoke",
+        fast_overrides,
     )
     for doc, out in ((w.doc_a, root / "ref-a"), (w.doc_b, root / "ref-b")):
         result = cli.invoke(app, ["run", *w.args(out, doc)])
@@ -173,7 +173,7 @@ def test_kill_9_in_a_sweep_resumes_to_the_same_results(tmp_path: Path, world: Wo
                     "translate.build_tiny=false",
                     f"translate.cache_dir={world.cache}",
                     f"run.output_dir={tmp_path}",
-                    *FAST,
+                    *world.fast,
                 ],
                 "grid": {"input.path": [str(world.doc_a), str(world.doc_b)]},
             }

@@ -62,16 +62,10 @@ def closed_port() -> int:
 
 
 def test_ray_engine_gives_the_same_bitext_as_local(
-    local_ray: None, smoke_config: str, run_overrides: list[str], tmp_path: Path
+    local_ray: None, smoke_config: str, fast_run_overrides: list[str], tmp_path: Path
 ) -> None:
-    # several chunks, so both actors work; short greedy outputs and one thread each, to stay fast on 2 cores
-    common = [
-        *run_overrides,
-        "translate.max_batch_size=4",
-        "translate.num_beams=1",
-        "translate.threads=1",
-        "translate.max_new_tokens_ratio=0.5",
-    ]
+    # several chunks, so both actors work; one thread each to stay fast on 2 cores (greedy, short outputs)
+    common = [*fast_run_overrides, "translate.max_batch_size=4", "translate.threads=1"]
     local = config(smoke_config, common, "run.name=local", f"translate.cache_dir={tmp_path / 'cache-local'}")
     distributed = config(
         smoke_config,

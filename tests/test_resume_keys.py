@@ -89,7 +89,7 @@ def test_file_hashes_are_memoised_by_path_size_and_mtime(tiny_model: Path) -> No
     assert after.hits > before.hits and after.misses == before.misses
 
 
-def test_a_model_rebuilt_in_place_is_not_resumed(tmp_path: Path) -> None:
+def test_a_model_rebuilt_in_place_is_not_resumed(tmp_path: Path, fast_overrides: tuple[str, ...]) -> None:
     """Issue 12.2: rebuilding the model into the same directory used to resume the old translations."""
     doc = tmp_path / "doc.txt"
     doc.write_text(DOC, encoding="utf-8")
@@ -102,6 +102,7 @@ def test_a_model_rebuilt_in_place_is_not_resumed(tmp_path: Path) -> None:
         f"translate.model={model}",
         f"run.output_dir={tmp_path / 'out'}",
         f"translate.cache_dir={tmp_path / 'cache'}",
+        *fast_overrides,
     ]
     assert cli.invoke(app, args).exit_code == 0
     run_dir = tmp_path / "out" / "smoke"

@@ -38,7 +38,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Counter:
 
 
 @pytest.fixture
-def args(tmp_path: Path, tiny_model: Path) -> list[str]:
+def args(tmp_path: Path, tiny_model: Path, fast_overrides: tuple[str, ...]) -> list[str]:
     doc = tmp_path / "small.txt"
     doc.write_text(SMALL_DOC, encoding="utf-8")
     return [
@@ -48,6 +48,7 @@ def args(tmp_path: Path, tiny_model: Path) -> list[str]:
         f"run.output_dir={tmp_path / 'out'}",
         f"translate.model={tiny_model}",
         f"translate.cache_dir={tmp_path / 'cache'}",
+        *fast_overrides,
     ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FAST_OVERRIDES
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -45,6 +46,7 @@ def base_overrides(tmp_path: Path, tiny_model: Path, doc: Path) -> list[str]:
         f"run.output_dir={tmp_path / 'outputs'}",
         f"translate.model={tiny_model}",
         f"translate.cache_dir={tmp_path / 'cache'}",
+        *FAST_OVERRIDES,  # a grid's translate.num_beams wins over its num_beams
     ]
 
 
@@ -253,9 +255,8 @@ def test_a_point_whose_model_was_rebuilt_in_place_is_not_complete(tmp_path: Path
     from pipeline.translate.tiny import build_marian
 
     model = build_marian(tmp_path / "model", seed=1)
-    fast = ["translate.max_new_tokens_ratio=0.5", "translate.max_new_tokens_min=4", "translate.build_tiny=false"]
     path = write_sweep(tmp_path, {"translate.num_beams": [1]})
-    overrides = [*base_overrides(tmp_path, model, small_doc), *fast]
+    overrides = [*base_overrides(tmp_path, model, small_doc), "translate.build_tiny=false"]
     sweep = load_sweep(path, overrides)
     run_sweep(sweep)
     point = sweep.points[0]
