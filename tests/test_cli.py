@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FAST_OVERRIDES
+from conftest import FAST_OVERRIDES, FinishedRun
 from rundirs import Unit, write_run
 from typer.testing import CliRunner
 
