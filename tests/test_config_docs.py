@@ -24,7 +24,7 @@ DOCS = [REPO / "README.md", *sorted(p for p in (REPO / "docs").glob("*.md") if n
 DEFAULTS: dict[str, dict[str, Any]] = Config().to_dict()
 
 KEY = r"`(?:(?P<section>[a-z_]+)\.)?(?P<key>[a-z_]+)`"
-VALUE = r"(?P<value>`[^`]+`|[^\s`),;:]+)"
+VALUE = r"(?P<value>`[^`]+`|\d{1,3}(?:,\d{3})+(?!\d)|[^\s`),;:]+)"  # a number may group its digits: 2,000
 INLINE = [  # (pattern, whether a bare key under a section's heading counts)
     (re.compile(KEY + r"\s*\(\s*default:?\s+" + VALUE), True),  # `key` (default 400
     (re.compile(KEY + r",\s*default:?\s+" + VALUE), True),  # `key`, default 400
@@ -114,6 +114,8 @@ def documented_defaults() -> list[Stated]:
 def parse_value(text: str) -> Any:
     """The value as YAML would read it: backticks and a trailing remark in brackets dropped; none → null."""
     text = re.sub(r"\s*\([^`]*\)$", "", text.strip()).strip("`").strip()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+        text = text.replace(",", "")  # 2,000 is the number 2000
     return None if text.lower() == "none" else yaml.safe_load(text)
 
 
