@@ -49,28 +49,28 @@ def _classic(param: Any) -> None:
         param.__class__ = ClassicOption
 
 
-class ClassicCommand(TyperCommand):
+class ClassicParams:
+    """Mixin for a click command or group: its parameters (and --help) print in the usual form."""
+
+    params: list[Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for param in self.params:
             _classic(param)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         _classic(option)
         return option
 
 
-class ClassicGroup(TyperGroup):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for param in self.params:
-            _classic(param)
+class ClassicCommand(ClassicParams, TyperCommand):
+    pass
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        _classic(option)
-        return option
+
+class ClassicGroup(ClassicParams, TyperGroup):
+    pass
 
 
 class ClassicTyper(typer.Typer):
