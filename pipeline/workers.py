@@ -11,7 +11,9 @@ the per-process caches the stages already use. A pool that breaks (a worker kill
 ``__main__`` that a fresh process cannot import, such as a script read from stdin) leaves the
 remaining tasks to this process; an error a task raises in a worker (a JaenError: one line) is
 raised here as it would be in-process. The pool is a context manager, and leaving it early (an
-error, Ctrl-C) cancels the tasks not yet started, so no worker outlives the stage.
+error, Ctrl-C) cancels the tasks not yet started and waits for the running ones (a task is short),
+so no worker outlives the stage. Workers leave Ctrl-C to this process, and exit on their own when
+it is gone (``kill -9``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +32,7 @@ from typing import TypeVar
 log = logging.getLogger(__name__)
 
 START_METHOD = "spawn"  # fresh workers: fork would copy the parent's threads (torch, Ray) mid-lock
+PARENT_POLL_S = 1.0  # how soon a worker notices that the process that started it is gone, and exits
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,6 +51,20 @@ def resolve_workers(configured: int) -> int:
     return configured or available_cores()
 
 
+def start_worker(parent: int) -> None:
+    """In each worker, first: ignore Ctrl-C (the parent handles it: it cancels the tasks left and shuts
+    the pool down) and exit as soon as ``parent`` is gone, so that a killed ``jaen`` leaves no worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=exit_with, args=(parent,), daemon=True, name="exit-with-parent").start()
+
+
+def exit_with(parent: int) -> None:
+    """Return never: exit this process once it is no longer ``parent``'s child."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
 def ordered_map(fn: Callable[[T], R], tasks: Sequence[T], workers: int, what: str) -> Iterator[R]:
     """``fn`` of each task, in task order, on up to ``workers`` processes (``fn`` and the tasks must pickle).
 
@@ -54,7 +74,8 @@ def ordered_map(fn: Callable[[T], R], tasks: Sequence[T], workers: int, what: st
     if workers > 1:
         context = multiprocessing.get_context(START_METHOD)
         try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            start = {"initializer": start_worker, "initargs": (os.getpid(),)}
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context, **start) as pool:
                 for result in pool.map(fn, tasks):
                     done += 1
                     yield result

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,3 +120,57 @@ def test_workers_are_not_in_any_resume_key() -> None:
     assert stage_keys(build_config({"run": {"workers": 1}}), inputs) == stage_keys(
         build_config({"run": {"workers": 2}}), inputs
     )
+
+
+KILLED_PARENT = """
+import os, time
+from pipeline.workers import ordered_map
+print(os.getpid(), flush=True)
+list(ordered_map(time.sleep, [30.0] * 4, 2, "test"))
+"""
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_kill_9_leaves_no_worker_behind() -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    with subprocess.Popen([sys.executable, "-c", KILLED_PARENT], stdout=subprocess.PIPE, text=True, env=env) as proc:
+        assert proc.stdout is not None
+        parent = int(proc.stdout.readline())
+        workers = wait_for(lambda: [p for p in children(parent) if "spawn_main" in cmdline(p)], 2)
+        proc.kill()
+    assert len(workers) == 2
+    assert not wait_for(lambda: [p for p in workers if alive(p)], 0)
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def wait_for(found: Callable[[], list[int]], count: int, limit_s: float = 20.0) -> list[int]:
+    """``found()`` once it has ``count`` items, or at ``limit_s`` seconds whatever it has."""
+    deadline = time.monotonic() + limit_s
+    while len(got := found()) != count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return got
