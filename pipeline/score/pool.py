@@ -1,7 +1,8 @@
 """Per-row metric work (sentence scores and segment statistics) in worker processes, in row order.
 
 Rows go to the workers in tasks of ``ROWS_PER_TASK`` and come back in order, so the results do not
-depend on the number of workers; one worker scores in this process, without a pool.
+depend on the number of workers (``run.workers``); one worker scores in this process, without a pool.
+The pool is :mod:`pipeline.workers`', shared with the align stage.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class ScoreTask:
 
 
 def run_task(task: ScoreTask) -> list[dict[str, Segment]]:
+    """What a worker runs (``pipeline.workers.ordered_map``): :func:`score_task` of one task."""
     return score_task(task.kinds, task.section, task.pairs)
 
 
