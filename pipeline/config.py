@@ -27,6 +27,11 @@ class RunSection(Section):
         None, description="join this Ray cluster (host:port, ray://host:port, auto); None: RAY_ADDRESS or a local Ray"
     )
     num_workers: int = Field(1, ge=1, description="translation actors (engine: ray); a local Ray gets this many CPUs")
+    workers: int = Field(
+        0,
+        ge=0,
+        description="worker processes of the align and score stages; 0: the cores available (never changes output)",
+    )
     seed: int = 0
     resume: bool = Field(True, description="skip stages already complete for the same config and inputs")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .. import artifacts
@@ -11,8 +13,9 @@ from ..io import write_jsonl
 from ..progress import progress
 from ..records import Bead, Sentence
 from ..stage import RunContext, Stage, register_stage
+from ..workers import ordered_map, resolve_workers
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
-from .base import aligners
+from .base import Aligner, aligners
 from .lexicon import english_ratio
 from .params import PARAMS, AlignParams
 from .signature import ALIGNER_VERSION, signature
@@ -21,6 +24,9 @@ log = logging.getLogger(__name__)
 
 # Dictionary data and analysers whose version changes the alignment (enters the stage's resume key).
 DATA_PACKAGES = ("fugashi", "unidic-lite", "pykakasi", "jamdict", "jamdict-data", "sacrebleu")
+SENTENCES_PER_TASK = 64  # source sentences a worker aligns per task: small documents share a task
+
+Document = tuple[list[Sentence], list[str], list[Sentence]]  # source sentences, their translations, reference
 
 
 def order_gaps(beads: list[Bead], position: dict[str, int]) -> list[Bead]:
@@ -47,6 +53,45 @@ def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sen
     for s in [*src, *ref]:
         groups.setdefault(s.document, ([], []))[0 if s.lang == "ja" else 1].append(s)
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class AlignTask:
+    """Consecutive documents aligned by one worker, and the aligner that aligns them."""
+
+    aligner: Aligner
+    documents: list[Document]
+
+
+def align_task(task: AlignTask) -> list[list[Bead]]:
+    """The aligner's beads of each document of ``task``, in order."""
+    return [task.aligner.align(src, hyp, ref) for src, hyp, ref in task.documents]
+
+
+def tasks_of(aligner: Aligner, documents: list[Document]) -> list[AlignTask]:
+    """Consecutive documents in tasks of at least ``SENTENCES_PER_TASK`` source sentences (the last may be short)."""
+    tasks: list[AlignTask] = []
+    current: list[Document] = []
+    sentences = 0
+    for doc in documents:
+        current.append(doc)
+        sentences += len(doc[0])
+        if sentences >= SENTENCES_PER_TASK:
+            tasks.append(AlignTask(aligner, current))
+            current, sentences = [], 0
+    if current:
+        tasks.append(AlignTask(aligner, current))
+    return tasks
+
+
+def align_documents(aligner: Aligner, documents: list[Document], workers: int) -> Iterator[list[Bead]]:
+    """Each document's beads, in document order: on ``workers`` processes where there are several
+    workers and documents, else in this process (no pool)."""
+    if workers < 2 or len(documents) < 2:
+        yield from (aligner.align(src, hyp, ref) for src, hyp, ref in documents)
+        return
+    for done in ordered_map(align_task, tasks_of(aligner, documents), workers, "align"):
+        yield from done
 
 
 @register_stage
@@ -86,12 +131,13 @@ class AlignStage(Stage):
             usable = False
         position = {s.seg_id: i for i, s in enumerate(sentences)}
         beads: list[Bead] = []
-        documents = by_document(src, ref)
+        groups = by_document(src, ref)  # sentences pair only within their input document
+        documents = [(s, [translations[x.seg_id] for x in s], r if usable else []) for s, r in groups]
+        workers = resolve_workers(ctx.config.run.workers)
         with progress(len(documents), "align", "doc") as bar:
-            for doc_src, doc_ref in documents:  # sentences pair only within their input document
-                used = doc_ref if usable else []
-                doc_beads = aligner.align(doc_src, [translations[s.seg_id] for s in doc_src], used)
-                doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc_ref[len(used) :]]
+            for (_, doc_ref), doc_beads in zip(groups, align_documents(aligner, documents, workers), strict=True):
+                unused = [] if usable else doc_ref
+                doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in unused]
                 beads.extend(order_gaps(doc_beads, position))
                 bar.update()
         if ref and not any(b.src_ids and b.ref_ids for b in beads):

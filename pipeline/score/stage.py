@@ -18,12 +18,13 @@ from ..io import write_json
 from ..rows import Row, load_rows
 from ..stage import RunContext, Stage, register_stage
 from ..text import strip_ellipsis
+from ..workers import resolve_workers
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
 from . import chrf as _chrf  # noqa: F401
 from . import ter as _ter  # noqa: F401
 from .base import Metric, ScoreError, Segment, metrics
 from .partial import matching_prefix
-from .pool import available_cores, score_segments
+from .pool import score_segments
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ class ScoreStage(Stage):
         return {"packages": package_versions(("sacrebleu",))}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        return write_scores(ctx, available_cores())
+        return write_scores(ctx, resolve_workers(ctx.config.run.workers))
 
 
 def write_scores(ctx: RunContext, workers: int) -> dict[str, Any]:
