@@ -40,10 +40,10 @@ from pipeline.config import Config, load_config  # noqa: E402
 from pipeline.io import read_json  # noqa: E402
 from pipeline.rows import load_rows  # noqa: E402
 from pipeline.runner import run_stages  # noqa: E402
-from pipeline.score.pool import available_cores  # noqa: E402
 from pipeline.score.sacrebleu_metric import bootstrap_interval  # noqa: E402
 from pipeline.score.stage import build_metrics, scored_pair, write_scores  # noqa: E402
 from pipeline.stage import RunContext  # noqa: E402
+from pipeline.workers import available_cores  # noqa: E402
 
 WORK = ROOT / "outputs" / ".bench-score"
 

@@ -13,9 +13,10 @@ from test_score_resample import HYPS, REFS
 from pipeline.config import ScoreSection
 from pipeline.score.base import Segment
 from pipeline.score.bleu import BleuMetric
-from pipeline.score.pool import ROWS_PER_TASK, available_cores, score_segments
+from pipeline.score.pool import ROWS_PER_TASK, score_segments
 from pipeline.score.stage import build_metrics, write_scores
 from pipeline.stage import RunContext
+from pipeline.workers import available_cores
 
 ROWS = 2 * ROWS_PER_TASK + 5  # three tasks, the last one short
 

@@ -10,16 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tqdm import tqdm
-
 from ..config import ScoreSection
-from ..workers import available_cores, ordered_map
+from ..progress import progress
+from ..workers import ordered_map
 from .base import Metric, Segment
 
-__all__ = ["ROWS_PER_TASK", "available_cores", "score_segments", "score_task"]
-
 ROWS_PER_TASK = 32  # small enough to spread TER's uneven cost over the workers, large enough to amortise a task
-PROGRESS_INTERVAL_S = 0.5  # as the translate stage's bar
 
 Pair = tuple[str, str]  # (hypothesis, reference)
 
@@ -53,8 +49,7 @@ def score_segments(
     kinds = {name: type(m) for name, m in chosen.items()}
     tasks = [ScoreTask(kinds, section, pairs[i : i + ROWS_PER_TASK]) for i in range(0, len(pairs), ROWS_PER_TASK)]
     rows: list[dict[str, Segment]] = []
-    bar_settings = {"unit": "row", "desc": "score", "dynamic_ncols": True, "mininterval": PROGRESS_INTERVAL_S}
-    with tqdm(total=len(pairs), disable=not pairs, **bar_settings) as bar:
+    with progress(len(pairs), "score", "row") as bar:
         for done in ordered_map(run_task, tasks, workers, "score"):
             rows.extend(done)
             bar.update(len(done))
