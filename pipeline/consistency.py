@@ -46,9 +46,9 @@ def listed(ids: Sequence[str]) -> str:
     return shown if len(ids) <= MAX_LISTED else f"{shown}, … ({len(ids)} in all)"
 
 
-def redo(path: Path, producer: str) -> str:
-    """The fix: the command that rewrites ``path`` from the artifacts before it."""
-    return f"re-run `jaen {producer} {path.parent}` (or `jaen run`) to rewrite {path.name}"
+def redo(path: Path) -> str:
+    """The fix: the command that rewrites ``path`` from the artifacts before it (its stage, as declared)."""
+    return f"re-run `jaen {artifacts.producer(path.name)} {path.parent}` (or `jaen run`) to rewrite {path.name}"
 
 
 @dataclass
@@ -66,11 +66,9 @@ def read_sentences(path: Path) -> list[Sentence]:
     out = []
     for line, s in numbered_records(path, Sentence):
         if s.lang not in LANGS:
-            raise ArtifactError(f"{path}:{line}: lang must be ja or en, not {s.lang!r}: {redo(path, 'segment')}")
+            raise ArtifactError(f"{path}:{line}: lang must be ja or en, not {s.lang!r}: {redo(path)}")
         if s.seg_id in seen:
-            raise ArtifactError(
-                f"{path}:{line}: seg_id {s.seg_id!r} is already on line {seen[s.seg_id]}: {redo(path, 'segment')}"
-            )
+            raise ArtifactError(f"{path}:{line}: seg_id {s.seg_id!r} is already on line {seen[s.seg_id]}: {redo(path)}")
         seen[s.seg_id] = line
         out.append(s)
     return out
@@ -85,13 +83,11 @@ def read_translations(path: Path, sentences: Sequence[Sentence]) -> list[Transla
     for line, t in numbered_records(path, Translation):
         if t.seg_id not in wanted:
             raise ArtifactError(
-                f"{path}:{line}: seg_id {t.seg_id!r} is not a Japanese sentence of {artifacts.SENTENCES}: "
-                f"{redo(path, 'translate')}"
+                f"{path}:{line}: seg_id {t.seg_id!r} is not a Japanese sentence of {artifacts.SENTENCES}: {redo(path)}"
             )
         if t.seg_id in seen:
             raise ArtifactError(
-                f"{path}:{line}: seg_id {t.seg_id!r} is already translated on line {seen[t.seg_id]}: "
-                f"{redo(path, 'translate')}"
+                f"{path}:{line}: seg_id {t.seg_id!r} is already translated on line {seen[t.seg_id]}: {redo(path)}"
             )
         seen[t.seg_id] = line
         out.append(t)
@@ -99,7 +95,7 @@ def read_translations(path: Path, sentences: Sequence[Sentence]) -> list[Transla
     if missing:
         raise ArtifactError(
             f"{path}: no translation for {len(missing)} source sentence(s) of {artifacts.SENTENCES}: "
-            f"{listed(missing)}: {redo(path, 'translate')} (the translation cache makes it quick)"
+            f"{listed(missing)}: {redo(path)} (the translation cache makes it quick)"
         )
     return out
 
@@ -113,12 +109,12 @@ def check_bead_ids(path: Path, line: int, bead: Bead, lang: dict[str, str]) -> N
             if i not in lang:
                 raise ArtifactError(
                     f"{path}:{line}: {key} names {i!r}, which is not in {artifacts.SENTENCES}: correct the line, "
-                    f"or {redo(path, 'align')}"
+                    f"or {redo(path)}"
                 )
             if lang[i] != side:
                 raise ArtifactError(
                     f"{path}:{line}: {key} names {i!r}, a {lang[i]} sentence ({key} holds {side} ones): correct "
-                    f"the line, or {redo(path, 'align')}"
+                    f"the line, or {redo(path)}"
                 )
 
 
@@ -132,7 +128,7 @@ def once_each(path: Path, numbered: Iterable[tuple[int, str]], wanted: Sequence[
         if i in first:
             raise ArtifactError(
                 f"{path}:{line}: {what} {i!r} is already in the bead on line {first[i]} (each is in one bead): "
-                f"correct the file, or {redo(path, 'align')}"
+                f"correct the file, or {redo(path)}"
             )
         first[i] = line
     missing = [i for i in wanted if i not in first]
@@ -140,7 +136,7 @@ def once_each(path: Path, numbered: Iterable[tuple[int, str]], wanted: Sequence[
         raise ArtifactError(
             f"{path}: {len(missing)} {what}(s) in no bead: {listed(missing)}: add a bead for each "
             f'({{"src_ids": {alone["src_ids"]}, "ref_ids": {alone["ref_ids"]}, "score": 0.0}} leaves one unaligned), '
-            f"or {redo(path, 'align')}"
+            f"or {redo(path)}"
         )
 
 
@@ -170,7 +166,7 @@ def check_references(path: Path, numbered: Sequence[tuple[int, Bead]], sentences
             raise ArtifactError(
                 f"{path}:{spans[0][0]}: reference sentence {i!r} is cut into pieces (ref_span on line(s) {lines}) "
                 f"that do not cover its {len(text[i])} characters once: correct the spans, or "
-                f"{redo(path, 'align')}"
+                f"{redo(path)}"
             )
 
 
@@ -223,7 +219,6 @@ def check_bitext(rows: Sequence[Row], run: RunArtifacts, run_dir: Path) -> None:
     wrong = bitext_fault(rows, run)
     if wrong:
         raise ArtifactError(
-            f"{run_dir}: refusing to write a bitext that breaks the README's invariants ({wrong}): "
-            f"{redo(alignment, 'align')}"
+            f"{run_dir}: refusing to write a bitext that breaks the README's invariants ({wrong}): {redo(alignment)}"
         )
     check_references(alignment, list(enumerate(run.beads, 1)), run.sentences)
