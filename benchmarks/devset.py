@@ -1,30 +1,51 @@
-"""The WMT21 ja-en development set (``../shared/dev/wmt21-ja-en``), split by document name.
+"""The development sets in ``../shared/dev/``, each split into a tune and a test half by document name.
 
-The tune half is the first 41 documents in sorted order, the test half the other 40. Tune only on
-``tune``; report ``test``. Every loader takes the half by name so no benchmark mixes them up.
+* ``wmt21-ja-en`` (81 news articles): the tune half is the first 41 documents in sorted order, the
+  test half the other 40;
+* ``wmt23-ja-en`` (100 blocks of 20 segments, many domains): the tune half is the even-numbered
+  blocks (``wmt23-000``, ``wmt23-002``, …), the test half the odd ones, as its README says.
+
+Tune only on ``tune``; report ``test``. Every loader takes the half by name so no benchmark mixes
+them up.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from pipeline.io import iter_jsonl, read_json
 
 Half = Literal["tune", "test", "all"]
-TUNE_DOCS = 41
-DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "dev" / "wmt21-ja-en"
+TUNE_DOCS = 41  # wmt21-ja-en: the first 41 documents are the tune half
+WMT21, WMT23 = "wmt21-ja-en", "wmt23-ja-en"
+SHARED_DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "dev"
+BLOCK = re.compile(r"-(\d+)$")  # wmt23-ja-en's documents are numbered blocks
 
 
-def dev_dir() -> Path:
-    """The dev set: ``$JAEN_DEV_DIR``, else ``../shared/dev/wmt21-ja-en`` beside the checkout."""
-    path = Path(os.environ.get("JAEN_DEV_DIR", DEFAULT_DIR))
+def dev_dir(name: str = WMT21) -> Path:
+    """A dev set by folder name: ``$JAEN_DEV_DIR`` (the wmt21-ja-en folder; the other sets are its
+    siblings), else ``../shared/dev/NAME`` beside the checkout."""
+    env = os.environ.get("JAEN_DEV_DIR")
+    path = (Path(env) if name == WMT21 else Path(env).parent / name) if env else SHARED_DEV / name
     if not (path / "ja").is_dir():
         raise SystemExit(f"dev set not found at {path}: set JAEN_DEV_DIR to the wmt21-ja-en folder")
     return path
+
+
+def split(names: list[str], half: Half) -> list[str]:
+    """This half of a set's sorted document names: even/odd blocks when every name ends in a block
+    number (wmt23-ja-en), else the first ``TUNE_DOCS`` / the rest (wmt21-ja-en)."""
+    if half == "all":
+        return names
+    numbers = [BLOCK.search(n) for n in names]
+    if names and all(numbers):
+        parity = 0 if half == "tune" else 1
+        return [n for n, m in zip(names, numbers) if int(m.group(1)) % 2 == parity]
+    return names[:TUNE_DOCS] if half == "tune" else names[TUNE_DOCS:]
 
 
 @dataclass
@@ -34,15 +55,15 @@ class DevSet:
     root: Path
     half: Half = "test"
     docs: list[str] = field(init=False)
-    _gold: dict[bool, list[dict[str, list[str]]]] = field(init=False, default_factory=dict, repr=False)
+    _gold: dict[bool, list[tuple[str, dict[str, list[str]]]]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        names = sorted(p.stem for p in (self.root / "ja").glob("*.txt"))
-        if self.half == "tune":
-            names = names[:TUNE_DOCS]
-        elif self.half == "test":
-            names = names[TUNE_DOCS:]
-        self.docs = names
+        self.docs = split(sorted(p.stem for p in (self.root / "ja").glob("*.txt")), self.half)
+
+    @property
+    def name(self) -> str:
+        """The set's folder name, e.g. ``wmt21-ja-en``."""
+        return self.root.name
 
     def path(self, kind: str, doc: str) -> Path:
         """``kind`` is ``ja``, ``en``, ``en_partial`` or ``segmentation``."""
@@ -55,29 +76,33 @@ class DevSet:
         """The WMT segmentation of a document's Japanese, one sentence a line."""
         return [line for line in self.text("segmentation", doc).splitlines() if line.strip()]
 
-    @cached_property
-    def _doc_of_ja(self) -> dict[str, str]:
-        """Every WMT Japanese sentence → its document (the sentences are unique across the set)."""
-        out: dict[str, str] = {}
-        for row in self.mt_rows("Online-B"):
-            out[row["ja"]] = row["doc"]
-        return out
+    def _gold_file(self, partial: bool) -> list[tuple[str, dict[str, list[str]]]]:
+        """Every bead of the gold file (both halves) with its document, read once.
 
-    def _gold_file(self, partial: bool) -> list[dict[str, list[str]]]:
-        """Every bead of the gold file (both halves), read once."""
+        The gold file lists its beads in the order of the WMT sentences (``mt/Online-B.jsonl``), the
+        partial one a subsequence of them; a bead's document is that of the next WMT sentence in
+        order with its first Japanese sentence (a short line such as 「日本製。」 recurs in other
+        documents, so the text alone does not say which)."""
         if partial not in self._gold:
             name = "gold_alignment_partial.json" if partial else "gold_alignment.json"
-            self._gold[partial] = read_json(self.root / name)
+            rows = iter(self.mt_rows("Online-B"))
+            placed = []
+            for bead in read_json(self.root / name):
+                doc = next((r["doc"] for r in rows if r["ja"] == bead["ja"][0]), None)
+                if doc is None:
+                    raise SystemExit(f"{self.root / name}: a bead's Japanese is not in mt/Online-B.jsonl in order")
+                placed.append((doc, bead))
+            self._gold[partial] = placed
         return self._gold[partial]
 
     def gold_beads(self, partial: bool = False) -> list[dict[str, list[str]]]:
         """Gold beads of this half's documents, in the gold file's order."""
         keep = set(self.docs)
-        return [b for b in self._gold_file(partial) if any(self._doc_of_ja.get(s) in keep for s in b["ja"])]
+        return [b for doc, b in self._gold_file(partial) if doc in keep]
 
     def gold_beads_of(self, doc: str, partial: bool = False) -> list[dict[str, list[str]]]:
         """Gold beads of one document."""
-        return [b for b in self._gold_file(partial) if any(self._doc_of_ja.get(s) == doc for s in b["ja"])]
+        return [b for d, b in self._gold_file(partial) if d == doc]
 
     def mt_rows(self, system: str = "Online-B") -> list[dict]:
         """``{doc, seg, ja, translation}`` per WMT sentence of every document (both halves)."""

@@ -1,9 +1,12 @@
-"""Segmentation and alignment quality on the WMT21 ja-en dev set, per half, rerunnable by anyone.
+"""Segmentation and alignment quality on the dev sets (WMT21 news, WMT23 many domains), per half.
 
-    python benchmarks/eval_quality.py                  # tune and test halves
-    python benchmarks/eval_quality.py --half test      # one half
-    python benchmarks/eval_quality.py --dev DIR        # another copy of the dev set ($JAEN_DEV_DIR)
-    python benchmarks/eval_quality.py --systems Online-B Facebook-AI   # a real-MT row per system
+    python benchmarks/eval_quality.py                  # both sets, tune and test halves
+    python benchmarks/eval_quality.py --set wmt23 --half test      # one set, one half
+    python benchmarks/eval_quality.py --dev DIR        # another copy of a dev set ($JAEN_DEV_DIR)
+    python benchmarks/eval_quality.py --set wmt21 --systems Online-B Facebook-AI   # a row per system
+
+The halves are ``benchmarks/devset.py``'s: WMT21 tune = its first 41 articles, test = the other 40;
+WMT23 tune = the even-numbered blocks, test = the odd ones.
 
 Everything runs the pipeline's own code in-process: the segment and translate stages
 (``run_stages``, the tiny offline MarianMT, its translations kept in the pipeline's translation
@@ -36,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from devset import DevSet, dev_dir  # noqa: E402
+from devset import WMT21, WMT23, DevSet, dev_dir  # noqa: E402
 
 from pipeline.align.base import aligners  # noqa: E402
 from pipeline.align.confidence import BeadFeatures  # noqa: E402
@@ -75,7 +78,7 @@ class Docs:
 def pipeline_docs(dev: DevSet, ref_kind: str, tag: str = "") -> Docs:
     """Segment and translate this half with the real stages (tiny model, cached translations);
     ``tag`` names the run apart from other references of the same half (``variants.py``)."""
-    inputs = WORK / f"input-{dev.half}"
+    inputs = WORK / f"input-{dev.name}-{dev.half}"
     inputs.mkdir(parents=True, exist_ok=True)
     for doc in dev.docs:
         link = inputs / f"{doc}.txt"
@@ -87,7 +90,7 @@ def pipeline_docs(dev: DevSet, ref_kind: str, tag: str = "") -> Docs:
             f"input.path={inputs}",
             f"reference.path={dev.root / ref_kind}",
             f"run.output_dir={WORK / 'runs'}",
-            f"run.name={tag}{dev.half}-{ref_kind}",
+            f"run.name={tag}{dev.name}-{dev.half}-{ref_kind}",
             f"translate.model={WORK / 'tiny-marian'}",
             f"translate.cache_dir={WORK / 'cache'}",
             # the tiny model's output is meaningless: short greedy output keeps it quick (as the tests do)
@@ -258,7 +261,7 @@ def reliability(results: Sequence[Result]) -> list[tuple[str, int, float]]:
 
 
 def report(dev: DevSet, cfg: AlignSection, systems: Sequence[str] = ("Online-B",)) -> None:
-    print(f"\n## {dev.half} half: {len(dev.docs)} documents, {len(dev.gold_beads())} gold beads (full)\n")
+    print(f"\n## {dev.name}, {dev.half} half: {len(dev.docs)} documents, {len(dev.gold_beads())} gold beads (full)\n")
     print("| row | precision | recall | F1 |\n|---|---|---|---|")
     for name, s in segmentation_rows(dev).items():
         print(
@@ -271,8 +274,8 @@ def report(dev: DevSet, cfg: AlignSection, systems: Sequence[str] = ("Online-B",
         print(f"| alignment, {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} |")
     ours_rows = [r for name, r in rows.items() if "ours" in name]
     print(
-        f"\nCalibration of `score` ({cfg.method}, {dev.half} half, the {len(ours_rows)} 'ours' settings pooled; "
-        "a bead is correct when all its links are gold links):\n"
+        f"\nCalibration of `score` ({cfg.method}, {dev.name} {dev.half} half, "
+        f"the {len(ours_rows)} 'ours' settings pooled; a bead is correct when all its links are gold links):\n"
     )
     print("| confidence | beads | precision |\n|---|---|---|")
     for bucket, count, prec in reliability(ours_rows):
@@ -282,8 +285,9 @@ def report(dev: DevSet, cfg: AlignSection, systems: Sequence[str] = ("Online-B",
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--set", choices=("wmt21", "wmt23", "both"), default="both", help="which dev set(s)")
     ap.add_argument(
-        "--dev", type=Path, default=None, help="the wmt21-ja-en folder (default: $JAEN_DEV_DIR or ../shared)"
+        "--dev", type=Path, default=None, help="one dev set's folder (default: --set's, beside $JAEN_DEV_DIR or in ../shared)"
     )
     ap.add_argument("--half", choices=("tune", "test", "both"), default="both")
     ap.add_argument("--method", default="hybrid", help="registered aligner to evaluate")
@@ -293,16 +297,19 @@ def main() -> None:
         default=["Online-B"],
         metavar="SYSTEM",
         help="real MT systems of the dev set's mt/ folder, a row each (default: Online-B; "
-        "the dev set also has Facebook-AI)",
+        "WMT21 also has Facebook-AI, WMT23 NLLB)",
     )
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    root = args.dev or dev_dir()
-    for system in args.systems:
-        if not (root / "mt" / f"{system}.jsonl").is_file():
-            ap.error(f"--systems: {root / 'mt' / system}.jsonl not found")
-    for half in ("tune", "test") if args.half == "both" else (args.half,):
-        report(DevSet(root, half), AlignSection(method=args.method), args.systems)
+    names = {"wmt21": [WMT21], "wmt23": [WMT23], "both": [WMT21, WMT23]}[args.set]
+    roots = [args.dev] if args.dev else [dev_dir(name) for name in names]
+    for root in roots:
+        for system in args.systems:
+            if not (root / "mt" / f"{system}.jsonl").is_file():
+                ap.error(f"--systems: {root / 'mt' / system}.jsonl not found")
+    for root in roots:
+        for half in ("tune", "test") if args.half == "both" else (args.half,):
+            report(DevSet(root, half), AlignSection(method=args.method), args.systems)
 
 
 if __name__ == "__main__":
