@@ -287,7 +287,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", choices=("wmt21", "wmt23", "both"), default="both", help="which dev set(s)")
     ap.add_argument(
-        "--dev", type=Path, default=None, help="one dev set's folder (default: --set's, beside $JAEN_DEV_DIR or in ../shared)"
+        "--dev", type=Path, default=None, help="one dev set's folder (default: beside $JAEN_DEV_DIR or in ../shared)"
     )
     ap.add_argument("--half", choices=("tune", "test", "both"), default="both")
     ap.add_argument("--method", default="hybrid", help="registered aligner to evaluate")
