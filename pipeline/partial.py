@@ -100,8 +100,15 @@ class PartialJsonl:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self.fh is not None:
-            self.fh.close()
+        fh, self.fh = self.fh, None
+        if fh is None:
+            return
+        try:
+            with naming(self.path):
+                fh.close()  # flushes what is buffered: on a full disk it fails again
+        except OSError:
+            if exc is None:
+                raise
 
     def open(self, resume: bool) -> int:
         """Open the file for appending; return the items kept: those of a partial file left under the
