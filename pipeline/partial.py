@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 CHECKPOINT_EVERY_S = 2.0  # at most this much of a stage's finished work is lost to a kill -9
 CHECKPOINT_SUFFIX = ".checkpoint"
 READ_CHUNK = 1 << 20
+UNREADABLE = (JaenError, AttributeError, TypeError, ValueError)  # no checkpoint, or not a Checkpoint
 KILL_ENV = "JAEN_KILL_AFTER"
 """Fault injection for tests: ``STAGE:K`` makes the process kill itself (SIGKILL) as soon as item K of
 that stage is checkpointed, a kill -9 at a known place."""
@@ -128,12 +129,7 @@ class PartialJsonl:
         """Whether a checkpoint of this key is there and the partial file's bytes match it (then its state is ours)."""
         try:
             checkpoint = Checkpoint.from_dict(read_json(self.checkpoint_path))
-        except (
-            JaenError,
-            AttributeError,
-            TypeError,
-            ValueError,
-        ):  # none, or damaged (a kill mid-write never leaves one half-written)
+        except UNREADABLE:  # none, or damaged (a kill never leaves one half-written: it is replaced atomically)
             return False
         if checkpoint.key != self.key:
             return False
@@ -149,8 +145,7 @@ class PartialJsonl:
 
     def kept(self) -> Iterator[dict[str, Any]]:
         """The objects of the lines kept by :meth:`open` (read back from the file)."""
-        if self.size:
-            yield from iter_jsonl(self.path)
+        yield from iter_jsonl(self.path)  # after open(): exactly the kept lines
 
     def write(self, records: Iterable[Record]) -> None:
         """One item's lines; checkpointed when :data:`CHECKPOINT_EVERY_S` have passed since the last checkpoint."""
