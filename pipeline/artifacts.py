@@ -21,6 +21,7 @@ BITEXT_JSONL = "bitext.jsonl"
 SUMMARY = "summary.md"
 BITEXT_TMX = "bitext.tmx"
 REPORT = "report.html"
+PARTIAL_DIR = ".partial"  # partial outputs of an interrupted stage, kept for a resume (pipeline/partial.py)
 
 
 def stage_files(names: Sequence[str]) -> list[str]:

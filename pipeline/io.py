@@ -165,12 +165,14 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         return json.loads(p.read_text(encoding="utf-8"))
 
 
+def jsonl_line(record: Record | dict[str, Any]) -> str:
+    """One line of a JSONL artifact, its newline included: the record (or object) as JSON."""
+    data = record.to_dict() if isinstance(record, Record) else record
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
 def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> Path:
-    lines = []
-    for rec in records:
-        data = rec.to_dict() if isinstance(rec, Record) else rec
-        lines.append(json.dumps(data, ensure_ascii=False))
-    return atomic_write_text(path, "".join(line + "\n" for line in lines))
+    return atomic_write_text(path, "".join(jsonl_line(rec) for rec in records))
 
 
 def jsonl_object(path: str | os.PathLike[str], lineno: int, line: str) -> dict[str, Any]:

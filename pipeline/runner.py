@@ -26,6 +26,7 @@ import random
 import shutil
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -255,7 +256,7 @@ def _run_each(ctx: RunContext, todo: Sequence[str], manifest: Manifest, keys: di
         log.info("stage %s …", name)
         started = time.perf_counter()
         try:
-            info = stage.run(ctx)
+            info = stage.run(replace(ctx, key=keys[name]))
         except JaenError as exc:  # name the run directory's files, not their staged links
             exc.args = (str(exc).replace(str(ctx.run_dir), str(run_dir)),)
             raise
@@ -307,7 +308,8 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     manifest.save()
     if any(stages.get(name).seeded for name in todo):
         seed_everything(config.run.seed)
-    _run_each(RunContext(config, staging), todo, manifest, keys, run_dir)
+    ctx = RunContext(config, staging, resume=resume, partial_dir=run_dir / artifacts.PARTIAL_DIR)
+    _run_each(ctx, todo, manifest, keys, run_dir)
     translated = manifest.data["stages"].get("translate", {}).get("translated", 0) if "translate" in todo else 0
     manifest.data["last_invocation"] = {"at": now(), "ran": todo, "kept": skipped, "translated": translated}
     manifest.finish(STAGE_ORDER)

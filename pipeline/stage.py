@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .artifacts import PARTIAL_DIR
 from .config import Config
 from .errors import StageError
 from .registry import Registry
@@ -34,13 +35,23 @@ class RunContext:
     """What a stage sees: the resolved config and the directory it reads and writes.
 
     While stages run, ``run_dir`` is the run's staging directory (see ``pipeline.runner``, which
-    names the run directory in their errors instead)."""
+    names the run directory in their errors instead). A stage that writes its output as it goes keeps
+    it in :meth:`partial` under its resume ``key`` and, when the invocation ``resume``s, takes up what
+    a killed invocation left there under the same key (``pipeline.partial``)."""
 
     config: Config
     run_dir: Path
+    key: str = ""  # the running stage's resume key (set by the runner; "" outside it: nothing is taken up)
+    resume: bool = False  # the invocation resumes (`jaen run`, run.resume): partial work of the same key is kept
+    partial_dir: Path | None = None  # where partial work outlives the invocation (the runner: <run dir>/.partial)
 
     def path(self, artifact: str) -> Path:
         return self.run_dir / artifact
+
+    def partial(self, artifact: str) -> Path:
+        """Where a stage writes ``artifact`` as it goes, before it becomes ``path(artifact)`` by one rename:
+        outside the staging directory, which a later invocation may start afresh."""
+        return (self.partial_dir or self.run_dir / PARTIAL_DIR) / artifact
 
     def require(self, artifact: str) -> Path:
         """The path of an earlier stage's artifact; one line naming the stage to run when it is missing."""

@@ -11,6 +11,7 @@ share one translation cache, so the tiny model translates each sentence once per
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import resource
@@ -27,7 +28,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from pipeline.artifacts import PARTIAL_DIR
 from pipeline.cli import app
+from pipeline.partial import KILL_ENV
 from pipeline.translate.cache import TABLE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -190,6 +193,73 @@ def test_kill_9_in_a_sweep_resumes_to_the_same_results(tmp_path: Path, world: Wo
     assert_same_bitext(points[1], world.ref_b)
     status = [p["status"] for p in json.loads((tmp_path / "faults" / "sweep.json").read_text())["points"]]
     assert status[0] == "kept" and status[1] in ("kept", "ran")
+
+
+CITIES = [
+    ("東京", "Tokyo"),
+    ("大阪", "Osaka"),
+    ("京都", "Kyoto"),
+    ("札幌", "Sapporo"),
+    ("福岡", "Fukuoka"),
+    ("神戸", "Kobe"),
+]
+
+
+def corpus(root: Path) -> list[str]:
+    """A document per city, each with its reference, and its translations as a ``translate.file``: no
+    model to load, so a run in a child process takes a few seconds. Overrides of configs/smoke.yaml."""
+    (root / "docs").mkdir()
+    (root / "refs").mkdir()
+    mt = {}
+    for n, (ja, en) in enumerate(CITIES):
+        source = [f"{ja}は晴れです。", f"{ja}で{n + 2}人が会った。", "明日は雨が降るでしょう。"]
+        reference = [f"{en} is sunny.", f"{n + 2} people met in {en}.", "It will rain tomorrow."]
+        (root / "docs" / f"d{n}.txt").write_text("\n\n".join(source), encoding="utf-8")
+        (root / "refs" / f"d{n}.txt").write_text("\n\n".join(reference), encoding="utf-8")
+        mt.update(zip(source, [f"{en} is fine.", f"{n + 2} people met in {en}.", "Rain tomorrow."]))
+    lines = [json.dumps({"source": s, "translation": t}, ensure_ascii=False) + "\n" for s, t in mt.items()]
+    (root / "mt.jsonl").write_text("".join(lines), encoding="utf-8")
+    files = {"input.path": "docs", "reference.path": "refs", "translate.file": "mt.jsonl"}
+    return [
+        *(f"{key}={root / name}" for key, name in files.items()),
+        "translate.backend=file",
+        "translate.build_tiny=false",
+        "export.formats=[tsv]",
+        "score.bootstrap=0",
+    ]
+
+
+def test_kill_9_mid_align_resumes_at_the_next_document(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 21.7: a kill -9 after document 3 of 6 (``JAEN_KILL_AFTER``, once it is checkpointed), a torn
+    line after it; the resumed run aligns documents 4 to 6 only, into the bitext of an uninterrupted run.
+    (One worker: a pool's start would triple the test's time; ``tests/test_workers.py`` shows the pool
+    writes what one process writes, and the resumed documents go through the same ``align_documents``.)"""
+    args = [SMOKE, *corpus(tmp_path), "run.workers=1"]
+    result = cli.invoke(app, ["run", *args, f"run.output_dir={tmp_path / 'ref'}"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    killed = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", *args, f"run.output_dir={out}"],
+        capture_output=True,
+        text=True,
+        env={**child_env(), KILL_ENV: "align:3"},
+        cwd=REPO,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    run_dir = out / "smoke"
+    with (run_dir / PARTIAL_DIR / "alignment.jsonl").open("ab") as fh:
+        fh.write(b'{"src_ids": ["ja000')  # what a kill in the middle of a write leaves
+    with caplog.at_level(logging.INFO, logger="pipeline"):
+        result = cli.invoke(app, ["run", *args, f"run.output_dir={out}"])
+    assert result.exit_code == 0, result.output
+    assert "align: resuming at document 4 of 6" in caplog.text
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["last_invocation"]["ran"] == ["align", "score", "export"]
+    assert manifest["stages"]["align"]["resumed_at_document"] == 4
+    for name in ("alignment.jsonl", "scores.json", "bitext.tsv"):
+        assert (run_dir / name).read_bytes() == (tmp_path / "ref" / "smoke" / name).read_bytes(), name
+    assert not (run_dir / PARTIAL_DIR).exists() and not (run_dir / ".staging").exists()
 
 
 @pytest.mark.parametrize("limit", [100, 8000])  # the first write fails / the report (10 kB) fails in export

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import artifacts
 from ..consistency import load_for_align
-from ..io import write_jsonl
+from ..partial import PartialJsonl
 from ..progress import progress
 from ..records import Bead, Sentence
 from ..stage import RunContext, Stage, register_stage
@@ -94,6 +94,55 @@ def align_documents(aligner: Aligner, documents: list[Document], workers: int) -
         yield from done
 
 
+def reference_is_english(ref: list[Sentence], min_english: float) -> bool:
+    """Whether the reference reads as English (``align.min_english``); a warning when not: nothing will align."""
+    share = english_ratio([r.text for r in ref])
+    if share >= min_english:
+        return True
+    log.warning(
+        "the reference does not look like English (%.0f%% English function words, align.min_english=%.2f):"
+        " every sentence stays unaligned",
+        100 * share,
+        min_english,
+    )
+    return False
+
+
+@dataclass
+class Tally:
+    """The manifest's counts of the beads written, bead by bead (the beads themselves are not kept)."""
+
+    beads: int = 0
+    types: dict[str, int] = field(default_factory=dict)
+    linked: int = 0
+    cut: set[str] = field(default_factory=set)  # reference sentences cut in two (ref_span)
+
+    def add(self, bead: Bead) -> None:
+        self.beads += 1
+        self.types[bead.type] = self.types.get(bead.type, 0) + 1
+        self.linked += bool(bead.src_ids and bead.ref_ids)
+        if bead.ref_span:
+            self.cut.add(bead.ref_ids[0])
+
+    def extend(self, beads: list[Bead]) -> None:
+        for bead in beads:
+            self.add(bead)
+
+    def facts(self) -> dict[str, Any]:
+        return {"beads": self.beads, "types": self.types, "linked": self.linked, "cut_references": len(self.cut)}
+
+
+def take_up(out: PartialJsonl, resume: bool, documents: int, tally: Tally) -> int:
+    """Open ``out``; the documents a killed run already aligned under the same key when ``resume``
+    (their beads counted in ``tally``), else 0."""
+    done = out.open(resume)
+    if done:
+        log.info("align: resuming at document %d of %d (%d aligned by an interrupted run)", done + 1, documents, done)
+    for data in out.kept():
+        tally.add(Bead.from_dict(data))
+    return done
+
+
 @register_stage
 class AlignStage(Stage):
     name = "align"
@@ -120,39 +169,31 @@ class AlignStage(Stage):
         if not ref:
             log.warning("no reference sentences: every source sentence stays unaligned")
         aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align, self.params)
-        usable = True
-        if ref and (share := english_ratio([r.text for r in ref])) < ctx.config.align.min_english:
-            log.warning(
-                "the reference does not look like English (%.0f%% English function words, align.min_english=%.2f):"
-                " every sentence stays unaligned",
-                100 * share,
-                ctx.config.align.min_english,
-            )
-            usable = False
+        usable = not ref or reference_is_english(ref, ctx.config.align.min_english)
         position = {s.seg_id: i for i, s in enumerate(sentences)}
-        beads: list[Bead] = []
         groups = by_document(src, ref)  # sentences pair only within their input document
         documents = [(s, [translations[x.seg_id] for x in s], r if usable else []) for s, r in groups]
-        workers = resolve_workers(ctx.config.run.workers)
-        with progress(len(documents), "align", "doc") as bar:
-            for (_, doc_ref), doc_beads in zip(groups, align_documents(aligner, documents, workers), strict=True):
-                unused = [] if usable else doc_ref
-                doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in unused]
-                beads.extend(order_gaps(doc_beads, position))
-                bar.update()
-        if ref and not any(b.src_ids and b.ref_ids for b in beads):
+        tally = Tally()
+        with PartialJsonl(ctx.partial(artifacts.ALIGNMENT), ctx.key, self.name) as out:
+            done = take_up(out, ctx.resume, len(documents), tally)
+            aligned = align_documents(aligner, documents[done:], resolve_workers(ctx.config.run.workers))
+            with progress(len(documents) - done, "align", "doc") as bar:
+                for (_, doc_ref), doc_beads in zip(groups[done:], aligned, strict=True):
+                    unused = [] if usable else doc_ref
+                    doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in unused]
+                    beads = order_gaps(doc_beads, position)
+                    tally.extend(beads)
+                    out.write(beads)
+                    bar.update()
+            out.finish(ctx.path(artifacts.ALIGNMENT))
+        if ref and not tally.linked:
             log.warning("no reference sentence could be aligned (wrong language or no overlap?)")
-        write_jsonl(ctx.path(artifacts.ALIGNMENT), beads)
-        types: dict[str, int] = {}
-        for b in beads:
-            types[b.type] = types.get(b.type, 0) + 1
-        cut = len({b.ref_ids[0] for b in beads if b.ref_span})
-        if cut:
+        if tally.cut:
+            cut = len(tally.cut)
             log.info("%d reference sentence(s) cut where two source sentences imply (align.cut_references)", cut)
         return {
             "signature": signature(ctx.config.align, self.params),
-            "beads": len(beads),
-            "types": types,
-            "linked": sum(bool(b.src_ids and b.ref_ids) for b in beads),
-            "cut_references": cut,
+            **tally.facts(),
+            "documents": len(documents),
+            "resumed_at_document": done + 1 if done else 0,
         }
