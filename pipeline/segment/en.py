@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import ELLIPSIS_CHARS
+from ..text import ELLIPSIS_CHARS, ITEM_MARKERS, MIDDLE_DOT
 
 ABBREVIATIONS = {
     "mr",
@@ -48,7 +48,6 @@ ABBREVIATIONS = {
     "co",
     "corp",
     "vs",
-    "etc",
     "approx",
     "u.s",
     "u.k",
@@ -63,8 +62,29 @@ ABBREVIATIONS = {
 BANG_NAMES = {"yahoo"}
 # abbreviations that only count as such before a number ("No. 5", "Vol. 2", "p. 10")
 NUMBER_ABBREVIATIONS = {"no", "nos", "vol", "fig", "p", "pp", "art", "sec", "ch", "op"}
-# a sentence may open with a quote or bracket, or with interview dashes ("… she said. ― ― Does it mean …")
-_BOUNDARY = re.compile(rf"(?<=[.!?{ELLIPSIS_CHARS}])[\"'”’)\]]*\s+(?=(?:(?:[―—–]|--)\s*)*[\"'“‘(\[]?[A-Z0-9])")
+_MARKER = f"[{re.escape(ITEM_MARKERS + MIDDLE_DOT)}]"
+# a sentence may open with a quote or bracket, with interview dashes ("… she said. ― ― Does it mean …") or
+# with a bullet or note mark ("… sunlight. *Keep out of reach of children.")
+_BOUNDARY = re.compile(
+    rf"(?<=[.!?{ELLIPSIS_CHARS}])[\"'”’)\]]*\s+"
+    rf"(?=(?:(?:[―—–]|--)\s*)*(?:{_MARKER}\s?)?[\"'“‘(\[【]?[A-Z0-9])"
+)
+# an item marker after a space starts an item even with no full stop before it (WMT23 tune half, manuals:
+# "… from the surface before use *Please do not use it …", "(Cartridge types only) *Even slight …")
+_MARKER_RUN_ON = re.compile(rf"(?<=[^\s.!?{ELLIPSIS_CHARS}])(\s+)(?={_MARKER}\s?[\"“(【]?[A-Z])")
+# a speaker label starts a turn ("… in the future Interviewer: What …", "… Q: Why …"); a one-letter label only
+# in a question-and-answer text (:func:`_speaker_turn`)
+_SPEAKER = re.compile(r"(?<=[^\s.!?])(\s+)(?=(?:Interviewer|Interviewee|Question|Answer)\s?:\s|[QA]\s?:\s+[\"“A-Z])")
+# a photo credit in brackets ends a caption that runs into the text ("… on the 10th (Getty, Kyodo) 【Gaziantep …",
+# "(all photos provided by the Korean Central News Agency, KCNA) When …"; WMT23 tune half): a credit naming
+# an agency or a photo, with a comma, a slash or "by" in it, or opening with "Photo"
+_CREDIT_RUN_ON = re.compile(
+    r"\((?=[^()]*\b(?:Kyodo|Jiji|Reuters|AFP|AP|Getty|KCNA|Xinhua|Yonhap|[Pp]hotos?|[Pp]rovided|[Cc]ourtesy)\b)"
+    r"(?=[^()]*(?:,|/|\bby\b)|Photo\b)[^()]{1,80}\)(\s+)(?=[A-Z【\"“])"
+)
+_ONE_LETTER_LABEL = {c: re.compile(rf"(?<![^\s]){c}\s?:\s") for c in "QA"}
+# an item led by a marker whose title is quoted runs into the text: '⇒ Ogi Mama's message "To students" A male …'
+_MARKED_TITLE = re.compile(rf"{_MARKER}[^.!?\"“”]*[\"“][^\"“”]+[\"”](\s+)(?=[A-Z])")
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
@@ -82,6 +102,14 @@ def _previous_word(text: str, end: int) -> str:
     # a whole word only: the "g" of "200g." or the "s" of "the 60s." is no initial
     m = re.search(r"(?<![A-Za-z0-9])([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK) : end].rstrip())
     return m.group(1).lower().rstrip(".") if m else ""
+
+
+def _speaker_turn(text: str, label: int) -> bool:
+    """A one-letter label starts a turn only in a question-and-answer text, one holding both "Q:" and
+    "A:" ("Plan A: The …" alone is one sentence)."""
+    if text[label] not in "QA" or text.startswith(("Question", "Answer"), label):
+        return True
+    return all(_ONE_LETTER_LABEL[c].search(text) for c in "QA")
 
 
 def split_english(text: str) -> list[str]:
@@ -105,6 +133,10 @@ def split_english(text: str) -> list[str]:
             continue
         cuts.append(m.end())
     cuts.extend(m.end(1) for m in _DATE_RUN_ON.finditer(text))
+    cuts.extend(m.end(1) for m in _MARKER_RUN_ON.finditer(text))
+    cuts.extend(m.end(1) for m in _SPEAKER.finditer(text) if _speaker_turn(text, m.end(1)))
+    cuts.extend(m.end(1) for m in _MARKED_TITLE.finditer(text))
+    cuts.extend(m.end(1) for m in _CREDIT_RUN_ON.finditer(text))
     pieces: list[str] = []
     start = 0
     for cut in sorted(set(cuts)):
