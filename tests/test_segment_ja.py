@@ -188,6 +188,9 @@ _FUZZ = st.lists(
             "ただし、",
             "（提供）",
             "って",
+            "※",
+            "・",
+            " ⇒",
         ]
     ),
     max_size=40,
@@ -221,3 +224,40 @@ def test_stray_opener_and_far_stray_closer_do_not_make_one_quotation() -> None:
     text = "彼は「行くと言った。" + middle + "終わりだ。」次。"
     pieces = split_japanese(text)
     assert len(pieces) == 103 and pieces[-2] == "終わりだ。」"
+
+
+# issue 22, markers run together (WMT23 tune half, even blocks): an item marker after a bracket or a space,
+# and a marked heading whose title is quoted, start sentences; the middle dot inside words does not
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # wmt23-018
+            "※取り付け前に再度、車種とネジ寸法をご確認ください。(カートリッジタイプのみ)※わずかな違いでも大きな"
+            "トラブルになる場合がございます。",
+            [
+                "※取り付け前に再度、車種とネジ寸法をご確認ください。",
+                "(カートリッジタイプのみ)",
+                "※わずかな違いでも大きなトラブルになる場合がございます。",
+            ],
+        ),
+        (  # wmt23-036
+            "合格祈願した鉛筆をプレゼントしている。⇒尾木ママ「高校受験に挑む君へ」２１年、カットを受け見事、"
+            "東京大学に現役合格した男性（１９）は振り返っていた。",
+            [
+                "合格祈願した鉛筆をプレゼントしている。",
+                "⇒尾木ママ「高校受験に挑む君へ」",
+                "２１年、カットを受け見事、東京大学に現役合格した男性（１９）は振り返っていた。",
+            ],
+        ),
+        ("送料無料 ・即日発送 ・日本製。", ["送料無料", "・即日発送", "・日本製。"]),
+        # not a boundary: the middle dot in a name or between quoted items, a note mark glued to a word, a
+        # marked title followed by a particle or by no sentence, a marker followed by a space (a score's ●)
+        ("ビル・ゲイツ氏と「密集」・「密閉」を避けた。", ["ビル・ゲイツ氏と「密集」・「密閉」を避けた。"]),
+        ("価格は1000円※税込です。", ["価格は1000円※税込です。"]),
+        ("※「ABC」は登録商標です。", ["※「ABC」は登録商標です。"]),
+        ("※「ABC」対応機種のみ", ["※「ABC」対応機種のみ"]),
+        ("アスレチックス 7x － 3 エンゼルス ● ＜現地時間＞", ["アスレチックス 7x － 3 エンゼルス ● ＜現地時間＞"]),
+    ],
+)
+def test_item_markers(text: str, expected: list[str]) -> None:
+    assert split_japanese(text) == expected

@@ -15,10 +15,12 @@ from ..text import (
     ELLIPSIS_STARTS,
     HALFWIDTH_KATAKANA,
     HIRAGANA_LETTERS,
+    ITEM_MARKERS,
     KANA,
     KANJI,
     KANJI_EXTENSION_A,
     KATAKANA,
+    MIDDLE_DOT,
     ellipsis_end,
 )
 
@@ -45,6 +47,8 @@ MAX_SEARCH_DEPTH = 8
 """How far down the stack of open brackets a closer may look for its opener (keeps the pass linear)."""
 MAX_QUOTE_CHARS = 500
 MIN_QUOTED_SENTENCE = 8
+MARKED_TITLE_MAX_CHARS = 40
+"""A marked item's quoted title opens at most this far into the item (``⇒尾木ママ「…」``, WMT23 tune half)."""
 """A closer this far after an opener is not its match: a stray 「 and an unrelated stray 」 a page
 apart must not turn everything between them into one quotation."""
 
@@ -64,6 +68,8 @@ _CONJUNCTION_COMMA = re.compile(
     r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]"
 )
 _HIRAGANA = re.compile(f"[{HIRAGANA_LETTERS}]")
+_MARKERS = frozenset(ITEM_MARKERS + MIDDLE_DOT)
+_STOP = re.compile("[。！？!?]")
 _JA_CHAR = re.compile(f"[{KANA}{KANJI_EXTENSION_A}{KANJI}{HALFWIDTH_KATAKANA}々〆ヵヶ]")
 
 
@@ -244,13 +250,38 @@ class _Scan:
             self.cuts.append(j)
         return j
 
+    def sentence_start(self) -> int:
+        """Where the current sentence's text starts."""
+        if self.start_of.get(len(self.cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
+            self.start_of[len(self.cuts)] = _next_visible(self.text, self.cuts[-1] if self.cuts else 0)
+        return self.start_of[len(self.cuts)]
+
     def starts_quoted_sentence(self, i: int, opener: int) -> bool:
         """Is the quotation closed at ``i`` a whole sentence: 「…」 at the start of a sentence, longer
         than a short item (『3』『4』など)?"""
-        if self.start_of.get(len(self.cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
-            self.start_of[len(self.cuts)] = _next_visible(self.text, self.cuts[-1] if self.cuts else 0)
-        start = self.start_of[len(self.cuts)]
-        return start == opener and self.text[opener] in "「『“" and i - opener > MIN_QUOTED_SENTENCE
+        return self.sentence_start() == opener and self.text[opener] in "「『“" and i - opener > MIN_QUOTED_SENTENCE
+
+    def marked_title(self, opener: int) -> bool:
+        """Is the quotation opened at ``opener`` the title of a marked item, a heading that runs into the
+        text: 「⇒尾木ママ「高校受験に挑む君へ」２１年、…」 (WMT23 tune half)?"""
+        start = self.sentence_start()
+        return (
+            self.text[start] in ITEM_MARKERS + MIDDLE_DOT
+            and self.text[opener] in "「『"
+            and opener - start <= MARKED_TITLE_MAX_CHARS
+        )
+
+    def marker_starts_item(self, i: int) -> bool:
+        """Does the item marker at ``i`` start a sentence: after a space or a closing bracket, with text
+        right after it (「…(カートリッジタイプのみ)※わずかな違いでも…」, WMT23 tune half)? The middle dot
+        only after a space (ビル・ゲイツ, 「A」・「B」)."""
+        text = self.text
+        if i == 0 or i + 1 >= len(text) or text[i + 1].isspace():
+            return False
+        before = text[i - 1]
+        if not (before.isspace() or (text[i] in ITEM_MARKERS and before in CLOSERS)):
+            return False
+        return not self.cuts or _next_visible(text, self.cuts[-1]) < i
 
     def after_quote(self, i: int) -> None:
         """A quote closed at top level at ``i``: after a full stop (「…。」), or a whole-sentence
@@ -261,7 +292,8 @@ class _Scan:
         while k > opener and text[k].isspace():
             k -= 1
         ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
-        if not (ends_in_stop or self.starts_quoted_sentence(i, opener)):
+        title = not ends_in_stop and self.marked_title(opener) and _STOP.search(text, i, i + MAX_QUOTE_CHARS)
+        if not (ends_in_stop or title or self.starts_quoted_sentence(i, opener)):
             return
         j = i + 1
         while j < len(text) and self.closes_sentence(j):
@@ -273,7 +305,7 @@ class _Scan:
             and text[nxt] not in STOPS
             and (
                 ends_in_stop
-                or (nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
+                or (title or nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
                 and _starts_sentence(text, nxt)
             )
         ):
@@ -294,6 +326,8 @@ def split_offsets(text: str) -> list[int]:
         else:
             if text[i] in CLOSERS and i in scan.closes_at and scan.depth == 0:
                 scan.after_quote(i)
+            elif text[i] in _MARKERS and scan.depth == 0 and scan.marker_starts_item(i):
+                scan.cuts.append(i)
             i += 1
     return scan.cuts
 
