@@ -189,6 +189,17 @@ def test_wordpress_feed_trailer() -> None:
         ),
         ("Q: How much is it A: Ten yen", ["Q: How much is it", "A: Ten yen"]),
         ("Plan A: The cheapest one.", ["Plan A: The cheapest one."]),
+        # issue 22, quotations: no cut inside a double quotation that closes (WMT23 tune half, wmt23-042)
+        (
+            'The governor said, "This is extremely regrettable. We urge, once again, to follow rules." The hotel '
+            "is closed.",
+            [
+                'The governor said, "This is extremely regrettable. We urge, once again, to follow rules."',
+                "The hotel is closed.",
+            ],
+        ),
+        ("“It was great. Really.” Then he left.", ["“It was great. Really.”", "Then he left."]),
+        ('A stray " quote. Then a sentence.', ['A stray " quote.', "Then a sentence."]),
         # no marker: a product or a multiplication stays one sentence, a credit in running text too
         ("It is 5 * 3 in all.", ["It is 5 * 3 in all."]),
         ("The agency (KCNA) Tuesday reported it.", ["The agency (KCNA) Tuesday reported it."]),
