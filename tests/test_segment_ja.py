@@ -250,6 +250,12 @@ def test_stray_opener_and_far_stray_closer_do_not_make_one_quotation() -> None:
             ],
         ),
         ("送料無料 ・即日発送 ・日本製。", ["送料無料", "・即日発送", "・日本製。"]),
+        # a ！ / ？ glued to a quotative or a particle goes on (WMT23 tune half: wmt23-052, wmt23-094, wmt23-082)
+        ("下半身はデカ！という印象があります。", ["下半身はデカ！という印象があります。"]),
+        ("初めはキツイ？と思いましたが馴染むと平気に。", ["初めはキツイ？と思いましたが馴染むと平気に。"]),
+        ("ドラマの中で？が多すぎる。", ["ドラマの中で？が多すぎる。"]),
+        ("本当？とにかく行く。", ["本当？", "とにかく行く。"]),
+        ("終わった。と思う。", ["終わった。", "と思う。"]),
         # not a boundary: the middle dot in a name or between quoted items, a note mark glued to a word, a
         # marked title followed by a particle or by no sentence, a marker followed by a space (a score's ●)
         ("ビル・ゲイツ氏と「密集」・「密閉」を避けた。", ["ビル・ゲイツ氏と「密集」・「密閉」を避けた。"]),

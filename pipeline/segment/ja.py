@@ -112,6 +112,16 @@ def _continues_quote(text: str, j: int) -> bool:
     return _QUOTE_CONTINUATION.match(text, j) is not None
 
 
+def _continues_mark(text: str, i: int, j: int) -> bool:
+    """Do the ！ / ？ marks ``text[i:j]`` sit inside a sentence that goes on with a quotative or a
+    particle glued to them (「下半身はデカ！という印象」, 「初めはキツイ？と思いましたが」,
+    「ドラマの中で？が多すぎる」; WMT23 tune half)? Not after 。, nor before a word that opens a sentence
+    (とにかく, では …)."""
+    if j >= len(text) or not _HIRAGANA.match(text, j) or any(c not in "！？!?" for c in text[i:j]):
+        return False
+    return _continues_quote(text, j)
+
+
 def _starts_sentence(text: str, j: int) -> bool:
     """Can a sentence start at ``j``? Not with a particle: hiragana only for common sentence openers."""
     if not _HIRAGANA.match(text, j):
@@ -246,6 +256,8 @@ class _Scan:
         if k < len(self.text) and self.text[k] in COMMAS:
             self.step(j - 1, k - 1)
             return k
+        if k == j and _continues_mark(self.text, i, j):
+            return j
         if j < len(self.text):
             self.cuts.append(j)
         return j
