@@ -200,6 +200,11 @@ def test_wordpress_feed_trailer() -> None:
         ),
         ("“It was great. Really.” Then he left.", ["“It was great. Really.”", "Then he left."]),
         ('A stray " quote. Then a sentence.', ['A stray " quote.', "Then a sentence."]),
+        # a contraction's last letter is no initial (WMT23 tune half, wmt23-086)
+        (
+            "There are some that fit together and some combinations that don't. With some, it is hard.",
+            ["There are some that fit together and some combinations that don't.", "With some, it is hard."],
+        ),
         # no marker: a product or a multiplication stays one sentence, a credit in running text too
         ("It is 5 * 3 in all.", ["It is 5 * 3 in all."]),
         ("The agency (KCNA) Tuesday reported it.", ["The agency (KCNA) Tuesday reported it."]),

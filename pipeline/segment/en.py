@@ -101,8 +101,8 @@ _LOOKBACK = 40
 
 
 def _previous_word(text: str, end: int) -> str:
-    # a whole word only: the "g" of "200g." or the "s" of "the 60s." is no initial
-    m = re.search(r"(?<![A-Za-z0-9])([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK) : end].rstrip())
+    # a whole word only: the "g" of "200g.", the "s" of "the 60s." or the "t" of "don't." is no initial
+    m = re.search(r"(?<![A-Za-z0-9'’])([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK) : end].rstrip())
     return m.group(1).lower().rstrip(".") if m else ""
 
 

@@ -170,6 +170,17 @@ _CAPTION_CREDIT = re.compile(
 )
 
 
+def _caption_end(text: str, start: int) -> int | None:
+    """Where a photo caption glued to the text after it ends, if the sentence starting at ``start`` (after
+    spaces) opens with one: the paragraph's first clause ("…山車＝唐津市（提供）唐津市の…"), or a caption
+    after a sentence of the paragraph ("…と手応えを深めた。がれきの中を捜索する救助隊員ら＝１０日、…（ゲッティ＝共同）
+    【ガジアンテプ（トルコ南部）共同】…", WMT23 tune half)."""
+    caption = _CAPTION_CREDIT.match(text, _next_visible(text, start))
+    if caption and any(_is_stop(text, k) for k in range(caption.start(), caption.end())):
+        return None  # not a first clause: it holds a sentence end ("あ．（提供）")
+    return caption.end() if caption else None
+
+
 @dataclass
 class _Scan:
     """The state of one left-to-right pass of :func:`split_offsets` over ``text``.
@@ -184,6 +195,7 @@ class _Scan:
     cuts: list[int]
     start_of: dict[int, int] = field(default_factory=dict)  # len(cuts) → where that sentence's text starts
     depth: int = 0
+    caption_cut: int | None = None  # the end of a caption that opens the sentence being scanned
 
     @classmethod
     def of(cls, text: str) -> _Scan:
@@ -199,10 +211,8 @@ class _Scan:
         straight = [0] * (n + 1)
         for m, c in enumerate(text):
             straight[m + 1] = straight[m] + (c == '"')
-        caption = _CAPTION_CREDIT.match(text, _next_visible(text, 0))
-        if caption and any(_is_stop(text, k) for k in range(caption.start(), caption.end())):
-            caption = None  # not a first clause: it holds a sentence end ("あ．（提供）")
-        return cls(text, delta, closes_at, straight, [caption.end()] if caption else [])
+        caption = _caption_end(text, 0)
+        return cls(text, delta, closes_at, straight, [caption] if caption else [])
 
     def step(self, frm: int, to: int) -> None:
         """Step the depth from offset ``frm`` (already counted) to ``to`` (counted)."""
@@ -260,6 +270,7 @@ class _Scan:
             return j
         if j < len(self.text):
             self.cuts.append(j)
+            self.caption_cut = _caption_end(self.text, j)
         return j
 
     def sentence_start(self) -> int:
@@ -329,6 +340,9 @@ def split_offsets(text: str) -> list[int]:
     scan = _Scan.of(text)
     i = 0
     while i < len(text):
+        if scan.caption_cut is not None and i >= scan.caption_cut:
+            scan.cuts.append(scan.caption_cut)
+            scan.caption_cut = None
         scan.depth += scan.delta[i]
         end = ellipsis_end(text, i) if text[i] in ELLIPSIS_STARTS else i
         if end > i:
