@@ -106,12 +106,12 @@ def _previous_word(text: str, end: int) -> str:
     return m.group(1).lower().rstrip(".") if m else ""
 
 
-def _speaker_turn(text: str, label: int) -> bool:
+def _speaker_turn(text: str, label: int, question_and_answer: bool) -> bool:
     """A one-letter label starts a turn only in a question-and-answer text, one holding both "Q:" and
-    "A:" ("Plan A: The …" alone is one sentence)."""
+    "A:" (``question_and_answer``; "Plan A: The …" alone is one sentence)."""
     if text[label] not in "QA" or text.startswith(("Question", "Answer"), label):
         return True
-    return all(_ONE_LETTER_LABEL[c].search(text) for c in "QA")
+    return question_and_answer
 
 
 def _inside_quotes(text: str) -> list[bool]:
@@ -157,7 +157,8 @@ def split_english(text: str) -> list[str]:
         cuts.append(m.end())
     cuts.extend(m.end(1) for m in _DATE_RUN_ON.finditer(text))
     cuts.extend(m.end(1) for m in _MARKER_RUN_ON.finditer(text))
-    cuts.extend(m.end(1) for m in _SPEAKER.finditer(text) if _speaker_turn(text, m.end(1)))
+    qa = all(_ONE_LETTER_LABEL[c].search(text) for c in "QA")  # once per text: linear time
+    cuts.extend(m.end(1) for m in _SPEAKER.finditer(text) if _speaker_turn(text, m.end(1), qa))
     cuts.extend(m.end(1) for m in _MARKED_TITLE.finditer(text))
     cuts.extend(m.end(1) for m in _CREDIT_RUN_ON.finditer(text))
     pieces: list[str] = []
