@@ -205,6 +205,21 @@ def test_wordpress_feed_trailer() -> None:
             "There are some that fit together and some combinations that don't. With some, it is hard.",
             ["There are some that fit together and some combinations that don't.", "With some, it is hard."],
         ),
+        # a capital before an opener word is no initial; a whole-sentence quotation closing without a stop ends
+        # its sentence before a capital (WMT23 tune half: wmt23-074, wmt23-032)
+        (
+            "I am 175cm tall, so I bought size L. It's very hard to put on.",
+            ["I am 175cm tall, so I bought size L.", "It's very hard to put on."],
+        ),
+        ("Signed by J. Smith and A. B. Jones.", ["Signed by J. Smith and A. B. Jones."]),
+        (
+            'In provincial areas. "Gen, Gen, Genghis Khan ♪" Playing a jaunty tune, the robot glides.',
+            ["In provincial areas.", '"Gen, Gen, Genghis Khan ♪"', "Playing a jaunty tune, the robot glides."],
+        ),
+        (
+            '"Dear Prime Minister," a book by the NPO "Dear Prime Minister" is the tenth.',
+            ['"Dear Prime Minister," a book by the NPO "Dear Prime Minister" is the tenth.'],
+        ),
         # no marker: a product or a multiplication stays one sentence, a credit in running text too
         ("It is 5 * 3 in all.", ["It is 5 * 3 in all."]),
         ("The agency (KCNA) Tuesday reported it.", ["The agency (KCNA) Tuesday reported it."]),
