@@ -220,6 +220,8 @@ def test_wordpress_feed_trailer() -> None:
             '"Dear Prime Minister," a book by the NPO "Dear Prime Minister" is the tenth.',
             ['"Dear Prime Minister," a book by the NPO "Dear Prime Minister" is the tenth.'],
         ),
+        # a marker or a label inside a quotation starts nothing
+        ('He wrote "see below *Note the date" and left.', ['He wrote "see below *Note the date" and left.']),
         # no marker: a product or a multiplication stays one sentence, a credit in running text too
         ("It is 5 * 3 in all.", ["It is 5 * 3 in all."]),
         ("The agency (KCNA) Tuesday reported it.", ["The agency (KCNA) Tuesday reported it."]),

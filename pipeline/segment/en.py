@@ -166,9 +166,9 @@ def split_english(text: str) -> list[str]:
             continue
         cuts.append(m.end())
     cuts.extend(m.end(1) for m in _DATE_RUN_ON.finditer(text))
-    cuts.extend(m.end(1) for m in _MARKER_RUN_ON.finditer(text))
+    cuts.extend(m.end(1) for m in _MARKER_RUN_ON.finditer(text) if not inside[m.end(1)])
     qa = all(_ONE_LETTER_LABEL[c].search(text) for c in "QA")  # once per text: linear time
-    cuts.extend(m.end(1) for m in _SPEAKER.finditer(text) if _speaker_turn(text, m.end(1), qa))
+    cuts.extend(m.end(1) for m in _SPEAKER.finditer(text) if not inside[m.end(1)] and _speaker_turn(text, m.end(1), qa))
     cuts.extend(m.end(1) for m in _MARKED_TITLE.finditer(text))
     cuts.extend(m.end(1) for m in _QUOTED_SENTENCE.finditer(text))
     cuts.extend(m.end(1) for m in _CREDIT_RUN_ON.finditer(text))
