@@ -33,6 +33,13 @@ KANJI_COMPATIBILITY = "\uf900-\ufaff"
 CJK_PUNCTUATION = "\u3000-\u303f"  # ideographic space, 、。「」 …
 FULLWIDTH_ASCII = "\uff01-\uff5e"  # ！ to ～: full-width Latin letters, digits and punctuation
 
+ITEM_MARKERS = "●■◆◇□•※⇒*＊"
+"""Bullets and note marks that open a list item, a note or a heading (``※注意``, ``● Item``, ``⇒ See``):
+one starts a new sentence where a space or a closing bracket, not a word, precedes it. The katakana middle
+dot ``・`` is one only at the start of a line or after a space (it joins words: ``ビル・ゲイツ``), so it is
+:data:`MIDDLE_DOT`, kept apart; ``▼`` separates a column's paragraphs inside one WMT segment, so it is none."""
+MIDDLE_DOT = "・"
+
 _MARK = r"(?:[…‥]+|\.{3,}|。{3,})"
 ELLIPSIS = re.compile(rf"{_MARK}(?:[ \t\u3000]*{_MARK})*")
 """One ellipsis: a mark, then any further marks separated only by spaces."""

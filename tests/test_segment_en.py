@@ -90,7 +90,15 @@ def test_reference_units_are_partial_only_at_the_cut() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(list('abAB .!?…"”’)(,19 20May') + ["Mr.", "No.", " In ", ", 2024 "]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            list('abAB .!?…"”’)(,19 20May')
+            + ["Mr.", "No.", " In ", ", 2024 ", " *", " ※", "・", " Q: ", " A: ", "(AP, Kyodo)", '"T"']
+        ),
+        max_size=40,
+    )
+)
 def test_english_properties(parts: list[str]) -> None:
     text = "".join(parts)
     assert re.sub(r"\s+", "", "".join(split_english(text))) == re.sub(r"\s+", "", text)
@@ -101,3 +109,124 @@ def test_wordpress_feed_trailer() -> None:
         "Summits matter [...] The post Inside track appeared first on Site."
     )
     assert text == "Summits matter [...]" and removed == ["The post Inside track appeared first on Site."] and truncated
+
+
+# issue 22, markers run together: lines of the WMT23 tune half (even blocks) where a bullet, a note mark, a
+# photo credit or a quoted title in a marked item starts a new WMT segment with no full stop before it
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # wmt23-020: note marks after full stops
+            "If a strange sensation persists, consult an eye specialist. *Keep out of reach of children. "
+            "*Do not place in extremely high or low temperatures, or in direct sunlight.",
+            [
+                "If a strange sensation persists, consult an eye specialist.",
+                "*Keep out of reach of children.",
+                "*Do not place in extremely high or low temperatures, or in direct sunlight.",
+            ],
+        ),
+        (  # wmt23-018: a note mark after a bracket, no full stop
+            "please check the model of car and screw dimensions before installation. (Cartridge types only) "
+            "*Even slight differences can cause major problems.",
+            [
+                "please check the model of car and screw dimensions before installation.",
+                "(Cartridge types only)",
+                "*Even slight differences can cause major problems.",
+            ],
+        ),
+        (  # wmt23-024: a note mark after an item without a full stop
+            "*Please remove any dust, oil, or moisture from the surface before use *Please do not use it for any "
+            "electricals.",
+            [
+                "*Please remove any dust, oil, or moisture from the surface before use",
+                "*Please do not use it for any electricals.",
+            ],
+        ),
+        (  # wmt23-012: "etc." ends a sentence before a marked item
+            "Do not reuse them after washing, etc. *This product is not a dust mask.",
+            ["Do not reuse them after washing, etc.", "*This product is not a dust mask."],
+        ),
+        (  # wmt23-036: an arrow-led heading whose title is quoted, then the text
+            "The salon also gives out a pencil blessed with a prayer for exam success as a gift. ⇒ Ogi Mama's "
+            'message " To students preparing for high school entrance exams" A male student (19) who got in recalls.',
+            [
+                "The salon also gives out a pencil blessed with a prayer for exam success as a gift.",
+                '⇒ Ogi Mama\'s message " To students preparing for high school entrance exams"',
+                "A male student (19) who got in recalls.",
+            ],
+        ),
+        (  # wmt23-090: middle-dot bullets
+            "Enjoy wireless music. ・Pairing it to your cellphone allows you to make calls.",
+            ["Enjoy wireless music.", "・Pairing it to your cellphone allows you to make calls."],
+        ),
+        (  # wmt23-046: a caption's photo credit, then the dateline of the article
+            "Rescue workers search through debris in Kahramanmaraş, southern Turkey, on the 10th (Getty, Kyodo) "
+            "【Gaziantep (southern Turkey), Kyodo 】According to authorities, the toll exceeds 23,000 people.",
+            [
+                "Rescue workers search through debris in Kahramanmaraş, southern Turkey, on the 10th (Getty, Kyodo)",
+                "【Gaziantep (southern Turkey), Kyodo 】According to authorities, the toll exceeds 23,000 people.",
+            ],
+        ),
+        (  # wmt23-026
+            "The parade (all photos provided by the Korean Central News Agency, KCNA) When the supreme leader "
+            "arrived, the crowd cheered.",
+            [
+                "The parade (all photos provided by the Korean Central News Agency, KCNA)",
+                "When the supreme leader arrived, the crowd cheered.",
+            ],
+        ),
+        (  # WMT21 tune half (shizuoka_shimbun-ja.45522)
+            "Hamamatsu City, on the afternoon of the 22nd (Photo partially altered) July's heavy rains caused damage.",
+            [
+                "Hamamatsu City, on the afternoon of the 22nd (Photo partially altered)",
+                "July's heavy rains caused damage.",
+            ],
+        ),
+        # speaker labels start turns; a one-letter label only in a question-and-answer text
+        (
+            "We will keep trying Interviewer: What comes next?",
+            ["We will keep trying", "Interviewer: What comes next?"],
+        ),
+        ("Q: How much is it A: Ten yen", ["Q: How much is it", "A: Ten yen"]),
+        ("Plan A: The cheapest one.", ["Plan A: The cheapest one."]),
+        # issue 22, quotations: no cut inside a double quotation that closes (WMT23 tune half, wmt23-042)
+        (
+            'The governor said, "This is extremely regrettable. We urge, once again, to follow rules." The hotel '
+            "is closed.",
+            [
+                'The governor said, "This is extremely regrettable. We urge, once again, to follow rules."',
+                "The hotel is closed.",
+            ],
+        ),
+        ("“It was great. Really.” Then he left.", ["“It was great. Really.”", "Then he left."]),
+        ('A stray " quote. Then a sentence.', ['A stray " quote.', "Then a sentence."]),
+        # a contraction's last letter is no initial (WMT23 tune half, wmt23-086)
+        (
+            "There are some that fit together and some combinations that don't. With some, it is hard.",
+            ["There are some that fit together and some combinations that don't.", "With some, it is hard."],
+        ),
+        # a capital before an opener word is no initial; a whole-sentence quotation closing without a stop ends
+        # its sentence before a capital (WMT23 tune half: wmt23-074, wmt23-032)
+        (
+            "I am 175cm tall, so I bought size L. It's very hard to put on.",
+            ["I am 175cm tall, so I bought size L.", "It's very hard to put on."],
+        ),
+        ("Signed by J. Smith and A. B. Jones.", ["Signed by J. Smith and A. B. Jones."]),
+        (
+            'In provincial areas. "Gen, Gen, Genghis Khan ♪" Playing a jaunty tune, the robot glides.',
+            ["In provincial areas.", '"Gen, Gen, Genghis Khan ♪"', "Playing a jaunty tune, the robot glides."],
+        ),
+        (
+            '"Dear Prime Minister," a book by the NPO "Dear Prime Minister" is the tenth.',
+            ['"Dear Prime Minister," a book by the NPO "Dear Prime Minister" is the tenth.'],
+        ),
+        # a marker or a label inside a quotation starts nothing
+        ('He wrote "see below *Note the date" and left.', ['He wrote "see below *Note the date" and left.']),
+        # no marker: a product or a multiplication stays one sentence, a credit in running text too
+        ("It is 5 * 3 in all.", ["It is 5 * 3 in all."]),
+        ("The agency (KCNA) Tuesday reported it.", ["The agency (KCNA) Tuesday reported it."]),
+        ("NEW YORK (Kyodo News) – The Dow fell.", ["NEW YORK (Kyodo News) – The Dow fell."]),
+    ],
+)
+def test_markers_start_sentences(text: str, expected: list[str]) -> None:
+    assert split_english(text) == expected

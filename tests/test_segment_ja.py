@@ -188,6 +188,9 @@ _FUZZ = st.lists(
             "ただし、",
             "（提供）",
             "って",
+            "※",
+            "・",
+            " ⇒",
         ]
     ),
     max_size=40,
@@ -221,3 +224,56 @@ def test_stray_opener_and_far_stray_closer_do_not_make_one_quotation() -> None:
     text = "彼は「行くと言った。" + middle + "終わりだ。」次。"
     pieces = split_japanese(text)
     assert len(pieces) == 103 and pieces[-2] == "終わりだ。」"
+
+
+# issue 22, markers run together (WMT23 tune half, even blocks): an item marker after a bracket or a space,
+# and a marked heading whose title is quoted, start sentences; the middle dot inside words does not
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # wmt23-018
+            "※取り付け前に再度、車種とネジ寸法をご確認ください。(カートリッジタイプのみ)※わずかな違いでも大きな"
+            "トラブルになる場合がございます。",
+            [
+                "※取り付け前に再度、車種とネジ寸法をご確認ください。",
+                "(カートリッジタイプのみ)",
+                "※わずかな違いでも大きなトラブルになる場合がございます。",
+            ],
+        ),
+        (  # wmt23-036
+            "合格祈願した鉛筆をプレゼントしている。⇒尾木ママ「高校受験に挑む君へ」２１年、カットを受け見事、"
+            "東京大学に現役合格した男性（１９）は振り返っていた。",
+            [
+                "合格祈願した鉛筆をプレゼントしている。",
+                "⇒尾木ママ「高校受験に挑む君へ」",
+                "２１年、カットを受け見事、東京大学に現役合格した男性（１９）は振り返っていた。",
+            ],
+        ),
+        ("送料無料 ・即日発送 ・日本製。", ["送料無料", "・即日発送", "・日本製。"]),
+        (  # wmt23-046: a photo caption after a sentence of the paragraph, glued to the article's dateline
+            "「すごく大きな成果」と手応えを深めた。がれきの中を捜索する救助隊員ら＝１０日、トルコ南部カフラマンマラシュ"
+            "（ゲッティ＝共同）【ガジアンテプ（トルコ南部）共同】トルコ南部を震源に６日起きた大地震で、犠牲者は増えた。",
+            [
+                "「すごく大きな成果」と手応えを深めた。",
+                "がれきの中を捜索する救助隊員ら＝１０日、トルコ南部カフラマンマラシュ（ゲッティ＝共同）",
+                "【ガジアンテプ（トルコ南部）共同】トルコ南部を震源に６日起きた大地震で、犠牲者は増えた。",
+            ],
+        ),
+        ("会談した。岸田首相（左）は笑顔を見せた。", ["会談した。", "岸田首相（左）は笑顔を見せた。"]),
+        # a ！ / ？ glued to a quotative or a particle goes on (WMT23 tune half: wmt23-052, wmt23-094, wmt23-082)
+        ("下半身はデカ！という印象があります。", ["下半身はデカ！という印象があります。"]),
+        ("初めはキツイ？と思いましたが馴染むと平気に。", ["初めはキツイ？と思いましたが馴染むと平気に。"]),
+        ("ドラマの中で？が多すぎる。", ["ドラマの中で？が多すぎる。"]),
+        ("本当？とにかく行く。", ["本当？", "とにかく行く。"]),
+        ("終わった。と思う。", ["終わった。", "と思う。"]),
+        # not a boundary: the middle dot in a name or between quoted items, a note mark glued to a word, a
+        # marked title followed by a particle or by no sentence, a marker followed by a space (a score's ●)
+        ("ビル・ゲイツ氏と「密集」・「密閉」を避けた。", ["ビル・ゲイツ氏と「密集」・「密閉」を避けた。"]),
+        ("価格は1000円※税込です。", ["価格は1000円※税込です。"]),
+        ("※「ABC」は登録商標です。", ["※「ABC」は登録商標です。"]),
+        ("※「ABC」対応機種のみ", ["※「ABC」対応機種のみ"]),
+        ("アスレチックス 7x － 3 エンゼルス ● ＜現地時間＞", ["アスレチックス 7x － 3 エンゼルス ● ＜現地時間＞"]),
+    ],
+)
+def test_item_markers(text: str, expected: list[str]) -> None:
+    assert split_japanese(text) == expected

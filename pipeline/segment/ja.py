@@ -15,10 +15,12 @@ from ..text import (
     ELLIPSIS_STARTS,
     HALFWIDTH_KATAKANA,
     HIRAGANA_LETTERS,
+    ITEM_MARKERS,
     KANA,
     KANJI,
     KANJI_EXTENSION_A,
     KATAKANA,
+    MIDDLE_DOT,
     ellipsis_end,
 )
 
@@ -45,6 +47,8 @@ MAX_SEARCH_DEPTH = 8
 """How far down the stack of open brackets a closer may look for its opener (keeps the pass linear)."""
 MAX_QUOTE_CHARS = 500
 MIN_QUOTED_SENTENCE = 8
+MARKED_TITLE_MAX_CHARS = 40
+"""A marked item's quoted title opens at most this far into the item (``⇒尾木ママ「…」``, WMT23 tune half)."""
 """A closer this far after an opener is not its match: a stray 「 and an unrelated stray 」 a page
 apart must not turn everything between them into one quotation."""
 
@@ -64,6 +68,8 @@ _CONJUNCTION_COMMA = re.compile(
     r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]"
 )
 _HIRAGANA = re.compile(f"[{HIRAGANA_LETTERS}]")
+_MARKERS = frozenset(ITEM_MARKERS + MIDDLE_DOT)
+_STOP = re.compile("[。！？!?]")
 _JA_CHAR = re.compile(f"[{KANA}{KANJI_EXTENSION_A}{KANJI}{HALFWIDTH_KATAKANA}々〆ヵヶ]")
 
 
@@ -104,6 +110,16 @@ def _continues_quote(text: str, j: int) -> bool:
     if _TO_SENTENCE_START.match(text, j):
         return False
     return _QUOTE_CONTINUATION.match(text, j) is not None
+
+
+def _continues_mark(text: str, i: int, j: int) -> bool:
+    """Do the ！ / ？ marks ``text[i:j]`` sit inside a sentence that goes on with a quotative or a
+    particle glued to them (「下半身はデカ！という印象」, 「初めはキツイ？と思いましたが」,
+    「ドラマの中で？が多すぎる」; WMT23 tune half)? Not after 。, nor before a word that opens a sentence
+    (とにかく, では …)."""
+    if j >= len(text) or not _HIRAGANA.match(text, j) or any(c not in "！？!?" for c in text[i:j]):
+        return False
+    return _continues_quote(text, j)
 
 
 def _starts_sentence(text: str, j: int) -> bool:
@@ -154,6 +170,17 @@ _CAPTION_CREDIT = re.compile(
 )
 
 
+def _caption_end(text: str, start: int) -> int | None:
+    """Where a photo caption glued to the text after it ends, if the sentence starting at ``start`` (after
+    spaces) opens with one: the paragraph's first clause ("…山車＝唐津市（提供）唐津市の…"), or a caption
+    after a sentence of the paragraph ("…と手応えを深めた。がれきの中を捜索する救助隊員ら＝１０日、…（ゲッティ＝共同）
+    【ガジアンテプ（トルコ南部）共同】…", WMT23 tune half)."""
+    caption = _CAPTION_CREDIT.match(text, _next_visible(text, start))
+    if caption and any(_is_stop(text, k) for k in range(caption.start(), caption.end())):
+        return None  # not a first clause: it holds a sentence end ("あ．（提供）")
+    return caption.end() if caption else None
+
+
 @dataclass
 class _Scan:
     """The state of one left-to-right pass of :func:`split_offsets` over ``text``.
@@ -168,6 +195,7 @@ class _Scan:
     cuts: list[int]
     start_of: dict[int, int] = field(default_factory=dict)  # len(cuts) → where that sentence's text starts
     depth: int = 0
+    caption_cut: int | None = None  # the end of a caption that opens the sentence being scanned
 
     @classmethod
     def of(cls, text: str) -> _Scan:
@@ -183,10 +211,8 @@ class _Scan:
         straight = [0] * (n + 1)
         for m, c in enumerate(text):
             straight[m + 1] = straight[m] + (c == '"')
-        caption = _CAPTION_CREDIT.match(text, _next_visible(text, 0))
-        if caption and any(_is_stop(text, k) for k in range(caption.start(), caption.end())):
-            caption = None  # not a first clause: it holds a sentence end ("あ．（提供）")
-        return cls(text, delta, closes_at, straight, [caption.end()] if caption else [])
+        caption = _caption_end(text, 0)
+        return cls(text, delta, closes_at, straight, [caption] if caption else [])
 
     def step(self, frm: int, to: int) -> None:
         """Step the depth from offset ``frm`` (already counted) to ``to`` (counted)."""
@@ -240,17 +266,45 @@ class _Scan:
         if k < len(self.text) and self.text[k] in COMMAS:
             self.step(j - 1, k - 1)
             return k
+        if k == j and _continues_mark(self.text, i, j):
+            return j
         if j < len(self.text):
             self.cuts.append(j)
+            self.caption_cut = _caption_end(self.text, j)
         return j
+
+    def sentence_start(self) -> int:
+        """Where the current sentence's text starts."""
+        if self.start_of.get(len(self.cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
+            self.start_of[len(self.cuts)] = _next_visible(self.text, self.cuts[-1] if self.cuts else 0)
+        return self.start_of[len(self.cuts)]
 
     def starts_quoted_sentence(self, i: int, opener: int) -> bool:
         """Is the quotation closed at ``i`` a whole sentence: 「…」 at the start of a sentence, longer
         than a short item (『3』『4』など)?"""
-        if self.start_of.get(len(self.cuts)) is None:  # memo: one whitespace scan per sentence, not per closer
-            self.start_of[len(self.cuts)] = _next_visible(self.text, self.cuts[-1] if self.cuts else 0)
-        start = self.start_of[len(self.cuts)]
-        return start == opener and self.text[opener] in "「『“" and i - opener > MIN_QUOTED_SENTENCE
+        return self.sentence_start() == opener and self.text[opener] in "「『“" and i - opener > MIN_QUOTED_SENTENCE
+
+    def marked_title(self, opener: int) -> bool:
+        """Is the quotation opened at ``opener`` the title of a marked item, a heading that runs into the
+        text: 「⇒尾木ママ「高校受験に挑む君へ」２１年、…」 (WMT23 tune half)?"""
+        start = self.sentence_start()
+        return (
+            self.text[start] in ITEM_MARKERS + MIDDLE_DOT
+            and self.text[opener] in "「『"
+            and opener - start <= MARKED_TITLE_MAX_CHARS
+        )
+
+    def marker_starts_item(self, i: int) -> bool:
+        """Does the item marker at ``i`` start a sentence: after a space or a closing bracket, with text
+        right after it (「…(カートリッジタイプのみ)※わずかな違いでも…」, WMT23 tune half)? The middle dot
+        only after a space (ビル・ゲイツ, 「A」・「B」)."""
+        text = self.text
+        if i == 0 or i + 1 >= len(text) or text[i + 1].isspace():
+            return False
+        before = text[i - 1]
+        if not (before.isspace() or (text[i] in ITEM_MARKERS and before in CLOSERS)):
+            return False
+        return not self.cuts or _next_visible(text, self.cuts[-1]) < i
 
     def after_quote(self, i: int) -> None:
         """A quote closed at top level at ``i``: after a full stop (「…。」), or a whole-sentence
@@ -261,7 +315,8 @@ class _Scan:
         while k > opener and text[k].isspace():
             k -= 1
         ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
-        if not (ends_in_stop or self.starts_quoted_sentence(i, opener)):
+        title = not ends_in_stop and self.marked_title(opener) and _STOP.search(text, i, i + MAX_QUOTE_CHARS)
+        if not (ends_in_stop or title or self.starts_quoted_sentence(i, opener)):
             return
         j = i + 1
         while j < len(text) and self.closes_sentence(j):
@@ -273,7 +328,7 @@ class _Scan:
             and text[nxt] not in STOPS
             and (
                 ends_in_stop
-                or (nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
+                or (title or nxt > j or text[nxt] in "「『“" or _CONJUNCTION_COMMA.match(text, nxt))
                 and _starts_sentence(text, nxt)
             )
         ):
@@ -285,6 +340,9 @@ def split_offsets(text: str) -> list[int]:
     scan = _Scan.of(text)
     i = 0
     while i < len(text):
+        if scan.caption_cut is not None and i >= scan.caption_cut:
+            scan.cuts.append(scan.caption_cut)
+            scan.caption_cut = None
         scan.depth += scan.delta[i]
         end = ellipsis_end(text, i) if text[i] in ELLIPSIS_STARTS else i
         if end > i:
@@ -294,6 +352,8 @@ def split_offsets(text: str) -> list[int]:
         else:
             if text[i] in CLOSERS and i in scan.closes_at and scan.depth == 0:
                 scan.after_quote(i)
+            elif text[i] in _MARKERS and scan.depth == 0 and scan.marker_starts_item(i):
+                scan.cuts.append(i)
             i += 1
     return scan.cuts
 
