@@ -1,0 +1,170 @@
+"""``run.engine: ray``: segment, align and score run as Ray tasks and write what the local engine writes.
+
+One local Ray with two CPUs is started for the module (the stages reuse it)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from test_workers import DOCUMENTS
+
+from pipeline import ray_tasks
+from pipeline import workers as workers_module
+from pipeline.align import stage as align_stage
+from pipeline.config import RunSection, build_config
+from pipeline.errors import StageError
+from pipeline.io import read_records, write_jsonl
+from pipeline.records import Sentence, Translation
+from pipeline.runner import run_stages
+from pipeline.score import pool as score_pool
+from pipeline.segment import stage as segment_stage
+from pipeline.translate import ray_engine
+from pipeline.workers import map_tasks
+
+COMPARED = ("sentences.jsonl", "dropped.jsonl", "alignment.jsonl", "scores.json", "bitext.tsv")
+RAY = RunSection(engine="ray")
+CPUS = 2
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    """A lean local Ray with two CPUs, started once for the module (the stages reuse it)."""
+    ray = pytest.importorskip("ray")
+    ray.init(
+        num_cpus=CPUS,
+        include_dashboard=False,
+        object_store_memory=ray_engine.LOCAL_OBJECT_STORE_BYTES,
+        log_to_driver=False,
+    )
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import tests/
+    yield
+    ray.shutdown()
+
+
+def run_with(tmp_path: Path, name: str, run: dict) -> dict[str, bytes]:
+    """The four documents through segment, align, score and export (the MT written as translations.jsonl)."""
+    docs, refs = tmp_path / "docs", tmp_path / "refs"
+    for folder, column in ((docs, 1), (refs, 2)):
+        folder.mkdir(exist_ok=True)
+        for doc in DOCUMENTS:
+            (folder / f"{doc[0]}.txt").write_text(doc[column], encoding="utf-8")
+    (docs / "empty.txt").write_text("\n", encoding="utf-8")  # a drop of its own, in document order
+    cfg = build_config(
+        {
+            "run": {"output_dir": str(tmp_path / "out"), "name": name, **run},
+            "input": {"path": str(docs)},
+            "reference": {"path": str(refs)},
+            "score": {"bootstrap": 50},
+        }
+    )
+    run_stages(cfg, ["segment"])
+    src = [s for s in read_records(cfg.run_dir / "sentences.jsonl", Sentence) if s.lang == "ja"]
+    mt = [t for *_, doc_mt in DOCUMENTS for t in doc_mt.split("\t")]
+    write_jsonl(cfg.run_dir / "translations.jsonl", [Translation(s.seg_id, t) for s, t in zip(src, mt, strict=True)])
+    run_stages(cfg, ["align", "score", "export"])
+    return {name: (cfg.run_dir / name).read_bytes() for name in COMPARED}
+
+
+def test_ray_writes_the_bytes_of_the_local_engine(
+    local_ray: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(segment_stage, "CHARS_PER_TASK", 1)  # a task per document
+    monkeypatch.setattr(align_stage, "SENTENCES_PER_TASK", 1)
+    monkeypatch.setattr(score_pool, "ROWS_PER_TASK", 2)  # several score tasks from six rows
+    on_ray: dict[str, int] = {}
+    ray_map = ray_tasks.ray_map
+
+    def counted(fn, tasks, run, what):  # noqa: ANN001, ANN202
+        for result in ray_map(fn, tasks, run, what):
+            on_ray[what] = on_ray.get(what, 0) + 1
+            yield result
+
+    monkeypatch.setattr(ray_tasks, "ray_map", counted)
+    local = run_with(tmp_path, "local", {"workers": 1})
+    assert not on_ray
+    distributed = run_with(tmp_path, "ray", {"engine": "ray"})
+    assert on_ray == {"segment": len(DOCUMENTS) + 1, "align": len(DOCUMENTS), "score": 3}
+    assert b"Tokyo is sunny." in local["bitext.tsv"] and b"empty input document" in local["dropped.jsonl"]
+    for name in COMPARED:
+        assert distributed[name] == local[name], name
+
+
+def pid_of(_: int) -> int:
+    return os.getpid()
+
+
+def test_tasks_run_in_ray_workers_and_come_back_in_order(local_ray: None) -> None:
+    assert list(map_tasks(abs, [-3, 2, -1, 0, 5, -8], RAY, "test")) == [3, 2, 1, 0, 5, 8]
+    assert os.getpid() not in set(map_tasks(pid_of, range(4), RAY, "test"))
+    assert list(map_tasks(pid_of, [0], RAY, "test")) == [os.getpid()]  # one task: in this process, as locally
+
+
+def raise_on_odd(n: int) -> int:
+    if n % 2:
+        raise StageError(f"task {n} is odd")
+    return n
+
+
+def test_an_error_in_a_ray_task_is_the_error_in_process(local_ray: None) -> None:
+    with pytest.raises(StageError) as on_ray:
+        list(map_tasks(raise_on_odd, [0, 2, 4, 1, 6], RAY, "test"))
+    assert str(on_ray.value) == "task 1 is odd"
+
+
+@pytest.mark.parametrize("run", [RAY, RunSection(workers=CPUS)], ids=["ray", "local"])
+def test_tasks_are_read_as_the_work_goes_not_all_at_once(local_ray: None, run: RunSection) -> None:
+    read: list[int] = []
+
+    def tasks() -> Iterator[int]:
+        for n in range(50):
+            read.append(n)
+            yield n
+
+    results = map_tasks(abs, tasks(), run, "test")
+    assert next(results) == 0
+    ahead = ray_tasks.TASKS_PER_CPU * CPUS if run.engine == "ray" else workers_module.TASKS_AHEAD * CPUS
+    assert len(read) == ahead
+    assert list(results) == list(range(1, 50))
+
+
+def dies_once(marker: str) -> int:
+    """Kill the worker process running it, the first time (``marker`` records that it did)."""
+    try:
+        fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return os.getpid()
+    os.close(fd)
+    os._exit(1)
+
+
+def test_a_task_whose_worker_dies_runs_again(local_ray: None, tmp_path: Path) -> None:
+    markers = [str(tmp_path / f"m{i}") for i in range(3)]
+    pids = list(map_tasks(dies_once, markers, RAY, "test"))
+    assert len(pids) == 3 and os.getpid() not in pids and all(Path(m).exists() for m in markers)
+
+
+class FakeRay(SimpleNamespace):
+    def is_initialized(self) -> bool:
+        return self.up
+
+    def shutdown(self) -> None:
+        self.up = False
+
+
+@pytest.mark.parametrize(
+    ("running_before", "engine", "up_after"),
+    [(False, "ray", False), (True, "ray", True), (False, "local", True)],
+)
+def test_a_run_shuts_down_the_ray_it_started_and_only_that(
+    monkeypatch: pytest.MonkeyPatch, running_before: bool, engine: str, up_after: bool
+) -> None:
+    fake = FakeRay(up=running_before)
+    monkeypatch.setitem(sys.modules, "ray", fake)
+    with ray_tasks.ray_session(RunSection(engine=engine)):
+        fake.up = True  # a stage connected
+    assert fake.up is up_after
