@@ -16,7 +16,9 @@ stage runs three times on it: in this process (``engine: local``, ``run.workers=
 tasks (``engine: ray``) on a local Ray with 1 CPU, then on one with 2 CPUs (``--repeat`` times,
 alternating; each Ray started before the clock starts; the Ray workers' start, imports and
 dictionary loading are timed, as a run pays them). The script prints the stage's wall seconds, the
-ratio 2 workers / 1 (of the best runs), and checks that every ``alignment.jsonl`` is byte-identical.
+ratio 2 workers / 1 (of the best runs), the CPU seconds of this process and its descendants (Ray's
+workers: the work done, which a busy machine's share of the cores does not change), and checks that
+every ``alignment.jsonl`` is byte-identical.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from pipeline.translate.hf import HFTranslator  # noqa: E402
 from pipeline.translate.ray_engine import LOCAL_OBJECT_STORE_BYTES, translate_batches  # noqa: E402
 from pipeline.translate.tiny import TINY, MarianShape, build_marian, corpus_lines  # noqa: E402
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ALIGN_WORK = ROOT / "outputs" / ".bench-ray"
 MID = MarianShape(d_model=256, layers=3, heads=4, ffn_dim=1024, spm_vocab=1200)
 
@@ -150,13 +153,36 @@ def dev_run(args: argparse.Namespace) -> Config:
     return config
 
 
-def timed_align(config: Config, run: RunSection) -> tuple[float, bytes]:
-    """Wall seconds of the align stage on ``config``'s run directory under ``run``, and what it wrote."""
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and its live descendants (Ray's workers)."""
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # the process ended while we read it
+        fields = stat[stat.rindex(")") + 2 :].split()
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += cpu.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def timed_align(config: Config, run: RunSection) -> tuple[float, float, bytes]:
+    """Wall and CPU seconds (this process and its descendants) of the align stage on ``config``'s run
+    directory under ``run``, and what it wrote."""
     ctx = RunContext(config.model_copy(update={"run": run}), config.run_dir)
-    started = time.perf_counter()
+    cpu, started = tree_cpu_seconds(os.getpid()), time.perf_counter()
     AlignStage().run(ctx)
-    seconds = time.perf_counter() - started
-    return seconds, ctx.path(ALIGNMENT).read_bytes()
+    seconds, cpu = time.perf_counter() - started, tree_cpu_seconds(os.getpid()) - cpu
+    return seconds, cpu, ctx.path(ALIGNMENT).read_bytes()
 
 
 def bench_align(args: argparse.Namespace) -> None:
@@ -166,7 +192,7 @@ def bench_align(args: argparse.Namespace) -> None:
     base = config.run
     print(f"align: the WMT21 dev set ({args.system} MT), {os.cpu_count()} cores here, load {os.getloadavg()[0]:.1f}")
     local = base.model_copy(update={"engine": "local", "workers": 1})
-    results: dict[str, list[tuple[float, bytes]]] = {"local, 1 process": [timed_align(config, local)]}
+    results: dict[str, list[tuple[float, float, bytes]]] = {"local, 1 process": [timed_align(config, local)]}
     for _ in range(args.repeat):  # alternating 1, 2, 1, 2, …: a change of the machine's load hits both
         for cpus in (1, 2):
             start_ray(cpus)
@@ -175,13 +201,13 @@ def bench_align(args: argparse.Namespace) -> None:
                 results.setdefault(f"ray, {cpus} worker(s)", []).append(timed_align(config, run))
             finally:
                 ray.shutdown()
-    best = {name: min(s for s, _ in runs) for name, runs in results.items()}
+    best = {name: min(s for s, _, _ in runs) for name, runs in results.items()}
     one = best["ray, 1 worker(s)"]
-    print(f"{'engine':<18} {'align s (each run)':>24} {'best':>7} {'vs ray x1':>10}")
+    print(f"{'engine':<18} {'align wall s (each run)':>24} {'CPU s (each run)':>20} {'best':>7} {'vs ray x1':>10}")
     for name, runs in results.items():
-        each = ", ".join(f"{s:.2f}" for s, _ in runs)
-        print(f"{name:<18} {each:>24} {best[name]:7.2f} {best[name] / one:10.2f}")
-    outputs = {out for runs in results.values() for _, out in runs}
+        each, cpu = ", ".join(f"{s:.2f}" for s, _, _ in runs), ", ".join(f"{c:.1f}" for _, c, _ in runs)
+        print(f"{name:<18} {each:>24} {cpu:>20} {best[name]:7.2f} {best[name] / one:10.2f}")
+    outputs = {out for runs in results.values() for _, _, out in runs}
     assert len(outputs) == 1, "the engines wrote different alignments"
     print(f"ray 2 workers / 1 (best): {best['ray, 2 worker(s)'] / one:.2f} of the time; identical alignment.jsonl")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
