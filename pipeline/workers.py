@@ -107,7 +107,12 @@ def ordered_map(fn: Callable[[T], R], tasks: Iterable[T], workers: int, what: st
             with ProcessPoolExecutor(max_workers=workers, mp_context=context, **start) as pool:
                 try:
                     for task in tasks:
-                        pending.append((task, pool.submit(fn, task)))
+                        try:
+                            future = pool.submit(fn, task)
+                        except BrokenProcessPool:
+                            tasks = chain([task], tasks)  # not sent: it goes with the rest to this process
+                            raise
+                        pending.append((task, future))
                         if len(pending) >= workers * TASKS_AHEAD:
                             yield pending[0][1].result()
                             pending.popleft()

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from test_workers import DOCUMENTS
@@ -79,7 +80,7 @@ def test_ray_writes_the_bytes_of_the_local_engine(
     on_ray: dict[str, int] = {}
     ray_map = ray_tasks.ray_map
 
-    def counted(fn, tasks, run, what):  # noqa: ANN001, ANN202
+    def counted(fn: Callable[[Any], Any], tasks: Iterable[Any], run: RunSection, what: str) -> Iterator[Any]:
         for result in ray_map(fn, tasks, run, what):
             on_ray[what] = on_ray.get(what, 0) + 1
             yield result
