@@ -8,7 +8,9 @@ writes) and a large input is never all submitted at once.
 
 A task whose worker dies (a crash, an OOM kill, a lost node) runs again, up to ``MAX_RETRIES`` times;
 an error a task raises (a JaenError: one line) is raised here as it would be in-process. Leaving early
-(an error, Ctrl-C) cancels the tasks still in flight.
+(an error, Ctrl-C) lets the few tasks still in flight finish and drops their results: ``ray.cancel``
+of a task that is just finishing aborts the driver in Ray 2.60 ("Tried to complete task that was not
+pending", seen in ``tests/test_ray_tasks.py``), and the run's end shuts a local Ray down anyway.
 
 The run holds one Ray for all its stages (:func:`ray_session`): translation's actors and these tasks
 connect to it when they first need it (``ray_engine.connect``: the configured cluster, or a lean local
@@ -49,18 +51,12 @@ def ray_map(fn: Callable[[T], R], tasks: Iterable[T], run: RunSection, what: str
     window = TASKS_PER_CPU * max(1, int(ray.cluster_resources().get("CPU", 1)))
     log.info("%s: tasks on Ray, up to %d in flight", what, window)
     pending: deque[Any] = deque()
-    try:
-        for task in tasks:
-            pending.append(remote.remote(fn, task))
-            if len(pending) >= window:
-                yield result(ray, pending[0], what)
-                pending.popleft()
-        while pending:
-            yield result(ray, pending[0], what)
-            pending.popleft()
-    finally:
-        for ref in pending:  # leaving early: the tasks still in flight are not needed
-            ray.cancel(ref)
+    for task in tasks:
+        pending.append(remote.remote(fn, task))
+        if len(pending) >= window:
+            yield result(ray, pending.popleft(), what)
+    while pending:
+        yield result(ray, pending.popleft(), what)
 
 
 def result(ray: Any, ref: Any, what: str) -> Any:

@@ -25,6 +25,7 @@ from pipeline.runner import run_stages
 from pipeline.score import pool as score_pool
 from pipeline.segment import stage as segment_stage
 from pipeline.translate import ray_engine
+from pipeline.translate.ray_engine import RayEngineError
 from pipeline.workers import map_tasks
 
 COMPARED = ("sentences.jsonl", "dropped.jsonl", "alignment.jsonl", "scores.json", "bitext.tsv")
@@ -147,6 +148,19 @@ def test_a_task_whose_worker_dies_runs_again(local_ray: None, tmp_path: Path) ->
     markers = [str(tmp_path / f"m{i}") for i in range(3)]
     pids = list(map_tasks(dies_once, markers, RAY, "test"))
     assert len(pids) == 3 and os.getpid() not in pids and all(Path(m).exists() for m in markers)
+
+
+def always_dies(_: int) -> int:
+    os._exit(1)
+
+
+def test_a_task_that_keeps_killing_its_worker_stops_with_one_line(
+    local_ray: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ray_tasks, "MAX_RETRIES", 1)
+    with pytest.raises(RayEngineError, match="^align on Ray: a task failed after 1 retries") as info:
+        list(map_tasks(always_dies, [0, 1], RAY, "align"))
+    assert "\n" not in str(info.value)
 
 
 class FakeRay(SimpleNamespace):
