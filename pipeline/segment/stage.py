@@ -16,6 +16,8 @@ from ..workers import map_tasks
 from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
 from .base import Segmenter, SegmentResult, segmenters
 
+CHARS_PER_TASK = 200_000  # input characters per task (~0.5 s of segmenting): a pool's start pays off from two tasks
+
 
 def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi: bool) -> SegmentResult:
     """Segment one document; its embedded English gives way to an external reference when one is configured."""
@@ -43,9 +45,6 @@ def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi
         ref = segmenter.segment_reference(ref_text)
         result = SegmentResult(units=result.units + ref.units, dropped=result.dropped + ref.dropped)
     return result
-
-
-CHARS_PER_TASK = 200_000  # input characters per task (~0.5 s of segmenting): a pool's start pays off from two tasks
 
 
 @dataclass(frozen=True)
