@@ -1,4 +1,4 @@
-"""``run.workers``: the align and score stages on worker processes write what one process writes."""
+"""``run.workers``: the segment, align and score stages on worker processes write what one process writes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from pipeline.io import read_records, write_jsonl
 from pipeline.records import Sentence, Translation
 from pipeline.runner import run_stages
 from pipeline.score import pool as score_pool
+from pipeline.segment import stage as segment_stage
 from pipeline.workers import available_cores, ordered_map, resolve_workers
 
 DOCUMENTS = [  # (name, Japanese, English reference, machine translation)
@@ -37,7 +38,7 @@ DOCUMENTS = [  # (name, Japanese, English reference, machine translation)
     ),
     ("d", "札幌で雪が降った。", "It snowed in Sapporo.", "Snow fell in Sapporo."),
 ]
-COMPARED = ("alignment.jsonl", "scores.json", "bitext.tsv")
+COMPARED = ("sentences.jsonl", "alignment.jsonl", "scores.json", "bitext.tsv")
 
 
 class CountedPool(workers_module.ProcessPoolExecutor):
@@ -75,14 +76,15 @@ def run_with(tmp_path: Path, workers: int) -> dict[str, bytes]:
 
 
 def test_two_workers_write_the_bytes_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(align_stage, "SENTENCES_PER_TASK", 1)  # a task per document
+    monkeypatch.setattr(segment_stage, "CHARS_PER_TASK", 1)  # a task per document
+    monkeypatch.setattr(align_stage, "SENTENCES_PER_TASK", 1)
     monkeypatch.setattr(score_pool, "ROWS_PER_TASK", 2)  # several score tasks from six rows
     monkeypatch.setattr(workers_module, "ProcessPoolExecutor", CountedPool)
     CountedPool.started = 0
     one = run_with(tmp_path, 1)
     assert CountedPool.started == 0  # one worker: no pool at all
     two = run_with(tmp_path, 2)
-    assert CountedPool.started == 2  # align's pool and score's
+    assert CountedPool.started == 3  # segment's pool, align's and score's
     assert b"Tokyo is sunny." in one["bitext.tsv"] and b"Sapporo" in one["bitext.tsv"]
     for name in COMPARED:
         assert one[name] == two[name], name
