@@ -12,23 +12,19 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from test_workers import DOCUMENTS
+from test_workers import COMPARED, DOCUMENTS, run_with
 
 from pipeline import ray_tasks
 from pipeline import workers as workers_module
 from pipeline.align import stage as align_stage
-from pipeline.config import RunSection, build_config
+from pipeline.config import RunSection
 from pipeline.errors import StageError
-from pipeline.io import read_records, write_jsonl
-from pipeline.records import Sentence, Translation
-from pipeline.runner import run_stages
 from pipeline.score import pool as score_pool
 from pipeline.segment import stage as segment_stage
 from pipeline.translate import ray_engine
 from pipeline.translate.ray_engine import RayEngineError
 from pipeline.workers import map_tasks
 
-COMPARED = ("sentences.jsonl", "dropped.jsonl", "alignment.jsonl", "scores.json", "bitext.tsv")
 RAY = RunSection(engine="ray")
 CPUS = 2
 
@@ -46,30 +42,6 @@ def local_ray() -> Iterator[None]:
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import tests/
     yield
     ray.shutdown()
-
-
-def run_with(tmp_path: Path, name: str, run: dict) -> dict[str, bytes]:
-    """The four documents through segment, align, score and export (the MT written as translations.jsonl)."""
-    docs, refs = tmp_path / "docs", tmp_path / "refs"
-    for folder, column in ((docs, 1), (refs, 2)):
-        folder.mkdir(exist_ok=True)
-        for doc in DOCUMENTS:
-            (folder / f"{doc[0]}.txt").write_text(doc[column], encoding="utf-8")
-    (docs / "empty.txt").write_text("\n", encoding="utf-8")  # a drop of its own, in document order
-    cfg = build_config(
-        {
-            "run": {"output_dir": str(tmp_path / "out"), "name": name, **run},
-            "input": {"path": str(docs)},
-            "reference": {"path": str(refs)},
-            "score": {"bootstrap": 50},
-        }
-    )
-    run_stages(cfg, ["segment"])
-    src = [s for s in read_records(cfg.run_dir / "sentences.jsonl", Sentence) if s.lang == "ja"]
-    mt = [t for *_, doc_mt in DOCUMENTS for t in doc_mt.split("\t")]
-    write_jsonl(cfg.run_dir / "translations.jsonl", [Translation(s.seg_id, t) for s, t in zip(src, mt, strict=True)])
-    run_stages(cfg, ["align", "score", "export"])
-    return {name: (cfg.run_dir / name).read_bytes() for name in COMPARED}
 
 
 def test_ray_writes_the_bytes_of_the_local_engine(
