@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from devset import dev_dir  # noqa: E402
 
-from pipeline.config import Config, load_config  # noqa: E402
+from pipeline.config import Config, RunSection, load_config  # noqa: E402
 from pipeline.io import read_json  # noqa: E402
 from pipeline.rows import load_rows  # noqa: E402
 from pipeline.runner import run_stages  # noqa: E402
@@ -94,7 +94,7 @@ def before(ctx: RunContext) -> dict[str, Any]:
 
 
 def after(ctx: RunContext, workers: int) -> dict[str, Any]:
-    write_scores(ctx, workers)
+    write_scores(ctx, RunSection(workers=workers))
     scores = read_json(ctx.path("scores.json"))
     corpus = {f"full {n}": c for n, c in scores["corpus"].items()}
     corpus.update({f"partial {n}": c for n, c in (scores["partial"]["corpus"] or {}).items()})

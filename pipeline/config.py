@@ -22,15 +22,20 @@ class Section(BaseModel):
 class RunSection(Section):
     name: str = Field("default", description="run directory name under output_dir")
     output_dir: Path = Field(Path("outputs"), description="parent of run directories")
-    engine: Literal["local", "ray"] = Field("local", description="local | ray (translation on Ray Data)")
+    engine: Literal["local", "ray"] = Field(
+        "local", description="local | ray (translation on Ray Data; segment, align, score as Ray tasks)"
+    )
     ray_address: str | None = Field(
         None, description="join this Ray cluster (host:port, ray://host:port, auto); None: RAY_ADDRESS or a local Ray"
     )
-    num_workers: int = Field(1, ge=1, description="translation actors (engine: ray); a local Ray gets this many CPUs")
+    num_workers: int = Field(
+        1, ge=1, description="translation actors (engine: ray); a local Ray gets this many CPUs, at least run.workers"
+    )
     workers: int = Field(
         0,
         ge=0,
-        description="worker processes of the align and score stages; 0: the cores available (never changes output)",
+        description="worker processes of segment, align and score (engine: local; engine: ray: a local Ray's CPUs);"
+        " 0: the cores available (never changes output)",
     )
     seed: int = 0
     resume: bool = Field(True, description="skip stages already complete for the same config and inputs")

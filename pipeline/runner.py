@@ -35,6 +35,7 @@ from .config import Config
 from .errors import JaenError
 from .io import atomic_write_text, sha256_file
 from .manifest import Manifest, now
+from .ray_tasks import ray_session
 from .stage import STAGE_ORDER, RunContext, load_stages, stage_classes, stages
 
 log = logging.getLogger(__name__)
@@ -309,7 +310,8 @@ def run_stages(config: Config, names: Sequence[str] = STAGE_ORDER, resume: bool 
     if any(stages.get(name).seeded for name in todo):
         seed_everything(config.run.seed)
     ctx = RunContext(config, staging, resume=resume, partial_dir=run_dir / artifacts.PARTIAL_DIR)
-    _run_each(ctx, todo, manifest, keys, run_dir)
+    with ray_session(config.run):  # engine ray: one Ray for all the stages, shut down at the end
+        _run_each(ctx, todo, manifest, keys, run_dir)
     translated = manifest.data["stages"].get("translate", {}).get("translated", 0) if "translate" in todo else 0
     manifest.data["last_invocation"] = {"at": now(), "ran": todo, "kept": skipped, "translated": translated}
     manifest.finish(STAGE_ORDER)

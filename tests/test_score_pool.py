@@ -10,7 +10,7 @@ import pytest
 from rundirs import Unit, write_run
 from test_score_resample import HYPS, REFS
 
-from pipeline.config import ScoreSection
+from pipeline.config import RunSection, ScoreSection
 from pipeline.score.base import Segment
 from pipeline.score.bleu import BleuMetric
 from pipeline.score.pool import ROWS_PER_TASK, score_segments
@@ -24,8 +24,8 @@ ROWS = 2 * ROWS_PER_TASK + 5  # three tasks, the last one short
 def test_segments_do_not_depend_on_the_worker_count() -> None:
     section = ScoreSection()
     pairs = list(zip(HYPS[:ROWS], REFS[:ROWS]))
-    one = score_segments(build_metrics(section), section, pairs, workers=1)
-    two = score_segments(build_metrics(section), section, pairs, workers=2)
+    one = score_segments(build_metrics(section), section, pairs, RunSection(workers=1))
+    two = score_segments(build_metrics(section), section, pairs, RunSection(workers=2))
     assert one == two and len(one) == ROWS
     metrics = build_metrics(section)
     assert [row["bleu"] for row in one] == [metrics["bleu"].segment(h, r) for h, r in pairs]  # in row order
@@ -46,7 +46,7 @@ def test_scores_json_is_byte_identical_with_one_or_two_workers(tmp_path: Path) -
     for workers in (1, 2):
         config = write_run(tmp_path / f"w{workers}", units, {"score.bootstrap": 100})
         ctx = RunContext(config, tmp_path / f"w{workers}")
-        write_scores(ctx, workers)
+        write_scores(ctx, RunSection(workers=workers))
         out[workers] = ctx.path("scores.json").read_bytes()
     assert out[1] == out[2] and b'"partial_scored": 1' in out[1]
 
@@ -71,6 +71,6 @@ def test_a_broken_pool_leaves_the_rows_to_this_process(
     section = ScoreSection()
     pairs = list(zip(HYPS[:ROWS], REFS[:ROWS]))
     with caplog.at_level(logging.WARNING):
-        got = score_segments({"bleu": DiesInAWorker(section)}, section, pairs, workers=2)
-    assert got == score_segments({"bleu": BleuMetric(section)}, section, pairs, workers=1)
+        got = score_segments({"bleu": DiesInAWorker(section)}, section, pairs, RunSection(workers=2))
+    assert got == score_segments({"bleu": BleuMetric(section)}, section, pairs, RunSection(workers=1))
     assert "worker pool broke" in caplog.text

@@ -1,4 +1,4 @@
-"""``run.workers``: the align and score stages on worker processes write what one process writes."""
+"""``run.workers``: the segment, align and score stages on worker processes write what one process writes."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from pipeline.io import read_records, write_jsonl
 from pipeline.records import Sentence, Translation
 from pipeline.runner import run_stages
 from pipeline.score import pool as score_pool
+from pipeline.segment import stage as segment_stage
 from pipeline.workers import available_cores, ordered_map, resolve_workers
 
 DOCUMENTS = [  # (name, Japanese, English reference, machine translation)
@@ -37,7 +38,7 @@ DOCUMENTS = [  # (name, Japanese, English reference, machine translation)
     ),
     ("d", "札幌で雪が降った。", "It snowed in Sapporo.", "Snow fell in Sapporo."),
 ]
-COMPARED = ("alignment.jsonl", "scores.json", "bitext.tsv")
+COMPARED = ("sentences.jsonl", "dropped.jsonl", "alignment.jsonl", "scores.json", "bitext.tsv")
 
 
 class CountedPool(workers_module.ProcessPoolExecutor):
@@ -50,16 +51,19 @@ class CountedPool(workers_module.ProcessPoolExecutor):
         super().__init__(*args, **kwargs)
 
 
-def run_with(tmp_path: Path, workers: int) -> dict[str, bytes]:
+def run_with(tmp_path: Path, name: str, run: dict[str, object]) -> dict[str, bytes]:
+    """The four documents (and an empty one) through segment, align, score and export under the ``run``
+    settings, the MT written as translations.jsonl; the bytes of the files compared."""
     docs, refs = tmp_path / "docs", tmp_path / "refs"
     docs.mkdir(exist_ok=True)
     refs.mkdir(exist_ok=True)
-    for name, ja, en, _ in DOCUMENTS:
-        (docs / f"{name}.txt").write_text(ja, encoding="utf-8")
-        (refs / f"{name}.txt").write_text(en, encoding="utf-8")
+    for doc, ja, en, _ in DOCUMENTS:
+        (docs / f"{doc}.txt").write_text(ja, encoding="utf-8")
+        (refs / f"{doc}.txt").write_text(en, encoding="utf-8")
+    (docs / "empty.txt").write_text("\n", encoding="utf-8")  # a drop of its own, in document order
     cfg = build_config(
         {
-            "run": {"output_dir": str(tmp_path / "out"), "name": f"w{workers}", "workers": workers},
+            "run": {"output_dir": str(tmp_path / "out"), "name": name, **run},
             "input": {"path": str(docs)},
             "reference": {"path": str(refs)},
             "score": {"bootstrap": 50},
@@ -71,19 +75,21 @@ def run_with(tmp_path: Path, workers: int) -> dict[str, bytes]:
     assert len(src) == len(mt)
     write_jsonl(cfg.run_dir / "translations.jsonl", [Translation(s.seg_id, t) for s, t in zip(src, mt)])
     run_stages(cfg, ["align", "score", "export"])
-    return {name: (cfg.run_dir / name).read_bytes() for name in COMPARED}
+    return {file: (cfg.run_dir / file).read_bytes() for file in COMPARED}
 
 
 def test_two_workers_write_the_bytes_of_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(align_stage, "SENTENCES_PER_TASK", 1)  # a task per document
+    monkeypatch.setattr(segment_stage, "CHARS_PER_TASK", 1)  # a task per document
+    monkeypatch.setattr(align_stage, "SENTENCES_PER_TASK", 1)
     monkeypatch.setattr(score_pool, "ROWS_PER_TASK", 2)  # several score tasks from six rows
     monkeypatch.setattr(workers_module, "ProcessPoolExecutor", CountedPool)
     CountedPool.started = 0
-    one = run_with(tmp_path, 1)
+    one = run_with(tmp_path, "w1", {"workers": 1})
     assert CountedPool.started == 0  # one worker: no pool at all
-    two = run_with(tmp_path, 2)
-    assert CountedPool.started == 2  # align's pool and score's
+    two = run_with(tmp_path, "w2", {"workers": 2})
+    assert CountedPool.started == 3  # segment's pool, align's and score's
     assert b"Tokyo is sunny." in one["bitext.tsv"] and b"Sapporo" in one["bitext.tsv"]
+    assert b"empty input document" in one["dropped.jsonl"]
     for name in COMPARED:
         assert one[name] == two[name], name
 

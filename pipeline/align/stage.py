@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import artifacts
+from ..config import RunSection
 from ..consistency import load_for_align
 from ..partial import PartialJsonl
 from ..progress import progress
 from ..records import Bead, Sentence
 from ..stage import RunContext, Stage, register_stage
-from ..workers import ordered_map, resolve_workers
+from ..workers import map_tasks
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
 from .base import Aligner, aligners
 from .lexicon import english_ratio
@@ -84,13 +85,10 @@ def tasks_of(aligner: Aligner, documents: list[Document]) -> list[AlignTask]:
     return tasks
 
 
-def align_documents(aligner: Aligner, documents: list[Document], workers: int) -> Iterator[list[Bead]]:
-    """Each document's beads, in document order: on ``workers`` processes where there are several
-    workers and documents, else in this process (no pool)."""
-    if workers < 2 or len(documents) < 2:
-        yield from (aligner.align(src, hyp, ref) for src, hyp, ref in documents)
-        return
-    for done in ordered_map(align_task, tasks_of(aligner, documents), workers, "align"):
+def align_documents(aligner: Aligner, documents: list[Document], run: RunSection) -> Iterator[list[Bead]]:
+    """Each document's beads, in document order, where ``run`` says (``pipeline.workers.map_tasks``:
+    local processes or Ray; one task or one worker in this process)."""
+    for done in map_tasks(align_task, tasks_of(aligner, documents), run, "align"):
         yield from done
 
 
@@ -176,7 +174,7 @@ class AlignStage(Stage):
         tally = Tally()
         with PartialJsonl(ctx.partial(artifacts.ALIGNMENT), ctx.key, self.name) as out:
             done = take_up(out, ctx.resume, len(documents), tally)
-            aligned = align_documents(aligner, documents[done:], resolve_workers(ctx.config.run.workers))
+            aligned = align_documents(aligner, documents[done:], ctx.config.run)
             with progress(len(documents) - done, "align", "doc") as bar:
                 for (_, doc_ref), doc_beads in zip(groups[done:], aligned, strict=True):
                     unused = [] if usable else doc_ref

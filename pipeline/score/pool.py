@@ -1,8 +1,9 @@
 """Per-row metric work (sentence scores and segment statistics) in worker processes, in row order.
 
 Rows go to the workers in tasks of ``ROWS_PER_TASK`` and come back in order, so the results do not
-depend on the number of workers (``run.workers``); one worker scores in this process, without a pool.
-The pool is :mod:`pipeline.workers`', shared with the align stage.
+depend on the number of workers (``run.workers``) or the engine (``run.engine``: local processes or Ray);
+one worker scores in this process, without a pool. The pool is :mod:`pipeline.workers`', shared with the
+other stages.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..config import ScoreSection
+from ..config import RunSection, ScoreSection
 from ..progress import progress
-from ..workers import ordered_map
+from ..workers import map_tasks
 from .base import Metric, Segment
 
 ROWS_PER_TASK = 32  # small enough to spread TER's uneven cost over the workers, large enough to amortise a task
@@ -30,7 +31,7 @@ class ScoreTask:
 
 
 def run_task(task: ScoreTask) -> list[dict[str, Segment]]:
-    """What a worker runs (``pipeline.workers.ordered_map``): :func:`score_task` of one task."""
+    """What a worker runs (``pipeline.workers.map_tasks``): :func:`score_task` of one task."""
     return score_task(task.kinds, task.section, task.pairs)
 
 
@@ -43,14 +44,15 @@ def score_task(
 
 
 def score_segments(
-    chosen: dict[str, Metric], section: ScoreSection, pairs: Sequence[Pair], workers: int
+    chosen: dict[str, Metric], section: ScoreSection, pairs: Sequence[Pair], run: RunSection
 ) -> list[dict[str, Segment]]:
-    """Every metric's ``segment`` of every pair, in pair order, on ``workers`` processes, with a progress bar."""
+    """Every metric's ``segment`` of every pair, in pair order, where ``run`` says (local processes or Ray),
+    with a progress bar."""
     kinds = {name: type(m) for name, m in chosen.items()}
     tasks = [ScoreTask(kinds, section, pairs[i : i + ROWS_PER_TASK]) for i in range(0, len(pairs), ROWS_PER_TASK)]
     rows: list[dict[str, Segment]] = []
     with progress(len(pairs), "score", "row") as bar:
-        for done in ordered_map(run_task, tasks, workers, "score"):
+        for done in map_tasks(run_task, tasks, run, "score"):
             rows.extend(done)
             bar.update(len(done))
     return rows

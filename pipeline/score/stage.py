@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import artifacts
-from ..config import ScoreSection
+from ..config import RunSection, ScoreSection
 from ..io import write_json
 from ..rows import Row, load_rows
 from ..stage import RunContext, Stage, register_stage
 from ..text import strip_ellipsis
-from ..workers import resolve_workers
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
 from . import chrf as _chrf  # noqa: F401
 from . import ter as _ter  # noqa: F401
@@ -98,12 +97,12 @@ class ScoreStage(Stage):
         return {"packages": package_versions(("sacrebleu",))}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        return write_scores(ctx, resolve_workers(ctx.config.run.workers))
+        return write_scores(ctx, ctx.config.run)
 
 
-def write_scores(ctx: RunContext, workers: int) -> dict[str, Any]:
-    """Score the run's rows (the per-row work on ``workers`` processes) and write scores.json, which does
-    not depend on ``workers``."""
+def write_scores(ctx: RunContext, run: RunSection) -> dict[str, Any]:
+    """Score the run's rows (the per-row work where ``run`` says: ``run.workers`` processes or Ray) and
+    write scores.json, which depends on neither."""
     section = ctx.config.score
     rows = load_rows(ctx)
     chosen = build_metrics(section)
@@ -116,7 +115,7 @@ def write_scores(ctx: RunContext, workers: int) -> dict[str, Any]:
         if section.on_empty_reference == "error":
             raise ScoreError(f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores")
         log.warning("%s (exporting without scores)", message)
-    segments = dict(zip(pairs, score_segments(chosen, section, list(pairs.values()), workers)))
+    segments = dict(zip(pairs, score_segments(chosen, section, list(pairs.values()), run)))
 
     def corpus_over(subset: list[Row]) -> dict[str, Any] | None:
         of_subset = {name: [segments[r.seg_id][name] for r in subset] for name in chosen}

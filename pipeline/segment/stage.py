@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from .. import artifacts
@@ -11,8 +12,11 @@ from ..io import read_text, write_jsonl
 from ..progress import progress
 from ..records import Dropped, Sentence
 from ..stage import RunContext, Stage, register_stage
+from ..workers import map_tasks
 from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
 from .base import Segmenter, SegmentResult, segmenters
+
+CHARS_PER_TASK = 200_000  # input characters per task (~0.5 s of segmenting): a pool's start pays off from two tasks
 
 
 def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi: bool) -> SegmentResult:
@@ -43,30 +47,67 @@ def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi
     return result
 
 
+@dataclass(frozen=True)
+class SegmentTask:
+    """Consecutive input documents segmented by one worker, and what segments them."""
+
+    ctx: RunContext
+    segmenter: Segmenter
+    multi: bool
+    documents: list[Document]
+
+
+def segment_task(task: SegmentTask) -> list[tuple[list[Sentence], list[Dropped]]]:
+    """Sentences and drops of each document of ``task``, in order (``seg_id``s numbered per document)."""
+    return [segment_one(task.ctx, task.segmenter, doc, task.multi) for doc in task.documents]
+
+
+def segment_one(
+    ctx: RunContext, segmenter: Segmenter, doc: Document, multi: bool
+) -> tuple[list[Sentence], list[Dropped]]:
+    """One document's sentences (doc ids prefixed with its name where the input has several) and drops."""
+    if not doc.text.strip():
+        return [], [Dropped(text="", reason=f"empty input document ({doc.source})", doc_id=doc.name)]
+    result = segment_document(ctx, segmenter, doc, multi)
+    sentences = result.to_sentences(f"{doc.name}/doc" if multi else "doc")
+    for s in sentences:
+        s.document = doc.name
+    if multi:
+        for d in result.dropped:
+            d.doc_id = d.doc_id or doc.name
+    return sentences, result.dropped
+
+
+def tasks_of(ctx: RunContext, documents: Iterable[Document]) -> Iterator[SegmentTask]:
+    """Consecutive documents in tasks of at least ``CHARS_PER_TASK`` characters (the last may be short), as read."""
+    segmenter = segmenters.get(ctx.config.segment.method, "segment.method")(ctx.config.segment)
+    multi = is_multi(ctx.config)
+    current: list[Document] = []
+    chars = 0
+    for doc in documents:
+        current.append(doc)
+        chars += len(doc.text) + len(doc.reference or "")
+        if chars >= CHARS_PER_TASK:
+            yield SegmentTask(ctx, segmenter, multi, current)
+            current, chars = [], 0
+    if current:
+        yield SegmentTask(ctx, segmenter, multi, current)
+
+
 def segment_all(ctx: RunContext) -> Iterator[tuple[list[Sentence], list[Dropped]]]:
-    """Sentences and drops per input document, with run-wide unique ``seg_id``s.
+    """Sentences and drops per input document, with run-wide unique ``seg_id``s; the documents are
+    segmented where ``run`` says (``pipeline.workers.map_tasks``: local processes or Ray).
 
     A single input file keeps the plain doc ids (``doc1`` …); with several documents each doc id
     is prefixed with the document name (``name/doc1``) so that it is unique in the run.
     """
-    cfg = ctx.config
-    segmenter = segmenters.get(cfg.segment.method, "segment.method")(cfg.segment)
-    multi = is_multi(cfg)
     counters: dict[str, int] = {}
-    for doc in iter_documents(cfg):
-        if not doc.text.strip():
-            yield [], [Dropped(text="", reason=f"empty input document ({doc.source})", doc_id=doc.name)]
-            continue
-        result = segment_document(ctx, segmenter, doc, multi)
-        sentences = result.to_sentences(f"{doc.name}/doc" if multi else "doc")
-        for s in sentences:
-            counters[s.lang] = counters.get(s.lang, 0) + 1
-            s.seg_id = f"{s.lang}{counters[s.lang]:05d}"
-            s.document = doc.name
-        if multi:
-            for d in result.dropped:
-                d.doc_id = d.doc_id or doc.name
-        yield sentences, result.dropped
+    for done in map_tasks(segment_task, tasks_of(ctx, iter_documents(ctx.config)), ctx.config.run, "segment"):
+        for sentences, dropped in done:
+            for s in sentences:
+                counters[s.lang] = counters.get(s.lang, 0) + 1
+                s.seg_id = f"{s.lang}{counters[s.lang]:05d}"
+            yield sentences, dropped
 
 
 @register_stage

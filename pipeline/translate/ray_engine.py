@@ -27,6 +27,7 @@ from typing import Any
 
 from ..config import RunSection, TranslateSection
 from ..errors import CAUSE_CHARS, JaenError, one_line
+from ..workers import resolve_workers
 from .base import Output
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,16 @@ def check_reachable(address: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
         ) from None
 
 
+def local_cpus(run: RunSection) -> int:
+    """The CPUs of a local Ray: one per translation actor (``run.num_workers``), and at least as many
+    as the local engine's worker processes (``run.workers``) for the per-document stages' Ray tasks."""
+    return max(run.num_workers, resolve_workers(run.workers))
+
+
 def connect(run: RunSection) -> bool:
     """Join the configured cluster or start a lean local Ray; True when this call started Ray
-    (the caller shuts it down). A Ray already initialised in this process is reused."""
+    (the caller shuts it down, or the run does: ``pipeline.ray_tasks.ray_session``). A Ray already
+    initialised in this process is reused."""
     ray = import_ray()
     address = resolve_address(run)
     if address:
@@ -131,18 +139,19 @@ def connect(run: RunSection) -> bool:
             for key in own_env:
                 os.environ.pop(key, None)
     else:
-        log.info("ray engine: starting a local Ray with %d CPU(s)", run.num_workers)
+        cpus = local_cpus(run)
+        log.info("ray engine: starting a local Ray with %d CPU(s)", cpus)
         try:
             ray.init(
                 address="local",  # a new instance of our own, even if `ray start` left one running here
-                num_cpus=run.num_workers,
+                num_cpus=cpus,
                 include_dashboard=False,
                 object_store_memory=LOCAL_OBJECT_STORE_BYTES,
                 log_to_driver=False,
                 logging_level=logging.WARNING,
             )
         except Exception as exc:  # noqa: BLE001  (Ray raises many types for a failed start)
-            raise RayEngineError(f"run.engine=ray: cannot start a local Ray: {_one_line(exc)}") from exc
+            raise RayEngineError(f"run.engine=ray: cannot start a local Ray: {ray_error_line(exc)}") from exc
     return True
 
 
@@ -251,7 +260,7 @@ def _run(
     except JaenError:
         raise
     except Exception as exc:  # Ray wraps worker failures in its own exception types
-        raise RayEngineError(f"ray engine: translation failed after retries: {_one_line(exc)}") from exc
+        raise RayEngineError(f"ray engine: translation failed after retries: {ray_error_line(exc)}") from exc
     missing = seen.count(False)
     if missing:
         raise RayEngineError(f"ray engine: {missing} of {len(texts)} sentences did not come back from Ray")
@@ -286,7 +295,7 @@ def _map(ray: Any, ds: Any, cfg: TranslateSection, chunk: int, workers: int, res
     )
 
 
-def _one_line(exc: BaseException) -> str:
+def ray_error_line(exc: BaseException) -> str:
     """A Ray task's error as one line: Ray wraps the task's exception with its traceback, so the
     innermost cause's type and the traceback's last line (cut at ``CAUSE_CHARS``), not ``one_line``."""
     cause: BaseException = exc
@@ -299,21 +308,14 @@ def _one_line(exc: BaseException) -> str:
 
 class RayBatches:
     """A translate-stage batch runner on Ray: connects on the first real work (a fully cached run
-    never starts Ray), keeps one connection for the whole stage, and ``close`` shuts down a Ray
-    instance it started."""
+    never starts Ray) and keeps that Ray for the rest of the run, whose end shuts down a Ray the run
+    started (``pipeline.ray_tasks.ray_session``): the later stages' Ray tasks use the same one."""
 
     def __init__(
         self, cfg: TranslateSection, run: RunSection, order: Callable[[list[str]], list[str]], chunk: int
     ) -> None:
         self.cfg, self.run, self.order, self.chunk = cfg, run, order, chunk
-        self._started: bool | None = None
 
     def __call__(self, todo: list[str]) -> Iterator[tuple[list[str], list[Output]]]:
-        if self._started is None:
-            self._started = connect(self.run)
+        connect(self.run)  # before translate_batches, which then reuses this Ray instead of shutting it down
         yield from translate_batches(self.cfg, self.run, self.order(todo), self.chunk)
-
-    def close(self) -> None:
-        if self._started:
-            import_ray().shutdown()
-        self._started = None
