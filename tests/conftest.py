@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,9 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# One torch (OpenMP) thread, here and in every child: the tiny model's matrices are too small for a second
+# thread to help, and on a busy machine its spin-waiting threads more than double the suite's CPU time.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "seed_ja.txt"
@@ -50,6 +54,12 @@ def snapshot(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
     }
+
+
+def pytest_sessionfinish() -> None:
+    children = sys.modules.get("children")  # tests/children.py, when a test started jaen children
+    if children is not None:
+        children.stop_server()
 
 
 @pytest.fixture(scope="session")

@@ -11,18 +11,15 @@ share one translation cache, so the tiny model translates each sentence once per
 from __future__ import annotations
 
 import json
-import os
 import random
-import resource
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import children
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -114,32 +111,20 @@ def assert_one_line_error(stderr: str, *needles: str) -> None:
         assert needle in errors[0], errors[0]
 
 
-def child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-
-
 def kill_when(cmd: list[str], marker: str, delay: float) -> int:
     """Start ``jaen`` in a child process and SIGKILL it ``delay`` seconds after ``marker`` appears on stderr."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", *cmd],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=child_env(),
-        cwd=REPO,
-    )
-    assert proc.stderr is not None
+    child = children.start(*cmd)
     try:
-        for line in proc.stderr:
+        for line in child.lines():
             if marker in line:
                 time.sleep(delay)
-                proc.send_signal(signal.SIGKILL)
+                child.signal(signal.SIGKILL)
                 break
     finally:
-        proc.kill()
-        proc.wait(timeout=60)
-        proc.stderr.close()
-    return proc.returncode
+        child.kill()
+        child.communicate()
+    assert child.returncode is not None
+    return child.returncode
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -197,20 +182,10 @@ def test_full_disk_is_one_line_and_keeps_the_good_run(tmp_path: Path, world: Wor
     run_dir = world.good_run(tmp_path)
     before = snapshot(run_dir)
 
-    def small_files() -> None:  # RLIMIT_FSIZE: a write past `limit` bytes fails with EFBIG, as on a full disk
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", *world.args(tmp_path / "out", world.doc_b)],
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        cwd=REPO,
-        preexec_fn=small_files,
-        timeout=300,
-    )
-    assert proc.returncode == 2, proc.stderr
-    assert_one_line_error(proc.stderr, "File too large", str(run_dir))
+    # a write past `limit` bytes fails with EFBIG, as on a full disk
+    code, stderr = children.run("run", *world.args(tmp_path / "out", world.doc_b), file_size_limit=limit)
+    assert code == 2, stderr
+    assert_one_line_error(stderr, "File too large", str(run_dir))
     assert snapshot(run_dir) == before
     result = cli.invoke(app, ["run", *world.args(tmp_path / "out", world.doc_b)])
     assert result.exit_code == 0, result.output
