@@ -22,7 +22,23 @@ from pathlib import Path
 from typing import TextIO
 
 REPO = Path(__file__).resolve().parent.parent
-PRELOAD = ["pipeline.cli", "pipeline.translate.hf", "torch", "transformers"]
+# what a run of the seed page imports, the heavy part first (a module missing here is skipped)
+PRELOAD = [
+    "torch",
+    "transformers",
+    "transformers.models.marian.modeling_marian",
+    "transformers.models.marian.tokenization_marian",
+    "torch._dynamo",
+    "sympy",
+    "jamdict",
+    "fugashi",
+    "sacremoses",
+    "pipeline.cli",
+    "pipeline.runner",
+    "pipeline.lock",
+    "pipeline.translate.hf",
+    "pipeline.align.stage",
+]
 START_METHOD = "forkserver"
 WAIT_S = 300  # the longest a test waits for a child to end
 
@@ -60,7 +76,11 @@ class Child:
         return iter(self.stderr)
 
     def signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
+        """Send it ``signum``; nothing once it has ended (as ``subprocess``'s ``send_signal``)."""
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
 
     def communicate(self, timeout: float = WAIT_S) -> str:
         """The rest of its stderr, once it has ended (see ``returncode``); "" after the first call."""
