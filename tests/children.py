@@ -43,8 +43,11 @@ START_METHOD = "forkserver"
 WAIT_S = 300  # the longest a test waits for a child to end
 
 
-def _main(args: list[str], stderr: socket.socket, file_size_limit: int | None) -> None:
-    """The child: stderr to the parent's socket, stdout nowhere, then ``jaen ARGS`` in the repository."""
+def _main(args: list[str], env: dict[str, str], stderr: socket.socket, file_size_limit: int | None) -> None:
+    """The child: the caller's environment, stderr to the caller's socket, stdout nowhere, then ``jaen ARGS``
+    in the repository. (What the server imported read the environment at the server's start: the session's.)"""
+    os.environ.clear()
+    os.environ.update(env)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(stderr.fileno(), 2)
@@ -105,7 +108,7 @@ def start(*args: str, file_size_limit: int | None = None) -> Child:
     context = multiprocessing.get_context(START_METHOD)
     context.set_forkserver_preload(PRELOAD)
     ours, theirs = socket.socketpair()
-    process = context.Process(target=_main, args=(list(args), theirs, file_size_limit), name="jaen")
+    process = context.Process(target=_main, args=(list(args), dict(os.environ), theirs, file_size_limit), name="jaen")
     process.start()
     theirs.close()
     stderr = ours.makefile("r", encoding="utf-8")
