@@ -19,6 +19,9 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# One torch (OpenMP) thread, here and in every child: the tiny model's matrices are too small for a second
+# thread to help, and on a busy machine its spin-waiting threads more than double the suite's CPU time.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "seed_ja.txt"

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import random
-import resource
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import children
 import pytest
 import yaml
 from typer.testing import CliRunner
@@ -117,32 +114,20 @@ def assert_one_line_error(stderr: str, *needles: str) -> None:
         assert needle in errors[0], errors[0]
 
 
-def child_env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-
-
 def kill_when(cmd: list[str], marker: str, delay: float) -> int:
     """Start ``jaen`` in a child process and SIGKILL it ``delay`` seconds after ``marker`` appears on stderr."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", *cmd],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=child_env(),
-        cwd=REPO,
-    )
-    assert proc.stderr is not None
+    child = children.start(*cmd)
     try:
-        for line in proc.stderr:
+        for line in child.lines():
             if marker in line:
                 time.sleep(delay)
-                proc.send_signal(signal.SIGKILL)
+                child.signal(signal.SIGKILL)
                 break
     finally:
-        proc.kill()
-        proc.wait(timeout=60)
-        proc.stderr.close()
-    return proc.returncode
+        child.kill()
+        child.communicate()
+    assert child.returncode is not None
+    return child.returncode
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -182,7 +167,8 @@ def test_kill_9_in_a_sweep_resumes_to_the_same_results(tmp_path: Path, world: Wo
             }
         )
     )
-    code = kill_when(["sweep", str(sweep)], "point 2/2", random.Random(2).uniform(0.0, 1.0))
+    # within 0.3 s, as in a stage: point 2 (its translations cached) is over in about a second
+    code = kill_when(["sweep", str(sweep)], "point 2/2", random.Random(2).uniform(0.0, 0.3))
     assert code in (-signal.SIGKILL, 0), code
     points = [Path(p["run_dir"]) for p in json.loads((tmp_path / "faults" / "sweep.json").read_text())["points"]]
     first = snapshot(points[0])
@@ -229,7 +215,9 @@ def corpus(root: Path) -> list[str]:
     ]
 
 
-def test_kill_9_mid_align_resumes_at_the_next_document(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_kill_9_mid_align_resumes_at_the_next_document(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 21.7: a kill -9 after document 3 of 6 (``JAEN_KILL_AFTER``, once it is checkpointed), a torn
     line after it; the resumed run aligns documents 4 to 6 only, into the bitext of an uninterrupted run.
     (One worker: a pool's start would triple the test's time; ``tests/test_workers.py`` shows the pool
@@ -238,15 +226,10 @@ def test_kill_9_mid_align_resumes_at_the_next_document(tmp_path: Path, caplog: p
     result = cli.invoke(app, ["run", *args, f"run.output_dir={tmp_path / 'ref'}"])
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
-    killed = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", *args, f"run.output_dir={out}"],
-        capture_output=True,
-        text=True,
-        env={**child_env(), KILL_ENV: "align:3"},
-        cwd=REPO,
-        timeout=120,
-    )
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    monkeypatch.setenv(KILL_ENV, "align:3")
+    code, stderr = children.run("run", *args, f"run.output_dir={out}")
+    monkeypatch.delenv(KILL_ENV)
+    assert code == -signal.SIGKILL, stderr
     run_dir = out / "smoke"
     with (run_dir / PARTIAL_DIR / "alignment.jsonl").open("ab") as fh:
         fh.write(b'{"src_ids": ["ja000')  # what a kill in the middle of a write leaves
@@ -267,20 +250,10 @@ def test_full_disk_is_one_line_and_keeps_the_good_run(tmp_path: Path, world: Wor
     run_dir = world.good_run(tmp_path)
     before = snapshot(run_dir)
 
-    def small_files() -> None:  # RLIMIT_FSIZE: a write past `limit` bytes fails with EFBIG, as on a full disk
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", *world.args(tmp_path / "out", world.doc_b)],
-        capture_output=True,
-        text=True,
-        env=child_env(),
-        cwd=REPO,
-        preexec_fn=small_files,
-        timeout=300,
-    )
-    assert proc.returncode == 2, proc.stderr
-    assert_one_line_error(proc.stderr, "File too large", str(run_dir))
+    # a write past `limit` bytes fails with EFBIG, as on a full disk
+    code, stderr = children.run("run", *world.args(tmp_path / "out", world.doc_b), file_size_limit=limit)
+    assert code == 2, stderr
+    assert_one_line_error(stderr, "File too large", str(run_dir))
     assert snapshot(run_dir) == before
     result = cli.invoke(app, ["run", *world.args(tmp_path / "out", world.doc_b)])
     assert result.exit_code == 0, result.output

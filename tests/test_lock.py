@@ -8,10 +8,9 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
+import children
 import pytest
 import yaml
 
@@ -26,25 +25,10 @@ FAST = ("translate.num_beams=1", "translate.max_new_tokens_ratio=0.5", "translat
 LABEL = "method-lexical"  # the sweep's one point: align.method=lexical
 
 
-def env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-
-
-def jaen(*args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "pipeline", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, env=env(), cwd=REPO, timeout=300)
-
-
-def start(*args: str) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "pipeline", *args]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(), cwd=REPO)
-
-
-def read_until(proc: subprocess.Popen[str], marker: str) -> list[str]:
-    """stderr lines of ``proc`` up to the first holding ``marker``."""
-    assert proc.stderr is not None
+def read_until(child: children.Child, marker: str) -> list[str]:
+    """stderr lines of ``child`` up to the first holding ``marker``."""
     lines = []
-    for line in proc.stderr:
+    for line in child.lines():
         lines.append(line)
         if marker in line:
             return lines
@@ -80,29 +64,30 @@ def test_a_run_in_progress_stops_a_second_run_a_stage_and_a_sweep_point_and_wait
     sweep = tmp_path / "sweep.yaml"  # its one point is the same run directory
     spec = {"name": "locks", "base": SMOKE, "output_dir": str(tmp_path / "out"), "grid": {"align.method": ["lexical"]}}
     sweep.write_text(yaml.safe_dump({**spec, "overrides": [*run_args[1:4], *FAST]}))
-    first = start("run", *run_args)
+    first = children.start("run", *run_args)
     try:
         read_until(first, "stage translate …")
-        first.send_signal(signal.SIGSTOP)  # holds the lock for as long as the test needs
+        first.signal(signal.SIGSTOP)  # holds the lock for as long as the test needs
         holder = f"pid {first.pid} on {socket.gethostname()}, started 20"
         for args in (["run", *run_args], ["align", *run_args], ["sweep", str(sweep)]):
-            second = jaen(*args)
-            assert second.returncode == 2, second.stderr
-            error = one_error(second.stderr)
+            code, stderr = children.run(*args)
+            assert code == 2, stderr
+            error = one_error(stderr)
             assert str(run_dir) in error and holder in error and "--wait" in error, error
         assert not (run_dir / "manifest.json").exists()  # nobody wrote over the first run
-        waiting = start("run", *run_args, "--wait")
+        waiting = children.start("run", *run_args, "--wait")
         try:
             read_until(waiting, "waiting for it to finish")
-            first.send_signal(signal.SIGCONT)
-            first.communicate(timeout=300)
+            first.signal(signal.SIGCONT)
+            first.communicate()
             assert first.returncode == 0
-            _, err = waiting.communicate(timeout=300)
+            err = waiting.communicate()
             assert waiting.returncode == 0, err
         finally:
             waiting.kill()
     finally:
-        first.send_signal(signal.SIGCONT)
+        if first.returncode is None:
+            first.signal(signal.SIGCONT)
         first.kill()
         first.communicate()
     manifest = json.loads((run_dir / "manifest.json").read_text())
@@ -111,20 +96,20 @@ def test_a_run_in_progress_stops_a_second_run_a_stage_and_a_sweep_point_and_wait
 
 
 def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path: Path, run_args: list[str]) -> None:
-    killed = start("run", *run_args)
+    killed = children.start("run", *run_args)
     try:
         read_until(killed, "stage segment …")
-        killed.send_signal(signal.SIGKILL)
+        killed.signal(signal.SIGKILL)
     finally:
         killed.kill()
         killed.communicate()
     run_dir = tmp_path / "out" / "locks" / LABEL
     left = read_holder(lock_paths(run_dir)[1])
     assert left is not None and left.pid == killed.pid and left.gone()
-    again = jaen("run", *run_args)
-    assert again.returncode == 0, again.stderr
-    assert f"taking over the lock left by pid {killed.pid}" in again.stderr
-    assert "no longer running" in again.stderr
+    code, stderr = children.run("run", *run_args)
+    assert code == 0, stderr
+    assert f"taking over the lock left by pid {killed.pid}" in stderr
+    assert "no longer running" in stderr
     assert json.loads((run_dir / "manifest.json").read_text())["complete"]
 
 
