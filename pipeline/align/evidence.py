@@ -114,7 +114,8 @@ class Evidence:
     def _similarity(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
         partial = self.ref[j + dj - 1].partial
         lexical = self.lexical(i, di, j, dj) if self.use.lexical and not self.use.length_only else None
-        return self._combine(i, di, " ".join(r.text for r in self.ref[j : j + dj]), partial, lexical)
+        en = self.ngrams.join([r.text for r in self.ref[j : j + dj]])  # a join's n-grams come from its parts'
+        return self._combine(i, di, en, partial, lexical)
 
     def score_text(self, i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
         """Score and signals of the source span against any English text (a piece of a reference
@@ -141,7 +142,7 @@ class Evidence:
         if lexical is not None:
             signals["lexical"] = lexical
         if self.use.mt:
-            hyp = " ".join(self.mt[i : i + di])
+            hyp = self.ngrams.join(self.mt[i : i + di])
             if (mt := mt_similarity(hyp, en, self.baseline, partial, self.params.mt, self.ngrams)) is not None:
                 signals["mt"] = mt
         if not signals:
