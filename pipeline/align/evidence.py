@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..records import Sentence
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, EnglishSide, concept_matches, english, japanese, stem
+from .lexicon import STOPWORDS, EnglishSide, english, japanese, name_matches, stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
 
@@ -157,15 +157,13 @@ class Evidence:
 
     def _matches(self, i: int, side: EnglishSide, index: dict[str, set[int]]) -> tuple[frozenset[int], frozenset[int]]:
         """(indices of the concepts of source i found in ``side``, positions of the words they cover)."""
-        found, covered = set(), set()
+        found: set[int] = set()
+        covered: set[int] = set()
         for ci, c in enumerate(self.concepts[i]):
-            hits: set[int] = set()
-            for st in c.stems:
-                if st in index:
-                    hits |= index[st]
-            if not hits and c.readings:
-                hits = concept_matches(c, side, self.params.anchors.name_min_similarity)
-            if hits:
+            if stems := index.keys() & c.stems:
+                found.add(ci)
+                covered.update(*map(index.__getitem__, stems))
+            elif c.readings and (hits := name_matches(c, side, self.params.anchors.name_min_similarity)):
                 found.add(ci)
                 covered |= hits
         return frozenset(found), frozenset(covered)

@@ -129,10 +129,15 @@ class EnglishSide:
     words: list[str]  # content words in order (numbers canonical)
     stems: list[str] = field(default_factory=list)
     initials: list[str | None] = field(default_factory=list)  # of the words a name can match (:func:`initial`)
+    by_initial: dict[str, list[int]] = field(default_factory=dict)  # positions of the words per initial
 
     def __post_init__(self) -> None:
         self.stems = [stem(w) if not w[0].isdigit() else w for w in self.words]
         self.initials = [initial(w) if w[0].isalpha() else None for w in self.words]
+        self.by_initial = {}
+        for k, first in enumerate(self.initials):
+            if first is not None:
+                self.by_initial.setdefault(first, []).append(k)
 
 
 def english(text: str) -> EnglishSide:
@@ -324,10 +329,21 @@ def concept_matches(
     """Positions of the English words that render ``c`` (a reading matches a word from ``min_similarity``)."""
     hits = {k for k, s in enumerate(en.stems) if s in c.stems}
     if not hits and c.readings:
-        firsts = {initial(r) for r in c.readings}
-        hits = {
-            k
-            for k, (w, first) in enumerate(zip(en.words, en.initials))
-            if first in firsts and any(names_alike(r, w, min_similarity) for r in c.readings)
-        }
+        hits = name_matches(c, en, min_similarity)
     return hits
+
+
+def name_matches(c: Concept, en: EnglishSide, min_similarity: float) -> set[int]:
+    """Positions of the English words alike a reading of ``c`` (only words of a reading's initial can be)."""
+    words, readings = en.words, c.readings
+    return {
+        k
+        for first in _initials(readings)
+        for k in en.by_initial.get(first, ())
+        if any(names_alike(r, words[k], min_similarity) for r in readings)
+    }
+
+
+@lru_cache(maxsize=65536)
+def _initials(readings: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(initial(r) for r in readings)
