@@ -80,7 +80,9 @@ def joined_stats(a: NgramStats, b: NgramStats) -> NgramStats:
     for n in range(1, CHAR_ORDER + 1):
         left = tail[-(n - 1) :] if n > 1 else ""
         edge = left + head[: n - 1]
-        across = Counter(edge[k : k + n] for k in range(min(len(left), len(edge) - n + 1)))
+        across: dict[str, int] = {}
+        for k in range(min(len(left), len(edge) - n + 1)):
+            across[edge[k : k + n]] = across.get(edge[k : k + n], 0) + 1
         seen_a, seen_b = a.repeats[n - 1], b.repeats[n - 1]
         in_a, in_b = a.distinct[n - 1], b.distinct[n - 1]
         seen = {**seen_a, **seen_b}
@@ -88,7 +90,7 @@ def joined_stats(a: NgramStats, b: NgramStats) -> NgramStats:
         for g in (in_a & in_b).union(across):
             count_a = seen_a.get(g, 1) if g in in_a else 0
             count_b = seen_b.get(g, 1) if g in in_b else 0
-            count = count_a + count_b + across[g]
+            count = count_a + count_b + across.get(g, 0)
             extra += [g + k for k in _occurrences(count, max(count_a, count_b) + 1)]
             if count > 1:
                 seen[g] = count

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..records import Sentence
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, EnglishSide, english, japanese, name_matches, stem
+from .lexicon import STOPWORDS, EnglishSide, content_words, english, japanese, name_matches, stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
 
@@ -63,7 +63,7 @@ class Evidence:
         for c in self.concepts[i]:
             keys |= c.stems
         if self.use.mt and i < len(self.mt):
-            keys |= {stem(w) for w in english(self.mt[i]).words if w.lower() not in STOPWORDS}
+            keys |= {stem(w) for w in content_words(self.mt[i]) if w.lower() not in STOPWORDS}
         return keys
 
     def pairs(self, max_candidates: int, band: int) -> Iterator[tuple[int, int]]:
