@@ -75,32 +75,40 @@ def _occurrences(count: int, start: int = 2) -> tuple[str, ...]:
 def joined_stats(a: NgramStats, b: NgramStats) -> NgramStats:
     """The statistics of ``a``'s text and ``b``'s joined by whitespace (what ``ngram_stats`` of the
     join extracts): both texts' n-grams, those across the join, and the occurrences they add up to."""
-    grams, totals, distinct, repeats = [], [], [], []
-    tail, head = a.tail, b.head
+    grams, distinct, repeats = [], [], []
     for n in range(1, CHAR_ORDER + 1):
-        left = tail[-(n - 1) :] if n > 1 else ""
-        edge = left + head[: n - 1]
-        across: dict[str, int] = {}
-        for k in range(min(len(left), len(edge) - n + 1)):
-            across[edge[k : k + n]] = across.get(edge[k : k + n], 0) + 1
-        seen_a, seen_b = a.repeats[n - 1], b.repeats[n - 1]
-        in_a, in_b = a.distinct[n - 1], b.distinct[n - 1]
-        seen = {**seen_a, **seen_b}
-        extra: list[str] = []
-        for g in (in_a & in_b).union(across):
-            count_a = seen_a.get(g, 1) if g in in_a else 0
-            count_b = seen_b.get(g, 1) if g in in_b else 0
-            count = count_a + count_b + across.get(g, 0)
-            extra += [g + k for k in _occurrences(count, max(count_a, count_b) + 1)]
-            if count > 1:
-                seen[g] = count
-        grams.append(a.grams[n - 1].union(b.grams[n - 1], extra))
-        distinct.append(in_a.union(in_b, across))
+        keys, found, seen = _joined_order(a, b, n)
+        grams.append(keys)
+        distinct.append(found)
         repeats.append(seen)
-        totals.append(max(a.length + b.length - n + 1, 0))
     length = a.length + b.length
-    edges = (a.head + head)[:_EDGE], (tail + b.tail)[-_EDGE:]
-    return NgramStats(tuple(grams), tuple(totals), tuple(distinct), tuple(repeats), length, *edges)
+    totals = tuple(max(length - n + 1, 0) for n in range(1, CHAR_ORDER + 1))
+    edges = (a.head + b.head)[:_EDGE], (a.tail + b.tail)[-_EDGE:]
+    return NgramStats(tuple(grams), totals, tuple(distinct), tuple(repeats), length, *edges)
+
+
+def _joined_order(a: NgramStats, b: NgramStats, n: int) -> tuple[frozenset[str], frozenset[str], dict[str, int]]:
+    """The keys, distinct n-grams and repeats of order ``n`` of the join of ``a`` and ``b``."""
+    in_a, in_b, seen_a, seen_b = a.distinct[n - 1], b.distinct[n - 1], a.repeats[n - 1], b.repeats[n - 1]
+    left = a.tail[-(n - 1) :] if n > 1 else ""
+    edge = left + b.head[: n - 1]
+    across: dict[str, int] = {}  # the n-grams across the join
+    for k in range(min(len(left), len(edge) - n + 1)):
+        across[edge[k : k + n]] = across.get(edge[k : k + n], 0) + 1
+    found = in_a.union(in_b, across)
+    seen = {**seen_a, **seen_b}
+    extra: list[str] = []
+    for g in in_a & in_b:  # in both texts: its occurrences in the second text come after the first's
+        count_a, count_b = seen_a.get(g, 1), seen_b.get(g, 1)
+        count = seen[g] = count_a + count_b + across.pop(g, 0)
+        extra += [g + k for k in _occurrences(count, (count_a if count_a > count_b else count_b) + 1)]
+    for g, more in across.items():  # across the join, in one text at most
+        before = seen_a.get(g, 1) if g in in_a else seen_b.get(g, 1) if g in in_b else 0
+        count = before + more
+        extra += [g + k for k in _occurrences(count, before + 1)]
+        if count > 1:
+            seen[g] = count
+    return a.grams[n - 1].union(b.grams[n - 1], extra), found, seen
 
 
 def chrf(hyp: NgramStats, ref: NgramStats) -> float:
