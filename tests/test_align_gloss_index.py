@@ -68,26 +68,3 @@ def test_patterns_and_ids_are_left_to_jamdict() -> None:
     assert lexicon.glosses("%") == (frozenset(), frozenset())  # jamdict refuses it: no anchors, no error
     words, names = lexicon.glosses("北京")
     assert "beijin" in words and "beijin" in names
-
-
-def test_many_words_at_once_as_one_by_one(jam) -> None:
-    """A sentence's words looked up together find what each finds alone (batches of 200 included)."""
-    index = GlossIndex(jam.db_file)
-    words = list(dict.fromkeys([*seed_words(), "する", "はし", "かける", "東京", "田中", "Tokyo", "ない語"]))
-    assert len(words) > 200
-    for entries, names in ((None, None), (3, 3), (1, 0)):
-        many = index.lookup_many(words, entries, names)
-        assert list(many) == words
-        for word in words:
-            one = index.lookup(word, entries, names)
-            assert shape(many[word].entries) == shape(one.entries), word
-            assert shape(many[word].names) == shape(one.names), word
-
-
-def test_prefetched_glosses_are_the_glosses() -> None:
-    words = seed_words()[:150]
-    cold, warm = Lexicon(), Lexicon()
-    warm.prefetch(words)
-    assert warm.looked_up == len(words)
-    assert [warm.glosses(w) for w in words] == [cold.glosses(w) for w in words]
-    assert warm.looked_up == len(words)  # nothing looked up again

@@ -1,10 +1,10 @@
-"""JMdict and JMnedict glosses of words, read from jamdict's SQLite file in four queries for many words.
+"""JMdict and JMnedict glosses of a word, read from jamdict's SQLite file in four queries.
 
 ``Jamdict.lookup`` builds every matching entry in full (kanji and kana forms, their tags, every
 sense's parts of speech, cross-references, sources…), one single-row select at a time: dozens per
-entry. The aligner needs only the glosses. :class:`GlossIndex` finds the entries of many words (a
-sentence's) with the parts of jamdict's query in one query (and, where it finds several for a word,
-with jamdict's query, for their order), then reads the glosses of all of them with one join,
+entry. The aligner needs only the glosses. :class:`GlossIndex` finds the entries with the parts of
+jamdict's query in one query (and, where it finds several, with jamdict's query, for their order),
+then reads the glosses of all of them with one join,
 senses and glosses in jamdict's order (by row id), and answers in jamdict's shape
 (``entries[k].senses[s].gloss[g].text``, ``names`` likewise). A query jamdict treats as a pattern
 or an id (``%``, ``_``, ``@``, ``id#…``) or an empty one is not handled here: :meth:`GlossIndex.covers`.
@@ -17,23 +17,18 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The entries whose forms (or glosses) are one of the words, by the parts of jamdict's searches, in one
-# query: (word, 0, id) for JMdict, (word, 1, id) for JMnedict. Most words match one entry or none.
+# The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
+# (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none.
 _WORD_PARTS = (
-    "SELECT text, 0, idseq FROM Kanji WHERE text IN ({0}) UNION ALL "
-    "SELECT text, 0, idseq FROM Kana WHERE text IN ({0}) UNION ALL "
-    "SELECT sensegloss.text, 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid "
-    "WHERE sensegloss.text IN ({0})"
+    "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1 UNION ALL "
+    "SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid WHERE sensegloss.text == ?1"
 )
 _NAME_PARTS = (
-    " UNION ALL SELECT text, 1, idseq FROM NEKanji WHERE text IN ({0}) UNION ALL "
-    "SELECT text, 1, idseq FROM NEKana WHERE text IN ({0}) UNION ALL "
-    "SELECT NETransGloss.text, 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss "
-    "ON NETranslation.ID == NETransGloss.tid WHERE NETransGloss.text IN ({0}) UNION ALL "
-    "SELECT NETransType.text, 1, NETranslation.idseq FROM NETranslation JOIN NETransType "
-    "ON NETranslation.ID == NETransType.tid WHERE NETransType.text IN ({0})"
+    " UNION ALL SELECT 1, idseq FROM NEKanji WHERE text == ?1 UNION ALL SELECT 1, idseq FROM NEKana WHERE text == ?1 "
+    "UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss ON NETranslation.ID == "
+    "NETransGloss.tid WHERE NETransGloss.text == ?1 UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation "
+    "JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?1"
 )
-_BATCH = 200  # words per query (SQLite allows 999 parameters at least)
 # jamdict 0.1a11's entry searches (jmdict_sqlite.JMDictSQLite._build_search_query and
 # jmnedict_sqlite.JMNEDictSQLite._build_ne_search_query, exact match), for the order of several
 # entries: SQLite returns them in the same order as for jamdict.
@@ -96,7 +91,6 @@ class GlossIndex:
         row = self._db.execute(_HAS_NAMES).fetchone()
         self.has_names = row is not None and len(row[0]) > 0  # as Jamdict.has_jmne
         self._parts = _WORD_PARTS + _NAME_PARTS if self.has_names else _WORD_PARTS
-        self._queries: dict[int, str] = {}  # the query of the parts for so many words
 
     @staticmethod
     def covers(word: str) -> bool:
@@ -106,56 +100,25 @@ class GlossIndex:
     def lookup(self, word: str, entries: int | None = None, names: int | None = None) -> Found:
         """jamdict's entries and names of ``word``, the first ``entries`` and ``names`` of them where given
         (the glosses of the others are not read)."""
-        return self.lookup_many([word], entries, names)[word]
+        found: tuple[dict[int, None], dict[int, None]] = ({}, {})
+        for kind, idseq in self._db.execute(self._parts, (word,)):
+            found[kind][idseq] = None
+        ids, name_ids = list(found[0]), list(found[1])
+        if len(ids) > 1:  # their order decides which entries the lexicon reads
+            ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
+        if len(name_ids) > 1:
+            name_ids = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
+        return Found(self._entries(_WORD_GLOSSES, ids[:entries]), self._entries(_NAME_GLOSSES, name_ids[:names]))
 
-    def lookup_many(self, words: list[str], entries: int | None = None, names: int | None = None) -> dict[str, Found]:
-        """:meth:`lookup` of each of ``words`` (distinct, each :meth:`covers`), in a few queries for all."""
-        ids: dict[str, tuple[list[int], list[int]]] = {}
-        for start in range(0, len(words), _BATCH):
-            ids.update(self._ids(words[start : start + _BATCH]))
-        capped = {w: (found[:entries], named[:names]) for w, (found, named) in ids.items()}
-        senses = self._senses(_WORD_GLOSSES, [i for found, _ in capped.values() for i in found])
-        name_senses = self._senses(_NAME_GLOSSES, [i for _, named in capped.values() for i in named])
-        return {
-            w: Found(
-                [Entry(list(senses[i].values())) for i in found], [Entry(list(name_senses[i].values())) for i in named]
-            )
-            for w, (found, named) in capped.items()
-        }
-
-    def _ids(self, words: list[str]) -> dict[str, tuple[list[int], list[int]]]:
-        """Per word: the ids of its JMdict entries and of its JMnedict entries, in jamdict's order."""
-        query = self._queries.get(len(words))
-        if query is None:
-            query = self._queries[len(words)] = self._parts.format(",".join(f"?{k + 1}" for k in range(len(words))))
-        found: dict[str, tuple[dict[int, None], dict[int, None]]] = {w: ({}, {}) for w in words}
-        for word, kind, idseq in self._db.execute(query, words):
-            found[word][kind][idseq] = None
-        out = {}
-        for word, (entries, names) in found.items():
-            ids, name_ids = list(entries), list(names)
-            if len(ids) > 1:  # their order decides which entries the lexicon reads
-                ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
-            if len(name_ids) > 1:
-                name_ids = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
-            out[word] = ids, name_ids
-        return out
-
-    def _senses(self, query: str, ids: list[int]) -> dict[int, dict[int, Sense]]:
-        """Per entry id: its senses by id, each with its glosses, in row order."""
+    def _entries(self, query: str, ids: list[int]) -> list[Entry]:
+        if not ids:
+            return []
         senses: dict[int, dict[int, Sense]] = {i: {} for i in ids}
-        ids = list(senses)
-        for start in range(0, len(ids), _BATCH):
-            part = ids[start : start + _BATCH]
-            for idseq, sense_id, gloss_of, text in self._db.execute(query.format(",".join("?" * len(part))), part):
-                sense = senses[idseq].setdefault(sense_id, Sense())
-                if gloss_of is not None:  # the sense has glosses
-                    sense.gloss.append(Gloss(text))
-        return senses
+        for idseq, sense_id, gloss_of, text in self._db.execute(query.format(",".join("?" * len(ids))), ids):
+            sense = senses[idseq].setdefault(sense_id, Sense())
+            if gloss_of is not None:  # the sense has glosses
+                sense.gloss.append(Gloss(text))
+        return [Entry(list(senses[i].values())) for i in ids]
 
     def close(self) -> None:
         self._db.close()
-
-
-def _entries(senses: dict[int, dict[int, Sense]], ids: list[int]) -> list[Entry]:
-    return [Entry(list(senses[i].values())) for i in ids]

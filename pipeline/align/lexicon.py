@@ -16,7 +16,6 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -71,7 +70,6 @@ _ALIASES = {"usa": "us", "americ": "us"}
 # Sentences whose analysis (Japanese concepts, English content words) a process keeps: a corpus repeats
 # some (boilerplate, datelines, copies), and each is analysed once per document that holds it.
 SENTENCES_KEPT = 4096
-GLOSSES_KEPT = 131072  # words whose dictionary glosses a process keeps
 
 
 @lru_cache(maxsize=262144)
@@ -180,15 +178,12 @@ def english_ratio(texts: list[str]) -> float:
 
 
 class Lexicon:
-    """JMdict/JMnedict lookups through jamdict, cached per word (the last ``GLOSSES_KEPT`` words), behind a
-    lock (sqlite is per thread). A sentence's words are looked up together (:meth:`prefetch`)."""
+    """JMdict/JMnedict lookups through jamdict, cached per word, behind a lock (sqlite is per thread)."""
 
     def __init__(self) -> None:
         self._jam = None
         self._index: GlossIndex | None = None
         self._lock = threading.Lock()
-        self._glosses: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        self.looked_up = 0  # words looked up in the dictionary since the cache was cleared
 
     def _jamdict(self):
         if self._jam is None:
@@ -202,75 +197,37 @@ class Lexicon:
                 logging.disable(previous)
         return self._jam
 
-    def _gloss_index(self) -> GlossIndex:
-        if self._index is None or self._index.pid != os.getpid():  # a connection is not shared across a fork
-            self._index = GlossIndex(self._jamdict().db_file)
-        return self._index
-
     def _lookup(self, word: str) -> Found:
         """jamdict's entries and names of ``word``: glosses only, from the gloss index where it covers the
         word (else jamdict's own LookupResult, of the same shape)."""
         if not GlossIndex.covers(word):
             return self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
+        if self._index is None or self._index.pid != os.getpid():  # a connection is not shared across a fork
+            self._index = GlossIndex(self._jamdict().db_file)
         caps = PARAMS.anchors.glosses  # only the entries glosses() reads
-        return self._gloss_index().lookup(word, caps.word_entries, caps.name_entries)
+        return self._index.lookup(word, caps.word_entries, caps.name_entries)
 
-    def prefetch(self, words: Iterable[str]) -> None:
-        """Look up together the words not looked up yet (a few queries for a sentence, not a few per word);
-        where that fails, :meth:`glosses` looks each up alone and reports its failure."""
-        missing = [w for w in dict.fromkeys(words) if w not in self._glosses and GlossIndex.covers(w)]
-        if not missing:
-            return
-        caps = PARAMS.anchors.glosses
-        with self._lock:
-            try:
-                found = self._gloss_index().lookup_many(missing, caps.word_entries, caps.name_entries)
-            except Exception:  # noqa: BLE001  (each word again, alone, in glosses())
-                return
-            for word in missing:
-                self._keep(word, _stems(found[word]))
-
+    @lru_cache(maxsize=131072)  # noqa: B019  (one Lexicon per process: LEXICON)
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
         """(stems of JMdict word glosses, stems of JMnedict name transliterations) of ``word``."""
-        kept = self._glosses.get(word)
-        if kept is not None:
-            return kept
         with self._lock:
             try:
-                stems = _stems(self._lookup(word))
+                res = self._lookup(word)
             except Exception as exc:  # a broken dictionary install must not stop alignment
                 log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
-                stems = frozenset(), frozenset()
-            return self._keep(word, stems)
-
-    def _keep(self, word: str, stems: tuple[frozenset[str], frozenset[str]]) -> tuple[frozenset[str], frozenset[str]]:
-        if len(self._glosses) >= GLOSSES_KEPT:
-            del self._glosses[next(iter(self._glosses))]  # the oldest
-        self._glosses[word] = stems
-        self.looked_up += 1
-        return stems
-
-    def clear(self) -> None:
-        """Forget every word looked up (a cold cache, for benchmarks)."""
-        with self._lock:
-            self._glosses.clear()
-            self.looked_up = 0
-
-
-def _stems(res: Found) -> tuple[frozenset[str], frozenset[str]]:
-    """The gloss stems of a lookup's first entries, senses and glosses (``PARAMS.anchors.glosses``)."""
-    caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
-    words: set[str] = set()
-    for entry in res.entries[: caps.word_entries]:
-        for sense in entry.senses[: caps.word_senses]:
-            for gloss in sense.gloss[: caps.word_glosses]:
-                words |= gloss_stems(gloss.text)
-    names: set[str] = set()
-    for entry in res.names[: caps.name_entries]:
-        for sense in entry.senses[: caps.name_senses]:
-            for gloss in sense.gloss[: caps.name_glosses]:
-                names |= {s for w in long_vowel_variants(gloss.text) for s in gloss_stems(w)}
-    return frozenset(words), frozenset(names)
+                return frozenset(), frozenset()
+        caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
+        words: set[str] = set()
+        for entry in res.entries[: caps.word_entries]:
+            for sense in entry.senses[: caps.word_senses]:
+                for gloss in sense.gloss[: caps.word_glosses]:
+                    words |= gloss_stems(gloss.text)
+        names: set[str] = set()
+        for entry in res.names[: caps.name_entries]:
+            for sense in entry.senses[: caps.name_senses]:
+                for gloss in sense.gloss[: caps.name_glosses]:
+                    names |= {s for w in long_vowel_variants(gloss.text) for s in gloss_stems(w)}
+        return frozenset(words), frozenset(names)
 
 
 _tagger = None
@@ -302,7 +259,6 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
         concepts.append(Concept(tok, "number", frozenset({n})))
     words = list(_tag(norm))
     surfaces, features = [w.surface for w in words], [w.feature for w in words]
-    lexicon.prefetch(_looked_up(surfaces, features))
     used = _compounds(surfaces, features, lexicon, concepts)
     for k, (surface, f) in enumerate(zip(surfaces, features)):
         if k in used or surface in _JA_SKIP:
@@ -316,24 +272,6 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
         if c is not None:
             concepts.append(c)
     return tuple(concepts)
-
-
-def _looked_up(surfaces: list[str], features: list) -> Iterator[str]:
-    """The words the analysis of a sentence may look up (:func:`_compounds`, :func:`_word_concept`; a few
-    more: those of words a compound takes)."""
-    nominal = [f.pos1 == "名詞" or f.pos1 == "接尾辞" for f in features]
-    for size in (3, 2):
-        for k in range(len(surfaces) - size + 1):
-            if features[k].pos1 == "名詞" and all(nominal[k : k + size]):
-                surface = "".join(surfaces[k : k + size])
-                yield surface
-                if size == 2 and len(surfaces[k + 1]) > 1:
-                    yield surface[:-1]
-    for surface, f in zip(surfaces, features):
-        if f.pos1 in _CONTENT_POS and not surface.isascii():
-            yield surface
-            if isinstance(f.lemma, str):
-                yield f.lemma.partition("-")[0]
 
 
 def _compounds(surfaces: list[str], features: list, lexicon: Lexicon, concepts: list[Concept]) -> set[int]:
