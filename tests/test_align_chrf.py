@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu import sentence_chrf
 
-from pipeline.align.chrf import NgramCache, chrf, ngram_stats
+from pipeline.align.chrf import NgramCache, chrf, joined_stats, ngram_stats
 from pipeline.align.signals import chrf as signal_chrf
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -96,3 +96,27 @@ def test_a_repeated_pair_gets_the_same_score() -> None:
     scores = [cache.chrf(hyp, ref) for hyp, ref in pairs]
     assert scores[0] == scores[2] == chrf(ngram_stats(pairs[0][0]), ngram_stats(pairs[0][1]))
     assert scores[1] == chrf(ngram_stats(pairs[1][0]), ngram_stats(pairs[1][1]))  # the order matters
+
+
+JOIN_ALPHABET = st.sampled_from(list("aab .東ーア 　\n\x002"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=JOIN_ALPHABET, max_size=14), min_size=1, max_size=3))
+def test_a_join_has_the_statistics_of_its_text(parts: list[str]) -> None:
+    """A join's statistics, computed from its parts', are those extracted from the joined text."""
+    cache = NgramCache()
+    text = cache.join(parts)
+    assert text == " ".join(parts)
+    assert cache.stats(text) == ngram_stats(text)
+
+
+def test_joined_stats_on_real_sentences() -> None:
+    texts = corpus_texts()
+    rng = random.Random(1)
+    for _ in range(300):
+        a, b = rng.choice(texts), rng.choice(texts)
+        assert joined_stats(ngram_stats(a), ngram_stats(b)) == ngram_stats(f"{a} {b}"), (a, b)
+        cache = NgramCache()
+        joined = cache.join([a, b])
+        assert abs(cache.chrf(joined, b) - sacrebleu_chrf(joined, b)) <= TOLERANCE

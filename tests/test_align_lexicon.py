@@ -6,7 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.align.evidence import Evidence, Signals
-from pipeline.align.lexicon import concept_matches, english, english_ratio, gloss_stems, japanese, long_vowel_variants
+from pipeline.align.lexicon import (
+    concept_matches,
+    english,
+    english_ratio,
+    gloss_stems,
+    japanese,
+    long_vowel_variants,
+    name_matches,
+)
 from pipeline.align.translit import initial, name_similarity, romaji
 from pipeline.records import Sentence
 
@@ -115,3 +123,24 @@ def test_a_sentence_analysed_again_is_the_same() -> None:
     one, two = english(en), english(en)
     assert one == two and one.words is not two.words
     assert one.initials == [initial(w) if w[0].isalpha() else None for w in one.words]
+
+
+def test_name_matches_compare_only_words_of_a_readings_initial() -> None:
+    """Name matching by initial finds what comparing every word of the side finds."""
+    ja = "プーチン大統領とラヴロフ外相、ゼレンスキー氏、ハリス副大統領が北京でニュースを見た"
+    en = "President Putin, Foreign Minister Lavrov, Zelensky, Vice President Harris, Beijing news, Lavrova, 2024"
+    side = english(en)
+    names = [c for c in japanese(ja) if c.readings]
+    assert len(names) >= 4
+    assert sum(bool(name_matches(c, side, 0.75)) for c in names) >= 2  # Putin, Lavrov, …
+    for c in names:
+        firsts = {initial(r) for r in c.readings}
+        every = {
+            k
+            for k, (w, first) in enumerate(zip(side.words, side.initials))
+            if first in firsts and any(name_similarity(r, w) >= 0.75 for r in c.readings)
+        }
+        assert name_matches(c, side, 0.75) == every, c.surface
+    assert side.by_initial == {
+        f: [k for k, g in enumerate(side.initials) if g == f] for f in set(side.initials) if f is not None
+    }

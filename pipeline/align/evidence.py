@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..records import Sentence
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, EnglishSide, concept_matches, english, japanese, stem
+from .lexicon import STOPWORDS, EnglishSide, content_words, english, japanese, name_matches, stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
 
@@ -63,7 +63,7 @@ class Evidence:
         for c in self.concepts[i]:
             keys |= c.stems
         if self.use.mt and i < len(self.mt):
-            keys |= {stem(w) for w in english(self.mt[i]).words if w.lower() not in STOPWORDS}
+            keys |= {stem(w) for w in content_words(self.mt[i]) if w.lower() not in STOPWORDS}
         return keys
 
     def pairs(self, max_candidates: int, band: int) -> Iterator[tuple[int, int]]:
@@ -114,7 +114,8 @@ class Evidence:
     def _similarity(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
         partial = self.ref[j + dj - 1].partial
         lexical = self.lexical(i, di, j, dj) if self.use.lexical and not self.use.length_only else None
-        return self._combine(i, di, " ".join(r.text for r in self.ref[j : j + dj]), partial, lexical)
+        en = self.ngrams.join([r.text for r in self.ref[j : j + dj]])  # a join's n-grams come from its parts'
+        return self._combine(i, di, en, partial, lexical)
 
     def score_text(self, i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
         """Score and signals of the source span against any English text (a piece of a reference
@@ -141,7 +142,7 @@ class Evidence:
         if lexical is not None:
             signals["lexical"] = lexical
         if self.use.mt:
-            hyp = " ".join(self.mt[i : i + di])
+            hyp = self.ngrams.join(self.mt[i : i + di])
             if (mt := mt_similarity(hyp, en, self.baseline, partial, self.params.mt, self.ngrams)) is not None:
                 signals["mt"] = mt
         if not signals:
@@ -156,15 +157,13 @@ class Evidence:
 
     def _matches(self, i: int, side: EnglishSide, index: dict[str, set[int]]) -> tuple[frozenset[int], frozenset[int]]:
         """(indices of the concepts of source i found in ``side``, positions of the words they cover)."""
-        found, covered = set(), set()
+        found: set[int] = set()
+        covered: set[int] = set()
         for ci, c in enumerate(self.concepts[i]):
-            hits: set[int] = set()
-            for st in c.stems:
-                if st in index:
-                    hits |= index[st]
-            if not hits and c.readings:
-                hits = concept_matches(c, side, self.params.anchors.name_min_similarity)
-            if hits:
+            if stems := index.keys() & c.stems:
+                found.add(ci)
+                covered.update(*map(index.__getitem__, stems))
+            elif c.readings and (hits := name_matches(c, side, self.params.anchors.name_min_similarity)):
                 found.add(ci)
                 covered |= hits
         return frozenset(found), frozenset(covered)

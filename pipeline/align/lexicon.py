@@ -61,6 +61,8 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _EN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+(?:[.,]\d+)*")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Z]")
 _KATAKANA = re.compile(r"^[\u30a0-\u30ffー・]+$")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_LETTERS = re.compile(r"[A-Za-z]+")
 _CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
 # Formal nouns and the like: frequent, vague, and glossed with many unrelated English words.
 _JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 的 氏 事 物 時 為 訳 わけ 者 等 点 際 後 前 間 ".split())
@@ -108,8 +110,8 @@ def long_vowel_variants(word: str) -> set[str]:
 @lru_cache(maxsize=262144)
 def gloss_stems(gloss: str) -> frozenset[str]:
     """Content stems of one dictionary gloss ('Beijing (China)' → {beijin}; 'to speak' → {speak})."""
-    text = re.sub(r"\([^)]*\)", " ", fold_accents(gloss))
-    return frozenset(stem(w) for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOPWORDS and len(w) > 1)
+    text = _PARENTHESES.sub(" ", fold_accents(gloss))
+    return frozenset(stem(w) for w in _LETTERS.findall(text) if w.lower() not in STOPWORDS and len(w) > 1)
 
 
 @dataclass(frozen=True)
@@ -129,18 +131,24 @@ class EnglishSide:
     words: list[str]  # content words in order (numbers canonical)
     stems: list[str] = field(default_factory=list)
     initials: list[str | None] = field(default_factory=list)  # of the words a name can match (:func:`initial`)
+    by_initial: dict[str, list[int]] = field(default_factory=dict)  # positions of the words per initial
 
     def __post_init__(self) -> None:
         self.stems = [stem(w) if not w[0].isdigit() else w for w in self.words]
         self.initials = [initial(w) if w[0].isalpha() else None for w in self.words]
+        self.by_initial = {}
+        for k, first in enumerate(self.initials):
+            if first is not None:
+                self.by_initial.setdefault(first, []).append(k)
 
 
 def english(text: str) -> EnglishSide:
-    return EnglishSide(list(_content_words(text)))
+    return EnglishSide(list(content_words(text)))
 
 
 @lru_cache(maxsize=SENTENCES_KEPT)
-def _content_words(text: str) -> tuple[str, ...]:
+def content_words(text: str) -> tuple[str, ...]:
+    """The content words of an English text, in order (numbers canonical, months as numbers)."""
     norm = fold_accents(unicodedata.normalize("NFKC", text))
     return tuple(w for tok in _EN_TOKEN.findall(norm) if (w := _content_word(tok)) is not None)
 
@@ -302,7 +310,7 @@ def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: boo
         names |= n
     readings: tuple[str, ...] = ()
     katakana = bool(_KATAKANA.match(surface))
-    if origin and re.fullmatch(r"[A-Za-z]+", origin):  # unidic: ニュース-news, ロシア-Rossiya
+    if origin and _LETTERS.fullmatch(origin):  # unidic: ニュース-news, ロシア-Rossiya
         stems.add(stem(origin))
         readings += (origin.lower(),)
     if katakana:
@@ -324,10 +332,21 @@ def concept_matches(
     """Positions of the English words that render ``c`` (a reading matches a word from ``min_similarity``)."""
     hits = {k for k, s in enumerate(en.stems) if s in c.stems}
     if not hits and c.readings:
-        firsts = {initial(r) for r in c.readings}
-        hits = {
-            k
-            for k, (w, first) in enumerate(zip(en.words, en.initials))
-            if first in firsts and any(names_alike(r, w, min_similarity) for r in c.readings)
-        }
+        hits = name_matches(c, en, min_similarity)
     return hits
+
+
+def name_matches(c: Concept, en: EnglishSide, min_similarity: float) -> set[int]:
+    """Positions of the English words alike a reading of ``c`` (only words of a reading's initial can be)."""
+    words, readings = en.words, c.readings
+    return {
+        k
+        for first in _initials(readings)
+        for k in en.by_initial.get(first, ())
+        if any(names_alike(r, words[k], min_similarity) for r in readings)
+    }
+
+
+@lru_cache(maxsize=65536)
+def _initials(readings: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(initial(r) for r in readings)

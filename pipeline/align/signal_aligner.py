@@ -21,6 +21,7 @@ from .base import Aligner
 from .dp import BEADS, Span, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
+from .gc_pause import gc_paused
 from .link import Link
 from .paragraphs import crosses_paragraph, paragraph_agreement, without_strays
 from .split import best_cut
@@ -142,6 +143,10 @@ class SignalAligner(Aligner):
         ]
 
     def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
+        with gc_paused():  # the document's evidence is freed (by reference counting) before the collector resumes
+            return self._align(src, mt, ref)
+
+    def _align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
         ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight, self.params)
         plan = self.plan(ev)
         return [bead for step in fill_gaps(plan.chain, len(src), len(ref)) for bead in self.decide(ev, step, plan)]
