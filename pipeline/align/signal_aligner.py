@@ -20,6 +20,7 @@ from ..records import Bead, Sentence
 from .base import Aligner
 from .dp import BEADS, Span, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
+from .extend import extend_links
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
 from .link import Link
 from .paragraphs import crosses_paragraph, paragraph_agreement, without_strays
@@ -86,14 +87,15 @@ class SignalAligner(Aligner):
                     if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
                         yield Step(i0, di, j0, dj, sim)
 
-    def fill(self, ev: Evidence, chain: list[Step], ratio: float, agreement: float) -> list[Step]:
-        """The chain plus the links of the gap DP between its links (only when it has some: a
-        reference nothing of which could be linked stays unaligned)."""
-        if len(chain) < self.cfg.min_anchors:
-            return chain
+    def gap_costs(self, ev: Evidence, ratio: float, agreement: float) -> GapCosts:
+        """The gap DP's costs for this document: skipping is dear where the reference is a full
+        translation, cheap where it is partial."""
         params = self.params.gaps
         full = coverage(ev.src, ev.ref, ratio, params.length) >= self.cfg.full_coverage
-        costs = GapCosts.for_document(params, self.cfg.skip_full if full else self.cfg.skip_partial, agreement)
+        return GapCosts.for_document(params, self.cfg.skip_full if full else self.cfg.skip_partial, agreement)
+
+    def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
+        """The chain plus the links of the gap DP between its links."""
         extra: list[Step] = []
         for box in gaps(chain, len(ev.src), len(ev.ref)):
             if max(box.i1 - box.i0, box.j1 - box.j0) > self.cfg.gap_max:
@@ -117,11 +119,16 @@ class SignalAligner(Aligner):
         if agreement > 0:
             # the document's paragraphs correspond: a link that jumps into the middle of a paragraph strays
             chain = without_strays(src, ref, chain)
-        anchored = frozenset(step.span for step in chain)
+        anchored = {step.span for step in chain}
         ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
-        if self.cfg.realign_gaps and not self.use.length_only:
-            chain = self.fill(ev, chain, ratio, agreement)
-        return Plan(chain, anchored, ratio, agreement)
+        # only where the chain has links: a reference nothing of which could be linked stays unaligned
+        if self.cfg.realign_gaps and not self.use.length_only and len(chain) >= self.cfg.min_anchors:
+            costs = self.gap_costs(ev, ratio, agreement)
+            filled = self.fill(ev, chain, ratio, costs)
+            chain = extend_links(ev, filled, ratio, costs)
+            # a chain link grown over its neighbour stays a chain link
+            anchored |= {new.span for old, new in zip(filled, chain) if old.span in anchored}
+        return Plan(chain, frozenset(anchored), ratio, agreement)
 
     def decide(self, ev: Evidence, step: Step, plan: Plan) -> list[Bead]:
         """The beads of one step of the path: unaligned sentences, a link, or the two pieces of a cut."""
