@@ -89,3 +89,16 @@ def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: Span
             jumps += 1
             stray += lands_inside(src, ref, before, after)
     return jumps, stray
+
+
+def alone(sents: Sequence[Sentence], k: int) -> bool:
+    """Whether sentence ``k`` is a paragraph by itself (a heading, a caption, a one-line item)."""
+    return starts_paragraph(sents, k) and (k + 1 == len(sents) or starts_paragraph(sents, k + 1))
+
+
+def without_lone_sources(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
+    """The chain less every 1-1 link that pairs a source sentence alone in its paragraph (a heading, a
+    caption, a one-line item) with a reference sentence that shares its paragraph: a heading linked
+    into the other side's body by a word they share. (A reference sentence alone in its paragraph
+    linked into the source's body stays: a partial reference picks single sentences.)"""
+    return [s for s in chain if (s.di, s.dj) != (1, 1) or not alone(src, s.i) or alone(ref, s.j)]

@@ -23,7 +23,7 @@ from .evidence import Evidence, Signals
 from .extend import extend_links
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
 from .link import Link
-from .paragraphs import crosses_paragraph, paragraph_agreement, without_strays
+from .paragraphs import crosses_paragraph, paragraph_agreement, without_lone_sources, without_strays
 from .split import best_cut
 
 log = logging.getLogger(__name__)
@@ -114,10 +114,14 @@ class SignalAligner(Aligner):
     def plan(self, ev: Evidence) -> Plan:
         """The evidence chain less its strays, the document's ratio and agreement, the gaps filled."""
         src, ref, params = ev.src, ev.ref, self.params
-        chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
+        candidates = list(self.candidates(ev))
+        chain = best_chain(candidates, len(ref), self.cfg.threshold)
         agreement = paragraph_agreement(src, ref, chain, params.gaps.agreement_min_links)
         if agreement > 0:
-            # the document's paragraphs correspond: a link that jumps into the middle of a paragraph strays
+            # the document's paragraphs correspond: no heading is linked into the other side's body (the
+            # chain is made again without such links), and a link that jumps into the middle of a
+            # paragraph strays
+            chain = best_chain(without_lone_sources(src, ref, candidates), len(ref), self.cfg.threshold)
             chain = without_strays(src, ref, chain)
         anchored = {step.span for step in chain}
         ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
