@@ -36,12 +36,15 @@ def free(bead: Span, step: Step, taken_src: set[int], taken_ref: set[int], n: in
     return not (added_src & taken_src or added_ref & taken_ref)
 
 
-def extend_links(ev: Evidence, steps: Sequence[Step], ratio: float, costs: GapCosts) -> list[Step]:
+def extend_links(
+    ev: Evidence, steps: Sequence[Step], ratio: float, costs: GapCosts, reserved: Sequence[Step] = ()
+) -> list[Step]:
     """``steps`` (the linked beads, in order) with each 1-1 link grown over an unaligned neighbour
-    where that is cheaper than the link plus a skip; the grown bead is valued by its evidence."""
+    where that is cheaper than the link plus a skip; the grown bead is valued by its evidence. The
+    sentences of ``reserved`` (crossing links, :mod:`.swap`) are taken too."""
     src, ref = ev.src, ev.ref
-    taken_src = {x for s in steps for x in range(s.i, s.i + s.di)}
-    taken_ref = {y for s in steps for y in range(s.j, s.j + s.dj)}
+    taken_src = {x for s in [*steps, *reserved] for x in range(s.i, s.i + s.di)}
+    taken_ref = {y for s in [*steps, *reserved] for y in range(s.j, s.j + s.dj)}
     out: list[Step] = []
     for step in steps:
         best, best_cost = step, None

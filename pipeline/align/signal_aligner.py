@@ -1,9 +1,12 @@
 """The aligner the registered methods share: evidence chain, gaps, confidence, cut references.
 
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
-beads above ``align.threshold`` (:mod:`.dp`) less the links that stray into another paragraph where
-the document's paragraphs correspond (:mod:`.paragraphs`), re-align the sentences between its links
-by length, paragraphs and evidence (:mod:`.gaps`), give each link a calibrated confidence
+beads above ``align.threshold`` (:mod:`.dp`) — where the document's paragraphs correspond, made
+without pairs of a source heading with a reference body sentence and less the links that stray into
+another paragraph (:mod:`.paragraphs`) —, re-align the sentences between its links by length,
+paragraphs and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped
+(:mod:`.swap`), let a link take in an unaligned neighbour where their lengths
+say the two render one (:mod:`.extend`), give each link a calibrated confidence
 (:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
 reference sentence that renders two source sentences where they imply (:mod:`.split`; a merge into
 a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mod:`.lexical`,
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..records import Bead, Sentence
 from .base import Aligner
@@ -25,6 +28,7 @@ from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_tr
 from .link import Link
 from .paragraphs import crosses_paragraph, paragraph_agreement, without_lone_sources, without_strays
 from .split import best_cut
+from .swap import crossing_links, with_crossing
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +36,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Plan:
     """What a document's links are decided from: the chain (with its gap links), which of them were
-    chain links, English characters per Japanese character and the paragraph agreement."""
+    chain links, English characters per Japanese character, the paragraph agreement and the links
+    that cross the chain (:mod:`.swap`; chain links too)."""
 
     chain: list[Step]
     anchored: frozenset[Span]
     ratio: float
     agreement: float
+    crossing: list[Step] = field(default_factory=list)
 
 
 def sentence_ids(ev: Evidence, step: Step) -> tuple[list[str], list[str]]:
@@ -129,9 +135,13 @@ class SignalAligner(Aligner):
         if self.cfg.realign_gaps and not self.use.length_only and len(chain) >= self.cfg.min_anchors:
             costs = self.gap_costs(ev, ratio, agreement)
             filled = self.fill(ev, chain, ratio, costs)
-            chain = extend_links(ev, filled, ratio, costs)
+            # sentences the translator swapped, linked crosswise on their evidence, as chain links are
+            crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
+            chain = extend_links(ev, filled, ratio, costs, crossing)
             # a chain link grown over its neighbour stays a chain link
             anchored |= {new.span for old, new in zip(filled, chain) if old.span in anchored}
+            anchored |= {step.span for step in crossing}
+            return Plan(chain, frozenset(anchored), ratio, agreement, crossing)
         return Plan(chain, frozenset(anchored), ratio, agreement)
 
     def decide(self, ev: Evidence, step: Step, plan: Plan) -> list[Bead]:
@@ -155,4 +165,5 @@ class SignalAligner(Aligner):
     def align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
         ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight, self.params)
         plan = self.plan(ev)
-        return [bead for step in fill_gaps(plan.chain, len(src), len(ref)) for bead in self.decide(ev, step, plan)]
+        path = with_crossing(fill_gaps(plan.chain, len(src), len(ref)), plan.crossing)
+        return [bead for step in path for bead in self.decide(ev, step, plan)]
