@@ -9,10 +9,11 @@ from pipeline.align.hybrid import HybridAligner
 from pipeline.align.paragraphs import (
     alone,
     crosses_paragraph,
+    lone_share,
     paragraph_agreement,
     paragraph_jumps,
     starts_paragraph,
-    without_lone_sources,
+    without_lone_mismatches,
     without_strays,
 )
 from pipeline.align.params import PARAMS
@@ -99,15 +100,32 @@ REVIEW_EN = [
 ]
 
 
+RATIO = PARAMS.gaps.lone_share_ratio
+
+
 def test_a_heading_linked_into_the_other_sides_body_leaves_the_chain() -> None:
     src, ref = sentences("ja", REVIEW_JA), sentences("en", REVIEW_EN)
     assert [alone(src, k) for k in range(len(src))] == [True, True, False, False, False, True]
     heading_into_body, heading = Step(1, 1, 2, 1, 0.5), Step(1, 1, 1, 1, 0.45)
-    assert without_lone_sources(src, ref, [heading_into_body]) == []
-    assert without_lone_sources(src, ref, [heading]) == [heading]
-    # a reference sentence alone in its paragraph linked into the source's body stays (a partial
-    # reference of single sentences picked from the body: the seed's seed3 gold)
-    assert without_lone_sources(ref, src, [Step(2, 1, 1, 1, 0.5)]) == [Step(2, 1, 1, 1, 0.5)]
+    assert without_lone_mismatches(src, ref, [heading_into_body], RATIO) == []
+    assert without_lone_mismatches(src, ref, [heading], RATIO) == [heading]
+    # the other way round (a reference heading linked into the source's body) too, where both sides
+    # have about as many lone sentences
+    assert without_lone_mismatches(ref, src, [Step(2, 1, 1, 1, 0.5)], RATIO) == []
+
+
+def test_a_reference_of_single_sentences_may_link_into_the_body() -> None:
+    # a partial reference that picks single sentences out of the source's paragraphs (the seed's seed3)
+    src = sentences("ja", [(1, "一文目。"), (1, "二文目。"), (1, "三文目。"), (2, "四文目。"), (2, "五文目。")])
+    ref = sentences("en", [(1, "Two."), (2, "Five.")])
+    assert lone_share(ref) > RATIO * lone_share(src)
+    picked = [Step(1, 1, 0, 1, 0.5), Step(4, 1, 1, 1, 0.5)]
+    assert without_lone_mismatches(src, ref, picked, RATIO) == picked
+    # but a source heading is never linked into the reference's body
+    heading = sentences("ja", [(1, "見出し"), (2, "一文目。"), (2, "二文目。"), (2, "三文目。"), (2, "四文目。")])
+    body = sentences("en", [(1, "Heading run into the body."), (1, "One."), (2, "Three."), (3, "Four.")])
+    assert lone_share(body) > RATIO * lone_share(heading)
+    assert without_lone_mismatches(heading, body, [Step(0, 1, 0, 1, 0.5)], RATIO) == []
 
 
 def test_the_heading_finds_its_own_paragraph() -> None:

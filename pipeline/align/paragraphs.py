@@ -96,9 +96,26 @@ def alone(sents: Sequence[Sentence], k: int) -> bool:
     return starts_paragraph(sents, k) and (k + 1 == len(sents) or starts_paragraph(sents, k + 1))
 
 
-def without_lone_sources(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
-    """The chain less every 1-1 link that pairs a source sentence alone in its paragraph (a heading, a
-    caption, a one-line item) with a reference sentence that shares its paragraph: a heading linked
-    into the other side's body by a word they share. (A reference sentence alone in its paragraph
-    linked into the source's body stays: a partial reference picks single sentences.)"""
-    return [s for s in chain if (s.di, s.dj) != (1, 1) or not alone(src, s.i) or alone(ref, s.j)]
+def lone_share(sents: Sequence[Sentence]) -> float:
+    """The share of sentences alone in their paragraph."""
+    return sum(alone(sents, k) for k in range(len(sents))) / max(1, len(sents))
+
+
+def lone_mismatch(src: Sequence[Sentence], ref: Sequence[Sentence], step: Step, both_ways: bool) -> bool:
+    """Whether a 1-1 link pairs a sentence alone in its paragraph with one that shares its paragraph:
+    a source one (a heading, a caption, a one-line item) always, a reference one where ``both_ways``."""
+    if (step.di, step.dj) != (1, 1):
+        return False
+    lone_src, lone_ref = alone(src, step.i), alone(ref, step.j)
+    return lone_src != lone_ref if both_ways else lone_src and not lone_ref
+
+
+def without_lone_mismatches(
+    src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step], max_share_ratio: float
+) -> list[Step]:
+    """The chain less every link that pairs a heading with the other side's body (:func:`lone_mismatch`):
+    linked by a word they share. A reference sentence alone in its paragraph is let into the source's
+    body where the reference has more than ``max_share_ratio`` times the source's share of lone
+    sentences (a partial reference of single sentences picked from the body: the seed's ``seed3``)."""
+    both_ways = lone_share(ref) <= max_share_ratio * lone_share(src)
+    return [s for s in chain if not lone_mismatch(src, ref, s, both_ways)]

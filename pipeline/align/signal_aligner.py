@@ -26,7 +26,7 @@ from .evidence import Evidence, Signals
 from .extend import extend_links
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
 from .link import Link
-from .paragraphs import crosses_paragraph, paragraph_agreement, without_lone_sources, without_strays
+from .paragraphs import crosses_paragraph, paragraph_agreement, without_lone_mismatches, without_strays
 from .split import best_cut
 from .swap import crossing_links, with_crossing
 
@@ -127,7 +127,11 @@ class SignalAligner(Aligner):
             # the document's paragraphs correspond: no heading is linked into the other side's body (the
             # chain is made again without such links), and a link that jumps into the middle of a
             # paragraph strays
-            chain = best_chain(without_lone_sources(src, ref, candidates), len(ref), self.cfg.threshold)
+            chain = best_chain(
+                without_lone_mismatches(src, ref, candidates, params.gaps.lone_share_ratio),
+                len(ref),
+                self.cfg.threshold,
+            )
             chain = without_strays(src, ref, chain)
         anchored = {step.span for step in chain}
         ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
