@@ -101,6 +101,13 @@ def lone_share(sents: Sequence[Sentence]) -> float:
     return sum(alone(sents, k) for k in range(len(sents))) / max(1, len(sents))
 
 
+def lone_both_ways(src: Sequence[Sentence], ref: Sequence[Sentence], max_share_ratio: float) -> bool:
+    """Whether a lone reference sentence is held to lone source sentences too: unless the reference has
+    more than ``max_share_ratio`` times the source's share of lone sentences (single sentences picked
+    from the source's body)."""
+    return lone_share(ref) <= max_share_ratio * lone_share(src)
+
+
 def lone_mismatch(src: Sequence[Sentence], ref: Sequence[Sentence], step: Step, both_ways: bool) -> bool:
     """Whether a 1-1 link pairs a sentence alone in its paragraph with one that shares its paragraph:
     a source one (a heading, a caption, a one-line item) always, a reference one where ``both_ways``."""
@@ -117,5 +124,5 @@ def without_lone_mismatches(
     linked by a word they share. A reference sentence alone in its paragraph is let into the source's
     body where the reference has more than ``max_share_ratio`` times the source's share of lone
     sentences (a partial reference of single sentences picked from the body: the seed's ``seed3``)."""
-    both_ways = lone_share(ref) <= max_share_ratio * lone_share(src)
+    both_ways = lone_both_ways(src, ref, max_share_ratio)
     return [s for s in chain if not lone_mismatch(src, ref, s, both_ways)]

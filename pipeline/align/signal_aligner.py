@@ -26,7 +26,13 @@ from .evidence import Evidence, Signals
 from .extend import extend_links
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
 from .link import Link
-from .paragraphs import crosses_paragraph, paragraph_agreement, without_lone_mismatches, without_strays
+from .paragraphs import (
+    crosses_paragraph,
+    lone_both_ways,
+    paragraph_agreement,
+    without_lone_mismatches,
+    without_strays,
+)
 from .split import best_cut
 from .swap import crossing_links, with_crossing
 
@@ -98,7 +104,8 @@ class SignalAligner(Aligner):
         translation, cheap where it is partial."""
         params = self.params.gaps
         full = coverage(ev.src, ev.ref, ratio, params.length) >= self.cfg.full_coverage
-        return GapCosts.for_document(params, self.cfg.skip_full if full else self.cfg.skip_partial, agreement)
+        skip = self.cfg.skip_full if full else self.cfg.skip_partial
+        return GapCosts.for_document(params, skip, agreement, lone_both_ways(ev.src, ev.ref, params.lone_share_ratio))
 
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
         """The chain plus the links of the gap DP between its links."""

@@ -24,7 +24,8 @@ from .params import AlignParams
 # paragraph mismatch by how far the document's paragraphs correspond; 5: strays leave the chain, a 2-1 bead over a
 # truncated reference is linked only when cut; 6: no cut inside brackets or a quotation (the parameter set and the
 # signature came after it, beads unchanged); 7: a 1-1 link takes in an unaligned neighbour (extend.py), a source
-# heading linked into the other side's body leaves the chain (paragraphs.without_lone_mismatches), swapped neighbours
+# heading linked into the other side's body leaves the chain (paragraphs.without_lone_mismatches; in the gap DP it costs
+# gaps.lone_per_agreement), swapped neighbours
 # are linked crosswise (swap.py)
 ALIGNER_VERSION = "7"
 
