@@ -2,11 +2,11 @@
 
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
 beads above ``align.threshold`` (:mod:`.dp`) — where the document's paragraphs correspond, made
-without pairs of a source heading with a reference body sentence and less the links that stray into
-another paragraph (:mod:`.paragraphs`) —, re-align the sentences between its links by length,
-paragraphs and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped
-(:mod:`.swap`), let a link take in an unaligned neighbour where their lengths
-say the two render one (:mod:`.extend`), give each link a calibrated confidence
+without pairs of a heading with the other side's body and less the links that stray into another
+paragraph (:mod:`.paragraphs`) —, re-align the sentences between its links by length, paragraphs
+and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
+let a link take in an unaligned neighbour where their lengths say the two render one
+(:mod:`.extend`), give each link a calibrated confidence
 (:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
 reference sentence that renders two source sentences where they imply (:mod:`.split`; a merge into
 a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mod:`.lexical`,
@@ -125,7 +125,8 @@ class SignalAligner(Aligner):
         return self.cfg.cut_references and not self.use.length_only
 
     def plan(self, ev: Evidence) -> Plan:
-        """The evidence chain less its strays, the document's ratio and agreement, the gaps filled."""
+        """The evidence chain (without headings paired with the other side's body, less its strays),
+        the document's ratio and agreement, the gaps filled, the crossing links, the links grown."""
         src, ref, params = ev.src, ev.ref, self.params
         candidates = list(self.candidates(ev))
         chain = best_chain(candidates, len(ref), self.cfg.threshold)
