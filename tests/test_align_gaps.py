@@ -204,3 +204,25 @@ def test_a_merge_into_a_truncated_reference_is_linked_only_when_cut() -> None:
     beads = LexicalAligner(AlignSection(method="lexical")).align(src, [""] * 4, ref)
     assert links(beads) == [(["ja1"], ["en1"]), (["ja4"], ["en3"])]
     assert ([], ["en2"]) in [(b.src_ids, b.ref_ids) for b in beads]  # left unaligned, not lost
+
+
+def test_a_truncated_heading_is_filled_with_the_source_heading_not_a_paragraphs_first_sentence() -> None:
+    # WMT23 tune half (wmt23-010, web ads; the partial reference keeps every other paragraph): the
+    # English heading "No worries with zero…" renders the one-line paragraph 追加料金も0円で安心
+    src = sentences(
+        "ja",
+        [
+            (10, "烏丸、河原町からすぐのアクセス。"),
+            (10, "事前カウンセリングで割引。"),
+            (11, "追加料金も0円で安心"),
+            (12, "幕張本郷 口コミ第1位の整体院 - 多くの専門家が絶賛する技術"),
+        ],
+    )
+    ref = sentences("en", [(6, "No worries with zero…")])
+    params = PARAMS.gaps
+    box = (0, len(src), 0, len(ref))
+    no_evidence = lambda *bead: 0.0  # noqa: E731
+    unrelated = align_gap(src, ref, box, 2.6, no_evidence, GapCosts.for_document(params, 2.0, 0.0))
+    assert [c[:4] for c in unrelated] == [(0, 1, 0, 1)]  # by length and order alone: the first sentence
+    kept = align_gap(src, ref, box, 2.6, no_evidence, GapCosts.for_document(params, 2.0, 1.0))
+    assert [c[:4] for c in kept] == [(2, 1, 0, 1)]

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from pipeline.align.dp import Box, Span, Step
 from pipeline.align.gaps import GapCosts
+from pipeline.align.hybrid import HybridAligner
 from pipeline.align.paragraphs import (
+    alone,
     crosses_paragraph,
+    lone_share,
     paragraph_agreement,
     paragraph_jumps,
     starts_paragraph,
+    without_lone_mismatches,
     without_strays,
 )
 from pipeline.align.params import PARAMS
+from pipeline.config import AlignSection
 from pipeline.records import Sentence
 
 MIN_LINKS = PARAMS.gaps.agreement_min_links
@@ -66,3 +71,65 @@ def test_paragraph_jumps_count_the_bounding_links_a_bead_leaves_on_one_side() ->
     assert paragraph_jumps(src, ref, Span(1, 1, 1, 1), box) == (0, 0)  # both stay in paragraph 1
     assert paragraph_jumps(src, ref, Span(3, 1, 1, 1), box) == (1, 1)  # source moves into paragraph 2's middle
     assert paragraph_jumps(src, ref, Span(2, 1, 1, 1), box) == (1, 0)  # to its start: a re-flow
+
+
+# WMT23 tune half (wmt23-096, a shop review): its heading shares "control" with the body's first sentence
+REVIEW_JA = [
+    (3, "こっちも問題なし、というか値段のわりにかなり良かったです。"),
+    (4, "コントローラーが動かなくなる"),
+    (5, "勝手に自機が動いて操作できなくなる。"),
+    (
+        5,
+        "ケーブルをいったん再接続すると操作できるが、数分もするとすぐに自機があらぬ方向に移動してしまって"
+        "操作できないという症状になる。",
+    ),
+    (5, "この商品は買わない方が良いです。"),
+    (6, "みなさんに一応警告しておきます。"),
+]
+REVIEW_EN = [
+    (3, "No problems with this one either, or rather, it was extremely good for the price."),
+    (4, "The controller stops working."),
+    (5, "My character moves on its own and I can't control anything."),
+    (
+        5,
+        "By reconnecting the cable, it works, but after a few minutes, the character starts moving in the wrong"
+        " direction and I can't control it.",
+    ),
+    (5, "You shouldn't buy this product."),
+    (6, "Just a warning to you all."),
+]
+
+
+RATIO = PARAMS.gaps.lone_share_ratio
+
+
+def test_a_heading_linked_into_the_other_sides_body_leaves_the_chain() -> None:
+    src, ref = sentences("ja", REVIEW_JA), sentences("en", REVIEW_EN)
+    assert [alone(src, k) for k in range(len(src))] == [True, True, False, False, False, True]
+    heading_into_body, heading = Step(1, 1, 2, 1, 0.5), Step(1, 1, 1, 1, 0.45)
+    assert without_lone_mismatches(src, ref, [heading_into_body], RATIO) == []
+    assert without_lone_mismatches(src, ref, [heading], RATIO) == [heading]
+    # the other way round (a reference heading linked into the source's body) too, where both sides
+    # have about as many lone sentences
+    assert without_lone_mismatches(ref, src, [Step(2, 1, 1, 1, 0.5)], RATIO) == []
+
+
+def test_a_reference_of_single_sentences_may_link_into_the_body() -> None:
+    # a partial reference that picks single sentences out of the source's paragraphs (the seed's seed3)
+    src = sentences("ja", [(1, "一文目。"), (1, "二文目。"), (1, "三文目。"), (2, "四文目。"), (2, "五文目。")])
+    ref = sentences("en", [(1, "Two."), (2, "Five.")])
+    assert lone_share(ref) > RATIO * lone_share(src)
+    picked = [Step(1, 1, 0, 1, 0.5), Step(4, 1, 1, 1, 0.5)]
+    assert without_lone_mismatches(src, ref, picked, RATIO) == picked
+    # but a source heading is never linked into the reference's body
+    heading = sentences("ja", [(1, "見出し"), (2, "一文目。"), (2, "二文目。"), (2, "三文目。"), (2, "四文目。")])
+    body = sentences("en", [(1, "Heading run into the body."), (1, "One."), (2, "Three."), (3, "Four.")])
+    assert lone_share(body) > RATIO * lone_share(heading)
+    assert without_lone_mismatches(heading, body, [Step(0, 1, 0, 1, 0.5)], RATIO) == []
+
+
+def test_the_heading_finds_its_own_paragraph() -> None:
+    src, ref = sentences("ja", REVIEW_JA), sentences("en", REVIEW_EN)
+    beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)
+    linked = {tuple(b.src_ids): b.ref_ids for b in beads if b.src_ids and b.ref_ids}
+    assert linked.get(("ja2",)) == ["en2"] and linked.get(("ja3",)) == ["en3"]

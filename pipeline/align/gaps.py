@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..records import Sentence
 from .dp import Box, Scorer, Shape, Span, Step, trace_back
 from .length_model import LengthModel
-from .paragraphs import crosses_paragraph, paragraph_jumps, starts_paragraph
+from .paragraphs import crosses_paragraph, lone_mismatch, paragraph_jumps, starts_paragraph
 from .params import PARAMS, GapParams
 
 
@@ -33,15 +33,24 @@ class GapCosts:
 
     skip: float
     paragraph_stray: float = 0.0
+    paragraph_lone: float = 0.0  # a 1-1 bead pairing a heading with the other side's body
+    lone_both_ways: bool = True  # a lone reference sentence with the source's body too (:mod:`.paragraphs`)
     params: GapParams = PARAMS.gaps
 
     @classmethod
-    def for_document(cls, params: GapParams, skip: float, agreement: float) -> GapCosts:
+    def for_document(cls, params: GapParams, skip: float, agreement: float, lone_both_ways: bool = True) -> GapCosts:
         """The costs for a document whose paragraphs correspond as far as ``agreement`` says
-        (:func:`.paragraphs.paragraph_agreement`): a jump into a paragraph costs
-        ``params.stray_per_agreement`` nats more where the reference is a translation paragraph for
+        (:func:`.paragraphs.paragraph_agreement`): a jump into a paragraph, or a heading paired with
+        the other side's body (:func:`.paragraphs.lone_mismatch`), costs ``params.stray_per_agreement``
+        (``params.lone_per_agreement``) nats more where the reference is a translation paragraph for
         paragraph, nothing more where its paragraphs are unrelated."""
-        return cls(skip=skip, paragraph_stray=params.stray_per_agreement * agreement, params=params)
+        return cls(
+            skip=skip,
+            paragraph_stray=params.stray_per_agreement * agreement,
+            paragraph_lone=params.lone_per_agreement * agreement,
+            lone_both_ways=lone_both_ways,
+            params=params,
+        )
 
 
 def en_per_ja(
@@ -101,6 +110,8 @@ def link_cost(
         cost += p.paragraph_cross
     if starts_paragraph(src, i) != starts_paragraph(ref, j):
         cost += p.paragraph_start
+    if costs.paragraph_lone and lone_mismatch(src, ref, Step(i, di, j, dj, 0.0), costs.lone_both_ways):
+        cost += costs.paragraph_lone
     if box is not None:
         jumps, stray = paragraph_jumps(src, ref, Span(*bead), box)
         cost += p.paragraph_jump * jumps + costs.paragraph_stray * stray

@@ -89,3 +89,40 @@ def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: Span
             jumps += 1
             stray += lands_inside(src, ref, before, after)
     return jumps, stray
+
+
+def alone(sents: Sequence[Sentence], k: int) -> bool:
+    """Whether sentence ``k`` is a paragraph by itself (a heading, a caption, a one-line item)."""
+    return starts_paragraph(sents, k) and (k + 1 == len(sents) or starts_paragraph(sents, k + 1))
+
+
+def lone_share(sents: Sequence[Sentence]) -> float:
+    """The share of sentences alone in their paragraph."""
+    return sum(alone(sents, k) for k in range(len(sents))) / max(1, len(sents))
+
+
+def lone_both_ways(src: Sequence[Sentence], ref: Sequence[Sentence], max_share_ratio: float) -> bool:
+    """Whether a lone reference sentence is held to lone source sentences too: unless the reference has
+    more than ``max_share_ratio`` times the source's share of lone sentences (single sentences picked
+    from the source's body)."""
+    return lone_share(ref) <= max_share_ratio * lone_share(src)
+
+
+def lone_mismatch(src: Sequence[Sentence], ref: Sequence[Sentence], step: Step, both_ways: bool) -> bool:
+    """Whether a 1-1 link pairs a sentence alone in its paragraph with one that shares its paragraph:
+    a source one (a heading, a caption, a one-line item) always, a reference one where ``both_ways``."""
+    if (step.di, step.dj) != (1, 1):
+        return False
+    lone_src, lone_ref = alone(src, step.i), alone(ref, step.j)
+    return lone_src != lone_ref if both_ways else lone_src and not lone_ref
+
+
+def without_lone_mismatches(
+    src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step], max_share_ratio: float
+) -> list[Step]:
+    """The chain less every link that pairs a heading with the other side's body (:func:`lone_mismatch`):
+    linked by a word they share. A reference sentence alone in its paragraph is let into the source's
+    body where the reference has more than ``max_share_ratio`` times the source's share of lone
+    sentences (a partial reference of single sentences picked from the body: the seed's ``seed3``)."""
+    both_ways = lone_both_ways(src, ref, max_share_ratio)
+    return [s for s in chain if not lone_mismatch(src, ref, s, both_ways)]

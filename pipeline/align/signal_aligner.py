@@ -1,9 +1,12 @@
 """The aligner the registered methods share: evidence chain, gaps, confidence, cut references.
 
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
-beads above ``align.threshold`` (:mod:`.dp`) less the links that stray into another paragraph where
-the document's paragraphs correspond (:mod:`.paragraphs`), re-align the sentences between its links
-by length, paragraphs and evidence (:mod:`.gaps`), give each link a calibrated confidence
+beads above ``align.threshold`` (:mod:`.dp`) — where the document's paragraphs correspond, made
+without pairs of a heading with the other side's body and less the links that stray into another
+paragraph (:mod:`.paragraphs`) —, re-align the sentences between its links by length, paragraphs
+and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
+let a link take in an unaligned neighbour where their lengths say the two render one
+(:mod:`.extend`), give each link a calibrated confidence
 (:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
 reference sentence that renders two source sentences where they imply (:mod:`.split`; a merge into
 a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mod:`.lexical`,
@@ -14,17 +17,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..records import Bead, Sentence
 from .base import Aligner
 from .dp import BEADS, Span, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
+from .extend import extend_links
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
 from .gc_pause import gc_paused
 from .link import Link
-from .paragraphs import crosses_paragraph, paragraph_agreement, without_strays
+from .paragraphs import (
+    crosses_paragraph,
+    lone_both_ways,
+    paragraph_agreement,
+    without_lone_mismatches,
+    without_strays,
+)
 from .split import best_cut
+from .swap import crossing_links, with_crossing
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +43,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Plan:
     """What a document's links are decided from: the chain (with its gap links), which of them were
-    chain links, English characters per Japanese character and the paragraph agreement."""
+    chain links, English characters per Japanese character, the paragraph agreement and the links
+    that cross the chain (:mod:`.swap`; chain links too)."""
 
     chain: list[Step]
     anchored: frozenset[Span]
     ratio: float
     agreement: float
+    crossing: list[Step] = field(default_factory=list)
 
 
 def sentence_ids(ev: Evidence, step: Step) -> tuple[list[str], list[str]]:
@@ -87,14 +100,16 @@ class SignalAligner(Aligner):
                     if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
                         yield Step(i0, di, j0, dj, sim)
 
-    def fill(self, ev: Evidence, chain: list[Step], ratio: float, agreement: float) -> list[Step]:
-        """The chain plus the links of the gap DP between its links (only when it has some: a
-        reference nothing of which could be linked stays unaligned)."""
-        if len(chain) < self.cfg.min_anchors:
-            return chain
+    def gap_costs(self, ev: Evidence, ratio: float, agreement: float) -> GapCosts:
+        """The gap DP's costs for this document: skipping is dear where the reference is a full
+        translation, cheap where it is partial."""
         params = self.params.gaps
         full = coverage(ev.src, ev.ref, ratio, params.length) >= self.cfg.full_coverage
-        costs = GapCosts.for_document(params, self.cfg.skip_full if full else self.cfg.skip_partial, agreement)
+        skip = self.cfg.skip_full if full else self.cfg.skip_partial
+        return GapCosts.for_document(params, skip, agreement, lone_both_ways(ev.src, ev.ref, params.lone_share_ratio))
+
+    def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
+        """The chain plus the links of the gap DP between its links."""
         extra: list[Step] = []
         for box in gaps(chain, len(ev.src), len(ev.ref)):
             if max(box.i1 - box.i0, box.j1 - box.j0) > self.cfg.gap_max:
@@ -111,18 +126,36 @@ class SignalAligner(Aligner):
         return self.cfg.cut_references and not self.use.length_only
 
     def plan(self, ev: Evidence) -> Plan:
-        """The evidence chain less its strays, the document's ratio and agreement, the gaps filled."""
+        """The evidence chain (without headings paired with the other side's body, less its strays),
+        the document's ratio and agreement, the gaps filled, the crossing links, the links grown."""
         src, ref, params = ev.src, ev.ref, self.params
-        chain = best_chain(list(self.candidates(ev)), len(ref), self.cfg.threshold)
+        candidates = list(self.candidates(ev))
+        chain = best_chain(candidates, len(ref), self.cfg.threshold)
         agreement = paragraph_agreement(src, ref, chain, params.gaps.agreement_min_links)
         if agreement > 0:
-            # the document's paragraphs correspond: a link that jumps into the middle of a paragraph strays
+            # the document's paragraphs correspond: no heading is linked into the other side's body (the
+            # chain is made again without such links), and a link that jumps into the middle of a
+            # paragraph strays
+            chain = best_chain(
+                without_lone_mismatches(src, ref, candidates, params.gaps.lone_share_ratio),
+                len(ref),
+                self.cfg.threshold,
+            )
             chain = without_strays(src, ref, chain)
-        anchored = frozenset(step.span for step in chain)
+        anchored = {step.span for step in chain}
         ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
-        if self.cfg.realign_gaps and not self.use.length_only:
-            chain = self.fill(ev, chain, ratio, agreement)
-        return Plan(chain, anchored, ratio, agreement)
+        # only where the chain has links: a reference nothing of which could be linked stays unaligned
+        if self.cfg.realign_gaps and not self.use.length_only and len(chain) >= self.cfg.min_anchors:
+            costs = self.gap_costs(ev, ratio, agreement)
+            filled = self.fill(ev, chain, ratio, costs)
+            # sentences the translator swapped, linked crosswise on their evidence, as chain links are
+            crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
+            chain = extend_links(ev, filled, ratio, costs, crossing)
+            # a chain link grown over its neighbour stays a chain link
+            anchored |= {new.span for old, new in zip(filled, chain) if old.span in anchored}
+            anchored |= {step.span for step in crossing}
+            return Plan(chain, frozenset(anchored), ratio, agreement, crossing)
+        return Plan(chain, frozenset(anchored), ratio, agreement)
 
     def decide(self, ev: Evidence, step: Step, plan: Plan) -> list[Bead]:
         """The beads of one step of the path: unaligned sentences, a link, or the two pieces of a cut."""
@@ -149,4 +182,5 @@ class SignalAligner(Aligner):
     def _align(self, src: Sequence[Sentence], mt: Sequence[str], ref: Sequence[Sentence]) -> list[Bead]:
         ev = Evidence(src, mt, ref, self.use, self.cfg.length_weight, self.params)
         plan = self.plan(ev)
-        return [bead for step in fill_gaps(plan.chain, len(src), len(ref)) for bead in self.decide(ev, step, plan)]
+        path = with_crossing(fill_gaps(plan.chain, len(src), len(ref)), plan.crossing)
+        return [bead for step in path for bead in self.decide(ev, step, plan)]

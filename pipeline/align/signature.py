@@ -1,6 +1,6 @@
 """The aligner's signature, as sacrebleu prints one for a metric: method, version and every setting.
 
-    hybrid|v:6|thr:0.35|lw:0.3|cand:10|merge:0.8|gaps:yes|anchors:2|gapmax:80|cov:0.7|skip:6.0/2.0|cut:yes|conf:0.5|band:20|en:0.15|params:1a2b3c4d
+    hybrid|v:7|thr:0.35|lw:0.3|cand:10|merge:0.8|gaps:yes|anchors:2|gapmax:80|cov:0.7|skip:6.0/2.0|cut:yes|conf:0.5|band:20|en:0.15|params:1a2b3c4d
 
 The config's ``align.*`` settings are spelled out under short keys; the tuned numbers underneath
 them (:mod:`.params`, some forty) are summed up by ``params``, a stable hash of the whole parameter
@@ -23,8 +23,11 @@ from .params import AlignParams
 # (split.py); 4: glosses without diacritics, short long vowels in names, "July's" a month; confidence weighs a
 # paragraph mismatch by how far the document's paragraphs correspond; 5: strays leave the chain, a 2-1 bead over a
 # truncated reference is linked only when cut; 6: no cut inside brackets or a quotation (the parameter set and the
-# signature came after it, beads unchanged)
-ALIGNER_VERSION = "6"
+# signature came after it, beads unchanged); 7: a 1-1 link takes in an unaligned neighbour (extend.py), a source
+# heading linked into the other side's body leaves the chain (paragraphs.without_lone_mismatches; in the gap DP it costs
+# gaps.lone_per_agreement), swapped neighbours
+# are linked crosswise (swap.py)
+ALIGNER_VERSION = "7"
 
 # config key → signature key, in the order they are printed (skip_full and skip_partial print as one)
 SHORT_KEYS = {
