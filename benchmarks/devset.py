@@ -77,22 +77,10 @@ class DevSet:
         return [line for line in self.text("segmentation", doc).splitlines() if line.strip()]
 
     def _gold_file(self, partial: bool) -> list[tuple[str, dict[str, list[str]]]]:
-        """Every bead of the gold file (both halves) with its document, read once.
-
-        The gold file lists its beads in the order of the WMT sentences (``mt/Online-B.jsonl``), the
-        partial one a subsequence of them; a bead's document is that of the next WMT sentence in
-        order with its first Japanese sentence (a short line such as 「日本製。」 recurs in other
-        documents, so the text alone does not say which)."""
+        """Every bead of the gold file (both halves) with its document, read once."""
         if partial not in self._gold:
             name = "gold_alignment_partial.json" if partial else "gold_alignment.json"
-            rows = iter(self.mt_rows("Online-B"))
-            placed = []
-            for bead in read_json(self.root / name):
-                doc = next((r["doc"] for r in rows if r["ja"] == bead["ja"][0]), None)
-                if doc is None:
-                    raise SystemExit(f"{self.root / name}: a bead's Japanese is not in mt/Online-B.jsonl in order")
-                placed.append((doc, bead))
-            self._gold[partial] = placed
+            self._gold[partial] = place(read_json(self.root / name), self.mt_rows("Online-B"))
         return self._gold[partial]
 
     def gold_beads(self, partial: bool = False) -> list[dict[str, list[str]]]:
@@ -110,6 +98,30 @@ class DevSet:
 
     def mt_systems(self) -> list[str]:
         return sorted(p.stem for p in (self.root / "mt").glob("*.jsonl"))
+
+
+def place(beads: list[dict[str, list[str]]], rows: list[dict]) -> list[tuple[str, dict[str, list[str]]]]:
+    """Each gold bead with its document. The gold files list their beads in the order of the WMT
+    sentences (``mt/Online-B.jsonl``), a partial one a subsequence of them: a bead's document is that of
+    the next WMT sentence in order with its first Japanese sentence (a short line such as 「日本製。」
+    recurs in other documents, so the text alone does not say which). A bead out of that order (an
+    edited gold of ``variants.py``) takes the first document with its sentence, one without Japanese
+    the document of the bead before it."""
+    order = [(row["ja"], row["doc"]) for row in rows]
+    first: dict[str, str] = {}
+    for ja, doc in order:
+        first.setdefault(ja, doc)
+    placed, k, doc = [], 0, ""
+    for bead in beads:
+        if bead["ja"]:
+            ja = bead["ja"][0]
+            j = next((i for i in range(k, len(order)) if order[i][0] == ja), None)
+            if j is None:
+                doc = first.get(ja, doc)
+            else:
+                k, doc = j + 1, order[j][1]
+        placed.append((doc, bead))
+    return placed
 
 
 def load(half: Half = "test", root: Path | None = None) -> DevSet:
