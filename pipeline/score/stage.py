@@ -133,7 +133,8 @@ def write_scores(ctx: RunContext, workers: int) -> dict[str, Any]:
         log.warning("%s (exporting without scores)", message)
     full, partial = ScoredSet(chosen), ScoredSet(chosen)
     entries = []
-    for (row, pair), segments in zip(scored, score_segments(chosen, section, [p for _, p in scored], workers)):
+    results = score_segments(chosen, section, [p for _, p in scored], workers)
+    for (row, pair), segments in zip(scored, results, strict=True):  # strict: the pool and its bar close here
         (partial if row.partial else full).add(pair, segments)
         entries.append(row_entry(row, pair, segments, chosen))
     n_partial = sum(r.has_reference and r.partial for r in rows)
