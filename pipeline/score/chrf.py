@@ -6,8 +6,9 @@ them (its public ``extract_all_char_ngrams`` and ``extract_word_ngrams`` helpers
 the counting and the F-score written out, as ``ter.py`` writes out TER's score): the sentence score,
 the corpus score and the bootstrap are then sacrebleu's, and the bootstrap resamples the statistics
 one resample at a time (``pipeline.score.resample``) instead of ``PairedTest``'s
-``samples × rows × statistics`` array (76 MB per 1,000 rows). ``tests/test_score_resample.py`` holds
-them equal to ``sentence_score``, ``corpus_score`` and ``PairedTest``'s.
+``samples × rows × statistics`` array (80 MB per 1,000 rows with its indices).
+``tests/test_score_resample.py`` holds them equal to ``sentence_score``, ``corpus_score`` and
+``PairedTest``'s.
 """
 
 from __future__ import annotations
