@@ -25,11 +25,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,6 +44,7 @@ from pipeline.io import iter_jsonl, read_json, write_jsonl  # noqa: E402
 
 WORK = ROOT / "outputs" / ".bench-corpus"
 STAGES = ("segment", "translate", "align", "score", "export")
+STAGE_LINE = re.compile(r"^jaen: stage (\w+) …")  # what jaen run prints as a stage starts
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
 MB = 1000 * 1000  # report size, as the issue's targets count it
@@ -111,29 +115,50 @@ class Result:
     largest: int  # bytes, the largest single process (getrusage)
     report_bytes: int
     counts: dict[str, int] = field(default_factory=dict)
+    stage_peaks: dict[str, int] = field(default_factory=dict)  # bytes, the tree peak while each stage ran
 
     @property
     def rows_per_s(self) -> float:
         return self.rows / self.wall if self.wall else float("nan")
 
 
-def run_pipeline(cmd: list[str], sample: float) -> tuple[float, int, int]:
-    """Run ``cmd``; (wall seconds, peak tree RSS, the largest single process's max RSS) in bytes."""
+@dataclass
+class StageWatch:
+    """The stage ``jaen run`` is in, read from its stderr (``jaen: stage NAME …``), which it echoes."""
+
+    current: str = "start"
+
+    def follow(self, stream: IO[str]) -> None:
+        for line in stream:
+            sys.stderr.write(line)
+            match = STAGE_LINE.search(line)
+            if match:
+                self.current = match.group(1)
+
+
+def run_pipeline(cmd: list[str], sample: float) -> tuple[float, int, int, dict[str, int]]:
+    """Run ``cmd``; (wall seconds, peak tree RSS, the largest single process's max RSS, peak tree RSS
+    per stage) in bytes."""
     started = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=ROOT, env=child_env())
-    peak = 0
+    child = subprocess.Popen(cmd, cwd=ROOT, env=child_env(), stderr=subprocess.PIPE, text=True)
+    watch = StageWatch()
+    reader = threading.Thread(target=watch.follow, args=(child.stderr,), daemon=True)
+    reader.start()
+    peaks: dict[str, int] = {}
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, tree_rss(child.pid))
+        stage = watch.current
+        peaks[stage] = max(peaks.get(stage, 0), tree_rss(child.pid))
         time.sleep(sample)
     wall = time.perf_counter() - started
+    reader.join(timeout=5)
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"jaen run failed (exit status {child.returncode}): {' '.join(cmd)}")
     # ru_maxrss (KiB on Linux) of this child and its reaped descendants: the largest of them, not a sum
-    return wall, peak, usage.ru_maxrss * 1024
+    return wall, max(peaks.values(), default=0), usage.ru_maxrss * 1024, peaks
 
 
 def bench(dev: DevSet, n: int, args: argparse.Namespace) -> Result:
@@ -153,13 +178,14 @@ def bench(dev: DevSet, n: int, args: argparse.Namespace) -> Result:
         "run.resume=false",
         *args.overrides,
     ]
-    wall, peak, largest = run_pipeline(cmd, args.sample)
+    wall, peak, largest, stage_peaks = run_pipeline(cmd, args.sample)
     run_dir = work / "run"
     manifest = read_json(run_dir / "manifest.json")
     stages = {name: float(info.get("seconds", 0.0)) for name, info in manifest.get("stages", {}).items()}
     counts = read_json(run_dir / "scores.json").get("counts", {})
     rows = sum(1 for _ in iter_jsonl(run_dir / "bitext.jsonl"))
-    return Result(n, rows, wall, stages, peak, largest, (run_dir / "report.html").stat().st_size, counts)
+    report = (run_dir / "report.html").stat().st_size
+    return Result(n, rows, wall, stages, peak, largest, report, counts, stage_peaks)
 
 
 def table(results: list[Result]) -> list[str]:
@@ -169,6 +195,16 @@ def table(results: list[Result]) -> list[str]:
         cells = [str(r.n), f"{r.rows:,}", f"{r.wall:.1f}", *(f"{r.stages.get(s, 0.0):.1f}" for s in STAGES)]
         cells += [f"{r.rows_per_s:.1f}", f"{r.tree_peak / MIB:,.0f}", f"{r.largest / MIB:,.0f}"]
         cells.append(f"{r.report_bytes / MB:.2f}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def peak_table(results: list[Result]) -> list[str]:
+    """The tree peak while each stage ran (MiB): where the memory goes."""
+    head = ["N", *(f"{s} MiB" for s in STAGES)]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        cells = [str(r.n), *(f"{r.stage_peaks.get(s, 0) / MIB:,.0f}" for s in STAGES)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -209,6 +245,8 @@ def main() -> None:
         print(json.dumps({"n": n, "wall": round(results[-1].wall, 2), "stages": results[-1].stages}), file=sys.stderr)
     print(f"\n{len(dev.docs)} documents × N, {args.system} MT (translate.backend=file), reference {args.reference}\n")
     print("\n".join(table(results)))
+    print("\ntree peak while each stage ran:\n")
+    print("\n".join(peak_table(results)))
     if len(results) > 1:
         print()
         print("\n".join(ratios(results)))

@@ -138,7 +138,11 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> Path:
-    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """``data`` as indented JSON, written as it is encoded (no copy of the whole text in memory)."""
+    with atomic_open(path) as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    return Path(path)
 
 
 @contextmanager
@@ -172,7 +176,11 @@ def jsonl_line(record: Record | dict[str, Any]) -> str:
 
 
 def write_jsonl(path: str | os.PathLike[str], records: Iterable[Record | dict[str, Any]]) -> Path:
-    return atomic_write_text(path, "".join(jsonl_line(rec) for rec in records))
+    """One JSON object a line, written as ``records`` yields them (an iterator is never held whole)."""
+    with atomic_open(path) as fh:
+        for rec in records:
+            fh.write(jsonl_line(rec))
+    return Path(path)
 
 
 def jsonl_object(path: str | os.PathLike[str], lineno: int, line: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -11,6 +12,7 @@ from rundirs import Unit, write_run
 from translate.storage.tmx import tmxfile
 
 from pipeline.config import ExportSection
+from pipeline.export import tmx
 from pipeline.export.base import ExportData
 from pipeline.export.tmx import TmxExporter, build_tmx, xml_text
 from pipeline.rows import Row
@@ -93,3 +95,23 @@ def test_round_trip_fuzz(texts: list[tuple[str, str, str]]) -> None:
         if r.source and (r.has_reference or r.translation)
     ]
     assert [(u.source, u.target) for u in back.units] == expected
+
+
+@pytest.mark.parametrize("per_piece", [1, 2, 3, 100])
+def test_written_in_pieces_as_one_store_writes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_piece: int
+) -> None:
+    """Pieces of rows (some making no unit, a whole piece making none) give the whole store's bytes."""
+    monkeypatch.setattr(tmx, "ROWS_PER_PIECE", per_piece)
+    rows = [
+        Row("d", "ja1", "一。", "One.", "One!", "1-1", 0.9),
+        Row("d", "ja2", "", "", "Reference only.", "0-1", 0.0),
+        Row("d", "ja3", "", "", "Another one.", "0-1", 0.0),
+        Row("d", "ja4", "二。", "Two\x07.", "", "1-0", 0.0, flags=["repeated"]),
+        Row("d", "ja5", "三。", "Three.", "Three", "1-1", 0.8),
+    ]
+    for chosen in (rows, rows[1:3], []):
+        store, _ = build_tmx(chosen)
+        data = ExportData(chosen, {}, {"signatures": {}}, {})
+        path = TmxExporter().write(data, tmp_path)
+        assert path.read_bytes() == bytes(store)

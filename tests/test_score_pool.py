@@ -24,8 +24,8 @@ ROWS = 2 * ROWS_PER_TASK + 5  # three tasks, the last one short
 def test_segments_do_not_depend_on_the_worker_count() -> None:
     section = ScoreSection()
     pairs = list(zip(HYPS[:ROWS], REFS[:ROWS]))
-    one = score_segments(build_metrics(section), section, pairs, RunSection(workers=1))
-    two = score_segments(build_metrics(section), section, pairs, RunSection(workers=2))
+    one = list(score_segments(build_metrics(section), section, pairs, RunSection(workers=1)))
+    two = list(score_segments(build_metrics(section), section, pairs, RunSection(workers=2)))
     assert one == two and len(one) == ROWS
     metrics = build_metrics(section)
     assert [row["bleu"] for row in one] == [metrics["bleu"].segment(h, r) for h, r in pairs]  # in row order
@@ -71,6 +71,6 @@ def test_a_broken_pool_leaves_the_rows_to_this_process(
     section = ScoreSection()
     pairs = list(zip(HYPS[:ROWS], REFS[:ROWS]))
     with caplog.at_level(logging.WARNING):
-        got = score_segments({"bleu": DiesInAWorker(section)}, section, pairs, RunSection(workers=2))
-    assert got == score_segments({"bleu": BleuMetric(section)}, section, pairs, RunSection(workers=1))
+        got = list(score_segments({"bleu": DiesInAWorker(section)}, section, pairs, RunSection(workers=2)))
+    assert got == list(score_segments({"bleu": BleuMetric(section)}, section, pairs, RunSection(workers=1)))
     assert "worker pool broke" in caplog.text

@@ -12,8 +12,10 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from pipeline.config import ScoreSection
 from pipeline.score import stage as _stage  # noqa: F401  (registers the metrics)
+from pipeline.score import statistics
 from pipeline.score.base import metrics
 from pipeline.score.sacrebleu_metric import bootstrap_interval
+from pipeline.score.statistics import StatsTable
 
 CORPUS = Path(__file__).resolve().parent.parent / "pipeline" / "translate" / "tiny_corpus_en.txt"
 
@@ -69,13 +71,30 @@ def test_bootstrap_equals_paired_test(name: str, seed: int, hyps: list[str], ref
     assert f"bs:200|seed:{seed}" in ours.signature
 
 
-def test_segments_computed_once_give_the_same_corpus() -> None:
-    """The stage's route: segments (from the workers) summed, not the text scored again."""
-    for name in ("bleu", "ter"):
+def test_segments_computed_once_give_the_same_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stage's route: segments (from the workers) stacked, in chunks, and summed, not the text scored
+    again: sacrebleu's corpus score, interval and signature."""
+    monkeypatch.setattr(statistics, "CHUNK_ROWS", 16)  # several chunks, the last one short
+    for name in ("bleu", "chrf", "ter"):
         metric = metrics.get(name)(ScoreSection())
-        segments = [metric.segment(h, r) for h, r in zip(HYPS, REFS)]
-        assert all(s.stats is not None for s in segments)
-        assert metric.corpus_of(HYPS, REFS, segments, 100, 1) == metric.corpus(HYPS, REFS, 100, 1)
-    bleu = metrics.get("bleu")(ScoreSection())
-    assert [bleu.segment(h, r).score for h, r in zip(HYPS, REFS)] == [bleu.sentence(h, r) for h, r in zip(HYPS, REFS)]
+        table = StatsTable()
+        for h, r in zip(HYPS, REFS):
+            table.add(metric.segment(h, r).stats or ())
+        assert len(table) == len(HYPS) and len(table.chunks) == len(HYPS) // 16
+        ours = metric.corpus_of(table.array(), 100, 1)
+        score, ci, signature = bootstrap_interval(sacrebleu_object(name), HYPS, REFS, 100, 1)
+        assert (ours.score, ours.ci, ours.signature, ours.n) == (score, ci, signature, len(HYPS))
+        assert ours.detail == sacrebleu_object(name).corpus_score(HYPS, [REFS]).format(width=2)
+    for name in ("bleu", "chrf"):
+        metric = metrics.get(name)(ScoreSection())
+        pairs = list(zip(HYPS, REFS))
+        assert [metric.segment(h, r).score for h, r in pairs] == [metric.sentence(h, r) for h, r in pairs]
+
+
+def test_chrf_plus_plus_from_statistics_equals_sacrebleu() -> None:
+    """chrF++ (word n-grams too): its statistics give sacrebleu's corpus score and interval."""
+    section = ScoreSection(chrf_word_order=2)
+    ours = metrics.get("chrf")(section).corpus(HYPS, REFS, n_bootstrap=100, seed=5)
+    score, ci, signature = bootstrap_interval(CHRF(word_order=2), HYPS, REFS, 100, 5)
+    assert (ours.score, ours.ci, ours.signature) == (score, ci, signature)
     assert metrics.get("ter")(ScoreSection()).segment(HYPS[0], REFS[0]).score is None  # TER is corpus-only

@@ -23,7 +23,7 @@ from ..translate.tiny import RANDOM_MODEL_NOTE, random_model_of
 class ExportData:
     rows: list[Row]
     row_scores: dict[str, dict[str, float]]  # seg_id → metric → score
-    scores: dict[str, Any]  # scores.json
+    scores: dict[str, Any]  # scores.json (loaded: without its per-row entries, kept as row_scores)
     manifest: dict[str, Any]
     export: ExportSection = field(default_factory=ExportSection)
     sentences: list[Sentence] = field(default_factory=list)  # for the alignment picture
@@ -37,10 +37,11 @@ class ExportData:
         manifest = read_json(manifest_path) if manifest_path.exists() else {}
         names = set(scores.get("row_metrics", scores.get("signatures", {})))
         row_scores = {r["seg_id"]: {k: v for k, v in r.items() if k in names} for r in scores.get("rows", [])}
+        scored = scored_translations(scores.pop("rows", []))  # the per-row entries are kept only as these two
         run = load_checked(ctx)
         rows = build_rows(run.sentences, run.translations, run.beads)
         check_bitext(rows, run, ctx.run_dir)  # refuses a bitext that breaks the README's invariants
-        return cls(rows, row_scores, scores, manifest, ctx.config.export, run.sentences, run.beads)
+        return cls(rows, row_scores, scores, manifest, ctx.config.export, run.sentences, run.beads, scored)
 
     def random_model(self) -> str | None:
         """The random test model the translations came from (the manifest says so), else None."""
@@ -65,10 +66,13 @@ class ExportData:
     def scored_translation(self, seg_id: str) -> str | None:
         """The part of the translation a truncated reference was scored against (None: the whole)."""
         if self._scored_translations is None:
-            self._scored_translations = {
-                r["seg_id"]: r["scored_translation"] for r in self.scores.get("rows", []) if "scored_translation" in r
-            }
+            self._scored_translations = scored_translations(self.scores.get("rows", []))
         return self._scored_translations.get(seg_id)
+
+
+def scored_translations(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """seg_id → the part of the translation its truncated reference was scored against (scores.json rows)."""
+    return {r["seg_id"]: r["scored_translation"] for r in entries if "scored_translation" in r}
 
 
 def random_model_banner(data: ExportData) -> str | None:

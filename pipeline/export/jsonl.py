@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import artifacts
 from ..io import write_jsonl
 from .base import ExportData, Exporter, exporters
-from .tsv import table
+from .tsv import records
 
 
 @exporters.register("jsonl")
@@ -16,9 +16,12 @@ class JsonlExporter(Exporter):
     filename = artifacts.BITEXT_JSONL
 
     def write(self, data: ExportData, run_dir: Path) -> Path:
-        _, records = table(data)
-        for rec in records:
-            for key, value in list(rec.items()):
-                if value == "" and key not in ("source", "translation", "reference"):
-                    rec[key] = None
-        return write_jsonl(run_dir / self.filename, records)
+        return write_jsonl(run_dir / self.filename, map(with_nulls, records(data)))
+
+
+def with_nulls(record: dict[str, object]) -> dict[str, object]:
+    """The record with null where the TSV has an empty cell (the text columns stay strings)."""
+    for key, value in list(record.items()):
+        if value == "" and key not in ("source", "translation", "reference"):
+            record[key] = None
+    return record

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from translate.storage.tmx import tmxfile
 
 from .. import artifacts
-from ..io import atomic_write_text
+from ..io import atomic_open
 from ..rows import Row
 from ..translate.flags import format_flags
 from .base import ExportData, Exporter, exporters
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 SOURCE_LANG = "ja"
 TARGET_LANG = "en"
+ROWS_PER_PIECE = 1000  # rows made into units and written at a time (the XML tree of one piece in memory)
+BODY_OPEN, BODY_CLOSE = "  <body>\n", "  </body>\n"  # as translate-toolkit indents them
 
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -49,11 +52,10 @@ def target_of(row: Row, mode: str) -> tuple[str, str] | None:
     return row.translation, "mt"
 
 
-def build_tmx(rows: list[Row], mode: str = "reference_or_mt") -> tuple[tmxfile, int]:
-    """The TMX store and the number of source rows that made no unit."""
-    store = tmxfile(sourcelanguage=SOURCE_LANG, targetlanguage=TARGET_LANG)
-    skipped = 0
-    changed = 0
+def add_units(store: tmxfile, rows: Sequence[Row], mode: str) -> tuple[int, int]:
+    """Add the units of ``rows`` to ``store``; (source rows that made no unit, units whose text lost
+    characters XML cannot hold)."""
+    skipped = changed = 0
     for row in rows:
         target = target_of(row, mode)
         if target is None:
@@ -68,9 +70,44 @@ def build_tmx(rows: list[Row], mode: str = "reference_or_mt") -> tuple[tmxfile, 
         unit.addnote(f"target: {origin}; align {row.align_type} {row.align_score:.3f}; doc {row.doc_id}")
         if row.flags:  # what is wrong with the machine translation (translate/flags.py)
             unit.addnote(f"mt flags: {format_flags(row.flags)}")
+    return skipped, changed
+
+
+def new_store() -> tmxfile:
+    return tmxfile(sourcelanguage=SOURCE_LANG, targetlanguage=TARGET_LANG)
+
+
+def warn_changed(changed: int) -> None:
     if changed:
         log.warning("bitext.tmx: removed control characters (not allowed in XML) from %d unit(s)", changed)
+
+
+def build_tmx(rows: list[Row], mode: str = "reference_or_mt") -> tuple[tmxfile, int]:
+    """The TMX store and the number of source rows that made no unit."""
+    store = new_store()
+    skipped, changed = add_units(store, rows, mode)
+    warn_changed(changed)
     return store, skipped
+
+
+def tmx_pieces(rows: Sequence[Row], mode: str) -> Iterator[tuple[str, int]]:
+    """The text of bitext.tmx piece by piece, and the source rows each piece left without a unit.
+
+    ``ROWS_PER_PIECE`` rows at a time make a store of their own, written as translate-toolkit writes
+    it; its units (the lines between ``<body>`` and ``</body>``, which XML escaping keeps out of any
+    text) are the whole file's, which is the first piece's head, every piece's units and its tail."""
+    tail, changed = None, 0
+    for i in range(0, len(rows), ROWS_PER_PIECE):
+        store = new_store()
+        skipped, more = add_units(store, rows[i : i + ROWS_PER_PIECE], mode)
+        changed += more
+        text = bytes(store).decode("utf-8") if store.units else ""
+        start, end = (text.index(BODY_OPEN) + len(BODY_OPEN), text.rindex(BODY_CLOSE)) if text else (0, 0)
+        head = text[:start] if text and tail is None else ""
+        tail = text[end:] if text else tail
+        yield head + text[start:end], skipped
+    warn_changed(changed)
+    yield (tail if tail is not None else bytes(new_store()).decode("utf-8")), 0
 
 
 @exporters.register("tmx")
@@ -79,7 +116,11 @@ class TmxExporter(Exporter):
 
     def write(self, data: ExportData, run_dir: Path) -> Path:
         mode = data.export.tmx_target
-        store, skipped = build_tmx(data.rows, mode)
+        path, skipped = run_dir / self.filename, 0
+        with atomic_open(path) as fh:
+            for piece, left in tmx_pieces(data.rows, mode):
+                fh.write(piece)
+                skipped += left
         if skipped:
             log.info("bitext.tmx: %d source row(s) without a target under export.tmx_target=%s", skipped, mode)
-        return atomic_write_text(run_dir / self.filename, bytes(store).decode("utf-8"))
+        return path

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import artifacts
-from ..io import atomic_write_text
+from ..io import atomic_open
 from ..text import normalize_newlines
 from ..translate.flags import format_flags
 from .base import ExportData, Exporter, exporters
@@ -27,12 +27,15 @@ COLUMNS = [
 ]
 
 
-def table(data: ExportData) -> tuple[list[str], list[dict[str, object]]]:
-    """The header and one record per row, shared by the TSV and JSONL exporters (each formats
+def header(data: ExportData) -> list[str]:
+    """The columns: the fixed ones, then any other per-row metric."""
+    return COLUMNS + [m for m in data.metric_names() if m not in COLUMNS]
+
+
+def records(data: ExportData) -> Iterator[dict[str, object]]:
+    """One record per row, made as it is written, shared by the TSV and JSONL exporters (each formats
     ``partial`` and ``flags`` its own way)."""
     extra = [m for m in data.metric_names() if m not in COLUMNS]
-    header = COLUMNS + extra
-    records = []
     for row in data.rows:
         scores = data.row_scores.get(row.seg_id, {}) if row.has_reference else {}
         record: dict[str, object] = {**row.to_dict(), **{m: "" for m in ("bleu", "chrf", *extra)}}
@@ -41,8 +44,7 @@ def table(data: ExportData) -> tuple[list[str], list[dict[str, object]]]:
             record[key] = normalize_newlines(str(record[key]))
         record["partial"] = row.partial
         record["flags"] = list(row.flags)
-        records.append(record)
-    return header, records
+        yield record
 
 
 @exporters.register("tsv")
@@ -50,12 +52,13 @@ class TsvExporter(Exporter):
     filename = artifacts.BITEXT_TSV
 
     def write(self, data: ExportData, run_dir: Path) -> Path:
-        header, records = table(data)
-        for record in records:
-            record["partial"] = "true" if record["partial"] else "false"
-            record["flags"] = format_flags(record["flags"])  # type: ignore[arg-type]
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=header, delimiter="\t", lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(records)
-        return atomic_write_text(run_dir / self.filename, buf.getvalue())
+        path = run_dir / self.filename
+        with atomic_open(path) as fh:
+            fields = header(data)
+            writer = csv.DictWriter(fh, fieldnames=fields, delimiter="\t", lineterminator="\n", extrasaction="ignore")
+            writer.writeheader()
+            for record in records(data):
+                record["partial"] = "true" if record["partial"] else "false"
+                record["flags"] = format_flags(record["flags"])  # type: ignore[arg-type]
+                writer.writerow(record)
+        return path

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
+
 from ..config import ScoreSection
 from ..errors import JaenError
 from ..registry import Registry
@@ -77,6 +79,7 @@ class Metric(ABC):
     name: ClassVar[str]
     per_row: ClassVar[bool] = True  # sentence scores go into scores.json rows and the bitext
     higher_is_better: ClassVar[bool] = True
+    has_statistics: ClassVar[bool] = False  # segment() gives statistics that corpus_of() sums
 
     def __init__(self, section: ScoreSection | None = None) -> None:
         self.section = section or ScoreSection()
@@ -96,11 +99,10 @@ class Metric(ABC):
         """This row's sentence score (None unless ``per_row``) and statistics; runs in a worker process."""
         return Segment(self.sentence(hyp, ref) if self.per_row else None, None)
 
-    def corpus_of(
-        self, hyps: Sequence[str], refs: Sequence[str], segments: Sequence[Segment], n_bootstrap: int, seed: int
-    ) -> CorpusScore:
-        """The corpus score of rows whose ``segment`` results are known (a metric with statistics sums them)."""
-        return self.corpus(hyps, refs, n_bootstrap, seed)
+    def corpus_of(self, stats: np.ndarray, n_bootstrap: int, seed: int) -> CorpusScore:
+        """The corpus score of rows from their ``segment`` statistics (one row of ``stats`` each), for a
+        metric that ``has_statistics``."""
+        raise NotImplementedError(f"{self.name} has no segment statistics: score the corpus from the text")
 
     @abstractmethod
     def sacrebleu_metric(self) -> Any:

@@ -8,7 +8,7 @@ other stages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..config import RunSection, ScoreSection
@@ -45,14 +45,12 @@ def score_task(
 
 def score_segments(
     chosen: dict[str, Metric], section: ScoreSection, pairs: Sequence[Pair], run: RunSection
-) -> list[dict[str, Segment]]:
+) -> Iterator[dict[str, Segment]]:
     """Every metric's ``segment`` of every pair, in pair order, where ``run`` says (local processes or Ray),
-    with a progress bar."""
+    with a progress bar; yielded as they come back, so the caller keeps only what it needs of them."""
     kinds = {name: type(m) for name, m in chosen.items()}
     tasks = [ScoreTask(kinds, section, pairs[i : i + ROWS_PER_TASK]) for i in range(0, len(pairs), ROWS_PER_TASK)]
-    rows: list[dict[str, Segment]] = []
     with progress(len(pairs), "score", "row") as bar:
         for done in map_tasks(run_task, tasks, run, "score"):
-            rows.extend(done)
+            yield from done
             bar.update(len(done))
-    return rows

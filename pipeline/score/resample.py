@@ -22,13 +22,13 @@ STATS_DTYPE = "float32"  # sacrebleu's dtype for resampled statistics (the score
 
 
 def bootstrap_from_stats(
-    stats: Sequence[Sequence[float]], score_of: Callable[[np.ndarray], Any], n_samples: int, seed: int
+    stats: np.ndarray | Sequence[Sequence[float]], score_of: Callable[[np.ndarray], Any], n_samples: int, seed: int
 ) -> Interval:
     """The bootstrap mean and 95% half width of ``score_of`` (summed statistics → score) over ``stats``.
 
     ``score_of`` returns the score as sacrebleu computes it from float32 sums (a numpy scalar stays
     one: the mean is taken in the scores' own dtype, as sacrebleu does)."""
-    table = np.array(stats, dtype=STATS_DTYPE)
+    table = np.asarray(stats, dtype=STATS_DTYPE)
     rng = np.random.default_rng(seed)
     scores = [score_of(table[rng.choice(len(table), size=len(table), replace=True)].sum(0)) for _ in range(n_samples)]
     mean, halfwidth = estimate_ci(np.array(scores))

@@ -2,15 +2,17 @@
 
 Each segment's statistics are computed once for the corpus score and its 95% bootstrap interval:
 
-- BLEU and TER read them from the public attributes of ``sentence_score``'s result (computed per row,
-  in worker processes: ``pipeline.score.pool``), sum them with ``sacrebleu.utils.sum_of_lists`` and
-  score them as sacrebleu does (``BLEU.compute_bleu``; TER's edits over reference words), resampled by
-  ``pipeline.score.resample`` exactly as sacrebleu resamples;
-- any other metric (chrF, whose statistics no public attribute holds) is scored from the text by
-  ``sacrebleu.significance.PairedTest`` (test type ``bs``) on this one system, whose baseline score is
-  the corpus score and whose interval is ``corpus_score(n_bootstrap=…)``'s, summarised with numpy, so
-  it also holds where sacrebleu 2.6's own ``corpus_score`` bootstrap fails ("can't coerce float and
-  float32": some resamples score 0 and others not).
+- BLEU and TER read them from the public attributes of ``sentence_score``'s result, chrF from the
+  methods its ``sentence_score`` calls (``pipeline.score.chrf``: no public attribute holds them);
+  each is computed per row, in worker processes (``pipeline.score.pool``), summed with
+  ``sacrebleu.utils.sum_of_lists`` and scored as sacrebleu does (``BLEU.compute_bleu``; TER's edits
+  over reference words; chrF's F-score), resampled by ``pipeline.score.resample`` exactly as
+  sacrebleu resamples, one resample at a time, so memory does not grow with ``samples × rows``;
+- a metric without statistics would be scored from the text by ``sacrebleu.significance.PairedTest``
+  (test type ``bs``) on this one system, whose baseline score is the corpus score and whose interval
+  is ``corpus_score(n_bootstrap=…)``'s, summarised with numpy, so it also holds where sacrebleu 2.6's
+  own ``corpus_score`` bootstrap fails ("can't coerce float and float32": some resamples score 0 and
+  others not).
 
 Signatures carry the same ``bs`` and ``seed`` keys either way. Tested with sacrebleu 2.6: the
 corpus scores, intervals and signatures equal ``corpus_score`` and ``PairedTest``'s
@@ -22,14 +24,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any
 
+import numpy as np
 from sacrebleu.significance import PairedTest
-from sacrebleu.utils import sum_of_lists
 
 from ..config import ScoreSection
 from .base import CorpusScore, Interval, Metric, Segment
 from .resample import bootstrap_from_stats
+from .statistics import StatsTable, column_sums
 
 
 @contextmanager
@@ -64,15 +67,13 @@ def bootstrap_interval(
 class SacrebleuMetric(Metric):
     """Corpus scoring with one sacrebleu object, sentence scoring with another (e.g. effective order).
 
-    A metric whose sentence score carries its segment statistics in public attributes (BLEU's n-gram
-    counts, TER's edits) sets ``has_statistics`` and implements ``statistics`` and
-    ``score_from_statistics``: each segment is then computed once, by ``sentence_score`` in a worker
-    process, and the corpus score and its bootstrap interval come from the summed statistics. Any
-    other metric scores the corpus from the text (``PairedTest`` computes each segment once for the
-    corpus score and the interval).
+    A metric whose sentence score gives its segment statistics (BLEU's n-gram counts and TER's edits
+    in public attributes; chrF's n-gram counts: ``pipeline.score.chrf``) sets ``has_statistics`` and
+    implements ``statistics`` (or ``segment``) and ``score_from_statistics``: each segment is then
+    computed once, in a worker process, and the corpus score and its bootstrap interval come from the
+    summed statistics. Any other metric scores the corpus from the text (``PairedTest`` computes each
+    segment once for the corpus score and the interval).
     """
-
-    has_statistics: ClassVar[bool] = False
 
     def __init__(self, section: ScoreSection | None = None) -> None:
         super().__init__(section)
@@ -104,26 +105,24 @@ class SacrebleuMetric(Metric):
         raise NotImplementedError(f"{self.name}: no score object")
 
     def corpus(self, hyps: Sequence[str], refs: Sequence[str], n_bootstrap: int = 1, seed: int = 12345) -> CorpusScore:
-        segments = [self.segment(h, r) for h, r in zip(hyps, refs)] if self.has_statistics else []
-        return self.corpus_of(hyps, refs, segments, n_bootstrap, seed)
-
-    def corpus_of(
-        self, hyps: Sequence[str], refs: Sequence[str], segments: Sequence[Segment], n_bootstrap: int, seed: int
-    ) -> CorpusScore:
         if self.has_statistics:
-            result, ci = self._from_statistics([list(s.stats or ()) for s in segments], n_bootstrap, seed)
-            signature = self._corpus_signature(n_bootstrap, seed)
-        else:
-            result, ci, signature = self._from_text(list(hyps), list(refs), n_bootstrap, seed)
+            table = StatsTable()
+            for h, r in zip(hyps, refs):
+                table.add(self.segment(h, r).stats or ())
+            return self.corpus_of(table.array(), n_bootstrap, seed)
+        result, ci, signature = self._from_text(list(hyps), list(refs), n_bootstrap, seed)
         self._signature = signature
         return CorpusScore(self.name, float(result.score), signature, len(hyps), result.format(width=2), ci)
 
-    def _from_statistics(self, stats: list[list[float]], n_bootstrap: int, seed: int) -> tuple[Any, Interval | None]:
-        result = self.score_from_statistics(sum_of_lists([list(s) for s in stats]))
+    def corpus_of(self, stats: np.ndarray, n_bootstrap: int, seed: int) -> CorpusScore:
+        if not self.has_statistics:
+            return super().corpus_of(stats, n_bootstrap, seed)
+        result = self.score_from_statistics(column_sums(stats))
         ci = None
         if n_bootstrap > 1:
             ci = bootstrap_from_stats(stats, lambda s: self.score_from_statistics(s).score, n_bootstrap, seed)
-        return result, ci
+        self._signature = self._corpus_signature(n_bootstrap, seed)
+        return CorpusScore(self.name, float(result.score), self._signature, len(stats), result.format(width=2), ci)
 
     def _from_text(
         self, hyps: list[str], refs: list[str], n_bootstrap: int, seed: int

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,10 @@ from ..text import strip_ellipsis
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
 from . import chrf as _chrf  # noqa: F401
 from . import ter as _ter  # noqa: F401
-from .base import Metric, ScoreError, Segment, metrics
+from .base import CorpusScore, Metric, ScoreError, Segment, metrics
 from .partial import matching_prefix
 from .pool import score_segments
+from .statistics import StatsTable
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +41,36 @@ def build_metrics(section: ScoreSection) -> dict[str, Metric]:
     return {name: metrics.get(name, "score.metrics")(section) for name in dict.fromkeys(section.metrics)}
 
 
-def corpus_scores(
-    chosen: dict[str, Metric],
-    pairs: Sequence[tuple[str, str]],
-    segments: dict[str, list[Segment]],
-    section: ScoreSection,
-) -> dict[str, Any] | None:
-    """Each metric's corpus score of ``pairs`` (hypothesis, reference) from their rows' ``segments``."""
-    if not pairs:
-        return None
-    hyps, refs = [p[0] for p in pairs], [p[1] for p in pairs]
-    return {
-        name: m.corpus_of(hyps, refs, segments[name], section.bootstrap, section.seed).to_dict()
-        for name, m in chosen.items()
-    }
+@dataclass
+class ScoredSet:
+    """What the corpus score of one set of rows (full references, or truncated ones) needs, kept as the
+    rows are scored: each metric's statistics, compact, and the text only for a metric without any."""
+
+    chosen: dict[str, Metric]
+    tables: dict[str, StatsTable] = field(default_factory=dict)
+    hyps: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+    n: int = 0
+
+    def add(self, pair: tuple[str, str], segments: dict[str, Segment]) -> None:
+        self.n += 1
+        for name, m in self.chosen.items():
+            if m.has_statistics:
+                self.tables.setdefault(name, StatsTable()).add(segments[name].stats or ())
+        if not all(m.has_statistics for m in self.chosen.values()):
+            self.hyps.append(pair[0])
+            self.refs.append(pair[1])
+
+    def corpus(self, section: ScoreSection) -> dict[str, Any] | None:
+        """Each metric's corpus score of the rows added, or None where there are none."""
+        if not self.n:
+            return None
+        return {name: self.corpus_of(name, m, section).to_dict() for name, m in self.chosen.items()}
+
+    def corpus_of(self, name: str, m: Metric, section: ScoreSection) -> CorpusScore:
+        if m.has_statistics:
+            return m.corpus_of(self.tables[name].array(), section.bootstrap, section.seed)
+        return m.corpus(self.hyps, self.refs, section.bootstrap, section.seed)
 
 
 def scored_pair(row: Row, mode: str) -> tuple[str, str] | None:
@@ -106,30 +124,23 @@ def write_scores(ctx: RunContext, run: RunSection) -> dict[str, Any]:
     section = ctx.config.score
     rows = load_rows(ctx)
     chosen = build_metrics(section)
-    pairs = {r.seg_id: pair for r in rows if (pair := scored_pair(r, section.partial)) is not None}
-    full = [r for r in rows if r.has_reference and not r.partial]
-    partial = [r for r in rows if r.has_reference and r.partial]
-    partial_scored = [r for r in partial if r.seg_id in pairs]
-    if not pairs:
+    scored = [(r, pair) for r in rows if (pair := scored_pair(r, section.partial)) is not None]
+    if not scored:
         message = empty_reference_message(rows, section.partial, ctx.config.reference.path)
         if section.on_empty_reference == "error":
             raise ScoreError(f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores")
         log.warning("%s (exporting without scores)", message)
-    segments = dict(zip(pairs, score_segments(chosen, section, list(pairs.values()), run)))
-
-    def corpus_over(subset: list[Row]) -> dict[str, Any] | None:
-        of_subset = {name: [segments[r.seg_id][name] for r in subset] for name in chosen}
-        return corpus_scores(chosen, [pairs[r.seg_id] for r in subset], of_subset, section)
-
-    corpus = corpus_over(full)
+    full, partial = ScoredSet(chosen), ScoredSet(chosen)
+    entries = []
+    results = score_segments(chosen, section, [p for _, p in scored], run)
+    for (row, pair), segments in zip(scored, results, strict=True):  # strict: the pool and its bar close here
+        (partial if row.partial else full).add(pair, segments)
+        entries.append(row_entry(row, pair, segments, chosen))
+    n_partial = sum(r.has_reference and r.partial for r in rows)
+    corpus = full.corpus(section)
     data = {
         "corpus": corpus if corpus is not None else {name: None for name in chosen},
-        "partial": {
-            "mode": section.partial,
-            "n": len(partial),
-            "scored": len(partial_scored),
-            "corpus": corpus_over(partial_scored),
-        },
+        "partial": {"mode": section.partial, "n": n_partial, "scored": partial.n, "corpus": partial.corpus(section)},
         "signatures": {name: m.signature() for name, m in chosen.items()},
         "row_metrics": [name for name, m in chosen.items() if m.per_row],
         "lower_is_better": [name for name, m in chosen.items() if not m.higher_is_better],
@@ -139,13 +150,13 @@ def write_scores(ctx: RunContext, run: RunSection) -> dict[str, Any]:
             "partial": section.partial,
             "chrf_word_order": section.chrf_word_order,
         },
-        "counts": score_counts(rows, len(full), len(partial), len(partial_scored)),
-        "rows": [row_entry(r, pairs[r.seg_id], segments[r.seg_id], chosen) for r in rows if r.seg_id in pairs],
+        "counts": score_counts(rows, full.n, n_partial, partial.n),
+        "rows": entries,
     }
     write_json(ctx.path(artifacts.SCORES), data)
     return {
-        "scored_rows": len(full),
-        "partial_rows": len(partial_scored),
+        "scored_rows": full.n,
+        "partial_rows": partial.n,
         **{k: (v or {}).get("score") for k, v in data["corpus"].items()},
     }
 
