@@ -230,3 +230,44 @@ def test_wordpress_feed_trailer() -> None:
 )
 def test_markers_start_sentences(text: str, expected: list[str]) -> None:
     assert split_english(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Title Case headline running into the paragraph's first sentence (WMT21 tune half: yahoo-ja.977619,
+        # yahoo-ja.977854)
+        (
+            "Duchess Kate's Perfect Knee-length Dress is the Talk of the Town, and the Royal Couple's Coordination "
+            "is Flawless This week, Prince William and Duchess Kate interviewed medical workers.",
+            [
+                "Duchess Kate's Perfect Knee-length Dress is the Talk of the Town, and the Royal Couple's "
+                "Coordination is Flawless",
+                "This week, Prince William and Duchess Kate interviewed medical workers.",
+            ],
+        ),
+        (
+            "A Critical Eye Cast Over Excessive Restrictions on Mobile Number Transfers What will happen to fees?",
+            [
+                "A Critical Eye Cast Over Excessive Restrictions on Mobile Number Transfers",
+                "What will happen to fees?",
+            ],
+        ),
+        # no headline: a name before its verb, a sentence with a small verb, too few capitals, not at the start
+        (
+            "The United States Federal Reserve Board Chairman Jerome Powell said it.",
+            ["The United States Federal Reserve Board Chairman Jerome Powell said it."],
+        ),
+        (
+            "The Ministry of Internal Affairs and Communications is proceeding at full tilt.",
+            ["The Ministry of Internal Affairs and Communications is proceeding at full tilt."],
+        ),
+        ("The Bank of Japan This week raised rates.", ["The Bank of Japan This week raised rates."]),
+        (
+            "We saw it. Big Red Car Show Opens In the end we left.",
+            ["We saw it.", "Big Red Car Show Opens In the end we left."],
+        ),
+    ],
+)
+def test_headline_run_on(text: str, expected: list[str]) -> None:
+    assert split_english(text) == expected
