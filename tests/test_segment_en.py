@@ -271,3 +271,24 @@ def test_markers_start_sentences(text: str, expected: list[str]) -> None:
 )
 def test_headline_run_on(text: str, expected: list[str]) -> None:
     assert split_english(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an abbreviation that may end a sentence does before an opener word (WMT23 tune half, wmt23-064)
+        (
+            "It starts after the date has changed to 7/11 (Mon.), at 1:30 a.m. Does the outdoor unit rotate?",
+            ["It starts after the date has changed to 7/11 (Mon.), at 1:30 a.m.", "Does the outdoor unit rotate?"],
+        ),
+        ("He moved to the U.S. The company followed.", ["He moved to the U.S.", "The company followed."]),
+        # not before a name or a lowercase word
+        (
+            "The U.S. President met Mr. Brown at 9 a.m. on Monday.",
+            ["The U.S. President met Mr. Brown at 9 a.m. on Monday."],
+        ),
+        ("Talks with Sony Corp. Chairman Ken Lee went well.", ["Talks with Sony Corp. Chairman Ken Lee went well."]),
+    ],
+)
+def test_abbreviation_ends_sentence_before_opener(text: str, expected: list[str]) -> None:
+    assert split_english(text) == expected

@@ -102,6 +102,12 @@ _DATE_RUN_ON = re.compile(
 )
 # "… so I bought size L. It's very hard …": a capital before an opener word is no initial (WMT23 tune half)
 _OPENER = re.compile(rf"(?:{_OPENER_WORDS})\b")
+# words that open questions: after a headline, or after an abbreviation that can end a sentence
+_QUESTION_WORDS = "What|Why|How|Who|Where|Does|Do|Did|Is|Are|Can"
+# abbreviations that may end a sentence: one of them before an opener word does ("… at 1:30 a.m. Does the
+# outdoor unit …", WMT23 tune half), not before a name ("U.S. President")
+SENTENCE_FINAL_ABBREVIATIONS = frozenset({"a.m", "p.m", "u.s", "u.k", "inc", "ltd", "co", "corp", "jr", "sr"})
+_ABBREVIATION_END = re.compile(rf"(?:{_OPENER_WORDS}|{_QUESTION_WORDS})\b")
 # a quotation that is a whole sentence and closes without a stop ends it before a capital, as in Japanese
 # ('"Gen, Gen, Genghis Khan ♪" Playing a jaunty tune, …', WMT23 tune half; '"No." Then' is cut anyway)
 _QUOTED_SENTENCE = re.compile(
@@ -113,7 +119,7 @@ _LOOKBACK = 40
 HEADLINE_MIN_CAPITALS = 4
 """A headline has at least this many capitalised words before the sentence it runs into."""
 _HEADLINE_SMALL_WORDS = frozenset("a an the of on in and or to for with is are at by as from over vs".split())
-_HEADLINE_OPENER = re.compile(rf"(?:{_OPENER_WORDS}|What|Why|How|Who|Where)")
+_HEADLINE_OPENER = re.compile(rf"(?:{_OPENER_WORDS}|{_QUESTION_WORDS})")
 
 
 def _previous_word(text: str, end: int) -> str:
@@ -184,7 +190,10 @@ def split_english(text: str) -> list[str]:
             end -= 1
         word = _previous_word(text, end)
         if text[end - 1] == "." and (
-            word in ABBREVIATIONS
+            (
+                word in ABBREVIATIONS
+                and not (word in SENTENCE_FINAL_ABBREVIATIONS and _ABBREVIATION_END.match(text, m.end()))
+            )
             or (re.fullmatch(r"[a-z]", word) and not _OPENER.match(text, m.end()))
             or (word in NUMBER_ABBREVIATIONS and text[m.end()].isdigit())
         ):
