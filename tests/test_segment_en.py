@@ -230,3 +230,65 @@ def test_wordpress_feed_trailer() -> None:
 )
 def test_markers_start_sentences(text: str, expected: list[str]) -> None:
     assert split_english(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Title Case headline running into the paragraph's first sentence (WMT21 tune half: yahoo-ja.977619,
+        # yahoo-ja.977854)
+        (
+            "Duchess Kate's Perfect Knee-length Dress is the Talk of the Town, and the Royal Couple's Coordination "
+            "is Flawless This week, Prince William and Duchess Kate interviewed medical workers.",
+            [
+                "Duchess Kate's Perfect Knee-length Dress is the Talk of the Town, and the Royal Couple's "
+                "Coordination is Flawless",
+                "This week, Prince William and Duchess Kate interviewed medical workers.",
+            ],
+        ),
+        (
+            "A Critical Eye Cast Over Excessive Restrictions on Mobile Number Transfers What will happen to fees?",
+            [
+                "A Critical Eye Cast Over Excessive Restrictions on Mobile Number Transfers",
+                "What will happen to fees?",
+            ],
+        ),
+        # no headline: a name before its verb, a sentence with a small verb, too few capitals, not at the start
+        (
+            "The United States Federal Reserve Board Chairman Jerome Powell said it.",
+            ["The United States Federal Reserve Board Chairman Jerome Powell said it."],
+        ),
+        (
+            "The Ministry of Internal Affairs and Communications is proceeding at full tilt.",
+            ["The Ministry of Internal Affairs and Communications is proceeding at full tilt."],
+        ),
+        ("The Bank of Japan This week raised rates.", ["The Bank of Japan This week raised rates."]),
+        (
+            "We saw it. Big Red Car Show Opens In the end we left.",
+            ["We saw it.", "Big Red Car Show Opens In the end we left."],
+        ),
+    ],
+)
+def test_headline_run_on(text: str, expected: list[str]) -> None:
+    assert split_english(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an abbreviation that may end a sentence does before an opener word (WMT23 tune half, wmt23-064)
+        (
+            "It starts after the date has changed to 7/11 (Mon.), at 1:30 a.m. Does the outdoor unit rotate?",
+            ["It starts after the date has changed to 7/11 (Mon.), at 1:30 a.m.", "Does the outdoor unit rotate?"],
+        ),
+        ("He moved to the U.S. The company followed.", ["He moved to the U.S.", "The company followed."]),
+        # not before a name or a lowercase word
+        (
+            "The U.S. President met Mr. Brown at 9 a.m. on Monday.",
+            ["The U.S. President met Mr. Brown at 9 a.m. on Monday."],
+        ),
+        ("Talks with Sony Corp. Chairman Ken Lee went well.", ["Talks with Sony Corp. Chairman Ken Lee went well."]),
+    ],
+)
+def test_abbreviation_ends_sentence_before_opener(text: str, expected: list[str]) -> None:
+    assert split_english(text) == expected

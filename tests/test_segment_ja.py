@@ -83,7 +83,15 @@ def test_split_cases(text: str, expected: list[str]) -> None:
         ("気付きませんでした ... ... 。次です。", ["気付きませんでした ... ... 。", "次です。"]),
         ("ウケしない ... ？ 冷たい麺は不人気だ。", ["ウケしない ... ？", "冷たい麺は不人気だ。"]),
         ("気付かなかった…。次です。", ["気付かなかった…。", "次です。"]),
-        ("そうだ。。。次に行く。", ["そうだ。。。次に行く。"]),
+        # an ellipsis of full stops after a predicate or a clause's が ends the sentence, space or not
+        # (WMT23 tune half, wmt23-050: both of its 。。。 end a segment); not after a noun, nor before と
+        ("そうだ。。。次に行く。", ["そうだ。。。", "次に行く。"]),
+        (
+            "初回の特典を目当てに手続きしましたが。。。まだ、使ってません。",
+            ["初回の特典を目当てに手続きしましたが。。。", "まだ、使ってません。"],
+        ),
+        ("品質。。。次に行く。", ["品質。。。次に行く。"]),
+        ("そうだ。。。と思った。", ["そうだ。。。と思った。"]),
         # a heading ending in ！ or ？ that goes on with 、
         ("３回０封７Ｋ！、高砂に快勝した。", ["３回０封７Ｋ！、高砂に快勝した。"]),
         ("本当に勝てるのか？ 、そう問われた。次。", ["本当に勝てるのか？ 、そう問われた。", "次。"]),
@@ -276,4 +284,57 @@ def test_stray_opener_and_far_stray_closer_do_not_make_one_quotation() -> None:
     ],
 )
 def test_item_markers(text: str, expected: list[str]) -> None:
+    assert split_japanese(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a page title's " - " separator after a stop or an ellipsis goes on (WMT23 tune half, ads)
+        (
+            "好立地、ぞくぞく。- 【2023年決定版】東京の戸建て",
+            ["好立地、ぞくぞく。- 【2023年決定版】東京の戸建て"],
+        ),
+        (
+            "理想の照明がない… - 取扱いブランド数、日本最大級",
+            ["理想の照明がない… - 取扱いブランド数、日本最大級"],
+        ),
+        ("値下げした。-10%の商品もある。", ["値下げした。", "-10%の商品もある。"]),
+        # a topic heading 「…は「X」」 glued to the next sentence (WMT21 tune half, yahoo-ja.977983)
+        (
+            "中国で冷やし中華は「日式冷麺」冒頭に述べたように、冷やし中華は日本発祥の中華料理である。",
+            ["中国で冷やし中華は「日式冷麺」", "冒頭に述べたように、冷やし中華は日本発祥の中華料理である。"],
+        ),
+        (
+            "日本料理の一つとして認識されている。夏の定番は「涼皮（リャンピー）」中国で、夏を感じる麺料理といえば"
+            "「涼皮」ではないだろうか。",
+            [
+                "日本料理の一つとして認識されている。",
+                "夏の定番は「涼皮（リャンピー）」",
+                "中国で、夏を感じる麺料理といえば「涼皮」ではないだろうか。",
+            ],
+        ),
+        # not a heading: a quotation modifying a noun, a clause with a comma, a quote before a particle
+        (
+            "半分が作れないエクオールを直接摂れる、大塚製薬の「エクエル」便利でお得な定期便。",
+            ["半分が作れないエクオールを直接摂れる、大塚製薬の「エクエル」便利でお得な定期便。"],
+        ),
+        ("首相は、会見で「遺憾だ」述べた。", ["首相は、会見で「遺憾だ」述べた。"]),
+        ("彼の答えは「はい」だった。", ["彼の答えは「はい」だった。"]),
+        # a title repeated as the heading of the text after it (WMT23 tune half, wmt23-036)
+        (
+            "自費出版した書籍「親愛なる内閣総理大臣さま『命の防波堤』東尋坊から」「親愛なる内閣総理大臣さま『命の防波堤』"
+            "東尋坊から」このタイトルで１０冊目の本を出版した。",
+            [
+                "自費出版した書籍「親愛なる内閣総理大臣さま『命の防波堤』東尋坊から」",
+                "「親愛なる内閣総理大臣さま『命の防波堤』東尋坊から」このタイトルで１０冊目の本を出版した。",
+            ],
+        ),
+        (
+            "基に「ナンブトラノオ」「コバノツメクサ」が見つかった。",
+            ["基に「ナンブトラノオ」「コバノツメクサ」が見つかった。"],
+        ),
+    ],
+)
+def test_headings_and_title_pieces(text: str, expected: list[str]) -> None:
     assert split_japanese(text) == expected

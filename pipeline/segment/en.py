@@ -102,18 +102,51 @@ _DATE_RUN_ON = re.compile(
 )
 # "… so I bought size L. It's very hard …": a capital before an opener word is no initial (WMT23 tune half)
 _OPENER = re.compile(rf"(?:{_OPENER_WORDS})\b")
+# words that open questions: after a headline, or after an abbreviation that can end a sentence
+_QUESTION_WORDS = "What|Why|How|Who|Where|Does|Do|Did|Is|Are|Can"
+# abbreviations that may end a sentence: one of them before an opener word does ("… at 1:30 a.m. Does the
+# outdoor unit …", WMT23 tune half), not before a name ("U.S. President")
+SENTENCE_FINAL_ABBREVIATIONS = frozenset({"a.m", "p.m", "u.s", "u.k", "inc", "ltd", "co", "corp", "jr", "sr"})
+_ABBREVIATION_END = re.compile(rf"(?:{_OPENER_WORDS}|{_QUESTION_WORDS})\b")
 # a quotation that is a whole sentence and closes without a stop ends it before a capital, as in Japanese
 # ('"Gen, Gen, Genghis Khan ♪" Playing a jaunty tune, …', WMT23 tune half; '"No." Then' is cut anyway)
 _QUOTED_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’]\s))[\"“][^\"“”]{8,400}?[^.!?,\"“”][\"”](\s+)(?=[A-Z])"
 )
 _LOOKBACK = 40
+# a Title Case headline that opens the paragraph and runs into its first sentence ("… Royal Couple's Coordination is
+# Flawless This week, Prince William …", "… on Mobile Number Transfers What will happen …"; WMT21 tune half)
+HEADLINE_MIN_CAPITALS = 4
+"""A headline has at least this many capitalised words before the sentence it runs into."""
+_HEADLINE_SMALL_WORDS = frozenset("a an the of on in and or to for with is are at by as from over vs".split())
+_HEADLINE_OPENER = re.compile(rf"(?:{_OPENER_WORDS}|{_QUESTION_WORDS})")
 
 
 def _previous_word(text: str, end: int) -> str:
     # a whole word only: the "g" of "200g.", the "s" of "the 60s." or the "t" of "don't." is no initial
     m = re.search(r"(?<![A-Za-z0-9'’])([A-Za-z.]+)\.?$", text[max(0, end - _LOOKBACK) : end].rstrip())
     return m.group(1).lower().rstrip(".") if m else ""
+
+
+def _headline_end(text: str) -> int | None:
+    """Where a Title Case headline opening ``text`` ends, if a sentence runs on from it: the words up to the
+    first lowercase word that is no small word are capitalised, the last of them opens sentences
+    (``_HEADLINE_OPENER``) and at least ``HEADLINE_MIN_CAPITALS`` come before it. Stops at the first word
+    that is neither (linear)."""
+    capitals = 0
+    previous: re.Match[str] | None = None
+    for m in re.finditer(r"\S+", text):
+        word = m.group()
+        if word[-1] in ".!?:;" or not (word[0].isupper() or word in _HEADLINE_SMALL_WORDS):
+            break
+        capitals += word[0].isupper()
+        previous = m
+    else:
+        return None
+    if previous is None or previous.end() + 1 < m.start() or not word[0].islower():
+        return None
+    opener = _HEADLINE_OPENER.fullmatch(previous.group()) is not None
+    return previous.start() if opener and capitals - 1 >= HEADLINE_MIN_CAPITALS else None
 
 
 def _speaker_turn(text: str, label: int, question_and_answer: bool) -> bool:
@@ -157,7 +190,10 @@ def split_english(text: str) -> list[str]:
             end -= 1
         word = _previous_word(text, end)
         if text[end - 1] == "." and (
-            word in ABBREVIATIONS
+            (
+                word in ABBREVIATIONS
+                and not (word in SENTENCE_FINAL_ABBREVIATIONS and _ABBREVIATION_END.match(text, m.end()))
+            )
             or (re.fullmatch(r"[a-z]", word) and not _OPENER.match(text, m.end()))
             or (word in NUMBER_ABBREVIATIONS and text[m.end()].isdigit())
         ):
@@ -172,6 +208,9 @@ def split_english(text: str) -> list[str]:
     cuts.extend(m.end(1) for m in _MARKED_TITLE.finditer(text))
     cuts.extend(m.end(1) for m in _QUOTED_SENTENCE.finditer(text))
     cuts.extend(m.end(1) for m in _CREDIT_RUN_ON.finditer(text))
+    headline = _headline_end(text)
+    if headline:
+        cuts.append(headline)
     pieces: list[str] = []
     start = 0
     for cut in sorted(set(cuts)):

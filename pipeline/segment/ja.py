@@ -49,6 +49,8 @@ MAX_QUOTE_CHARS = 500
 MIN_QUOTED_SENTENCE = 8
 MARKED_TITLE_MAX_CHARS = 40
 """A marked item's quoted title opens at most this far into the item (``⇒尾木ママ「…」``, WMT23 tune half)."""
+TOPIC_HEADING_MAX_CHARS = 30
+"""A heading ``…は「X」`` glued to the next sentence is at most this long (WMT21 tune half: 15 and 16)."""
 """A closer this far after an opener is not its match: a stray 「 and an unrelated stray 」 a page
 apart must not turn everything between them into one quotation."""
 
@@ -68,6 +70,11 @@ _CONJUNCTION_COMMA = re.compile(
     r"だから|つまり|実際|結局|その後|そのため)\s*[、，,]"
 )
 _HIRAGANA = re.compile(f"[{HIRAGANA_LETTERS}]")
+# a page title's separator: "…ぞくぞく。- 【2023年決定版】…", "…照明がない… - 取扱い…" (WMT23 tune half)
+_TITLE_SEPARATOR = re.compile(r"[-－‐–—]\s")
+# an ellipsis written as full stops: "…しましたが。。。まだ、使ってません。" (WMT23 tune half)
+_STOP_ELLIPSIS = re.compile(r"。{3,}")
+_WORD = re.compile(f"[{KANJI}{KATAKANA}]")
 _MARKERS = frozenset(ITEM_MARKERS + MIDDLE_DOT)
 _STOP = re.compile("[。！？!?]")
 _JA_CHAR = re.compile(f"[{KANA}{KANJI_EXTENSION_A}{KANJI}{HALFWIDTH_KATAKANA}々〆ヵヶ]")
@@ -160,6 +167,11 @@ def _ellipsis_ends_sentence(text: str, start: int) -> bool:
     return bool(before) and before[-1] in _PREDICATE_ENDINGS and not before.endswith("って")
 
 
+def text_ends_clause(text: str, start: int) -> bool:
+    """Does the text before ``start`` end in a predicate or a clause-final が (「…しましたが」)?"""
+    return _ellipsis_ends_sentence(text, start) or (start > 0 and text[start - 1] == "が")
+
+
 # a photo caption glued to the article it heads: the paragraph's first clause (no stop, no quote) ends
 # in a bracketed credit or position, and a word (not a particle) follows:
 # "…山車＝唐津市（提供）唐津市の…", "…雷門喜助さん（右）新型コロナ…", "…デモ隊（ＡＰ＝共同）【モスクワ共同】…"
@@ -235,9 +247,17 @@ class _Scan:
         if nxt < len(text) and (text[nxt] in STOPS or text[nxt] in COMMAS):
             self.step(end - 1, nxt - 1)
             return nxt
-        if self.depth == 0 and end < nxt < len(text) and text[nxt] not in CLOSERS and _ellipsis_ends_sentence(text, i):
-            self.cuts.append(end)
+        if self.depth == 0 and nxt < len(text) and text[nxt] not in CLOSERS and not _TITLE_SEPARATOR.match(text, nxt):
+            spaced = end < nxt and _ellipsis_ends_sentence(text, i)
+            if spaced or (_STOP_ELLIPSIS.fullmatch(text, i, end) and self.stops_after_clause(i, nxt)):
+                self.cuts.append(end)
         return end
+
+    def stops_after_clause(self, i: int, nxt: int) -> bool:
+        """Does an ellipsis of full stops at ``i`` end the sentence, space or not: after a predicate or a
+        clause's が, before no particle (「…しましたが。。。まだ、使ってません。」, WMT23 tune half; not
+        「品質。。。 この商品は…」)?"""
+        return text_ends_clause(self.text, i) and not _continues_quote(self.text, nxt)
 
     def stop_run_end(self, j: int) -> int:
         """Where the marks after a top-level stop end: more stops, ellipses and the closers that stay
@@ -266,7 +286,7 @@ class _Scan:
         if k < len(self.text) and self.text[k] in COMMAS:
             self.step(j - 1, k - 1)
             return k
-        if k == j and _continues_mark(self.text, i, j):
+        if (k == j and _continues_mark(self.text, i, j)) or _TITLE_SEPARATOR.match(self.text, k):
             return j
         if j < len(self.text):
             self.cuts.append(j)
@@ -306,6 +326,24 @@ class _Scan:
             return False
         return not self.cuts or _next_visible(text, self.cuts[-1]) < i
 
+    def heading_quote(self, i: int, opener: int) -> bool:
+        """Does the quotation closed at ``i`` end a heading glued to the next sentence: the same quotation
+        repeated (「…書籍「親愛なる…から」「親愛なる…から」このタイトルで…」, WMT23 tune half), or a short topic
+        heading ``…は「X」`` before a word, its predicate left out (「中国で冷やし中華は「日式冷麺」冒頭に述べた
+        ように、…」, WMT21 tune half)? Not a quotation modifying a noun: 「大塚製薬の「エクエル」便利で…」."""
+        text = self.text
+        if i - opener > MIN_QUOTED_SENTENCE and text.startswith(text[opener : i + 1], i + 1):
+            return True
+        start = self.sentence_start()
+        return (
+            start < opener
+            and text[opener - 1] == "は"
+            and i - start <= TOPIC_HEADING_MAX_CHARS
+            and _WORD.match(text, i + 1) is not None
+            and not any(c in COMMAS for c in text[start:opener])
+            and _STOP.search(text, i, i + MAX_QUOTE_CHARS) is not None
+        )
+
     def after_quote(self, i: int) -> None:
         """A quote closed at top level at ``i``: after a full stop (「…。」), or a whole-sentence
         quotation followed by a space, another quotation (「…」 「…」 dialogue) or a conjunction and a
@@ -317,6 +355,8 @@ class _Scan:
         ends_in_stop = k > opener and (text[k] in STOPS or text[k] in ELLIPSES or text[k] == ".")
         title = not ends_in_stop and self.marked_title(opener) and _STOP.search(text, i, i + MAX_QUOTE_CHARS)
         if not (ends_in_stop or title or self.starts_quoted_sentence(i, opener)):
+            if i + 1 < len(text) and self.heading_quote(i, opener):
+                self.cuts.append(i + 1)
             return
         j = i + 1
         while j < len(text) and self.closes_sentence(j):

@@ -121,8 +121,9 @@ class SegmentStage(Stage):
     # 2: "Yahoo! News" is no English sentence end; 3: "200g." / "60s." end sentences, dash-led turns,
     # English capped at max_reference_chars; 4: control characters removed and recorded in dropped.jsonl;
     # 5: item markers (※ ● ⇒ * …), speaker labels and photo credits start sentences, ！？ glued to と go on; no
-    # English cut inside a closed double quotation
-    version = "5"
+    # English cut inside a closed double quotation; 6: a title's " - " after a stop goes on, 。。。 after a
+    # predicate ends a sentence, a topic heading 「…は「X」」 or a repeated title is cut from the text after it
+    version = "6"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences: list[Sentence] = []
