@@ -49,8 +49,6 @@ MAX_QUOTE_CHARS = 500
 MIN_QUOTED_SENTENCE = 8
 MARKED_TITLE_MAX_CHARS = 40
 """A marked item's quoted title opens at most this far into the item (``⇒尾木ママ「…」``, WMT23 tune half)."""
-TOPIC_HEADING_MAX_CHARS = 30
-"""A heading ``…は「X」`` glued to the next sentence is at most this long (WMT21 tune half: 15 and 16)."""
 """A closer this far after an opener is not its match: a stray 「 and an unrelated stray 」 a page
 apart must not turn everything between them into one quotation."""
 
@@ -328,21 +326,11 @@ class _Scan:
 
     def heading_quote(self, i: int, opener: int) -> bool:
         """Does the quotation closed at ``i`` end a heading glued to the next sentence: the same quotation
-        repeated (「…書籍「親愛なる…から」「親愛なる…から」このタイトルで…」, WMT23 tune half), or a short topic
-        heading ``…は「X」`` before a word, its predicate left out (「中国で冷やし中華は「日式冷麺」冒頭に述べた
-        ように、…」, WMT21 tune half)? Not a quotation modifying a noun: 「大塚製薬の「エクエル」便利で…」."""
+        repeated at once (「…書籍「親愛なる…から」「親愛なる…から」このタイトルで…」, WMT23 tune half)? A short
+        topic ``…は「X」`` before a word is left whole: it is far more often a quotation modifying the noun after
+        it (同社は「ＡＢＣ」ブランドで展開する。) than a heading whose predicate is left out."""
         text = self.text
-        if i - opener > MIN_QUOTED_SENTENCE and text.startswith(text[opener : i + 1], i + 1):
-            return True
-        start = self.sentence_start()
-        return (
-            start < opener
-            and text[opener - 1] == "は"
-            and i - start <= TOPIC_HEADING_MAX_CHARS
-            and _WORD.match(text, i + 1) is not None
-            and not any(c in COMMAS for c in text[start:opener])
-            and _STOP.search(text, i, i + MAX_QUOTE_CHARS) is not None
-        )
+        return i - opener > MIN_QUOTED_SENTENCE and text.startswith(text[opener : i + 1], i + 1)
 
     def after_quote(self, i: int) -> None:
         """A quote closed at top level at ``i``: after a full stop (「…。」), or a whole-sentence

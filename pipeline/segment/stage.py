@@ -122,7 +122,7 @@ class SegmentStage(Stage):
     # English capped at max_reference_chars; 4: control characters removed and recorded in dropped.jsonl;
     # 5: item markers (※ ● ⇒ * …), speaker labels and photo credits start sentences, ！？ glued to と go on; no
     # English cut inside a closed double quotation; 6: a title's " - " after a stop goes on, 。。。 after a
-    # predicate ends a sentence, a topic heading 「…は「X」」 or a repeated title is cut from the text after it
+    # predicate ends a sentence, a repeated title is cut from the text after it
     version = "6"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
