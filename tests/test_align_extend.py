@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from aligntexts import sentences
 
 from pipeline.align.dp import Step
 from pipeline.align.evidence import Evidence, Signals
@@ -21,14 +22,6 @@ from pipeline.segment.base import segmenters
 
 DATA = Path(__file__).parent / "data" / "align"
 SEED = Path(__file__).parent.parent / "data" / "seed_ja.txt"
-
-
-def sentences(lang: str, texts: list[tuple[int, str]]) -> list[Sentence]:
-    kind = "body" if lang == "ja" else "reference"
-    return [
-        Sentence(f"{lang}{k}", "doc1", para, lang, kind, text, partial=text.endswith("…"))
-        for k, (para, text) in enumerate(texts, 1)
-    ]
 
 
 # WMT21 tune half (yahoo-ja.977772): a quotation of two sentences, one Japanese sentence, two English ones

@@ -8,6 +8,7 @@ import dataclasses
 import math
 
 import pytest
+from aligntexts import sentences
 
 from pipeline.align.dp import Step, best_chain
 from pipeline.align.evidence import Evidence, Signals
@@ -16,16 +17,6 @@ from pipeline.align.lexical import LexicalAligner
 from pipeline.align.paragraphs import without_strays
 from pipeline.align.params import PARAMS
 from pipeline.config import AlignSection
-from pipeline.records import Sentence
-
-
-def sentences(lang: str, texts: list[tuple[int, str]]) -> list[Sentence]:
-    kind = "body" if lang == "ja" else "reference"
-    return [
-        Sentence(f"{lang}{k}", "doc1", para, lang, kind, text, partial=text.endswith("…"))
-        for k, (para, text) in enumerate(texts, 1)
-    ]
-
 
 # the middle pair shares no number, name or dictionary word: only its place and length tie it
 SRC = sentences(

@@ -3,6 +3,8 @@ and which links stray from one paragraph into the middle of another."""
 
 from __future__ import annotations
 
+from aligntexts import sentences
+
 from pipeline.align.dp import Box, Span, Step
 from pipeline.align.gaps import GapCosts
 from pipeline.align.hybrid import HybridAligner
@@ -18,14 +20,8 @@ from pipeline.align.paragraphs import (
 )
 from pipeline.align.params import PARAMS
 from pipeline.config import AlignSection
-from pipeline.records import Sentence
 
 MIN_LINKS = PARAMS.gaps.agreement_min_links
-
-
-def sentences(lang: str, texts: list[tuple[int, str]]) -> list[Sentence]:
-    kind = "body" if lang == "ja" else "reference"
-    return [Sentence(f"{lang}{k}", "doc1", para, lang, kind, text) for k, (para, text) in enumerate(texts, 1)]
 
 
 def test_paragraph_starts_and_crossings() -> None:

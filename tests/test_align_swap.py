@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aligntexts import sentences
+
 from pipeline.align.dp import Step
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.hybrid import HybridAligner
@@ -12,7 +14,6 @@ from pipeline.align.params import PARAMS
 from pipeline.align.swap import crossing_links, with_crossing
 from pipeline.config import AlignSection
 from pipeline.consistency import check_alignment
-from pipeline.records import Sentence
 
 JA = [
     "新型コロナの影響で音楽活動の拠点となるライブハウスが休業し、多くの音楽家が歌う場所を失った。",
@@ -30,11 +31,6 @@ EN = [
     'Looking overwhelmed with emotion, nappo says, "It turned into an incredible lineup that would be unimaginable'
     ' in normal times. I want to enjoy this opportunity to the fullest."',
 ]
-
-
-def sentences(lang: str, texts: list[str]) -> list[Sentence]:
-    kind = "body" if lang == "ja" else "reference"
-    return [Sentence(f"{lang}{k}", "doc1", 1, lang, kind, text) for k, text in enumerate(texts, 1)]
 
 
 def test_swapped_sentences_are_linked_crosswise() -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import add
 
+from ..score.chrf import averaged_f
+
 CHAR_ORDER = 6  # sacrebleu's CHRF.CHAR_ORDER
 BETA = 2  # sacrebleu's CHRF.BETA: recall weighs twice as much as precision
 _EPS = 1e-16  # sacrebleu's stand-in for a precision or recall of an order one side lacks
@@ -115,25 +117,15 @@ def chrf(hyp: NgramStats, ref: NgramStats) -> float:
     """chrF (0–100) of a hypothesis against one reference, as ``sacrebleu.sentence_chrf``: sacrebleu's
     ``CHRF._compute_f_score`` without eps smoothing, operation for operation (an order one side lacks
     adds nothing: sacrebleu counts no hypothesis n-grams of an order the reference lacks)."""
-    factor = BETA**2
-    avg_prec, avg_rec = 0.0, 0.0
+    prec_sum, rec_sum = 0.0, 0.0
     effective_order = 0
     for h, r, n_hyp, n_ref in zip(hyp.grams, ref.grams, hyp.totals, ref.totals):
         if n_hyp > 0 and n_ref > 0:
             n_match = len(h & r)
-            avg_prec += n_match / n_hyp
-            avg_rec += n_match / n_ref
+            prec_sum += n_match / n_hyp
+            rec_sum += n_match / n_ref
             effective_order += 1
-    if effective_order == 0:
-        avg_prec = avg_rec = 0.0
-    else:
-        avg_prec /= effective_order
-        avg_rec /= effective_order
-    if avg_prec + avg_rec:
-        score = (1 + factor) * avg_prec * avg_rec
-        score /= (factor * avg_prec) + avg_rec
-        return 100 * score
-    return 0.0
+    return averaged_f(prec_sum, rec_sum, effective_order, BETA)
 
 
 @dataclass

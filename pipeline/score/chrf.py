@@ -78,11 +78,18 @@ def f_score(metric: CHRF, stats: Sequence[float]) -> float:
             effective_order += 1
     if metric.eps_smoothing:
         return 100 * score / metric.order
+    return averaged_f(avg_prec, avg_rec, effective_order, metric.beta)
+
+
+def averaged_f(prec_sum: float, rec_sum: float, effective_order: int, beta: float) -> float:
+    """chrF (0–100) without eps smoothing from the precisions and recalls summed over the orders both
+    sides have, as sacrebleu averages and combines them (the align stage's pair score uses it too)."""
+    factor = beta**2
     if effective_order == 0:
         avg_prec = avg_rec = 0.0
     else:
-        avg_prec /= effective_order
-        avg_rec /= effective_order
+        avg_prec = prec_sum / effective_order
+        avg_rec = rec_sum / effective_order
     if avg_prec + avg_rec:
         score = (1 + factor) * avg_prec * avg_rec
         score /= (factor * avg_prec) + avg_rec
