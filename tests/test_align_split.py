@@ -26,7 +26,8 @@ from pipeline.segment.rules import RulesSegmenter
 
 # WMT21 dev set, tune half (yahoo-ja.977619), first two paragraphs: both English paragraphs run a
 # heading into the next sentence with no full stop ("… is Flawless This week, …", "… white dress
-# According to …"); the Japanese ends the headings in "！".
+# According to …"); the Japanese ends the headings in "！". The English splitter cuts the first (a Title
+# Case headline before an opener word, segment version 6); the second is left to the aligner.
 DATA = Path(__file__).resolve().parent / "data" / "align"
 JA = (DATA / "run_on_headings_ja.txt").read_text(encoding="utf-8")
 EN = (DATA / "run_on_headings_en.txt").read_text(encoding="utf-8")
@@ -37,6 +38,11 @@ def sentences() -> tuple[list[Sentence], list[Sentence]]:
     src = [s for s in seg.segment(JA).to_sentences() if s.lang == "ja"]
     ref = [s for s in seg.segment_reference(EN).to_sentences() if s.lang == "en"]
     return src, ref
+
+
+def run_on(ref: list[Sentence]) -> Sentence:
+    """The reference sentence that runs a heading into the next sentence ("… white dress According to …")."""
+    return next(r for r in ref if "white dress According" in r.text)
 
 
 def check_covered_once(beads: list[Bead], ref: list[Sentence]) -> None:
@@ -82,7 +88,7 @@ def test_no_cut_inside_brackets_or_a_quotation() -> None:
 
 def test_headings_run_into_sentences_are_cut_where_the_sources_imply() -> None:
     src, ref = sentences()
-    assert len(src) == 6 and len(ref) == 4  # the English splitter cannot see the two unmarked boundaries
+    assert len(src) == 6 and len(ref) == 5  # the English splitter cannot see the second unmarked boundary
     beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)  # no MT: anchors and length only
     check_covered_once(beads, ref)
     text = {s.seg_id: s.text for s in [*src, *ref]}
@@ -90,7 +96,7 @@ def test_headings_run_into_sentences_are_cut_where_the_sources_imply() -> None:
     assert [r[2] for r in rows] == ["1-1"] * 6
     assert rows[0][1].endswith("Coordination is Flawless") and rows[1][1].startswith("This week, Prince William")
     assert rows[3][1].endswith("white dress") and rows[4][1].startswith("According to the English magazine")
-    assert [b.ref_span is not None for b in beads] == [True, True, False, True, True, False]
+    assert [b.ref_span is not None for b in beads] == [False, False, False, True, True, False]
     assert all(b.score >= 0.9 for b in beads)
 
 
@@ -98,7 +104,7 @@ def test_cutting_can_be_turned_off() -> None:
     src, ref = sentences()
     beads = HybridAligner(AlignSection(cut_references=False)).align(src, [""] * len(src), ref)
     check_covered_once(beads, ref)
-    assert all(b.ref_span is None for b in beads) and [b.type for b in beads].count("2-1") == 2
+    assert all(b.ref_span is None for b in beads) and [b.type for b in beads].count("2-1") == 1
 
 
 def test_cut_pieces_become_rows_and_round_trip() -> None:
@@ -110,19 +116,19 @@ def test_cut_pieces_become_rows_and_round_trip() -> None:
     # the aligner's cuts pass the checks between artifacts and the export's invariants (pipeline/consistency.py)
     check_alignment(Path("alignment.jsonl"), list(enumerate(beads, 1)), [*src, *ref])
     check_bitext(rows, RunArtifacts([*src, *ref], translations, beads), Path("run"))
-    first_en = ref[0].text
-    assert " ".join(r.reference for r in rows[:2]) == first_en
-    assert [r.align_type for r in rows[:2]] == ["1-1", "1-1"] and rows[0].seg_id != rows[1].seg_id
+    assert " ".join(r.reference for r in rows[3:5]) == run_on(ref).text
+    assert [r.align_type for r in rows[3:5]] == ["1-1", "1-1"] and rows[3].seg_id != rows[4].seg_id
     assert "ref_span" not in Bead(["a"], ["b"], 0.5).to_dict()  # unchanged lines for uncut beads
 
 
 def test_a_truncated_sentence_keeps_its_mark_on_the_last_piece() -> None:
     src, ref = sentences()
-    ref[0].text = ref[0].text[:200] + "…"
-    ref[0].partial = True
+    truncated = run_on(ref)
+    truncated.text = truncated.text[:200] + "…"
+    truncated.partial = True
     beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)
     check_covered_once(beads, ref)
-    cut = [b for b in beads if b.ref_ids == [ref[0].seg_id]]
+    cut = [b for b in beads if b.ref_ids == [truncated.seg_id]]
     assert len(cut) == 2 and [b.partial for b in cut] == [False, True]
 
 
