@@ -158,6 +158,11 @@ class GapParams:
     # agreement (paragraphs.lone_mismatch): the same tune F1 from 3 to 10 (2 less). Set on: WMT23 and WMT21
     # tune halves (a truncated English heading filled with the first sentence of a Japanese paragraph: wmt23-010)
     lone_per_agreement: float = 4.0
+    # the gap DP's cost per paragraph between a bead and where the chain's links expect its reference
+    # paragraph (position.ParagraphLine), × the document's paragraph agreement: the same WMT23 tune F1 from 3 to 6,
+    # 6 lowers WMT21 tune partial. Set on: WMT23 and WMT21 tune halves (a truncated heading "Lightweight and…" of a
+    # partial reference filled by length with the next lone line: wmt23-094)
+    position_per_agreement: float = 4.0
 
 
 @dataclass(frozen=True)

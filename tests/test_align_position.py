@@ -1,0 +1,87 @@
+"""Where a reference paragraph is expected (:mod:`pipeline.align.position`): the "short line in the
+wrong paragraph" family of partial references (WMT23 tune half, wmt23-094: the truncated heading
+"Lightweight and…" filled by length with the next lone line of the review, not its own)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pipeline.align.dp import Step
+from pipeline.align.hybrid import HybridAligner
+from pipeline.align.params import PARAMS
+from pipeline.align.position import ParagraphLine, paragraph_ranks
+from pipeline.config import AlignSection
+from pipeline.records import Sentence
+
+
+def sentences(lang: str, paragraphs: list[list[str]]) -> list[Sentence]:
+    kind = "body" if lang == "ja" else "reference"
+    texts = [(p, t) for p, para in enumerate(paragraphs) for t in para]
+    return [
+        Sentence(f"{lang}{k}", "doc1", 10 + 3 * p, lang, kind, t, partial=t.endswith("…"))
+        for k, (p, t) in enumerate(texts, 1)
+    ]
+
+
+# wmt23-094 (WMT23 tune half), shortened: the partial reference keeps every other paragraph
+SRC = sentences(
+    "ja",
+    [
+        [
+            "イヌを飼っていてお出かけするようにバックを探していたところグレー色のおしゃれなバックに惹かれこちらを購入させていただきました。",
+            "組みた立て式になっていて、持ってみると意外と軽いです。",
+        ],
+        ["長時間の移動でも楽そうです。", "とてもコンパクトになって折り畳むのも簡単です。"],
+        ["軽くて快適！"],
+        ["滑車もクルクル使い心地よし"],
+        [
+            "先ず、見た目と値段の安さに一目ぼれして即！購入しました。",
+            "TSAロックがココ数年のお気に入りで他にも幾つかもっていますが便利ですよね。",
+        ],
+    ],
+)
+REF = sentences(
+    "en",
+    [
+        [
+            "I own a dog, and as I was looking for a bag for going out, I was attracted to this fashionable grey "
+            "bag and decided to purchase it.",
+            "It's designed to be assembled and disassembled and surprisingly, it's lightweight…",
+        ],
+        ["Lightweight and…"],
+        [
+            "Firstly, I fell in love with its appearance and the low price drove me to make an immediate purchase!",
+            "I've been into TSA-approved luggage locks for the past few years and I have several others…",
+        ],
+    ],
+)
+
+
+def links(params=PARAMS) -> list[tuple[list[str], list[str]]]:
+    beads = HybridAligner(AlignSection(), params).align(SRC, [""] * len(SRC), REF)
+    return [(b.src_ids, b.ref_ids) for b in beads if b.src_ids and b.ref_ids]
+
+
+def test_paragraph_ranks_count_paragraphs_from_zero() -> None:
+    assert paragraph_ranks(SRC) == [0, 0, 1, 1, 2, 3, 4, 4]
+    assert paragraph_ranks(REF) == [0, 0, 1, 2, 2]
+
+
+def test_expected_place_between_links_and_beyond_them() -> None:
+    # links: reference paragraph 0 ↔ source paragraph 0, reference 2 ↔ source 4
+    line = ParagraphLine.from_chain(SRC, REF, [Step(0, 1, 0, 1, 1.0), Step(6, 1, 3, 1, 1.0)])
+    assert line.slope == 2.0
+    assert line.expected(1) == (2.0, 2.0)  # halfway, as every other paragraph is kept
+    assert line.expected(3) == (6.0, 6.0)  # after the last link, at the chain's rate
+    assert line.distance(4, 2) == 0.0 and line.distance(5, 2) == 1.0  # 軽くて快適！ in place, 滑車… one off
+
+
+def test_no_links_expect_nothing() -> None:
+    line = ParagraphLine.from_chain(SRC, REF, [])
+    assert line.distance(0, 4) == 0.0
+
+
+def test_truncated_heading_goes_to_the_line_in_its_expected_paragraph() -> None:
+    assert (["ja5"], ["en3"]) in links()
+    flat = dataclasses.replace(PARAMS, gaps=dataclasses.replace(PARAMS.gaps, position_per_agreement=0.0))
+    assert (["ja6"], ["en3"]) in links(flat)  # the family: by length alone, the wrong lone line
