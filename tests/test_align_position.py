@@ -1,6 +1,7 @@
 """Where a reference paragraph is expected (:mod:`pipeline.align.position`): the "short line in the
 wrong paragraph" family of partial references (WMT23 tune half, wmt23-094: the truncated heading
-"Lightweight and…" filled by length with the next lone line of the review, not its own)."""
+"Lightweight and…" filled by length with the next lone line of the review, not its own; wmt23-072:
+"What should I do to become a…" linked by a few words three paragraphs late)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import dataclasses
 from pipeline.align.dp import Step
 from pipeline.align.hybrid import HybridAligner
 from pipeline.align.params import PARAMS
-from pipeline.align.position import ParagraphLine, paragraph_ranks
+from pipeline.align.position import ParagraphLine, paragraph_ranks, without_off_line
 from pipeline.config import AlignSection
 from pipeline.records import Sentence
 
@@ -85,3 +86,50 @@ def test_truncated_heading_goes_to_the_line_in_its_expected_paragraph() -> None:
     assert (["ja5"], ["en3"]) in links()
     flat = dataclasses.replace(PARAMS, gaps=dataclasses.replace(PARAMS.gaps, position_per_agreement=0.0))
     assert (["ja6"], ["en3"]) in links(flat)  # the family: by length alone, the wrong lone line
+
+
+# wmt23-072 (WMT23 tune half): a Q&A page, its partial reference every other paragraph
+QA_SRC = sentences(
+    "ja",
+    [
+        ["ポリエステル100 と ドライレーヨンはどっちの素材が涼しいですか？"],
+        ["ドライレーヨンのが優れていて涼しいです"],
+        ["教えてください"],
+        ["4月から入社した者です"],
+        ["世渡り上手な人になるにはどうしたらいいでしょうか？"],
+        ["よろしくお願いします"],
+        [
+            "世渡り上手な人になる事を考えるより、今はとにかく早くあなたに与えられた仕事を習熟し、会社の戦力となることです。"
+        ],
+        ["体内時計と腹時計だけは狂ったことがありません"],
+        ["洗面台の扉表面板が剥がれたので修繕を依頼したいのですが、何店に依頼すればよいのでしょうか。"],
+    ],
+)
+QA_REF = sentences(
+    "en",
+    [
+        ["100% polyester or viscose,…"],
+        ["I have a…"],
+        ["What should I do to become a…"],
+        ["For right now, you should focus on quickly becoming proficient in the work you've been assigned."],
+        ["The front panel of the door on my bathroom cabinet came off and I want to request repairs."],
+    ],
+)
+
+
+def test_truncated_link_off_its_neighbours_line_leaves_the_chain() -> None:
+    late = Step(7, 1, 2, 1, 0.99)  # 体内時計… ↔ "What should I do to become a…": expected at paragraph 4, found at 7
+    chain = [Step(0, 1, 0, 1, 0.99), late, Step(8, 1, 4, 1, 0.99)]
+    # the late link goes; so does the first (truncated too, judged by the late link alone): the gap DP
+    # links it again at its expected place, as it does on wmt23-072
+    assert without_off_line(QA_SRC, QA_REF, chain, 0.5) == [chain[2]]
+    in_place = [chain[0], Step(4, 1, 2, 1, 0.99), chain[2]]  # 世渡り上手な人になるには… ↔ the same: kept
+    assert without_off_line(QA_SRC, QA_REF, in_place, 0.5) == in_place
+    assert without_off_line(QA_SRC, QA_REF, chain, 0.0) == chain  # 0: the rule off
+
+
+def test_untruncated_link_off_the_line_stays() -> None:
+    whole = [*QA_REF[:2], dataclasses.replace(QA_REF[2], text="What should I do to become worldly?", partial=False)]
+    ref = [*whole, *QA_REF[3:]]
+    chain = [Step(0, 1, 0, 1, 0.99), Step(7, 1, 2, 1, 0.99), Step(8, 1, 4, 1, 0.99)]
+    assert chain[1] in without_off_line(QA_SRC, ref, chain, 0.5)

@@ -69,3 +69,26 @@ class ParagraphLine:
         lo, hi = self.expected(self.ref_ranks[j])
         p = self.src_ranks[i]
         return max(0.0, lo - p, p - hi)
+
+
+def off_line(whole: ParagraphLine, chain: Sequence[Step], k: int) -> float:
+    """Paragraphs between chain link ``k``'s source and where the links either side of it (at the
+    whole chain's rate ``whole.slope``, for the first and the last) expect its reference paragraph."""
+    around = [chain[x] for x in (k - 1, k + 1) if 0 <= x < len(chain)]
+    points = tuple(sorted({(whole.ref_ranks[s.j], whole.src_ranks[s.i]) for s in around}))
+    line = ParagraphLine(whole.src_ranks, whole.ref_ranks, points, whole.slope)
+    return line.distance(chain[k].i, chain[k].j)
+
+
+def without_off_line(
+    src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step], max_paragraphs: float
+) -> list[Step]:
+    """The chain less every link to a truncated reference more than ``max_paragraphs`` from where its
+    neighbours expect it (0: none left out). A truncated reference is scored on the precision of a
+    few words, which an unrelated source can reach; its place is the better witness."""
+    if not max_paragraphs:
+        return list(chain)
+    whole = ParagraphLine.from_chain(src, ref, chain)
+    return [
+        s for k, s in enumerate(chain) if not ref[s.j + s.dj - 1].partial or off_line(whole, chain, k) <= max_paragraphs
+    ]

@@ -27,7 +27,8 @@ from .params import AlignParams
 # heading linked into the other side's body leaves the chain (paragraphs.without_lone_mismatches; in the gap DP it costs
 # gaps.lone_per_agreement), swapped neighbours
 # are linked crosswise (swap.py); 8: a gap bead costs gaps.position_per_agreement per paragraph between it and
-# where the chain's links expect its reference paragraph (position.py)
+# where the chain's links expect its reference paragraph, and a chain link to a truncated reference off that line
+# leaves the chain (position.py)
 ALIGNER_VERSION = "8"
 
 # config key → signature key, in the order they are printed (skip_full and skip_partial print as one)
