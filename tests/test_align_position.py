@@ -1,17 +1,14 @@
-"""Where a reference paragraph is expected (:mod:`pipeline.align.position`): the "short line in the
-wrong paragraph" family of partial references (WMT23 tune half, wmt23-094: the truncated heading
-"Lightweight and…" filled by length with the next lone line of the review, not its own; wmt23-072:
-"What should I do to become a…" linked by a few words three paragraphs late)."""
+"""Where a reference paragraph is expected (:mod:`pipeline.align.position`): a truncated reference
+linked by a few words far from its place (WMT23 tune half, wmt23-072: "What should I do to become
+a…" three paragraphs late). The line is drawn on wmt23-094's paragraphs (every other one kept)."""
 
 from __future__ import annotations
 
 import dataclasses
 
 from pipeline.align.dp import Step
-from pipeline.align.hybrid import HybridAligner
 from pipeline.align.params import PARAMS
 from pipeline.align.position import ParagraphLine, paragraph_ranks, without_off_line
-from pipeline.config import AlignSection
 from pipeline.records import Sentence
 
 
@@ -58,11 +55,6 @@ REF = sentences(
 )
 
 
-def links(params=PARAMS) -> list[tuple[list[str], list[str]]]:
-    beads = HybridAligner(AlignSection(), params).align(SRC, [""] * len(SRC), REF)
-    return [(b.src_ids, b.ref_ids) for b in beads if b.src_ids and b.ref_ids]
-
-
 def test_paragraph_ranks_count_paragraphs_from_zero() -> None:
     assert paragraph_ranks(SRC) == [0, 0, 1, 1, 2, 3, 4, 4]
     assert paragraph_ranks(REF) == [0, 0, 1, 2, 2]
@@ -80,12 +72,6 @@ def test_expected_place_between_links_and_beyond_them() -> None:
 def test_no_links_expect_nothing() -> None:
     line = ParagraphLine.from_chain(SRC, REF, [])
     assert line.distance(0, 4) == 0.0
-
-
-def test_truncated_heading_goes_to_the_line_in_its_expected_paragraph() -> None:
-    assert (["ja5"], ["en3"]) in links()
-    flat = dataclasses.replace(PARAMS, gaps=dataclasses.replace(PARAMS.gaps, position_per_agreement=0.0))
-    assert (["ja6"], ["en3"]) in links(flat)  # the family: by length alone, the wrong lone line
 
 
 # wmt23-072 (WMT23 tune half): a Q&A page, its partial reference every other paragraph
@@ -122,9 +108,9 @@ def test_truncated_link_off_its_neighbours_line_leaves_the_chain() -> None:
     chain = [Step(0, 1, 0, 1, 0.99), late, Step(8, 1, 4, 1, 0.99)]
     # the late link goes; so does the first (truncated too, judged by the late link alone): the gap DP
     # links it again at its expected place, as it does on wmt23-072
-    assert without_off_line(QA_SRC, QA_REF, chain, 0.5) == [chain[2]]
+    assert without_off_line(QA_SRC, QA_REF, chain, PARAMS.gaps.truncated_off_line) == [chain[2]]
     in_place = [chain[0], Step(4, 1, 2, 1, 0.99), chain[2]]  # 世渡り上手な人になるには… ↔ the same: kept
-    assert without_off_line(QA_SRC, QA_REF, in_place, 0.5) == in_place
+    assert without_off_line(QA_SRC, QA_REF, in_place, PARAMS.gaps.truncated_off_line) == in_place
     assert without_off_line(QA_SRC, QA_REF, chain, 0.0) == chain  # 0: the rule off
 
 
@@ -132,4 +118,4 @@ def test_untruncated_link_off_the_line_stays() -> None:
     whole = [*QA_REF[:2], dataclasses.replace(QA_REF[2], text="What should I do to become worldly?", partial=False)]
     ref = [*whole, *QA_REF[3:]]
     chain = [Step(0, 1, 0, 1, 0.99), Step(7, 1, 2, 1, 0.99), Step(8, 1, 4, 1, 0.99)]
-    assert chain[1] in without_off_line(QA_SRC, ref, chain, 0.5)
+    assert chain[1] in without_off_line(QA_SRC, ref, chain, PARAMS.gaps.truncated_off_line)

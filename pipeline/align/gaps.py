@@ -23,7 +23,6 @@ from .dp import Box, Scorer, Shape, Span, Step, trace_back
 from .length_model import LengthModel
 from .paragraphs import crosses_paragraph, lone_mismatch, paragraph_jumps, starts_paragraph
 from .params import PARAMS, GapParams
-from .position import ParagraphLine
 
 
 @dataclass(frozen=True)
@@ -37,32 +36,20 @@ class GapCosts:
     paragraph_lone: float = 0.0  # a 1-1 bead pairing a heading with the other side's body
     lone_both_ways: bool = True  # a lone reference sentence with the source's body too (:mod:`.paragraphs`)
     params: GapParams = PARAMS.gaps
-    position: ParagraphLine | None = None  # where each reference paragraph is expected (:mod:`.position`)
-    paragraph_position: float = 0.0  # per paragraph between a bead and its expected place
 
     @classmethod
-    def for_document(
-        cls,
-        params: GapParams,
-        skip: float,
-        agreement: float,
-        lone_both_ways: bool = True,
-        position: ParagraphLine | None = None,
-    ) -> GapCosts:
+    def for_document(cls, params: GapParams, skip: float, agreement: float, lone_both_ways: bool = True) -> GapCosts:
         """The costs for a document whose paragraphs correspond as far as ``agreement`` says
         (:func:`.paragraphs.paragraph_agreement`): a jump into a paragraph, or a heading paired with
         the other side's body (:func:`.paragraphs.lone_mismatch`), costs ``params.stray_per_agreement``
         (``params.lone_per_agreement``) nats more where the reference is a translation paragraph for
-        paragraph, nothing more where its paragraphs are unrelated; so does each paragraph between a
-        bead and where ``position`` expects it (``params.position_per_agreement``)."""
+        paragraph, nothing more where its paragraphs are unrelated."""
         return cls(
             skip=skip,
             paragraph_stray=params.stray_per_agreement * agreement,
             paragraph_lone=params.lone_per_agreement * agreement,
             lone_both_ways=lone_both_ways,
             params=params,
-            position=position,
-            paragraph_position=params.position_per_agreement * agreement,
         )
 
 
@@ -128,8 +115,6 @@ def link_cost(
     if box is not None:
         jumps, stray = paragraph_jumps(src, ref, Span(*bead), box)
         cost += p.paragraph_jump * jumps + costs.paragraph_stray * stray
-        if costs.position is not None and costs.paragraph_position:
-            cost += costs.paragraph_position * costs.position.distance(i, j)
     return cost
 
 

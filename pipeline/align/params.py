@@ -158,18 +158,13 @@ class GapParams:
     # agreement (paragraphs.lone_mismatch): the same tune F1 from 3 to 10 (2 less). Set on: WMT23 and WMT21
     # tune halves (a truncated English heading filled with the first sentence of a Japanese paragraph: wmt23-010)
     lone_per_agreement: float = 4.0
-    # the gap DP's cost per paragraph between a bead and where the chain's links expect its reference
-    # paragraph (position.ParagraphLine), × the document's paragraph agreement: the same WMT23 tune F1 from 3 to 6,
-    # 6 lowers WMT21 tune partial. Set on: WMT23 and WMT21 tune halves (a truncated heading "Lightweight and…" of a
-    # partial reference filled by length with the next lone line: wmt23-094)
-    position_per_agreement: float = 4.0
     # where paragraphs correspond, a chain link to a truncated reference (whose evidence is the precision of a
     # few words) leaves the chain when its source lies more than this many paragraphs from where the links
-    # either side of it expect it (position.without_off_line): 0.5 = not in the nearest paragraph. WMT23 and
-    # WMT21 tune partial F1 peak at 0.5 (0.25 and 0.75 lower); the seed's golds keep F1 1 (untruncated links
-    # held to it instead lose dev2 / seed3). Set on: WMT23 tune wmt23-072 ("What should I do to become a…" linked
-    # three paragraphs late), -088, -066, -086
-    truncated_off_line: float = 0.5
+    # either side of it expect it (position.without_off_line). Set on: WMT23 tune wmt23-072 ("What should I do
+    # to become a…" linked three paragraphs late) and the WMT21 tune half's variants (tune_align --variants):
+    # 1.5 gains on random-half and WMT23 and loses nowhere; 0.5 to 1 lose random-half / random-sparse (they fit
+    # every-other-paragraph layouts only), 2 to 2.5 gain nothing. Untruncated links held to it lose seed golds
+    truncated_off_line: float = 1.5
 
 
 @dataclass(frozen=True)

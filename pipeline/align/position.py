@@ -1,12 +1,11 @@
 """Where in the source a reference paragraph is expected, from the chain's confident links.
 
-A partial reference keeps some paragraphs and drops others, and its kept paragraphs often end in a
-truncated sentence or a short heading whose length says little. Between two confident links, the
-reference's paragraphs are expected to fall on the source's paragraphs in proportion (a reference
-that keeps every other paragraph lands on every other source paragraph); before the first and after
-the last link, at the chain's overall rate. The gap DP (:mod:`.gaps`) charges a bead for the
-paragraphs between where it lands and where it is expected, so that of two sources that fit a
-reference alike (a heading that recurs, two short lines), the one in its expected place is taken.
+Between two confident links, the reference's paragraphs are expected to fall on the source's
+paragraphs in proportion (a reference that keeps every other paragraph lands on every other source
+paragraph); before the first and after the last link, at the chain's overall rate. A chain link to a
+truncated reference (scored on the precision of a few words, which an unrelated source can reach)
+that lies far off the line its neighbours draw leaves the chain (:func:`without_off_line`), and the
+gap DP links its sentences again.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from .paragraphs import (
     without_lone_mismatches,
     without_strays,
 )
-from .position import ParagraphLine, without_off_line
+from .position import without_off_line
 from .split import best_cut
 from .swap import crossing_links, with_crossing
 
@@ -102,16 +102,13 @@ class SignalAligner(Aligner):
                     if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
                         yield Step(i0, di, j0, dj, sim)
 
-    def gap_costs(self, ev: Evidence, chain: list[Step], ratio: float, agreement: float) -> GapCosts:
+    def gap_costs(self, ev: Evidence, ratio: float, agreement: float) -> GapCosts:
         """The gap DP's costs for this document: skipping is dear where the reference is a full
-        translation, cheap where it is partial; a bead far from where the chain expects its
-        reference paragraph costs more."""
+        translation, cheap where it is partial."""
         params = self.params.gaps
         full = coverage(ev.src, ev.ref, ratio, params.length) >= self.cfg.full_coverage
         skip = self.cfg.skip_full if full else self.cfg.skip_partial
-        both_ways = lone_both_ways(ev.src, ev.ref, params.lone_share_ratio)
-        position = ParagraphLine.from_chain(ev.src, ev.ref, chain)
-        return GapCosts.for_document(params, skip, agreement, both_ways, position)
+        return GapCosts.for_document(params, skip, agreement, lone_both_ways(ev.src, ev.ref, params.lone_share_ratio))
 
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
         """The chain plus the links of the gap DP between its links."""
@@ -153,7 +150,7 @@ class SignalAligner(Aligner):
         ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
         # only where the chain has links: a reference nothing of which could be linked stays unaligned
         if self.cfg.realign_gaps and not self.use.length_only and len(chain) >= self.cfg.min_anchors:
-            costs = self.gap_costs(ev, chain, ratio, agreement)
+            costs = self.gap_costs(ev, ratio, agreement)
             filled = self.fill(ev, chain, ratio, costs)
             # sentences the translator swapped, linked crosswise on their evidence, as chain links are
             crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
