@@ -3,7 +3,8 @@
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
 beads above ``align.threshold`` (:mod:`.dp`) — where the document's paragraphs correspond, made
 without pairs of a heading with the other side's body and less the links that stray into another
-paragraph (:mod:`.paragraphs`) —, re-align the sentences between its links by length, paragraphs
+paragraph (:mod:`.paragraphs`) or link a truncated reference away from where its neighbours expect it
+(:mod:`.position`) —, re-align the sentences between its links by length, paragraphs
 and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
 let a link take in an unaligned neighbour where their lengths say the two render one
 (:mod:`.extend`), give each link a calibrated confidence
@@ -34,6 +35,7 @@ from .paragraphs import (
     without_lone_mismatches,
     without_strays,
 )
+from .position import without_off_line
 from .split import best_cut
 from .swap import crossing_links, with_crossing
 
@@ -142,6 +144,8 @@ class SignalAligner(Aligner):
                 self.cfg.threshold,
             )
             chain = without_strays(src, ref, chain)
+            # nor a link to a truncated reference away from where its neighbours expect it
+            chain = without_off_line(src, ref, chain, params.gaps.truncated_off_line)
         anchored = {step.span for step in chain}
         ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
         # only where the chain has links: a reference nothing of which could be linked stays unaligned

@@ -26,8 +26,9 @@ from .params import AlignParams
 # signature came after it, beads unchanged); 7: a 1-1 link takes in an unaligned neighbour (extend.py), a source
 # heading linked into the other side's body leaves the chain (paragraphs.without_lone_mismatches; in the gap DP it costs
 # gaps.lone_per_agreement), swapped neighbours
-# are linked crosswise (swap.py)
-ALIGNER_VERSION = "7"
+# are linked crosswise (swap.py); 8: a chain link to a truncated reference off the line its neighbours draw leaves
+# the chain (position.py)
+ALIGNER_VERSION = "8"
 
 # config key → signature key, in the order they are printed (skip_full and skip_partial print as one)
 SHORT_KEYS = {
