@@ -39,13 +39,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from devset import DevSet, dev_dir  # noqa: E402
+from proctree import tree_rss  # noqa: E402
 
 from pipeline.io import iter_jsonl, read_json, write_jsonl  # noqa: E402
 
 WORK = ROOT / "outputs" / ".bench-corpus"
 STAGES = ("segment", "translate", "align", "score", "export")
 STAGE_LINE = re.compile(r"^jaen: stage (\w+) …")  # what jaen run prints as a stage starts
-PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 MIB = 1024 * 1024
 MB = 1000 * 1000  # report size, as the issue's targets count it
 
@@ -80,29 +80,6 @@ def import_mt(segments: Path, docs: Path, out: Path) -> None:
 
 def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
-
-
-def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its live descendants (``/proc``; 0 once it is gone)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-            pages = int(Path(entry.path, "statm").read_text().split()[1])
-        except (OSError, ValueError, IndexError):
-            continue  # the process ended while we read it
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-        rss[int(entry.name)] = pages * PAGE_BYTES
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, []))
-    return total
 
 
 @dataclass

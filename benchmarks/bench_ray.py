@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from proctree import tree_cpu_seconds  # noqa: E402
+
 from pipeline.align.stage import AlignStage  # noqa: E402
 from pipeline.artifacts import ALIGNMENT  # noqa: E402
 from pipeline.config import Config, RunSection, TranslateSection, load_config  # noqa: E402
@@ -45,7 +47,6 @@ from pipeline.translate.hf import HFTranslator  # noqa: E402
 from pipeline.translate.ray_engine import LOCAL_OBJECT_STORE_BYTES, translate_batches  # noqa: E402
 from pipeline.translate.tiny import TINY, MarianShape, build_marian, corpus_lines  # noqa: E402
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ALIGN_WORK = ROOT / "outputs" / ".bench-ray"
 MID = MarianShape(d_model=256, layers=3, heads=4, ffn_dim=1024, spm_vocab=1200)
 
@@ -151,28 +152,6 @@ def dev_run(args: argparse.Namespace) -> Config:
     )
     run_stages(config, ["segment", "translate"], resume=True)
     return config
-
-
-def tree_cpu_seconds(root: int) -> float:
-    """CPU seconds (user + system) used so far by ``root`` and its live descendants (Ray's workers)."""
-    children: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue  # the process ended while we read it
-        fields = stat[stat.rindex(")") + 2 :].split()
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += cpu.get(pid, 0.0)
-        todo.extend(children.get(pid, []))
-    return total
 
 
 def timed_align(config: Config, run: RunSection) -> tuple[float, float, bytes]:
