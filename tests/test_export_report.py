@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from rundirs import Unit, write_run
 
 from pipeline.export.base import ExportData
-from pipeline.export.report import render, score_colour
+from pipeline.export.report import model_label, render, score_colour
 from pipeline.records import Bead, Sentence
 from pipeline.rows import Row
 from pipeline.runner import run_stages
@@ -103,6 +103,17 @@ def test_score_colours() -> None:
     assert score_colour(None) == "transparent"
     assert score_colour(0).startswith("hsl(0,") and score_colour(100).startswith("hsl(130,")
     assert score_colour(0, lower_is_better=True).startswith("hsl(130,")
+
+
+def test_the_header_names_the_model_or_the_translations_file() -> None:
+    assert model_label({"backend": "hf", "model": "Helsinki-NLP/opus-mt-ja-en"}) == {
+        "model_kind": "model",
+        "model_name": "Helsinki-NLP/opus-mt-ja-en",
+    }
+    assert model_label({"backend": "file", "file": "/data/mt/Online-B.jsonl", "sha256": "f7"}) == {
+        "model_kind": "translations from",
+        "model_name": "Online-B.jsonl",
+    }
 
 
 def png_size(path: Path) -> tuple[int, int]:

@@ -105,6 +105,13 @@ class AlignmentPicture:
         )
 
 
+def model_label(model: dict[str, Any]) -> dict[str, str]:
+    """What translated the run, for the header: the model, or the file of a ``translate.backend: file`` run."""
+    if model.get("backend") == "file":
+        return {"model_kind": "translations from", "model_name": Path(str(model.get("file", "?"))).name}
+    return {"model_kind": "model", "model_name": str(model.get("model", "?"))}
+
+
 def stage_bars(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     stages = manifest.get("stages", {})
     seconds = {name: float(info.get("seconds", 0.0)) for name, info in stages.items()}
@@ -208,6 +215,7 @@ def render(data: ExportData, run_name: str) -> str:
         run=run_name,
         banner=random_model_banner(data),
         model=(data.manifest.get("model") or {}),
+        **model_label(data.manifest.get("model") or {}),
         updated=data.manifest.get("updated", ""),
         counts=data.scores.get("counts", {}),
         cards=corpus_cards(data.scores, data.scores.get("corpus")),
