@@ -11,6 +11,7 @@ from sacrebleu.significance import PairedTest
 from test_score_resample import hypotheses, references
 
 from pipeline.config import RunSection, ScoreSection
+from pipeline.score.bleu import BleuMetric
 from pipeline.score.paired import p_value, paired_bootstrap
 from pipeline.score.sacrebleu_metric import sacrebleu_seed
 from pipeline.score.stage import build_metrics
@@ -41,6 +42,20 @@ def test_two_workers_give_the_same_test() -> None:
         paired_bootstrap(build_metrics(section), section, SYSTEMS[:2], REFS, 50, RunSection(workers=w)) for w in (1, 2)
     )
     assert one == two
+
+
+class TextBleu(BleuMetric):
+    """BLEU as a metric without segment statistics would be: tested from the text by ``PairedTest``."""
+
+    has_statistics = False
+
+
+def test_a_metric_without_statistics_is_tested_from_the_text() -> None:
+    section = ScoreSection(metrics=["bleu"])
+    run = RunSection(workers=1)
+    from_text = paired_bootstrap({"bleu": TextBleu(section)}, section, SYSTEMS, REFS, 100, run)
+    from_stats = paired_bootstrap(build_metrics(section), section, SYSTEMS, REFS, 100, run)
+    assert from_text == from_stats
 
 
 def test_p_value_counts_strictly_with_sacrebleus_floor() -> None:
