@@ -1,4 +1,5 @@
-"""``jaen compare``: corpus scores of several runs side by side, with sacrebleu's paired bootstrap test.
+"""``jaen compare``: corpus scores of several runs side by side, with sacrebleu's paired bootstrap test
+(computed from segment statistics one resample at a time: ``pipeline.score.paired``).
 
 Every run is tested against the first (the baseline) on the rows with a full reference that all the
 runs share, matched by (source, reference) text: runs of the same input aligned slightly differently
@@ -20,15 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sacrebleu.significance import PairedTest
-
 from .. import artifacts
 from ..config import Config, load_config
 from ..io import read_json
 from ..rows import Row, load_rows
 from ..stage import RunContext
 from .base import ScoreError
-from .sacrebleu_metric import sacrebleu_seed
+from .paired import PairedResult, paired_bootstrap
 from .stage import build_metrics
 
 Key = tuple[str, str, int]
@@ -173,7 +172,7 @@ def shared_rows(runs: list[RunScores], pairs: list[dict[Key, Row]]) -> list[Key]
     return common
 
 
-def result_cell(r: Any) -> dict[str, float | None]:
+def result_cell(r: PairedResult) -> dict[str, float | None]:
     """One system's paired-bootstrap result for one metric, rounded for the table."""
     return {
         "score": round(float(r.score), 4),
@@ -196,14 +195,11 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
     chosen = build_metrics(section)
     refs = [pairs[0][k].reference for k in common]
     systems = [(run.name, [p[k].translation for k in common]) for run, p in zip(runs, pairs)]
-    with sacrebleu_seed(section.seed):
-        test = PairedTest(
-            systems, {n: m.sacrebleu_metric() for n, m in chosen.items()}, [refs], test_type="bs", n_samples=samples
-        )
-        signatures, results = test()
-    names = [k for k in results if k != "System"]
-    lower = [sb for sb, (name, m) in zip(names, chosen.items()) if not m.higher_is_better]
-    table = {m: [result_cell(r) for r in results[m]] for m in names}
+    local = base.config.run.model_copy(update={"engine": "local"})  # a comparison starts no Ray
+    tested = paired_bootstrap(chosen, section, systems, refs, samples, local)
+    names = [t.name for t in tested]
+    lower = [t.name for t, m in zip(tested, chosen.values()) if not m.higher_is_better]
+    table = {t.name: [result_cell(r) for r in t.results] for t in tested}
     identical = mark_identical(systems, table)
     left_out = {run.name: len(p) - len(common) for run, p in zip(runs, pairs) if len(p) > len(common)}
     return Comparison(
@@ -214,7 +210,7 @@ def compare_runs(paths: list[str | Path]) -> Comparison:
         samples,
         section.seed,
         table,
-        {m: str(s) for m, s in signatures.items()},
+        {t.name: t.signature for t in tested},
         left_out,
         identical,
     )

@@ -121,7 +121,7 @@ class SacrebleuMetric(Metric):
         ci = None
         if n_bootstrap > 1:
             ci = bootstrap_from_stats(stats, lambda s: self.score_from_statistics(s).score, n_bootstrap, seed)
-        self._signature = self._corpus_signature(n_bootstrap, seed)
+        self._signature = self.corpus_signature(n_bootstrap, seed)
         return CorpusScore(self.name, float(result.score), self._signature, len(stats), result.format(width=2), ci)
 
     def _from_text(
@@ -134,7 +134,7 @@ class SacrebleuMetric(Metric):
         score, ci, signature = bootstrap_interval(self.sacrebleu_metric(), hyps, refs, n_bootstrap, seed)
         return self.score_object(score), ci, signature
 
-    def _corpus_signature(self, n_bootstrap: int, seed: int) -> str:
+    def corpus_signature(self, n_bootstrap: int, seed: int) -> str:
         """The signature ``corpus_score`` (and with a bootstrap ``PairedTest``) gives the corpus metric."""
         metric = self.sacrebleu_metric()
         metric.corpus_score(["x"], [["x"]])  # sacrebleu knows the signature once it has seen the references
@@ -148,4 +148,4 @@ class SacrebleuMetric(Metric):
         """The last corpus score's signature; before any, the one a corpus score will carry."""
         if self._signature is not None:
             return self._signature
-        return self._corpus_signature(self.section.bootstrap, self.section.seed)
+        return self.corpus_signature(self.section.bootstrap, self.section.seed)
