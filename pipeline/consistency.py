@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -195,23 +196,35 @@ def load_checked(ctx: RunContext) -> RunArtifacts:
     return RunArtifacts(sentences, translations, [bead for _, bead in numbered])
 
 
-def bitext_fault(rows: Sequence[Row], run: RunArtifacts) -> str:
-    """What breaks the README's invariants in ``rows`` (built from ``run``), or "" where nothing does."""
-    if len(rows) != len(run.beads):
-        return f"{len(rows)} rows for {len(run.beads)} beads"
+def bitext_fault(rows: Iterable[Row], run: RunArtifacts) -> str:
+    """What breaks the README's invariants in ``rows`` (built from ``run``), or "" where nothing does.
+    One pass over ``rows``: a stream of them is checked as it is made."""
     text = {s.seg_id: s.text for s in run.sentences}
-    for row, bead in zip(rows, run.beads):
-        source = "".join(text[i] for i in bead.src_ids)
-        if row.seg_id != "+".join(bead.src_ids or bead.ref_ids) or row.source != source:
-            return f"the row of {row.seg_id} does not hold its bead's source sentences"
-        if row.reference != bead.reference(text):
-            return f"the row of {row.seg_id} does not hold its bead's reference"
-    counts = Counter(i for r in rows if r.source for i in r.seg_id.split("+"))
+    counts: Counter[str] = Counter()
+    n, content = 0, ""
+    for row, bead in zip(rows, chain(run.beads, repeat(None))):
+        n += 1
+        content = content or (row_fault(row, bead, text) if bead is not None else "")
+        counts.update(row.seg_id.split("+") if row.source else ())
+    if n != len(run.beads):
+        return f"{n} rows for {len(run.beads)} beads"
+    if content:
+        return content
     off = [s.seg_id for s in run.sentences if s.lang == "ja" and counts[s.seg_id] != 1]
     return f"Japanese sentence(s) not in exactly one row: {listed(off)}" if off else ""
 
 
-def check_bitext(rows: Sequence[Row], run: RunArtifacts, run_dir: Path) -> None:
+def row_fault(row: Row, bead: Bead, text: dict[str, str]) -> str:
+    """What the row of ``bead`` lacks of its bead's text, or "" where it holds it."""
+    source = "".join(text[i] for i in bead.src_ids)
+    if row.seg_id != "+".join(bead.src_ids or bead.ref_ids) or row.source != source:
+        return f"the row of {row.seg_id} does not hold its bead's source sentences"
+    if row.reference != bead.reference(text):
+        return f"the row of {row.seg_id} does not hold its bead's reference"
+    return ""
+
+
+def check_bitext(rows: Iterable[Row], run: RunArtifacts, run_dir: Path) -> None:
     """The README's invariants on the rows the export is about to write: one row per bead, holding
     its text; every Japanese sentence in exactly one row; every reference sentence once, whole or cut
     into pieces that cover it (on the beads). An :class:`ArtifactError` refuses the bitext otherwise."""

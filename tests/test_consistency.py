@@ -173,7 +173,7 @@ def test_the_export_refuses_rows_that_break_the_invariants(
     config, run_dir = run
     run_stages(config, ["score"])
     for broken in (lambda rows: rows[:-1], lambda rows: [*rows[:2], rows[0], *rows[3:]]):
-        monkeypatch.setattr(base, "build_rows", lambda *a, b=broken: b(build_rows(*a)))
+        monkeypatch.setattr(base, "iter_rows", lambda *a, b=broken: b(build_rows(*a)))
         with pytest.raises(ArtifactError, match="refusing to write a bitext that breaks the README's invariants"):
             run_stages(config, ["export"])
         assert not (run_dir / "bitext.tsv").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from ..consistency import check_bitext, load_checked
 from ..io import read_json
 from ..records import Bead, Sentence
 from ..registry import Registry
-from ..rows import Row, build_rows
+from ..rows import Row, RowStream, iter_rows
 from ..stage import RunContext
 from ..translate.flags import count_flags, count_retried
 from ..translate.tiny import RANDOM_MODEL_NOTE, random_model_of
@@ -21,7 +22,7 @@ from ..translate.tiny import RANDOM_MODEL_NOTE, random_model_of
 
 @dataclass
 class ExportData:
-    rows: list[Row]
+    rows: Sequence[Row]  # a RowStream in a run: made afresh on each pass, never all held
     row_scores: dict[str, dict[str, float]]  # seg_id → metric → score
     scores: dict[str, Any]  # scores.json (loaded: without its per-row entries, kept as row_scores)
     manifest: dict[str, Any]
@@ -39,7 +40,7 @@ class ExportData:
         row_scores = {r["seg_id"]: {k: v for k, v in r.items() if k in names} for r in scores.get("rows", [])}
         scored = scored_translations(scores.pop("rows", []))  # the per-row entries are kept only as these two
         run = load_checked(ctx)
-        rows = build_rows(run.sentences, run.translations, run.beads)
+        rows = RowStream(run.sentences, run.translations, run.beads, iter_rows)
         check_bitext(rows, run, ctx.run_dir)  # refuses a bitext that breaks the README's invariants
         return cls(rows, row_scores, scores, manifest, ctx.config.export, run.sentences, run.beads, scored)
 

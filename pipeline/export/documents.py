@@ -7,8 +7,12 @@ scores per document would score every row a second time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import heapq
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
 from ..config import ExportSection
 from ..rows import Row
@@ -56,7 +60,7 @@ class DocumentStats:
 
 
 def document_stats(
-    rows: Sequence[Row], row_scores: dict[str, dict[str, float]], low_confidence: float
+    rows: Iterable[Row], row_scores: dict[str, dict[str, float]], low_confidence: float
 ) -> list[DocumentStats]:
     """One entry per document, in document order."""
     docs: dict[str, DocumentStats] = {}
@@ -91,20 +95,41 @@ class Section:
     total: int
 
 
+def capped(
+    numbered: Iterable[tuple[int, Row]], cap: int, key: Callable[[tuple[int, Row]], Any] | None = None
+) -> tuple[list[tuple[int, Row]], int]:
+    """The first ``cap`` of ``numbered`` (by ``key``, stable: as ``sorted(numbered, key=key)[:cap]``),
+    and how many there were, holding no more than ``cap`` of them at a time."""
+    total = 0
+
+    def counted() -> Iterator[tuple[int, Row]]:
+        nonlocal total
+        for pair in numbered:
+            total += 1
+            yield pair
+
+    pairs = counted()
+    kept = heapq.nsmallest(cap, pairs, key=key) if key else list(islice(pairs, cap))
+    deque(pairs, maxlen=0)  # the rest, only counted
+    return kept, total
+
+
 def corpus_sections(
-    rows: Sequence[Row], docs: Sequence[DocumentStats], metric: str | None, cfg: ExportSection
+    rows: Iterable[Row], docs: Sequence[DocumentStats], metric: str | None, cfg: ExportSection
 ) -> list[Section]:
     """The rows a corpus-scale report shows: the worst documents', the flagged and the low-confidence
     ones, each capped at ``cfg.report_rows_per_section``."""
     cap = cfg.report_rows_per_section
-    numbered = list(enumerate(rows, 1))
     worst = worst_first(docs, metric)[: cfg.report_worst_documents]
     rank = {d.doc_id: i for i, d in enumerate(worst)}
-    of_worst = sorted(((n, r) for n, r in numbered if r.doc_id in rank), key=lambda nr: (rank[nr[1].doc_id], nr[0]))
-    flagged = [(n, r) for n, r in numbered if r.source and r.flags]
-    low = sorted(
-        ((n, r) for n, r in numbered if is_low_confidence(r, cfg.report_low_confidence)),
-        key=lambda nr: nr[1].align_score,
+    of_worst, n_worst = capped(
+        ((n, r) for n, r in enumerate(rows, 1) if r.doc_id in rank), cap, lambda nr: (rank[nr[1].doc_id], nr[0])
+    )
+    flagged, n_flagged = capped(((n, r) for n, r in enumerate(rows, 1) if r.source and r.flags), cap)
+    low, n_low = capped(
+        ((n, r) for n, r in enumerate(rows, 1) if is_low_confidence(r, cfg.report_low_confidence)),
+        cap,
+        lambda nr: nr[1].align_score,
     )
     names = ", ".join(f"{d.doc_id} ({d.score(metric):.1f})" for d in worst if metric)
     return [
@@ -112,22 +137,22 @@ def corpus_sections(
             "worst",
             "Worst documents · their rows",
             f"The {len(worst)} documents with the lowest mean row {metric}, worst first: {names or 'none scored'}.",
-            of_worst[:cap],
-            len(of_worst),
+            of_worst,
+            n_worst,
         ),
         Section(
             "flagged",
             "Flagged translations",
             "Rows whose machine translation carries a flag.",
-            flagged[:cap],
-            len(flagged),
+            flagged,
+            n_flagged,
         ),
         Section(
             "low-confidence",
             "Low-confidence links",
             f"Rows with a source and a reference whose alignment confidence is under {cfg.report_low_confidence:g}, "
             "lowest first.",
-            low[:cap],
-            len(low),
+            low,
+            n_low,
         ),
     ]

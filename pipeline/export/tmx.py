@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 from translate.storage.tmx import tmxfile
@@ -90,16 +91,17 @@ def build_tmx(rows: list[Row], mode: str = "reference_or_mt") -> tuple[tmxfile, 
     return store, skipped
 
 
-def tmx_pieces(rows: Sequence[Row], mode: str) -> Iterator[tuple[str, int]]:
+def tmx_pieces(rows: Iterable[Row], mode: str) -> Iterator[tuple[str, int]]:
     """The text of bitext.tmx piece by piece, and the source rows each piece left without a unit.
 
     ``ROWS_PER_PIECE`` rows at a time make a store of their own, written as translate-toolkit writes
     it; its units (the lines between ``<body>`` and ``</body>``, which XML escaping keeps out of any
     text) are the whole file's, which is the first piece's head, every piece's units and its tail."""
     tail, changed = None, 0
-    for i in range(0, len(rows), ROWS_PER_PIECE):
+    rest = iter(rows)
+    while piece := list(islice(rest, ROWS_PER_PIECE)):
         store = new_store()
-        skipped, more = add_units(store, rows[i : i + ROWS_PER_PIECE], mode)
+        skipped, more = add_units(store, piece, mode)
         changed += more
         text = bytes(store).decode("utf-8") if store.units else ""
         start, end = (text.index(BODY_OPEN) + len(BODY_OPEN), text.rindex(BODY_CLOSE)) if text else (0, 0)
