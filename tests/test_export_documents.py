@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.config import ExportSection
-from pipeline.export.documents import corpus_sections, document_stats, rank_metric, worst_first
+from pipeline.export.documents import capped, corpus_sections, document_stats, rank_metric, worst_first
 from pipeline.rows import Row
 
 
@@ -49,3 +49,11 @@ def test_corpus_sections_cap_and_order() -> None:
     cfg = ExportSection(report_worst_documents=2, report_rows_per_section=10)
     worst = corpus_sections(ROWS, document_stats(ROWS, SCORES, 0.9), "chrf", cfg)[0]
     assert [n for n, _ in worst.rows] == [4, 5, 6, 1, 2, 3]  # the worst document's rows first
+
+
+def test_capped_keeps_what_sorting_then_cutting_keeps_and_counts_all() -> None:
+    numbered = list(enumerate(ROWS * 3, 1))
+    by_score = lambda nr: nr[1].align_score  # noqa: E731  (ties: row order, as sorted() keeps it)
+    for cap in (0, 1, 4, 100):
+        assert capped(iter(numbered), cap, by_score) == (sorted(numbered, key=by_score)[:cap], len(numbered))
+        assert capped(iter(numbered), cap) == (numbered[:cap], len(numbered))
