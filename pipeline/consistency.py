@@ -17,21 +17,21 @@ is one line, ``FILE:LINE: …`` or ``FILE: …ids…``, with the fix (an :class:
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import artifacts
 from .errors import StageError
-from .io import numbered_records
+from .io import Reread, iter_numbered_records, numbered_jsonl, numbered_records, reread_records
 from .records import Bead, Sentence, Translation
+from .rows import bead_sentences, sentence_window
 from .stage import RunContext
 
 if TYPE_CHECKING:
-    from .rows import Row
+    from .rows import Row, Window
 
 MAX_LISTED = 5  # ids named in one error message
 LANGS = ("ja", "en")
@@ -56,32 +56,34 @@ def redo(path: Path) -> str:
 class RunArtifacts:
     """The segment, translate and align artifacts of a run, checked against each other."""
 
-    sentences: list[Sentence]
-    translations: list[Translation]
-    beads: list[Bead]
+    sentences: Sequence[Sentence] | Reread[Sentence]  # lists, or files read afresh on each pass (load_streamed)
+    translations: Iterable[Translation]
+    beads: Sequence[Bead] | Reread[Bead]
 
 
-def read_sentences(path: Path) -> list[Sentence]:
-    """``sentences.jsonl``: each ``seg_id`` once, each ``lang`` ja or en."""
+def checked_sentences(path: Path) -> Iterator[Sentence]:
+    """``sentences.jsonl``, read as asked for: each ``seg_id`` once, each ``lang`` ja or en."""
     seen: dict[str, int] = {}
-    out = []
-    for line, s in numbered_records(path, Sentence):
+    for line, s in iter_numbered_records(path, Sentence):
         if s.lang not in LANGS:
             raise ArtifactError(f"{path}:{line}: lang must be ja or en, not {s.lang!r}: {redo(path)}")
         if s.seg_id in seen:
             raise ArtifactError(f"{path}:{line}: seg_id {s.seg_id!r} is already on line {seen[s.seg_id]}: {redo(path)}")
         seen[s.seg_id] = line
-        out.append(s)
-    return out
+        yield s
 
 
-def read_translations(path: Path, sentences: Sequence[Sentence]) -> list[Translation]:
-    """``translations.jsonl``: exactly one translation per Japanese sentence of ``sentences``."""
-    japanese = [s.seg_id for s in sentences if s.lang == "ja"]
+def read_sentences(path: Path) -> list[Sentence]:
+    """``sentences.jsonl``, checked (:func:`checked_sentences`)."""
+    return list(checked_sentences(path))
+
+
+def checked_translations(path: Path, japanese: Sequence[str]) -> Iterator[Translation]:
+    """``translations.jsonl``, read as asked for: exactly one translation per Japanese sentence (ids:
+    ``japanese``), the last checked when the file is read to its end."""
     wanted = set(japanese)
     seen: dict[str, int] = {}
-    out = []
-    for line, t in numbered_records(path, Translation):
+    for line, t in iter_numbered_records(path, Translation):
         if t.seg_id not in wanted:
             raise ArtifactError(
                 f"{path}:{line}: seg_id {t.seg_id!r} is not a Japanese sentence of {artifacts.SENTENCES}: {redo(path)}"
@@ -91,14 +93,18 @@ def read_translations(path: Path, sentences: Sequence[Sentence]) -> list[Transla
                 f"{path}:{line}: seg_id {t.seg_id!r} is already translated on line {seen[t.seg_id]}: {redo(path)}"
             )
         seen[t.seg_id] = line
-        out.append(t)
+        yield t
     missing = [i for i in japanese if i not in seen]
     if missing:
         raise ArtifactError(
             f"{path}: no translation for {len(missing)} source sentence(s) of {artifacts.SENTENCES}: "
             f"{listed(missing)}: {redo(path)} (the translation cache makes it quick)"
         )
-    return out
+
+
+def read_translations(path: Path, sentences: Iterable[Sentence]) -> list[Translation]:
+    """``translations.jsonl``, checked (:func:`checked_translations`)."""
+    return list(checked_translations(path, [s.seg_id for s in sentences if s.lang == "ja"]))
 
 
 def check_bead_ids(path: Path, line: int, bead: Bead, lang: dict[str, str]) -> None:
@@ -151,7 +157,7 @@ def tiles(text: str, spans: Sequence[Sequence[int]]) -> bool:
     return not text[position:].strip()
 
 
-def check_references(path: Path, numbered: Sequence[tuple[int, Bead]], sentences: Sequence[Sentence]) -> None:
+def check_references(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
     """Every reference sentence in one bead whole, or cut (``ref_span``) into pieces that tile it."""
     text = {s.seg_id: s.text for s in sentences if s.lang == "en"}
     whole = [(line, i) for line, b in numbered if not b.ref_span for i in b.ref_ids]
@@ -171,8 +177,9 @@ def check_references(path: Path, numbered: Sequence[tuple[int, Bead]], sentences
             )
 
 
-def check_alignment(path: Path, numbered: Sequence[tuple[int, Bead]], sentences: Sequence[Sentence]) -> None:
-    """``alignment.jsonl`` (its beads with their line numbers) against ``sentences.jsonl``."""
+def check_alignment(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
+    """``alignment.jsonl`` (its beads with their line numbers) against ``sentences.jsonl`` (each passed over
+    a few times: lists, or :class:`~pipeline.io.Reread` files)."""
     lang = {s.seg_id: s.lang for s in sentences}
     for line, bead in numbered:
         check_bead_ids(path, line, bead, lang)
@@ -196,15 +203,34 @@ def load_checked(ctx: RunContext) -> RunArtifacts:
     return RunArtifacts(sentences, translations, [bead for _, bead in numbered])
 
 
+def load_streamed(ctx: RunContext) -> RunArtifacts:
+    """The artifacts checked as :func:`load_checked` checks them (the same errors, in the same order), but
+    none held: each file is checked in one pass, then read again on each pass over it (a
+    :class:`~pipeline.io.Reread`), which the export makes its rows from document by document
+    (:class:`pipeline.rows.RowStream`)."""
+    s_path = ctx.require(artifacts.SENTENCES)
+    japanese = [s.seg_id for s in checked_sentences(s_path) if s.lang == "ja"]
+    sentences = Reread(lambda: reread_records(s_path, Sentence), sum(1 for _ in numbered_jsonl(s_path)))
+    t_path = ctx.require(artifacts.TRANSLATIONS)
+    deque(checked_translations(t_path, japanese), maxlen=0)
+    path = ctx.require(artifacts.ALIGNMENT)
+    count = sum(1 for _ in iter_numbered_records(path, Bead))
+    beads = Reread(lambda: reread_records(path, Bead), count)
+    check_alignment(path, Reread(lambda: ((line, Bead.from_dict(b)) for line, b in numbered_jsonl(path))), sentences)
+    return RunArtifacts(sentences, Reread(lambda: reread_records(t_path, Translation)), beads)
+
+
 def bitext_fault(rows: Iterable[Row], run: RunArtifacts) -> str:
     """What breaks the README's invariants in ``rows`` (built from ``run``), or "" where nothing does.
-    One pass over ``rows``: a stream of them is checked as it is made."""
-    text = {s.seg_id: s.text for s in run.sentences}
+    One pass over ``rows`` and the beads, each bead's sentences read as it comes (:class:`~pipeline.rows.Window`)."""
+    sentence = sentence_window(run.sentences)
+    beads = iter(run.beads)
     counts: Counter[str] = Counter()
     n, content = 0, ""
-    for row, bead in zip(rows, chain(run.beads, repeat(None))):
+    for row in rows:
         n += 1
-        content = content or (row_fault(row, bead, text) if bead is not None else "")
+        bead = next(beads, None)
+        content = content or (row_fault(row, bead, sentence) if bead is not None else "")
         counts.update(row.seg_id.split("+") if row.source else ())
     if n != len(run.beads):
         return f"{n} rows for {len(run.beads)} beads"
@@ -214,12 +240,12 @@ def bitext_fault(rows: Iterable[Row], run: RunArtifacts) -> str:
     return f"Japanese sentence(s) not in exactly one row: {listed(off)}" if off else ""
 
 
-def row_fault(row: Row, bead: Bead, text: dict[str, str]) -> str:
+def row_fault(row: Row, bead: Bead, sentence: Window[Sentence]) -> str:
     """What the row of ``bead`` lacks of its bead's text, or "" where it holds it."""
-    source = "".join(text[i] for i in bead.src_ids)
-    if row.seg_id != "+".join(bead.src_ids or bead.ref_ids) or row.source != source:
+    src, ref = bead_sentences(bead, sentence)
+    if row.seg_id != "+".join(bead.src_ids or bead.ref_ids) or row.source != "".join(s.text for s in src):
         return f"the row of {row.seg_id} does not hold its bead's source sentences"
-    if row.reference != bead.reference(text):
+    if row.reference != bead.reference({s.seg_id: s.text for s in ref}):
         return f"the row of {row.seg_id} does not hold its bead's reference"
     return ""
 
@@ -234,4 +260,4 @@ def check_bitext(rows: Iterable[Row], run: RunArtifacts, run_dir: Path) -> None:
         raise ArtifactError(
             f"{run_dir}: refusing to write a bitext that breaks the README's invariants ({wrong}): {redo(alignment)}"
         )
-    check_references(alignment, list(enumerate(run.beads, 1)), run.sentences)
+    check_references(alignment, Reread(lambda: enumerate(run.beads, 1)), run.sentences)

@@ -8,14 +8,16 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from .errors import InputError
-from .records import Record
+from .records import Record, field_types
 from .text import CJK_PUNCTUATION, FULLWIDTH_ASCII, KANA, KANJI, normalize_newlines
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -217,19 +219,48 @@ def iter_jsonl(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
         yield data
 
 
-def numbered_records(path: str | os.PathLike[str], cls: type[R]) -> list[tuple[int, R]]:
-    """``(line number, record)`` per line of a JSONL artifact; a line that is not a ``cls`` (a key
-    missing, a value of the wrong type) is ``FILE:LINE: …`` (an InputError)."""
-    records = []
+def iter_numbered_records(path: str | os.PathLike[str], cls: type[R]) -> Iterator[tuple[int, R]]:
+    """``(line number, record)`` per line of a JSONL artifact, read as they are asked for; a line that
+    is not a ``cls`` (a key missing, a value of the wrong type) is ``FILE:LINE: …`` (an InputError)."""
     for lineno, data in numbered_jsonl(path):
         try:
-            records.append((lineno, cls.from_dict(data)))
+            record = cls.from_dict(data)
         except (TypeError, ValueError) as exc:
             raise InputError(
                 f"{path}:{lineno}: not a {cls.__name__.lower()} record ({exc}): correct the line, or re-run the stage"
                 " that wrote the file"
             ) from None
-    return records
+        yield lineno, record
+
+
+def numbered_records(path: str | os.PathLike[str], cls: type[R]) -> list[tuple[int, R]]:
+    """Every ``(line number, record)`` of a JSONL artifact (see :func:`iter_numbered_records`)."""
+    return list(iter_numbered_records(path, cls))
+
+
+def reread_records(path: str | os.PathLike[str], cls: type[R]) -> Iterator[R]:
+    """The records of a JSONL artifact that :func:`iter_numbered_records` has read whole once (every line
+    checked then), read again without checking each value's type again."""
+    known = field_types(cls)
+    for _, data in numbered_jsonl(path):
+        yield cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Reread(Generic[T]):
+    """An iterable made afresh by ``make`` on every pass (a file read again): none of it is held.
+    ``size``: its length, where known."""
+
+    make: Callable[[], Iterator[T]]
+    size: int | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        return self.make()
+
+    def __len__(self) -> int:
+        if self.size is None:
+            raise TypeError("the length of this Reread is not known")
+        return self.size
 
 
 def read_records(path: str | os.PathLike[str], cls: type[R]) -> list[R]:

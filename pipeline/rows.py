@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
+from .io import Reread
 from .records import Bead, Record, Sentence, Translation
 from .stage import RunContext
 from .translate.flags import join_retried, ordered, split_retried
+
+R = TypeVar("R", Sentence, Translation)
 
 
 @dataclass
@@ -28,24 +32,57 @@ class Row(Record):
         return bool(self.source and self.reference)
 
 
+class Window(Generic[R]):
+    """Records of an iterable, keyed, read ahead only as far as asked: the artifacts are in document
+    order, so it holds about a document. A record asked for after it was taken (or out of that order) is
+    found by one more pass over the whole iterable, held from then on."""
+
+    def __init__(self, source: Iterable[R], key: Callable[[R], str]) -> None:
+        self.source, self.key = source, key
+        self.ahead: Iterator[R] = iter(source)
+        self.held: dict[str, R] = {}
+        self.everything: dict[str, R] | None = None
+
+    def take(self, i: str, keep: bool = False) -> R | None:
+        """The record of ``i`` (None: none), given up unless ``keep`` (one that more beads share)."""
+        while i not in self.held:
+            record = next(self.ahead, None)
+            if record is None:
+                if self.everything is None:
+                    self.everything = {self.key(r): r for r in self.source}
+                return self.everything.get(i)
+            self.held[self.key(record)] = record
+        return self.held[i] if keep else self.held.pop(i)
+
+
+def sentence_window(sentences: Iterable[Sentence]) -> Window[Sentence]:
+    return Window(sentences, lambda s: s.seg_id)
+
+
+def bead_sentences(bead: Bead, sentence: Window[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """The source and reference sentences of ``bead``; a reference cut into pieces stays in the window
+    for its other pieces' beads."""
+    src = [sentence.take(i) for i in bead.src_ids]
+    ref = [sentence.take(i, keep=bool(bead.ref_span)) for i in bead.ref_ids]
+    return [s for s in src if s is not None], [s for s in ref if s is not None]
+
+
 def iter_rows(
-    sentences: Sequence[Sentence], translations: Sequence[Translation], beads: Sequence[Bead]
+    sentences: Iterable[Sentence], translations: Iterable[Translation], beads: Iterable[Bead]
 ) -> Iterator[Row]:
-    """The rows, one per bead, made one at a time."""
-    by_id = {s.seg_id: s for s in sentences}
-    text = {s.seg_id: s.text for s in sentences}
-    by_mt = {t.seg_id: t for t in translations}
+    """The rows, one per bead, made one at a time from windows on the sentences and translations."""
+    sentence = sentence_window(sentences)
+    translation: Window[Translation] = Window(translations, lambda t: t.seg_id)
     for bead in beads:
-        src = [by_id[i] for i in bead.src_ids]
-        ref = [by_id[i] for i in bead.ref_ids]
+        src, ref = bead_sentences(bead, sentence)
         first = (src or ref)[0]
-        mts = [by_mt[i] for i in bead.src_ids if i in by_mt]
+        mts = [t for i in bead.src_ids if (t := translation.take(i)) is not None]
         yield Row(
             doc_id=first.doc_id,
             seg_id="+".join(bead.src_ids or bead.ref_ids),
             source="".join(s.text for s in src),
             translation=" ".join(t.translation for t in mts).strip(),
-            reference=bead.reference(text),
+            reference=bead.reference({s.seg_id: s.text for s in ref}),
             align_type=bead.type,
             align_score=bead.score,
             partial=bead.partial,
@@ -54,11 +91,11 @@ def iter_rows(
         )
 
 
-def build_rows(sentences: Sequence[Sentence], translations: Sequence[Translation], beads: Sequence[Bead]) -> list[Row]:
+def build_rows(sentences: Iterable[Sentence], translations: Iterable[Translation], beads: Iterable[Bead]) -> list[Row]:
     return list(iter_rows(sentences, translations, beads))
 
 
-RowMaker = Callable[[Sequence[Sentence], Sequence[Translation], Sequence[Bead]], Iterable[Row]]
+RowMaker = Callable[[Iterable[Sentence], Iterable[Translation], Iterable[Bead]], Iterable[Row]]
 
 
 @dataclass
@@ -66,9 +103,9 @@ class RowStream:
     """The rows of a run, made afresh from its artifacts on every pass, so that no pass holds them all
     (what the export reads: each exporter iterates it)."""
 
-    sentences: Sequence[Sentence]
-    translations: Sequence[Translation]
-    beads: Sequence[Bead]
+    sentences: Iterable[Sentence]
+    translations: Iterable[Translation]
+    beads: Sequence[Bead] | Reread[Bead]
     make: RowMaker = iter_rows
 
     def __iter__(self) -> Iterator[Row]:

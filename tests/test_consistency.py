@@ -177,3 +177,28 @@ def test_the_export_refuses_rows_that_break_the_invariants(
         with pytest.raises(ArtifactError, match="refusing to write a bitext that breaks the README's invariants"):
             run_stages(config, ["export"])
         assert not (run_dir / "bitext.tsv").exists()
+
+
+FAULTS = {
+    "unknown id": ("alignment.jsonl", 2, lambda line: line.replace("en00002", "en99999")),
+    "not a bead": ("alignment.jsonl", 1, lambda line: bead(line, src_ids="ja00001")),
+    "bead deleted": ("alignment.jsonl", 3, lambda line: None),
+    "sentence in two beads": ("alignment.jsonl", 3, lambda line: bead(line, src_ids=["ja00001"])),
+    "wrong side": ("alignment.jsonl", 3, lambda line: bead(line, src_ids=["en00003"])),
+    "cut reference uncovered": ("alignment.jsonl", 5, lambda line: bead(line, ref_span=[0, 3])),
+    "translation deleted": ("translations.jsonl", 3, lambda line: None),
+    "translation of no sentence": ("translations.jsonl", 1, lambda line: bead(line, seg_id="en00001")),
+    "duplicate sentence": ("sentences.jsonl", 2, lambda line: bead(line, seg_id="ja00001")),
+    "unknown lang": ("sentences.jsonl", 1, lambda line: bead(line, lang="fr")),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_the_export_streams_the_artifacts_with_the_checks_score_makes(run: tuple[Config, Path], fault: str) -> None:
+    """The export reads the artifacts afresh on each pass (consistency.load_streamed), holding none, and
+    refuses what score (load_checked, which holds them) refuses, with the same line."""
+    config, run_dir = run
+    run_stages(config, ["score"])
+    name, number, change = FAULTS[fault]
+    edit(run_dir / name, number, change)
+    assert fails(run_dir, "export") == fails(run_dir, "score")

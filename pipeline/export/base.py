@@ -10,8 +10,8 @@ from typing import Any
 
 from .. import artifacts
 from ..config import ExportSection
-from ..consistency import check_bitext, load_checked
-from ..io import read_json
+from ..consistency import check_bitext, load_streamed
+from ..io import Reread, read_json
 from ..records import Bead, Sentence
 from ..registry import Registry
 from ..rows import Row, RowStream, iter_rows
@@ -27,8 +27,8 @@ class ExportData:
     scores: dict[str, Any]  # scores.json (loaded: without its per-row entries, kept as row_scores)
     manifest: dict[str, Any]
     export: ExportSection = field(default_factory=ExportSection)
-    sentences: list[Sentence] = field(default_factory=list)  # for the alignment picture
-    beads: list[Bead] = field(default_factory=list)
+    sentences: Sequence[Sentence] | Reread[Sentence] = field(default_factory=list)  # for the alignment picture
+    beads: Sequence[Bead] | Reread[Bead] = field(default_factory=list)
     _scored_translations: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -39,7 +39,7 @@ class ExportData:
         names = set(scores.get("row_metrics", scores.get("signatures", {})))
         row_scores = {r["seg_id"]: {k: v for k, v in r.items() if k in names} for r in scores.get("rows", [])}
         scored = scored_translations(scores.pop("rows", []))  # the per-row entries are kept only as these two
-        run = load_checked(ctx)
+        run = load_streamed(ctx)  # none held: rows are made from the files on each pass
         rows = RowStream(run.sentences, run.translations, run.beads, iter_rows)
         check_bitext(rows, run, ctx.run_dir)  # refuses a bitext that breaks the README's invariants
         return cls(rows, row_scores, scores, manifest, ctx.config.export, run.sentences, run.beads, scored)
