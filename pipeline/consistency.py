@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from . import artifacts
 from .errors import StageError
-from .io import Reread, iter_numbered_records, numbered_jsonl, numbered_records, reread_records
+from .io import Reread, iter_numbered_records, numbered_jsonl, numbered_records, reread_numbered, reread_records
 from .records import Bead, Sentence, Translation
 from .rows import bead_sentences, sentence_window
 from .stage import RunContext
@@ -216,7 +216,7 @@ def load_streamed(ctx: RunContext) -> RunArtifacts:
     path = ctx.require(artifacts.ALIGNMENT)
     count = sum(1 for _ in iter_numbered_records(path, Bead))
     beads = Reread(lambda: reread_records(path, Bead), count)
-    check_alignment(path, Reread(lambda: ((line, Bead.from_dict(b)) for line, b in numbered_jsonl(path))), sentences)
+    check_alignment(path, Reread(lambda: reread_numbered(path, Bead)), sentences)
     return RunArtifacts(sentences, Reread(lambda: reread_records(t_path, Translation)), beads)
 
 

@@ -238,12 +238,17 @@ def numbered_records(path: str | os.PathLike[str], cls: type[R]) -> list[tuple[i
     return list(iter_numbered_records(path, cls))
 
 
-def reread_records(path: str | os.PathLike[str], cls: type[R]) -> Iterator[R]:
-    """The records of a JSONL artifact that :func:`iter_numbered_records` has read whole once (every line
-    checked then), read again without checking each value's type again."""
+def reread_numbered(path: str | os.PathLike[str], cls: type[R]) -> Iterator[tuple[int, R]]:
+    """``(line number, record)`` per line of a JSONL artifact that :func:`iter_numbered_records` has read
+    whole once (every line checked then), read again without checking each value's type again."""
     known = field_types(cls)
-    for _, data in numbered_jsonl(path):
-        yield cls(**{k: v for k, v in data.items() if k in known})
+    for lineno, data in numbered_jsonl(path):
+        yield lineno, cls(**{k: v for k, v in data.items() if k in known})
+
+
+def reread_records(path: str | os.PathLike[str], cls: type[R]) -> Iterator[R]:
+    """The records of a checked JSONL artifact, read again (see :func:`reread_numbered`)."""
+    return (record for _, record in reread_numbered(path, cls))
 
 
 @dataclass(frozen=True)

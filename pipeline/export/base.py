@@ -30,6 +30,7 @@ class ExportData:
     sentences: Sequence[Sentence] | Reread[Sentence] = field(default_factory=list)  # for the alignment picture
     beads: Sequence[Bead] | Reread[Bead] = field(default_factory=list)
     _scored_translations: dict[str, str] | None = field(default=None, repr=False)
+    _tallies: tuple[dict[str, int], dict[str, int]] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, ctx: RunContext) -> ExportData:
@@ -54,11 +55,24 @@ class ExportData:
 
     def flag_counts(self) -> dict[str, int]:
         """Source rows carrying each translation flag (every flag listed, zeros included)."""
-        return count_flags(r.flags for r in self.rows if r.source)
+        return self.tallies()[0]
 
     def retried_counts(self) -> dict[str, int]:
         """Source rows whose translation ``translate.on_truncation=retry`` redid, by what it did."""
-        return count_retried(r.retried for r in self.rows)
+        return self.tallies()[1]
+
+    def tallies(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The flag and retry counts, from one pass over the rows, kept (the report and summary show both)."""
+        if self._tallies is None:
+            flags: list[list[str]] = []
+            retried: list[str | None] = []
+            for r in self.rows:
+                if r.source and r.flags:
+                    flags.append(r.flags)
+                if r.retried:
+                    retried.append(r.retried)
+            self._tallies = count_flags(flags), count_retried(retried)
+        return self._tallies
 
     def aligner_signature(self) -> str:
         """The aligner's signature as the manifest's align entry records it ('' before one was recorded)."""
