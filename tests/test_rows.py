@@ -35,3 +35,11 @@ def test_a_stream_makes_the_same_rows_on_every_pass() -> None:
 def test_a_stream_makes_its_rows_with_the_maker_it_was_given() -> None:
     stream = RowStream(SENTENCES, TRANSLATIONS, BEADS, lambda *a: build_rows(*a)[:1])
     assert [r.seg_id for r in stream] == ["ja1+ja2"] and len(stream) == 3  # len: the beads, what the check compares
+
+
+def test_beads_out_of_the_artifacts_order_make_the_same_rows() -> None:
+    """A window reads ahead only as far as a bead needs; an id asked for after it went is found again."""
+    rows = build_rows(SENTENCES, TRANSLATIONS, BEADS)
+    assert build_rows(SENTENCES, TRANSLATIONS, BEADS[::-1]) == rows[::-1]
+    twice = build_rows(SENTENCES, TRANSLATIONS, [*BEADS, BEADS[0]])  # unchecked input: a bead repeated
+    assert twice == [*rows, rows[0]]
