@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import add
 
+from sacrebleu.metrics import CHRF
+
 from ..score.chrf import averaged_f
 
-CHAR_ORDER = 6  # sacrebleu's CHRF.CHAR_ORDER
-BETA = 2  # sacrebleu's CHRF.BETA: recall weighs twice as much as precision
-_EPS = 1e-16  # sacrebleu's stand-in for a precision or recall of an order one side lacks
+CHAR_ORDER = CHRF.CHAR_ORDER  # sentence_chrf's character n-gram orders (6)
+BETA = CHRF.BETA  # recall weighs twice as much as precision
 _NTH = "\x00"  # separates an n-gram from its occurrence number
 _EDGE = CHAR_ORDER - 1  # characters at each end of a text that an n-gram across a join can take
 
