@@ -112,6 +112,17 @@ def _umask() -> int:
 
 
 @contextmanager
+def naming(path: str | os.PathLike[str]) -> Iterator[None]:
+    """An OSError without a file name (a full disk says "File too large") names ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+@contextmanager
 def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     """A text file written through a temporary beside it and put in place only when complete:
     readers see the old file or the new one, never half; an error leaves the old file as it was."""
@@ -119,16 +130,15 @@ def atomic_open(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # the permissions a plain open() would give, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException as exc:
+        with naming(p):
+            os.fchmod(fd, 0o666 & ~_umask())  # the permissions a plain open() would give, not mkstemp's 0600
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, p)
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:  # a full disk says "File too large": name the file
-            raise type(exc)(exc.errno, exc.strerror, str(p)) from None
         raise
 
 

@@ -21,14 +21,13 @@ import os
 import signal
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from .errors import JaenError
-from .io import iter_jsonl, jsonl_line, read_json, write_json
+from .io import iter_jsonl, jsonl_line, naming, read_json, write_json
 from .records import Record
 
 log = logging.getLogger(__name__)
@@ -56,17 +55,6 @@ def kill_after(stage: str) -> int | None:
     """The item after which :data:`KILL_ENV` asks ``stage`` to kill its process (None: never)."""
     name, _, item = os.environ.get(KILL_ENV, "").partition(":")
     return int(item) if name == stage and item.isdigit() else None
-
-
-@contextmanager
-def naming(path: Path) -> Iterator[None]:
-    """An OSError without a file name (a full disk: "File too large") names ``path``."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.filename is None:
-            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
-        raise
 
 
 def prefix_digest(path: Path, size: int) -> Any | None:
