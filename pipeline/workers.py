@@ -73,6 +73,21 @@ def exit_with(parent: int) -> None:
     os._exit(1)
 
 
+def grouped(items: Iterable[T], size: Callable[[T], int], at_least: int) -> Iterator[list[T]]:
+    """Consecutive items in groups whose ``size`` adds up to at least ``at_least`` (the last may fall
+    short), as read: the tasks of a stage whose items (documents) vary in size."""
+    current: list[T] = []
+    total = 0
+    for item in items:
+        current.append(item)
+        total += size(item)
+        if total >= at_least:
+            yield current
+            current, total = [], 0
+    if current:
+        yield current
+
+
 def map_tasks(fn: Callable[[T], R], tasks: Iterable[T], run: RunSection, what: str) -> Iterator[R]:
     """``fn`` of each task, in task order, where ``run.engine`` says: Ray tasks (``ray``) or up to
     ``run.workers`` local processes (``local``); one task, or one local worker, runs in this process.

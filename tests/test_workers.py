@@ -20,7 +20,7 @@ from pipeline.records import Sentence, Translation
 from pipeline.runner import run_stages
 from pipeline.score import pool as score_pool
 from pipeline.segment import stage as segment_stage
-from pipeline.workers import available_cores, ordered_map, resolve_workers
+from pipeline.workers import available_cores, grouped, ordered_map, resolve_workers
 
 DOCUMENTS = [  # (name, Japanese, English reference, machine translation)
     (
@@ -180,3 +180,10 @@ def wait_for(found: Callable[[], list[int]], count: int, limit_s: float = 20.0) 
     while len(got := found()) != count and time.monotonic() < deadline:
         time.sleep(0.1)
     return got
+
+
+def test_grouped_tasks_reach_their_size_and_keep_the_order() -> None:
+    sizes = [5, 1, 1, 4, 2, 9, 1]
+    groups = list(grouped(sizes, lambda n: n, 6))
+    assert groups == [[5, 1], [1, 4, 2], [9], [1]] and [n for g in groups for n in g] == sizes
+    assert list(grouped([], len, 3)) == []

@@ -14,7 +14,7 @@ from ..partial import PartialJsonl
 from ..progress import progress
 from ..records import Bead, Sentence
 from ..stage import RunContext, Stage, register_stage
-from ..workers import map_tasks
+from ..workers import grouped, map_tasks
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
 from .base import Aligner, aligners
 from .lexicon import english_ratio
@@ -71,18 +71,7 @@ def align_task(task: AlignTask) -> list[list[Bead]]:
 
 def tasks_of(aligner: Aligner, documents: list[Document]) -> list[AlignTask]:
     """Consecutive documents in tasks of at least ``SENTENCES_PER_TASK`` source sentences (the last may be short)."""
-    tasks: list[AlignTask] = []
-    current: list[Document] = []
-    sentences = 0
-    for doc in documents:
-        current.append(doc)
-        sentences += len(doc[0])
-        if sentences >= SENTENCES_PER_TASK:
-            tasks.append(AlignTask(aligner, current))
-            current, sentences = [], 0
-    if current:
-        tasks.append(AlignTask(aligner, current))
-    return tasks
+    return [AlignTask(aligner, group) for group in grouped(documents, lambda doc: len(doc[0]), SENTENCES_PER_TASK)]
 
 
 def align_documents(aligner: Aligner, documents: list[Document], run: RunSection) -> Iterator[list[Bead]]:

@@ -12,7 +12,7 @@ from ..io import read_text, write_jsonl
 from ..progress import progress
 from ..records import Dropped, Sentence
 from ..stage import RunContext, Stage, register_stage
-from ..workers import map_tasks
+from ..workers import grouped, map_tasks
 from . import rules as _rules  # noqa: F401  (registers the built-in segmenter)
 from .base import Segmenter, SegmentResult, segmenters
 
@@ -82,16 +82,8 @@ def tasks_of(ctx: RunContext, documents: Iterable[Document]) -> Iterator[Segment
     """Consecutive documents in tasks of at least ``CHARS_PER_TASK`` characters (the last may be short), as read."""
     segmenter = segmenters.get(ctx.config.segment.method, "segment.method")(ctx.config.segment)
     multi = is_multi(ctx.config)
-    current: list[Document] = []
-    chars = 0
-    for doc in documents:
-        current.append(doc)
-        chars += len(doc.text) + len(doc.reference or "")
-        if chars >= CHARS_PER_TASK:
-            yield SegmentTask(ctx, segmenter, multi, current)
-            current, chars = [], 0
-    if current:
-        yield SegmentTask(ctx, segmenter, multi, current)
+    for group in grouped(documents, lambda doc: len(doc.text) + len(doc.reference or ""), CHARS_PER_TASK):
+        yield SegmentTask(ctx, segmenter, multi, group)
 
 
 def segment_all(ctx: RunContext) -> Iterator[tuple[list[Sentence], list[Dropped]]]:
