@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from . import artifacts
 from .errors import StageError
-from .io import Reread, iter_numbered_records, numbered_jsonl, numbered_records, reread_numbered, reread_records
+from .io import Reread, iter_numbered_records, numbered_records, reread_numbered, reread_records
 from .records import Bead, Sentence, Translation
 from .rows import bead_sentences, sentence_window
 from .stage import RunContext
@@ -209,8 +209,9 @@ def load_streamed(ctx: RunContext) -> RunArtifacts:
     :class:`~pipeline.io.Reread`), which the export makes its rows from document by document
     (:class:`pipeline.rows.RowStream`)."""
     s_path = ctx.require(artifacts.SENTENCES)
-    japanese = [s.seg_id for s in checked_sentences(s_path) if s.lang == "ja"]
-    sentences = Reread(lambda: reread_records(s_path, Sentence), sum(1 for _ in numbered_jsonl(s_path)))
+    ids = [(s.seg_id, s.lang) for s in checked_sentences(s_path)]  # one pass checks the file and counts it
+    japanese = [seg_id for seg_id, lang in ids if lang == "ja"]
+    sentences = Reread(lambda: reread_records(s_path, Sentence), len(ids))
     t_path = ctx.require(artifacts.TRANSLATIONS)
     deque(checked_translations(t_path, japanese), maxlen=0)
     path = ctx.require(artifacts.ALIGNMENT)
