@@ -288,6 +288,16 @@ def test_headline_run_on(text: str, expected: list[str]) -> None:
             ["The U.S. President met Mr. Brown at 9 a.m. on Monday."],
         ),
         ("Talks with Sony Corp. Chairman Ken Lee went well.", ["Talks with Sony Corp. Chairman Ken Lee went well."]),
+        # a weekday in brackets after a date is no sentence end (WMT23 tune half, wmt23-068)
+        (
+            "What did you eat for breakfast on May 6 (Fri.) 2022? I made a sandwich.",
+            ["What did you eat for breakfast on May 6 (Fri.) 2022?", "I made a sandwich."],
+        ),
+        (
+            "The date has changed to 7/11(Mon.). It is late.",
+            ["The date has changed to 7/11(Mon.).", "It is late."],
+        ),
+        ("We met on Fri. The next day was fine.", ["We met on Fri.", "The next day was fine."]),
     ],
 )
 def test_abbreviation_ends_sentence_before_opener(text: str, expected: list[str]) -> None:

@@ -58,6 +58,9 @@ ABBREVIATIONS = {
     "a.m",
     "p.m",
 }
+# a weekday in brackets after a date, as Japanese dates give it ("on May 6 (Fri.) 2022?", "7/10(Sun.) from";
+# WMT23 tune half): no sentence end, whatever follows
+_BRACKETED_WEEKDAY = re.compile(r"\((?:Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.$")
 # names whose "!" is part of the name, not a sentence end ("Yahoo! News", "Yahoo! Japan")
 BANG_NAMES = {"yahoo"}
 # abbreviations that only count as such before a number ("No. 5", "Vol. 2", "p. 10")
@@ -196,6 +199,7 @@ def split_english(text: str) -> list[str]:
             )
             or (re.fullmatch(r"[a-z]", word) and not _OPENER.match(text, m.end()))
             or (word in NUMBER_ABBREVIATIONS and text[m.end()].isdigit())
+            or (text[end] == ")" and _BRACKETED_WEEKDAY.search(text, max(0, end - _LOOKBACK), end))
         ):
             continue
         if text[end - 1] == "!" and _previous_word(text, end - 1) in BANG_NAMES:

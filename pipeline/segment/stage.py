@@ -115,7 +115,7 @@ class SegmentStage(Stage):
     # 5: item markers (※ ● ⇒ * …), speaker labels and photo credits start sentences, ！？ glued to と go on; no
     # English cut inside a closed double quotation; 6: a title's " - " after a stop goes on, 。。。 after a
     # predicate ends a sentence, a repeated title is cut from the text after it; 7: a topic heading
-    # …は「X」 is cut from the sentence after it that restates it
+    # …は「X」 is cut from the sentence after it that restates it; English "(Fri.)" is no sentence end
     version = "7"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
