@@ -8,7 +8,6 @@ single left-to-right pass: linear in the length of the text whatever the bracket
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from ..text import (
@@ -23,7 +22,6 @@ from ..text import (
     KATAKANA,
     MIDDLE_DOT,
     ellipsis_end,
-    squash,
 )
 
 STOPS = frozenset("。！？!?．｡")
@@ -51,10 +49,6 @@ MAX_QUOTE_CHARS = 500
 MIN_QUOTED_SENTENCE = 8
 MARKED_TITLE_MAX_CHARS = 40
 """A marked item's quoted title opens at most this far into the item (``⇒尾木ママ「…」``, WMT23 tune half)."""
-TOPIC_HEADING_MAX_CHARS = 20
-"""A topic heading ``…は「X」`` glued to its section: at most this many characters before the は (WMT21 tune half)."""
-RESTATED_PIECE_CHARS = 3
-"""The section restates its heading's topic when a piece this long of it recurs (冷やし中華, WMT21 tune half)."""
 """A closer this far after an opener is not its match: a stray 「 and an unrelated stray 」 a page
 apart must not turn everything between them into one quotation."""
 
@@ -105,11 +99,6 @@ def matched_spans(text: str) -> list[tuple[int, int]]:
                 del stack[depth:]
                 break
     return spans
-
-
-def _compared(text: str) -> str:
-    """NFKC without whitespace: the form in which a heading's words are looked for again in its section."""
-    return squash(unicodedata.normalize("NFKC", text))
 
 
 def _next_visible(text: str, j: int) -> int:
@@ -337,30 +326,11 @@ class _Scan:
 
     def heading_quote(self, i: int, opener: int) -> bool:
         """Does the quotation closed at ``i`` end a heading glued to the next sentence: the same quotation
-        repeated at once (「…書籍「親愛なる…から」「親愛なる…から」このタイトルで…」, WMT23 tune half), or a
-        topic heading that the sentence after it restates (:meth:`topic_heading`)?"""
+        repeated at once (「…書籍「親愛なる…から」「親愛なる…から」このタイトルで…」, WMT23 tune half)? A short
+        topic ``…は「X」`` before a word is left whole: it is far more often a quotation modifying the noun after
+        it (同社は「ＡＢＣ」ブランドで展開する。) than a heading whose predicate is left out."""
         text = self.text
-        if i - opener > MIN_QUOTED_SENTENCE and text.startswith(text[opener : i + 1], i + 1):
-            return True
-        return self.topic_heading(i, opener)
-
-    def topic_heading(self, i: int, opener: int) -> bool:
-        """Is ``…は「X」`` (from the sentence's start, short, no comma) a section heading whose predicate is
-        left out, run into its first sentence: a word follows, and that sentence restates the quotation or a
-        piece of the topic (「中国で冷やし中華は「日式冷麺」冒頭に述べたように、冷やし中華は…」, 「夏の定番は「涼皮」
-        中国で、…といえば「涼皮」ではないだろうか。」; WMT21 tune half)? Without the restatement it is far more
-        often a quotation modifying the noun after it (同社は「ＡＢＣ」ブランドで展開する。)."""
-        text = self.text
-        start, nxt = self.sentence_start(), _next_visible(text, i + 1)
-        topic = _compared(text[start : opener - 1])
-        if text[opener - 1 : opener] != "は" or not 0 < len(topic) <= TOPIC_HEADING_MAX_CHARS:
-            return False
-        if any(c in COMMAS for c in topic) or not _WORD.match(text, nxt):
-            return False
-        stop = _STOP.search(text, nxt, nxt + MAX_QUOTE_CHARS)
-        after = _compared(text[nxt : stop.start() if stop else nxt + MAX_QUOTE_CHARS])
-        pieces = {topic[k : k + RESTATED_PIECE_CHARS] for k in range(len(topic) - RESTATED_PIECE_CHARS + 1)}
-        return _compared(text[opener + 1 : i]) in after or any(p in after for p in pieces)
+        return i - opener > MIN_QUOTED_SENTENCE and text.startswith(text[opener : i + 1], i + 1)
 
     def after_quote(self, i: int) -> None:
         """A quote closed at top level at ``i``: after a full stop (「…。」), or a whole-sentence

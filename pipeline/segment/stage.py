@@ -114,8 +114,8 @@ class SegmentStage(Stage):
     # English capped at max_reference_chars; 4: control characters removed and recorded in dropped.jsonl;
     # 5: item markers (※ ● ⇒ * …), speaker labels and photo credits start sentences, ！？ glued to と go on; no
     # English cut inside a closed double quotation; 6: a title's " - " after a stop goes on, 。。。 after a
-    # predicate ends a sentence, a repeated title is cut from the text after it; 7: a topic heading
-    # …は「X」 is cut from the sentence after it that restates it; English "(Fri.)" is no sentence end
+    # predicate ends a sentence, a repeated title is cut from the text after it; 7: English "(Fri.)" after a
+    # date is no sentence end
     version = "7"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
