@@ -1,0 +1,125 @@
+"""TER's segment statistics from ``pipeline.score.ter_edits`` equal sacrebleu 2.6's ``sentence_score``'s
+[num_edits, ref_length] exactly, shifts, beams and edge cases included."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sacrebleu.metrics import TER, lib_ter
+
+from pipeline.config import ScoreSection
+from pipeline.score.ter import TerMetric
+from pipeline.score.ter_edits import beam_bounds, ter_statistics, translation_edit_rate
+
+DATA = Path(__file__).resolve().parent / "data" / "align"
+SEED_GOLD = DATA.parent / "seed_gold.txt"
+
+
+def sentences() -> list[str]:
+    """The English sentences of the alignment test data (references and gold beads) and the seed's
+    references, 3 words or more."""
+    lines = SEED_GOLD.read_text(encoding="utf-8").splitlines()
+    texts = [line.split("\t", 1)[1] for line in lines if line.startswith("reference\t")]
+    for path in sorted(DATA.glob("*_en.txt")):
+        texts += re.split(r"(?<=[.!?])\s+|\n", path.read_text(encoding="utf-8"))
+    for path in sorted(DATA.glob("*_gold.json")):
+        texts += [" ".join(bead["en"]) for bead in json.loads(path.read_text(encoding="utf-8"))]
+    return sorted({t.strip() for t in texts if len(t.split()) >= 3})
+
+
+def perturbed(words: list[str], rng: random.Random) -> list[str]:
+    """``words`` with spans moved and words deleted, duplicated or replaced, so that shifts happen."""
+    words = list(words)
+    for _ in range(rng.randint(1, 3)):  # move a span of 1-6 words elsewhere
+        i = rng.randrange(len(words))
+        span = words[i : i + rng.randint(1, 6)]
+        del words[i : i + len(span)]
+        j = rng.randint(0, len(words))
+        words[j:j] = span
+    if rng.random() < 0.5 and len(words) > 1:
+        del words[rng.randrange(len(words))]
+    if rng.random() < 0.5:
+        i = rng.randrange(len(words))
+        words.insert(i, words[i])
+    if rng.random() < 0.5:
+        words[rng.randrange(len(words))] = rng.choice(["the", "of", "and", "Putin", "."])
+    return words
+
+
+def pairs() -> list[tuple[str, str]]:
+    """A few thousand (hypothesis, reference) pairs: perturbed, shuffled, unrelated, joined and empty."""
+    texts, rng = sentences(), random.Random(21)
+    out: list[tuple[str, str]] = []
+    for ref in texts:
+        words = ref.split()
+        out += [(" ".join(perturbed(words, rng)), ref) for _ in range(24)]
+        out.append((" ".join(rng.sample(words, len(words))), ref))  # every word shuffled
+        out.append((rng.choice(texts), ref))  # another sentence
+        out.append((ref.upper() + "  ", ref))  # TER lowercases and strips
+    for _ in range(12):  # long sentences, far beyond the beam, and shifts near _MAX_SHIFT_DIST
+        ref = " ".join(rng.sample(texts, 4))
+        out.append((" ".join(perturbed(ref.split(), rng)), ref))
+    long_ref = " ".join(texts[:8])
+    out += [("Putin .", long_ref), (long_ref, "Putin said .")]  # length ratios beyond 2 × the beam width
+    out += [("", ""), ("", texts[0]), (texts[0], ""), ("   ", texts[1]), (texts[1], " ")]
+    return out
+
+
+def sacrebleu_statistics(hyp: str, ref: str) -> list[float]:
+    result = TER().sentence_score(hyp, [ref])
+    return [result.num_edits, result.ref_length]
+
+
+def test_parity_with_sentence_score_on_thousands_of_pairs() -> None:
+    metric, checked = TER(), pairs()
+    assert len(checked) > 2000
+    mismatches = [(h, r) for h, r in checked if ter_statistics(metric, h, r) != sacrebleu_statistics(h, r)]
+    assert mismatches == []
+    assert [type(x) for x in ter_statistics(metric, *checked[0])] == [int, float]  # as sacrebleu's
+
+
+def test_the_metric_segment_uses_them() -> None:
+    metric = TerMetric(ScoreSection())
+    for hyp, ref in pairs()[:50]:
+        assert metric.segment(hyp, ref).stats == sacrebleu_statistics(hyp, ref)
+        assert metric.segment(hyp, ref).score is None  # corpus-only
+
+
+def test_shifts_happen_and_stop_at_the_candidate_budget() -> None:
+    ref = "a b c d e f g h i j".split()
+    assert translation_edit_rate("f g h i j a b c d e".split(), ref) == (1, 10)  # one shift of five words
+    words = [f"w{i % 7}" for i in range(120)]  # many equal words: thousands of candidates
+    hyp = words[60:] + words[:60]
+    assert translation_edit_rate(hyp, words) == lib_ter.translation_edit_rate(hyp, words)
+
+
+def test_sacrebleus_prefix_cache_does_not_change_its_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache only saves work (a shift keeps the hypothesis length, so a row depends only on the words
+    before it), which is why ``ter_edits`` can score candidates from the current hypothesis' rows."""
+    checked = [(h.lower().split(), r.lower().split()) for h, r in pairs()[::25]]
+    cached = [lib_ter.translation_edit_rate(h, r) for h, r in checked]
+    monkeypatch.setattr(lib_ter, "_MAX_CACHE_SIZE", 0)
+    assert [lib_ter.translation_edit_rate(h, r) for h, r in checked] == cached
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from("abcdefgh"), max_size=30),
+    st.lists(st.sampled_from("abcdefgh"), max_size=30),
+)
+def test_equal_to_sacrebleu_on_any_words(hyp: list[str], ref: list[str]) -> None:
+    assert translation_edit_rate(hyp, ref) == lib_ter.translation_edit_rate(hyp, ref)
+
+
+def test_beam_is_sacrebleus() -> None:
+    assert beam_bounds(40, 80)[1:4] == [(0, 27), (0, 29), (0, 31)]  # ratio 2: pseudo-diagonal 2i, width 25
+    assert beam_bounds(40, 80)[39:] == [(53, 81), (55, 81)]  # the last row whole
+    lo, hi = beam_bounds(100, 100)[60]
+    assert (lo, hi) == (60 - lib_ter._BEAM_WIDTH, 60 + lib_ter._BEAM_WIDTH)
+    assert beam_bounds(1, 200)[1] == (200 - 125, 201)  # ratio 200: the width ceil(100 + 25), the last row whole
