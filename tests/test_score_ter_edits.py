@@ -91,12 +91,22 @@ def test_the_metric_segment_uses_them() -> None:
         assert metric.segment(hyp, ref).score is None  # corpus-only
 
 
-def test_shifts_happen_and_stop_at_the_candidate_budget() -> None:
+def test_shifts_happen_and_stop_at_the_candidate_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     ref = "a b c d e f g h i j".split()
     assert translation_edit_rate("f g h i j a b c d e".split(), ref) == (1, 10)  # one shift of five words
-    words = [f"w{i % 7}" for i in range(120)]  # many equal words: thousands of candidates
-    hyp = words[60:] + words[:60]
-    assert translation_edit_rate(hyp, words) == lib_ter.translation_edit_rate(hyp, words)
+    # few distinct words: four shifts, then the fifth step's candidates pass _MAX_SHIFT_CANDIDATES
+    hyp = "3 2 0 4 1 4 5 5 2 4 5 2 2 0 5 2 2 0 2 2 0 4 3 4 4 2 4 4 4 0 1 4 1 0 4 3 3 0 3 1".split()
+    ref = "2 0 5 2 2 0 2 2 0 4 3 4 4 2 4 4 1 4 5 5 4 0 1 4 1 3 2 0 4 0 4 5 2 2 4 3 3 0 3 1".split()
+    counts, shift = [], lib_ter._shift
+
+    def counted(*args: object) -> tuple:
+        result = shift(*args)
+        counts.append(result[2])  # candidates checked so far
+        return result
+
+    monkeypatch.setattr(lib_ter, "_shift", counted)
+    assert translation_edit_rate(hyp, ref) == lib_ter.translation_edit_rate(hyp, ref) == (10, 40)
+    assert len(counts) == 5 and counts[-2] < lib_ter._MAX_SHIFT_CANDIDATES <= counts[-1]
 
 
 def test_sacrebleus_prefix_cache_does_not_change_its_results(monkeypatch: pytest.MonkeyPatch) -> None:
