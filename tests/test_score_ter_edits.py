@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sacrebleu.metrics import TER, lib_ter
 
 from pipeline.config import ScoreSection
+from pipeline.score import ter_edits
 from pipeline.score.ter import TerMetric
 from pipeline.score.ter_edits import beam_bounds, ter_statistics, translation_edit_rate
 
@@ -82,6 +83,14 @@ def test_parity_with_sentence_score_on_thousands_of_pairs() -> None:
     mismatches = [(h, r) for h, r in checked if ter_statistics(metric, h, r) != sacrebleu_statistics(h, r)]
     assert mismatches == []
     assert [type(x) for x in ter_statistics(metric, *checked[0])] == [int, float]  # as sacrebleu's
+
+
+def test_candidates_scored_in_groups_give_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long sentences score their candidates in groups (``BATCH_CELLS``); one at a time changes nothing."""
+    monkeypatch.setattr(ter_edits, "BATCH_CELLS", 1)
+    metric = TER()
+    for hyp, ref in pairs()[::40]:
+        assert ter_statistics(metric, hyp, ref) == sacrebleu_statistics(hyp, ref)
 
 
 def test_the_metric_segment_uses_them() -> None:

@@ -57,6 +57,8 @@ from sacrebleu.metrics.lib_ter import (
 )
 
 Shift = tuple[int, int, int]  # (length, hypothesis start, target index): a candidate shift
+Row = list[int]  # a row of the edit-distance matrix: the costs of columns 0…len(reference)
+BATCH_CELLS = 1 << 21  # matrix cells of candidates scored at once (int64: 16 MiB): bounds memory on long sentences
 
 
 def ter_statistics(metric: TER, hyp: str, ref: str) -> list[float]:
@@ -76,7 +78,7 @@ def translation_edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[i
     ids = {w: i for i, w in enumerate(dict.fromkeys(words_ref + words_hyp))}
     search = ShiftSearch([ids[w] for w in words_ref], len(words_hyp), len(ids))
     words = [ids[w] for w in words_hyp]
-    rows = search.rows(np.array([words]), search.initial, 0)
+    rows = search.hyp_rows(words, [search.initial])
     shifts, checked = 0, 0
     while True:
         gain, shifted, checked, shifted_rows = search.best_shift(words, rows, checked)
@@ -84,7 +86,7 @@ def translation_edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[i
             break
         shifts += 1
         words, rows = shifted, shifted_rows
-    return shifts + int(rows[-1][0, -1]), len(words_ref)
+    return shifts + rows[-1][-1], len(words_ref)
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ class ShiftSearch:
     def __init__(self, ref: list[int], n_hyp: int, n_vocab: int) -> None:
         self.ref, self.n_hyp = ref, n_hyp
         n_ref = len(ref)
-        self.ins_cost = np.arange(n_ref + 1, dtype=np.int64) * _COST_INS  # j insertions; row 0
-        self.initial = self.ins_cost[None, :]
+        self.ins_cost = np.arange(n_ref + 1, dtype=np.int64) * _COST_INS  # j insertions
+        self.initial = self.ins_cost.tolist()  # row 0
         # sub_cost[w, j]: substituting word id w for reference word j - 1 (column 0 unused)
         vocab = np.arange(n_vocab, dtype=np.int64)[:, None]
         self.sub_cost = np.concatenate(
@@ -122,20 +124,48 @@ class ShiftSearch:
         for j, w in enumerate(ref):
             self.positions.setdefault(w, []).append(j)
 
-    def rows(self, hyps: np.ndarray, start: np.ndarray, first: int) -> list[np.ndarray]:
+    def hyp_rows(self, words: list[int], rows: list[Row]) -> list[Row]:
+        """All rows of the beam edit-distance matrix of one hypothesis, given its first ``len(rows)``."""
+        rows = list(rows)
+        ref = self.ref
+        for i in range(len(rows), self.n_hyp + 1):
+            prev, word = rows[-1], words[i - 1]
+            row = [_INT_INFINITY] * len(prev)
+            lo, hi = self.beams[i]
+            for j in range(lo, hi):
+                if j == 0:
+                    row[0] = prev[0] + _COST_DEL
+                    continue
+                cost = _INT_INFINITY  # BeamEditDistance's cell: substitution, deletion, insertion, if cheaper
+                op_cost = prev[j - 1] + (0 if word == ref[j - 1] else _COST_SUB)
+                if cost > op_cost:
+                    cost = op_cost
+                op_cost = prev[j] + _COST_DEL
+                if cost > op_cost:
+                    cost = op_cost
+                op_cost = row[j - 1] + _COST_INS
+                if cost > op_cost:
+                    cost = op_cost
+                row[j] = cost
+            rows.append(row)
+        return rows
+
+    def batch_rows(self, hyps: np.ndarray, start: Row, first: int) -> np.ndarray:
         """Rows ``first``…``n_hyp`` of the beam edit-distance matrices of the hypotheses ``hyps`` (one per
-        row of it, all ``n_hyp`` long, the same words before ``first``), row ``first`` being ``start``."""
-        out = [np.broadcast_to(start, (len(hyps), start.shape[1]))]
+        row of it, all ``n_hyp`` long, the same words before ``first``), row ``first`` being ``start``:
+        ``[row - first, hypothesis, column]``."""
+        out = np.full((self.n_hyp + 1 - first, len(hyps), len(start)), _INT_INFINITY, dtype=np.int64)
+        out[0] = start
         for i in range(first + 1, self.n_hyp + 1):
-            out.append(self.next_row(out[-1], hyps[:, i - 1], i))
+            self.next_row(out[i - first - 1], out[i - first], hyps[:, i - 1], i)
         return out
 
-    def next_row(self, prev: np.ndarray, words: np.ndarray, i: int) -> np.ndarray:
-        """Row ``i`` from row ``i - 1``, as ``BeamEditDistance._edit_distance`` fills it: in the beam, each
-        cell the least of infinity, substitution, deletion and insertion (a running minimum)."""
+    def next_row(self, prev: np.ndarray, row: np.ndarray, words: np.ndarray, i: int) -> None:
+        """Row ``i`` from row ``i - 1`` (``row`` holds infinities), as ``BeamEditDistance._edit_distance``
+        fills it: in the beam, each cell the least of infinity, substitution, deletion and insertion (a
+        running minimum)."""
         lo, hi = self.beams[i]
         j0 = max(lo, 1)
-        row = np.full(prev.shape, _INT_INFINITY, dtype=np.int64)
         v = prev[:, j0 - 1 : hi - 1] + self.sub_cost[words, j0:hi]
         np.minimum(v, prev[:, j0:hi] + _COST_DEL, out=v)
         np.minimum(v, _INT_INFINITY, out=v)
@@ -145,34 +175,45 @@ class ShiftSearch:
         v -= cols
         np.minimum.accumulate(v, axis=1, out=row[:, lo:hi])
         row[:, lo:hi] += cols
-        return row
 
-    def best_shift(
-        self, words: list[int], rows: list[np.ndarray], checked: int
-    ) -> tuple[int, list[int], int, list[np.ndarray]]:
+    def best_shift(self, words: list[int], rows: list[Row], checked: int) -> tuple[int, list[int], int, list[Row]]:
         """``_shift``: (gain, shifted words, candidates checked, their matrix rows) of the best candidate."""
-        alignment = self.alignment(words, rows)
-        shifts, checked = self.candidates(words, alignment, checked)
-        if not shifts:
+        shifts, checked = self.candidates(words, self.alignment(words, rows), checked)
+        best: tuple[tuple[int, int, int, int], list[int], list[Row]] | None = None
+        group = max(1, BATCH_CELLS // ((self.n_hyp + 1) * (len(self.ref) + 1)))
+        for at in range(0, len(shifts), group):
+            best = self.best_of(words, rows, shifts[at : at + group], best)
+        if best is None:
             return 0, words, checked, rows
+        return best[0][0], best[1], checked, best[2]
+
+    def best_of(
+        self,
+        words: list[int],
+        rows: list[Row],
+        shifts: list[Shift],
+        best: tuple[tuple[int, int, int, int], list[int], list[Row]] | None,
+    ) -> tuple[tuple[int, int, int, int], list[int], list[Row]]:
+        """(ranking key, words, matrix rows) of the best of ``best`` and the candidates ``shifts``, scored
+        together; the ranking is Tercom's, and of equal keys (the same shift) the first stays."""
         shifted = [_perform_shift(words, start_h, length, idx) for length, start_h, idx in shifts]
         first = min(min(start_h, idx) for _, start_h, idx in shifts)
-        cand_rows = self.rows(np.array(shifted), rows[first], first)
-        pre_score = int(rows[-1][0, -1])
-        best, best_key = 0, None
-        for k, (cost, (length, start_h, idx)) in enumerate(zip(cand_rows[-1][:, -1].tolist(), shifts)):
-            key = (pre_score - cost, length, -start_h, -idx)  # Tercom's ranking; equal keys: the same shift
-            if best_key is None or key > best_key:
-                best, best_key = k, key
-        best_rows = rows[:first] + [r[best : best + 1] for r in cand_rows]
-        return best_key[0], shifted[best], checked, best_rows
+        cand_rows = self.batch_rows(np.array(shifted), rows[first], first)
+        pre_score, chosen = rows[-1][-1], None
+        for k, (cost, (length, start_h, idx)) in enumerate(zip(cand_rows[-1, :, -1].tolist(), shifts)):
+            key = (pre_score - cost, length, -start_h, -idx)
+            if best is None or key > best[0]:
+                best, chosen = (key, shifted[k], rows), k
+        if chosen is None:
+            return best
+        return best[0], best[1], rows[:first] + cand_rows[:, chosen].tolist()
 
-    def alignment(self, words: list[int], rows: list[np.ndarray]) -> Alignment:
+    def alignment(self, words: list[int], rows: list[Row]) -> Alignment:
         """The alignment of the trace of ``words``' matrix (reference rewritten into the hypothesis)."""
         align, ref_err, hyp_err = trace_to_alignment(_flip_trace(self.trace(words, rows)))
         return Alignment(align, list(accumulate(ref_err, initial=0)), list(accumulate(hyp_err, initial=0)))
 
-    def trace(self, words: list[int], rows: list[np.ndarray]) -> str:
+    def trace(self, words: list[int], rows: list[Row]) -> str:
         """``BeamEditDistance``'s trace of edit operations, back from the last cell of the matrix."""
         ops: list[str] = []
         i, j = self.n_hyp, len(self.ref)
@@ -189,7 +230,7 @@ class ShiftSearch:
                 raise ValueError(f"TER: unknown operation {op!r} in the edit-distance trace")
         return "".join(reversed(ops))
 
-    def cell_op(self, words: list[int], rows: list[np.ndarray], i: int, j: int) -> str:
+    def cell_op(self, words: list[int], rows: list[Row], i: int, j: int) -> str:
         """The operation ``BeamEditDistance`` records in cell (i, j): of substitution, deletion, insertion
         the first strictly cheaper than what the cell holds (infinity at first)."""
         if i == 0:
@@ -197,15 +238,15 @@ class ShiftSearch:
         lo, hi = self.beams[i]
         if not lo <= j < hi:
             return _OP_UNDEF
-        prev, cur = rows[i - 1][0], rows[i][0]
+        prev, cur = rows[i - 1], rows[i]
         if j == 0:
             return _OP_DEL
         match = words[i - 1] == self.ref[j - 1]
         cost, op = _INT_INFINITY, _OP_UNDEF
         for op_cost, name in (
-            (int(prev[j - 1]) + (0 if match else _COST_SUB), _OP_NOP if match else _OP_SUB),
-            (int(prev[j]) + _COST_DEL, _OP_DEL),
-            (int(cur[j - 1]) + _COST_INS, _OP_INS),
+            (prev[j - 1] + (0 if match else _COST_SUB), _OP_NOP if match else _OP_SUB),
+            (prev[j] + _COST_DEL, _OP_DEL),
+            (cur[j - 1] + _COST_INS, _OP_INS),
         ):
             if cost > op_cost:
                 cost, op = op_cost, name
