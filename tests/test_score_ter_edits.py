@@ -16,7 +16,7 @@ from sacrebleu.metrics import TER, lib_ter
 from pipeline.config import ScoreSection
 from pipeline.score import ter_edits
 from pipeline.score.ter import TerMetric
-from pipeline.score.ter_edits import beam_bounds, ter_statistics, translation_edit_rate
+from pipeline.score.ter_edits import beam_bounds, perform_shift, ter_statistics, translation_edit_rate
 
 DATA = Path(__file__).resolve().parent / "data" / "align"
 SEED_GOLD = DATA.parent / "seed_gold.txt"
@@ -115,7 +115,7 @@ def test_shifts_happen_and_stop_at_the_candidate_budget(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(lib_ter, "_shift", counted)
     assert translation_edit_rate(hyp, ref) == lib_ter.translation_edit_rate(hyp, ref) == (10, 40)
-    assert len(counts) == 5 and counts[-2] < lib_ter._MAX_SHIFT_CANDIDATES <= counts[-1]
+    assert len(counts) == 5 and counts[-2] < ter_edits.MAX_SHIFT_CANDIDATES <= counts[-1]
 
 
 def test_sacrebleus_prefix_cache_does_not_change_its_results(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -140,5 +140,22 @@ def test_beam_is_sacrebleus() -> None:
     assert beam_bounds(40, 80)[1:4] == [(0, 27), (0, 29), (0, 31)]  # ratio 2: pseudo-diagonal 2i, width 25
     assert beam_bounds(40, 80)[39:] == [(53, 81), (55, 81)]  # the last row whole
     lo, hi = beam_bounds(100, 100)[60]
-    assert (lo, hi) == (60 - lib_ter._BEAM_WIDTH, 60 + lib_ter._BEAM_WIDTH)
+    assert (lo, hi) == (60 - ter_edits.BEAM_WIDTH, 60 + ter_edits.BEAM_WIDTH)
     assert beam_bounds(1, 200)[1] == (200 - 125, 201)  # ratio 200: the width ceil(100 + 25), the last row whole
+
+
+def test_restated_constants_are_sacrebleus() -> None:
+    names = ("COST_INS", "COST_DEL", "COST_SUB", "MAX_SHIFT_SIZE", "MAX_SHIFT_DIST", "BEAM_WIDTH")
+    names += ("MAX_SHIFT_CANDIDATES", "OP_INS", "OP_DEL", "OP_NOP", "OP_SUB", "OP_UNDEF")
+    for name in names:
+        assert getattr(ter_edits, name) == getattr(lib_ter, f"_{name}"), name
+    assert ter_edits.INFINITY == lib_ter._INT_INFINITY
+
+
+def test_perform_shift_is_sacrebleus() -> None:
+    words = list(range(7))
+    for start in range(7):
+        for length in range(1, 8 - start):
+            for target in range(8):
+                args = (words, start, length, target)
+                assert perform_shift(*args) == lib_ter._perform_shift(*args)
