@@ -151,7 +151,8 @@ def test_bootstrap_with_some_zero_score_resamples() -> None:
 
 
 def test_scoring_uses_only_sacrebleus_public_api() -> None:
-    """No private attribute of a sacrebleu object is read or patched (only our own ``self._x``)."""
+    """No private attribute of a sacrebleu object is read or patched (only our own ``self._x``), no private
+    name imported."""
     import ast
 
     offences = []
@@ -164,4 +165,6 @@ def test_scoring_uses_only_sacrebleus_public_api() -> None:
                 and not (isinstance(node.value, ast.Name) and node.value.id == "self")
             ):
                 offences.append(f"{path.name}:{node.lineno} .{node.attr}")
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sacrebleu"):
+                offences += [f"{path.name}:{node.lineno} {a.name}" for a in node.names if a.name.startswith("_")]
     assert offences == []

@@ -2,8 +2,9 @@
 
 Each segment's statistics are computed once for the corpus score and its 95% bootstrap interval:
 
-- BLEU and TER read them from the public attributes of ``sentence_score``'s result, chrF from the
-  methods its ``sentence_score`` calls (``pipeline.score.chrf``: no public attribute holds them);
+- BLEU reads them from the public attributes of ``sentence_score``'s result, chrF from the
+  methods its ``sentence_score`` calls (``pipeline.score.chrf``: no public attribute holds them), TER
+  from a faster port of its shift search (``pipeline.score.ter_edits``: the same numbers);
   each is computed per row, in worker processes (``pipeline.score.pool``), summed with
   ``sacrebleu.utils.sum_of_lists`` and scored as sacrebleu does (``BLEU.compute_bleu``; TER's edits
   over reference words; chrF's F-score), resampled by ``pipeline.score.resample`` exactly as
