@@ -11,10 +11,12 @@ from pipeline.align.hybrid import HybridAligner
 from pipeline.align.paragraphs import (
     alone,
     crosses_paragraph,
+    enters_inside,
     lone_share,
     paragraph_agreement,
     paragraph_jumps,
     starts_paragraph,
+    without_inside_entries,
     without_lone_mismatches,
     without_strays,
 )
@@ -129,3 +131,51 @@ def test_the_heading_finds_its_own_paragraph() -> None:
     beads = HybridAligner(AlignSection()).align(src, [""] * len(src), ref)
     linked = {tuple(b.src_ids): b.ref_ids for b in beads if b.src_ids and b.ref_ids}
     assert linked.get(("ja2",)) == ["en2"] and linked.get(("ja3",)) == ["en3"]
+
+
+# wmt23-066 (WMT23 tune half): Q&A posts, the partial reference every other paragraph, each paragraph's
+# last sentence truncated
+QA_SRC = sentences(
+    "ja",
+    [
+        (1, "ブロック崩しをする人をどう思いますか？"),
+        (1, "やっぱり楽しいからですか？"),
+        (2, "頭は多少使いますが、楽しいですよ！！！"),
+        (3, "最近葉の表面に茶色？"),
+        (3, "赤っぽいもようのようなものが。"),
+        (3, "葉焼けかカビか判断お願いします。"),
+        (4, "病害虫を防ぐ為に液体肥料を薦めてます。"),
+        (4, "とにかく、活動が活発な時期に栄養を与え、抵抗力をつけるんです。"),
+        (5, "動かないでしょうね。"),
+        (5, "仮に動いた場合は、水分が飛んでばりばりになる。"),
+    ],
+)
+QA_REF = sentences(
+    "en",
+    [
+        (1, "What do you think of people who play block breakers?"),
+        (1, "Is it because…"),
+        (2, "Recently, there's something brown or somewhat reddish pattern on the surface of the leaves."),
+        (2, "Can anyone determine if it's sunburn or mold?"),
+        (3, "It probably wouldn't start."),
+        (3, "If it did start, the liquid would…"),
+    ],
+)
+
+
+def test_a_truncated_link_entering_a_source_paragraph_from_inside_its_own_leaves_the_chain() -> None:
+    # 液体肥料 ↔ "the liquid would…": the first sentence of source paragraph 4 taken for the second of
+    # reference paragraph 3, whose first sentence would then render paragraph 3 with its neighbour
+    before, wrong = Step(3, 2, 2, 1, 0.8), Step(6, 1, 5, 1, 0.45)
+    assert enters_inside(QA_SRC, QA_REF, before, wrong)
+    assert without_inside_entries(QA_SRC, QA_REF, [Step(0, 1, 0, 1, 0.6), before, wrong]) == [
+        Step(0, 1, 0, 1, 0.6),
+        before,
+    ]
+    right = Step(9, 1, 5, 1, 0.45)  # its own sentence, inside source paragraph 5: kept
+    assert not enters_inside(QA_SRC, QA_REF, before, right)
+    # the same place for an untruncated reference: kept (its evidence is more than a few words)
+    whole = [*QA_REF[:5], sentences("en", [(3, "If it did start, the liquid would evaporate.")])[0]]
+    assert not enters_inside(QA_SRC, whole, before, wrong)
+    # from a link in the same reference paragraph (a re-flowed reference): kept
+    assert not enters_inside(QA_SRC, QA_REF, Step(5, 1, 4, 1, 0.5), wrong)

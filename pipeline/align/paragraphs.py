@@ -73,6 +73,28 @@ def without_strays(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequ
     return kept
 
 
+def enters_inside(src: Sequence[Sentence], ref: Sequence[Sentence], before: Step, after: Step) -> bool:
+    """Whether link ``after`` to a truncated reference moves on from link ``before`` to a new paragraph
+    on both sides, starting the source's but inside the reference's: the reference sentences before it
+    in its paragraph would have to render the source paragraph that ``before`` holds."""
+    if not ref[after.j + after.dj - 1].partial:
+        return False
+    new_src = src[after.i].para_id != src[before.i + before.di - 1].para_id
+    new_ref = ref[after.j].para_id != ref[before.j + before.dj - 1].para_id
+    return new_src and new_ref and starts_paragraph(src, after.i) and not starts_paragraph(ref, after.j)
+
+
+def without_inside_entries(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
+    """The chain less every link to a truncated reference that enters its paragraphs unevenly
+    (:func:`enters_inside`) from the link kept before it: a truncated reference is scored on the
+    precision of a few words, and the start of a source paragraph is where such words recur."""
+    kept: list[Step] = []
+    for step in chain:
+        if not kept or not enters_inside(src, ref, kept[-1], step):
+            kept.append(step)
+    return kept
+
+
 def paragraph_jumps(src: Sequence[Sentence], ref: Sequence[Sentence], bead: Span, box: Box) -> tuple[int, int]:
     """How many of the links bounding ``box`` (the one ending at (i0 − 1, j0 − 1), the one starting at
     (i1, j1)) share a paragraph with ``bead`` on one side only (:func:`jumps_paragraph`), and how many
