@@ -9,7 +9,8 @@ neighbours expect it (:mod:`.position`) —, re-align the sentences between its 
 and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
 let a link take in an unaligned neighbour where their lengths say the two render one
 (:mod:`.extend`), give each link a calibrated confidence
-(:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
+(:mod:`.confidence`), leave unaligned the gap links (and the chain links to a truncated reference)
+under ``align.min_confidence``, and cut a
 reference sentence that renders two source sentences where they imply (:mod:`.split`; a merge into
 a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mod:`.lexical`,
 :mod:`.mt`, :mod:`.length`) differ only in the signals they use.
@@ -187,10 +188,13 @@ class SignalAligner(Aligner):
         i, di, j, dj, sim = step
         whole = Link(i, di, j, dj, sim, step.span in plan.anchored)
         features = whole.features(ev, plan.ratio, plan.agreement)
-        doubtful = not whole.anchored and self.params.confidence.calibration(features) < self.cfg.min_confidence
+        # a gap link, or a chain link to a truncated reference (whose evidence is the precision of a few
+        # words), more likely wrong than right
+        judged = not whole.anchored or ev.ref[j + dj - 1].partial
+        doubtful = judged and self.params.confidence.calibration(features) < self.cfg.min_confidence
         cut = best_cut(ev, i, j, plan.ratio) if (di, dj) == (2, 1) and self.cut_references and not doubtful else None
         if doubtful or (cut is None and merges_into_truncated(ev.ref, di, j, dj)):
-            return unlinked(ev, step)  # a gap guess more likely wrong than right, or a merge only precision favours
+            return unlinked(ev, step)  # a doubtful link, or a merge only precision favours
         if cut is None:
             return [whole.bead(ev, features)]
         return [
