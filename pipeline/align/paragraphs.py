@@ -5,7 +5,9 @@ A heading is a paragraph of its own, so a bead across a paragraph break merges a
 follows it. Where the reference is a translation paragraph for paragraph (its *paragraph
 agreement* is high), a link that stays in its paragraph on one side and lands in the middle of
 another paragraph on the other *strays*; a link that starts the other side's next paragraph is a
-re-flow (a reference running two source paragraphs into one) and does not.
+re-flow (a reference running two source paragraphs into one) and does not. A link to a truncated
+reference that moves to a new paragraph on both sides, starting the source's but inside the
+reference's, *enters inside*: the reference sentences before it have nowhere to go.
 """
 
 from __future__ import annotations
