@@ -12,7 +12,6 @@ from pipeline.align.lexicon import (
     english_ratio,
     gloss_stems,
     japanese,
-    kanji_number,
     long_vowel_variants,
     name_matches,
 )
@@ -46,24 +45,6 @@ def test_number_words() -> None:
     assert english("Twenty-five of the Hundred").words == ["20", "5", "100"]
     # "one" stays a function word: a pronoun as often as a number
     assert english("one of the students").words == ["students"]
-
-
-def test_kanji_numerals() -> None:
-    assert [kanji_number(x) for x in ("十一", "二十一", "三千五百", "二〇二三", "三万", "一万二千")] == [
-        11,
-        21,
-        3500,
-        2023,
-        30000,
-        12000,
-    ]
-    assert kanji_number("万円") is None and kanji_number("") is None
-    # wmt23-030 (WMT23 tune half): the numeral is two tokens, 十 + 一
-    assert matched("太平記巻十一の内容", "chapter 11 of The Taiheiki")["十一"] == ["11"]
-    assert matched("三人が参加した", "three people took part")["三"] == ["3"]
-    # one is no number on either side; digits before 万 are the number
-    assert not [c for c in japanese("一人で行った") if c.kind == "number"]
-    assert [c.surface for c in japanese("3万人が集まった") if c.kind == "number"] == ["3"]
 
 
 def test_month_with_a_possessive() -> None:

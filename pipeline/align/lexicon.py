@@ -53,10 +53,6 @@ _UNITS = """zero one two three four five six seven eight nine ten eleven twelve 
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety hundred".split()
 NUMBER_WORDS = {w: str(n) for n, w in enumerate(_UNITS) if w != "one"}
 NUMBER_WORDS |= {w: str(n) for n, w in zip(range(20, 101, 10), _TENS)}
-# Kanji numerals: digits, and the multipliers within a myriad and of myriads (三千五百 → 3500, 三万 → 30000).
-_KANJI_DIGITS = {c: n for n, c in enumerate("〇一二三四五六七八九")}
-_KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
-_KANJI_LARGE = {"万": 10**4, "億": 10**8}
 # Function words carry no alignment evidence (and let us tell English from other languages).
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -103,26 +99,6 @@ def canonical_number(token: str) -> str:
     if "." in n:
         n = n.rstrip("0").rstrip(".")
     return n.lstrip("0") or "0"
-
-
-def kanji_number(text: str) -> int | None:
-    """The value of a numeral in kanji (十一 → 11, 三千五百 → 3500, 二〇二三 → 2023), None if it is not one."""
-    if text and all(c in _KANJI_DIGITS for c in text):
-        return int("".join(str(_KANJI_DIGITS[c]) for c in text))
-    total = section = 0
-    digit: int | None = None
-    for c in text:
-        if c in _KANJI_DIGITS:
-            digit = _KANJI_DIGITS[c]
-        elif c in _KANJI_SMALL:
-            section += (1 if digit is None else digit) * _KANJI_SMALL[c]
-            digit = None
-        elif c in _KANJI_LARGE:
-            total += (section + (digit or 0) or 1) * _KANJI_LARGE[c]
-            section, digit = 0, None
-        else:
-            return None
-    return total + section + (digit or 0) if text else None
 
 
 def fold_accents(text: str) -> str:
@@ -292,7 +268,6 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
         concepts.append(Concept(tok, "number", frozenset({n})))
     words = list(_tag(norm))
     surfaces, features = [w.surface for w in words], [w.feature for w in words]
-    concepts.extend(_kanji_numbers(surfaces, features))
     used = _compounds(surfaces, features, lexicon, concepts)
     for k, (surface, f) in enumerate(zip(surfaces, features)):
         if k in used or surface in _JA_SKIP:
@@ -306,23 +281,6 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
         if c is not None:
             concepts.append(c)
     return tuple(concepts)
-
-
-def _kanji_numbers(surfaces: list[str], features: list) -> list[Concept]:
-    """Numbers written in kanji numerals, one per run of numeral tokens (十+一 → 11 ↔ "chapter 11", 三(人) ↔
-    "three people"; WMT23 tune half). Left out: one (一人, 一度: "one" is no number on the English side
-    either) and a run after digits or opening with 万 / 億 (3万: the digits are the number)."""
-    out: list[Concept] = []
-    start = 0
-    for k in range(len(surfaces) + 1):
-        if k < len(surfaces) and features[k].pos2 == "数詞" and kanji_number(surfaces[k]) is not None:
-            continue
-        run = "".join(surfaces[start:k])
-        after_digits = start > 0 and surfaces[start - 1][-1].isdigit()
-        if run and not after_digits and run[0] not in _KANJI_LARGE and (n := kanji_number(run)) != 1:
-            out.append(Concept(run, "number", frozenset({str(n)})))
-        start = k + 1
-    return out
 
 
 def _compounds(surfaces: list[str], features: list, lexicon: Lexicon, concepts: list[Concept]) -> set[int]:
