@@ -29,7 +29,8 @@ from .params import AlignParams
 # are linked crosswise (swap.py); 8: a chain link to a truncated reference off the line its neighbours draw leaves
 # the chain (position.py); 9: an uncut merge into a truncated reference leaves the chain's candidates
 # (signal_aligner.chain), a truncated link entering a source paragraph from inside its own leaves the chain
-# (paragraphs.without_inside_entries)
+# (paragraphs.without_inside_entries), a chain link to a truncated reference is held to align.min_confidence,
+# English number words are numbers (lexicon.NUMBER_WORDS); with lone_share_ratio 2.5 and the truncated spread
 ALIGNER_VERSION = "9"
 
 # config key → signature key, in the order they are printed (skip_full and skip_partial print as one)
