@@ -157,7 +157,11 @@ class AlignSection(Section):
         " (a heading run into the next sentence)",
     )
     min_confidence: float = Field(
-        0.5, ge=0, le=1, description="gap links whose calibrated confidence is below stay unaligned"
+        0.5,
+        ge=0,
+        le=1,
+        description="gap links (and chain links to a truncated reference) whose calibrated confidence is below"
+        " stay unaligned",
     )
     band: int = Field(20, ge=1, description="method=length: half-width of the band around the diagonal")
     min_english: float = Field(

@@ -82,8 +82,8 @@ def test_no_link_grows_over_a_taken_sentence_a_paragraph_break_or_into_a_truncat
     ref = [*REF[:2], Sentence("en3", "doc1", 1, "en", "reference", REF[2].text + "…", partial=True)]
     ev = evidence(SRC, ref)
     costs = GapCosts(skip=6.0)
-    # the sentence before the link is taken by the link before it
-    steps = [Step(0, 1, 0, 1, ev.score(0, 1, 0, 1)), Step(1, 1, 1, 1, ev.score(1, 1, 1, 1))]
+    # the sentences beside the link are taken by the links before and after it
+    steps = [Step(k, 1, k, 1, ev.score(k, 1, k, 1)) for k in range(3)]
     assert extend_links(ev, steps, 2.6, costs) == steps
     # a 2-1 bead over a truncated reference is never made
     steps = [Step(2, 1, 2, 1, ev.score(2, 1, 2, 1))]

@@ -37,3 +37,15 @@ def test_a_truncated_reference_in_each_parameter_set() -> None:
     # the gap DP: expected at 60 % of the full length
     assert GAPS.logp(20, 36, 3.0, truncated=True) == pytest.approx(0.0)
     assert GAPS.logp(20, 5, 3.0, truncated=True) < GAPS.logp(20, 36, 3.0, truncated=True)
+
+
+def test_a_truncated_reference_has_its_own_spread() -> None:
+    # the gap DP: a truncated reference cut to 40 % instead of 60 % (a short sentence cut at a word
+    # boundary: "It wasn't even…", wmt23-076 of the WMT23 tune half) costs what 1.5 × less off would
+    assert GAPS.truncated_sigma == pytest.approx(1.5 * GAPS.sigma)
+    short = GAPS.logp(20, 24, 3.0, truncated=True)  # 24 = 40 % of 60
+    z = abs(math.log(24 / 36)) / GAPS.truncated_sigma
+    assert short == pytest.approx(math.log(math.erfc(z / math.sqrt(2))))
+    assert short > GAPS.logp(20, 40, 3.0)  # the same log ratio for a whole reference costs more
+    # the evidence's set keeps one spread (any shorter truncated reference is plausible anyway)
+    assert EVIDENCE.truncated_sigma == EVIDENCE.sigma

@@ -37,6 +37,16 @@ def test_dates_and_numbers() -> None:
     assert matched("7,000語に及ぶ", "the 7,000-word document")["7,000"] == ["7000"]
 
 
+def test_number_words() -> None:
+    # wmt23-010 (WMT23 tune half), a truncated ad line; sanyo_shimbun-ja.6157 (WMT21 tune half)
+    assert matched("追加料金も0円で安心", "No worries with zero…")["0"] == ["0"]
+    assert lexical("追加料金も0円で安心", "No worries with zero…", partial=True) > 0
+    assert english("it took about two or three weeks").words == ["took", "2", "3", "weeks"]
+    assert english("Twenty-five of the Hundred").words == ["20", "5", "100"]
+    # "one" stays a function word: a pronoun as often as a number
+    assert english("one of the students").words == ["students"]
+
+
 def test_month_with_a_possessive() -> None:
     assert english("July's heavy rains").words[0] == "7"
     assert matched("７月の豪雨", "July's heavy rains")["7"] == ["7"]

@@ -46,6 +46,13 @@ MONTHS = {
     )
     for m in names
 }
+# English number words, read as numbers ("three weeks" ↔ ３週間, "zero" ↔ 0円; WMT21 and WMT23 tune halves);
+# "one" stays a function word (a pronoun as often as a number).
+_UNITS = """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen""".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety hundred".split()
+NUMBER_WORDS = {w: str(n) for n, w in enumerate(_UNITS) if w != "one"}
+NUMBER_WORDS |= {w: str(n) for n, w in zip(range(20, 101, 10), _TENS)}
 # Function words carry no alignment evidence (and let us tell English from other languages).
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -155,10 +162,12 @@ def content_words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=262144)
 def _content_word(tok: str) -> str | None:
-    """What an English token is among the content words (a canonical number, a month's number, the
-    word itself), or None for a function word."""
+    """What an English token is among the content words (a canonical number, a number word's or a month's
+    number, the word itself), or None for a function word."""
     if tok[0].isdigit():
         return canonical_number(tok)
+    if number := NUMBER_WORDS.get(tok.lower()):
+        return number
     month = MONTHS.get(re.sub(r"['’]s?$", "", tok.lower()))
     if month and tok[0].isupper():
         return str(month)

@@ -5,7 +5,9 @@ A heading is a paragraph of its own, so a bead across a paragraph break merges a
 follows it. Where the reference is a translation paragraph for paragraph (its *paragraph
 agreement* is high), a link that stays in its paragraph on one side and lands in the middle of
 another paragraph on the other *strays*; a link that starts the other side's next paragraph is a
-re-flow (a reference running two source paragraphs into one) and does not.
+re-flow (a reference running two source paragraphs into one) and does not. A link to a truncated
+reference that moves to a new paragraph on both sides, starting the source's but inside the
+reference's, *enters inside*: the reference sentences before it have nowhere to go.
 """
 
 from __future__ import annotations
@@ -69,6 +71,28 @@ def without_strays(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequ
     kept: list[Step] = []
     for step in chain:
         if not kept or not strays(src, ref, kept[-1], step):
+            kept.append(step)
+    return kept
+
+
+def enters_inside(src: Sequence[Sentence], ref: Sequence[Sentence], before: Step, after: Step) -> bool:
+    """Whether link ``after`` to a truncated reference moves on from link ``before`` to a new paragraph
+    on both sides, starting the source's but inside the reference's: the reference sentences before it
+    in its paragraph would have to render the source paragraph that ``before`` holds."""
+    if not ref[after.j + after.dj - 1].partial:
+        return False
+    new_src = src[after.i].para_id != src[before.i + before.di - 1].para_id
+    new_ref = ref[after.j].para_id != ref[before.j + before.dj - 1].para_id
+    return new_src and new_ref and starts_paragraph(src, after.i) and not starts_paragraph(ref, after.j)
+
+
+def without_inside_entries(src: Sequence[Sentence], ref: Sequence[Sentence], chain: Sequence[Step]) -> list[Step]:
+    """The chain less every link to a truncated reference that enters its paragraphs unevenly
+    (:func:`enters_inside`) from the link kept before it: a truncated reference is scored on the
+    precision of a few words, and the start of a source paragraph is where such words recur."""
+    kept: list[Step] = []
+    for step in chain:
+        if not kept or not enters_inside(src, ref, kept[-1], step):
             kept.append(step)
     return kept
 

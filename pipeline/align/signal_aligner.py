@@ -1,14 +1,16 @@
 """The aligner the registered methods share: evidence chain, gaps, confidence, cut references.
 
 Decisions, in order: score candidate beads (:mod:`.evidence`), keep the heaviest monotone chain of
-beads above ``align.threshold`` (:mod:`.dp`) — where the document's paragraphs correspond, made
-without pairs of a heading with the other side's body and less the links that stray into another
-paragraph (:mod:`.paragraphs`) or link a truncated reference away from where its neighbours expect it
-(:mod:`.position`) —, re-align the sentences between its links by length, paragraphs
+beads above ``align.threshold`` (:mod:`.dp`; made again without a merge into a truncated reference that
+no cut splits) — where the document's paragraphs correspond, made without pairs of a heading with the
+other side's body and less the links that stray into another paragraph or enter a source paragraph from
+inside a reference one (:mod:`.paragraphs`) or link a truncated reference away from where its
+neighbours expect it (:mod:`.position`) —, re-align the sentences between its links by length, paragraphs
 and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
 let a link take in an unaligned neighbour where their lengths say the two render one
 (:mod:`.extend`), give each link a calibrated confidence
-(:mod:`.confidence`), leave unaligned the gap links under ``align.min_confidence``, and cut a
+(:mod:`.confidence`), leave unaligned the gap links (and the chain links to a truncated reference)
+under ``align.min_confidence``, and cut a
 reference sentence that renders two source sentences where they imply (:mod:`.split`; a merge into
 a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mod:`.lexical`,
 :mod:`.mt`, :mod:`.length`) differ only in the signals they use.
@@ -32,6 +34,7 @@ from .paragraphs import (
     crosses_paragraph,
     lone_both_ways,
     paragraph_agreement,
+    without_inside_entries,
     without_lone_mismatches,
     without_strays,
 )
@@ -127,25 +130,42 @@ class SignalAligner(Aligner):
     def cut_references(self) -> bool:
         return self.cfg.cut_references and not self.use.length_only
 
+    def uncut_merges(self, ev: Evidence, chain: list[Step]) -> set[Span]:
+        """The chain's merges into a truncated reference that no cut splits: :meth:`decide` leaves them
+        unaligned, both source sentences with them (:func:`.gaps.merges_into_truncated`)."""
+        ratio = en_per_ja(ev.src, ev.ref, chain, self.params.evidence.en_per_ja, self.params.gaps.ratio_min_links)
+        return {
+            step.span
+            for step in chain
+            if merges_into_truncated(ev.ref, step.di, step.j, step.dj)
+            and not (self.cut_references and best_cut(ev, step.i, step.j, ratio))
+        }
+
+    def chain(self, ev: Evidence, candidates: list[Step]) -> list[Step]:
+        """The heaviest chain of ``candidates``, made again without its uncut merges into a truncated
+        reference (:meth:`uncut_merges`), so that the gap DP may link their sentences one to one."""
+        chain = best_chain(candidates, len(ev.ref), self.cfg.threshold)
+        if uncut := self.uncut_merges(ev, chain):
+            chain = best_chain([c for c in candidates if c.span not in uncut], len(ev.ref), self.cfg.threshold)
+        return chain
+
     def plan(self, ev: Evidence) -> Plan:
         """The evidence chain (without headings paired with the other side's body, less its strays),
         the document's ratio and agreement, the gaps filled, the crossing links, the links grown."""
         src, ref, params = ev.src, ev.ref, self.params
         candidates = list(self.candidates(ev))
-        chain = best_chain(candidates, len(ref), self.cfg.threshold)
+        chain = self.chain(ev, candidates)
         agreement = paragraph_agreement(src, ref, chain, params.gaps.agreement_min_links)
         if agreement > 0:
             # the document's paragraphs correspond: no heading is linked into the other side's body (the
             # chain is made again without such links), and a link that jumps into the middle of a
             # paragraph strays
-            chain = best_chain(
-                without_lone_mismatches(src, ref, candidates, params.gaps.lone_share_ratio),
-                len(ref),
-                self.cfg.threshold,
-            )
+            chain = self.chain(ev, without_lone_mismatches(src, ref, candidates, params.gaps.lone_share_ratio))
             chain = without_strays(src, ref, chain)
             # nor a link to a truncated reference away from where its neighbours expect it
             chain = without_off_line(src, ref, chain, params.gaps.truncated_off_line)
+            # or one that starts a source paragraph from inside its reference paragraph
+            chain = without_inside_entries(src, ref, chain)
         anchored = {step.span for step in chain}
         ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
         # only where the chain has links: a reference nothing of which could be linked stays unaligned
@@ -168,10 +188,13 @@ class SignalAligner(Aligner):
         i, di, j, dj, sim = step
         whole = Link(i, di, j, dj, sim, step.span in plan.anchored)
         features = whole.features(ev, plan.ratio, plan.agreement)
-        doubtful = not whole.anchored and self.params.confidence.calibration(features) < self.cfg.min_confidence
+        # a gap link, or a chain link to a truncated reference (whose evidence is the precision of a few
+        # words), more likely wrong than right
+        judged = not whole.anchored or ev.ref[j + dj - 1].partial
+        doubtful = judged and self.params.confidence.calibration(features) < self.cfg.min_confidence
         cut = best_cut(ev, i, j, plan.ratio) if (di, dj) == (2, 1) and self.cut_references and not doubtful else None
         if doubtful or (cut is None and merges_into_truncated(ev.ref, di, j, dj)):
-            return unlinked(ev, step)  # a gap guess more likely wrong than right, or a merge only precision favours
+            return unlinked(ev, step)  # a doubtful link, or a merge only precision favours
         if cut is None:
             return [whole.bead(ev, features)]
         return [
