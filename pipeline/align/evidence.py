@@ -51,7 +51,9 @@ class Evidence:
         self.en_weights = [[en_weight(w, weights) for w in e.words] for e in self.en]
         self.en_index = [_stem_positions(e) for e in self.en]
         self.baseline = 1.0
-        self.ngrams = NgramCache()  # each text's character n-grams, for the chrF of every pair
+        # each text's character n-grams, for the chrF of every pair (numbered over the document's MT and reference)
+        texts = self.mt if use.mt and not use.length_only else []
+        self.ngrams = NgramCache.for_document(texts, [r.text for r in ref] if texts else [])
         if use.mt and any(x.strip() for x in self.mt):
             self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt, self.ngrams)
         self._pair_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
