@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..records import Sentence
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, EnglishSide, content_words, english, japanese, name_matches, stem
+from .lexicon import STOPWORDS, Concept, EnglishSide, content_words, english, japanese, name_matches, stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
 
@@ -50,6 +50,7 @@ class Evidence:
         self.ja_total = [sum(ws) for ws in self.ja_w]
         self.en_weights = [[en_weight(w, weights) for w in e.words] for e in self.en]
         self.en_index = [_stem_positions(e) for e in self.en]
+        self.by_stem = [_concepts_by_stem(cs) for cs in self.concepts]
         self.baseline = 1.0
         # each text's character n-grams, for the chrF of every pair (numbered over the document's MT and reference)
         texts = self.mt if use.mt and not use.length_only else []
@@ -161,11 +162,13 @@ class Evidence:
         """(indices of the concepts of source i found in ``side``, positions of the words they cover)."""
         found: set[int] = set()
         covered: set[int] = set()
-        for ci, c in enumerate(self.concepts[i]):
-            if stems := index.keys() & c.stems:
-                found.add(ci)
-                covered.update(*map(index.__getitem__, stems))
-            elif c.readings and (hits := name_matches(c, side, self.params.anchors.name_min_similarity)):
+        by_stem = self.by_stem[i]
+        for st in index.keys() & by_stem.keys():  # a concept with a stem of the side is found, its words covered
+            found.update(by_stem[st])
+            covered |= index[st]
+        similar = self.params.anchors.name_min_similarity
+        for ci, c in enumerate(self.concepts[i]):  # else a concept's reading alike a word of the side
+            if c.readings and ci not in found and (hits := name_matches(c, side, similar)):
                 found.add(ci)
                 covered |= hits
         return frozenset(found), frozenset(covered)
@@ -205,6 +208,15 @@ class Evidence:
         matched = sum(sum(self.ja_w[i + x][c] for c in cs) for x, cs in enumerate(found))
         covered = sum(sum(weights[y][k] for k in ks) for y, ks in enumerate(positions))
         return anchor_score(matched, total_ja, covered, total_en, partial, self.params.anchors)
+
+
+def _concepts_by_stem(concepts: Sequence[Concept]) -> dict[str, list[int]]:
+    """The concepts (their indices) that carry each stem."""
+    by_stem: dict[str, list[int]] = defaultdict(list)
+    for ci, c in enumerate(concepts):
+        for st in c.stems:
+            by_stem[st].append(ci)
+    return by_stem
 
 
 def _stem_positions(side: EnglishSide) -> dict[str, set[int]]:
