@@ -113,12 +113,15 @@ class GlossIndex:
     def _entries(self, query: str, ids: list[int]) -> list[Entry]:
         if not ids:
             return []
-        senses: dict[int, dict[int, Sense]] = {i: {} for i in ids}
+        senses: dict[int, list[Sense]] = {i: [] for i in ids}
+        sense, last = Sense(), None
         for idseq, sense_id, gloss_of, text in self._db.execute(query.format(",".join("?" * len(ids))), ids):
-            sense = senses[idseq].setdefault(sense_id, Sense())
+            if sense_id != last:  # rows come sense by sense (ordered by entry, sense id)
+                sense, last = Sense(), sense_id
+                senses[idseq].append(sense)
             if gloss_of is not None:  # the sense has glosses
                 sense.gloss.append(Gloss(text))
-        return [Entry(list(senses[i].values())) for i in ids]
+        return [Entry(senses[i]) for i in ids]
 
     def close(self) -> None:
         self._db.close()
