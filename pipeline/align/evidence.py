@@ -162,13 +162,15 @@ class Evidence:
         """(indices of the concepts of source i found in ``side``, positions of the words they cover)."""
         found: set[int] = set()
         covered: set[int] = set()
-        by_stem = self.by_stem[i]
-        for st in index.keys() & by_stem.keys():  # a concept with a stem of the side is found, its words covered
-            found.update(by_stem[st])
-            covered |= index[st]
+        by_stem, stemmed = self.by_stem[i], set()
+        for st in index.keys() & by_stem.keys():  # the concepts with a stem of the side, from the stems both hold
+            stemmed.update(by_stem[st])
         similar = self.params.anchors.name_min_similarity
-        for ci, c in enumerate(self.concepts[i]):  # else a concept's reading alike a word of the side
-            if c.readings and ci not in found and (hits := name_matches(c, side, similar)):
+        for ci, c in enumerate(self.concepts[i]):  # in order: the sets are made as they always were
+            if ci in stemmed:
+                found.add(ci)
+                covered.update(*map(index.__getitem__, index.keys() & c.stems))
+            elif c.readings and (hits := name_matches(c, side, similar)):
                 found.add(ci)
                 covered |= hits
         return frozenset(found), frozenset(covered)
@@ -196,7 +198,7 @@ class Evidence:
         """Anchor score of source sentences i..i+di against English sentences of the given word
         weights; ``matches[x][y]``: what source i+x finds in English sentence y."""
         total_ja = sum(self.ja_total[i : i + di])
-        total_en = sum(sum(w) for w in weights)
+        total_en = sum(map(sum, weights))
         if not total_ja or not total_en:
             return None
         found: list[set[int]] = [set() for _ in range(di)]  # per source sentence: its concepts matched
@@ -205,8 +207,9 @@ class Evidence:
             for y, (concepts, words) in enumerate(row):
                 found[x] |= concepts
                 positions[y] |= words
-        matched = sum(sum(self.ja_w[i + x][c] for c in cs) for x, cs in enumerate(found))
-        covered = sum(sum(weights[y][k] for k in ks) for y, ks in enumerate(positions))
+        # each set summed in its own order, from 0, as sum(w[c] for c in cs) sums it
+        matched = sum(sum(map(self.ja_w[i + x].__getitem__, cs)) for x, cs in enumerate(found))
+        covered = sum(sum(map(weights[y].__getitem__, ks)) for y, ks in enumerate(positions))
         return anchor_score(matched, total_ja, covered, total_en, partial, self.params.anchors)
 
 
