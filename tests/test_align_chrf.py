@@ -155,3 +155,14 @@ def test_text_outside_the_document_is_scored_the_same() -> None:
 def test_a_document_cache_property(mt: list[str], ref: list[str]) -> None:
     """Whitespace, repeats, one-character and empty sentences: a document's texts score as sacrebleu's."""
     check_document(mt, ref)
+
+
+def test_masks_or_ed_bit_by_bit_are_the_packed_tables(monkeypatch) -> None:
+    texts = corpus_texts()
+    rng = random.Random(4)
+    mt, ref = rng.sample(texts, 4), rng.sample(texts, 4)
+    packed = NgramCache.for_document(mt, ref)
+    monkeypatch.setattr(ngrams, "SPREAD_BITS", 0)  # every table sparse: bits or-ed into their bytes
+    spread = NgramCache.for_document(mt, ref)
+    assert packed._stats == spread._stats
+    check_document(mt, ref)

@@ -24,6 +24,9 @@ NTH = "\x00"  # separates an n-gram outside the vocabulary from its occurrence n
 # each text's as a frozenset of their bit numbers instead of an int (the same counts: ``len(h & r)``).
 MASK_BITS = 1 << 20
 PACK_BYTES = 1 << 23  # texts whose masks are packed together: at most this many bytes of bits at once
+# A table of one byte per bit is packed where it has at most this many bytes per bit set (numpy does
+# that in bulk); a sparser one has each bit or-ed into its byte (slower per bit, but touches fewer bytes).
+SPREAD_BITS = 64
 
 Keys = tuple  # per order: an int (bit mask) or a frozenset of bit numbers (a large vocabulary)
 
@@ -194,10 +197,22 @@ def masks(vocab: Vocabulary, occ: Occurrences, count: int) -> list[Keys]:
     ends = [o // 8 for o in vocab.offsets]
     for at in range(0, count, rows):
         last = min(at + rows, count)
-        table = np.zeros((last - at, max(vocab.bits, 8)), dtype=bool)
-        for owner, bits, e in zip(occ.owner, occ.bits, bounds):
-            table[owner[e[at] : e[last]] - at, bits[e[at] : e[last]]] = True
-        for packed in np.packbits(table, axis=1, bitorder="little"):
+        owner = np.concatenate([o[e[at] : e[last]] for o, e in zip(occ.owner, bounds)]) - at
+        bits = np.concatenate([b[e[at] : e[last]] for b, e in zip(occ.bits, bounds)])
+        for packed in _packed(owner, bits, last - at, ends[-1]):
             raw = packed.tobytes()
             out.append(tuple(int.from_bytes(raw[ends[n] : ends[n + 1]], "little") for n in range(ORDERS)))
     return out
+
+
+def _packed(owner: np.ndarray, bits: np.ndarray, rows: int, width: int) -> np.ndarray:
+    """A ``rows`` × ``width`` byte table with bit ``bits[k]`` of row ``owner[k]`` set (little-endian
+    bits), made by whichever way touches fewer bytes: a table of one byte per bit, packed, where the
+    texts are small against the vocabulary, else each bit or-ed into its byte."""
+    if rows * width * 8 <= SPREAD_BITS * max(len(bits), 1):
+        table = np.zeros((rows, max(width, 1) * 8), dtype=bool)
+        table[owner, bits] = True
+        return np.packbits(table, axis=1, bitorder="little")
+    table = np.zeros(rows * width, dtype=np.uint8)
+    np.bitwise_or.at(table, owner * width + (bits >> 3), np.left_shift(1, bits & 7).astype(np.uint8))
+    return table.reshape(rows, width)
