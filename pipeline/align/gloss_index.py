@@ -99,14 +99,15 @@ class GlossIndex:
 
     def lookup(self, word: str, entries: int | None = None, names: int | None = None) -> Found:
         """jamdict's entries and names of ``word``, the first ``entries`` and ``names`` of them where given
-        (the glosses of the others are not read)."""
+        (the glosses of the others are not read). Capped, the entries are in jamdict's order only where
+        more than the cap match (it decides which are read); where all are read, in the order found."""
         found: tuple[dict[int, None], dict[int, None]] = ({}, {})
         for kind, idseq in self._db.execute(self._parts, (word,)):
             found[kind][idseq] = None
         ids, name_ids = list(found[0]), list(found[1])
-        if len(ids) > 1:  # their order decides which entries the lexicon reads
+        if len(ids) > (1 if entries is None else max(entries, 1)):  # the order decides which are read
             ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
-        if len(name_ids) > 1:
+        if len(name_ids) > (1 if names is None else max(names, 1)):
             name_ids = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
         return Found(self._entries(_WORD_GLOSSES, ids[:entries]), self._entries(_NAME_GLOSSES, name_ids[:names]))
 
