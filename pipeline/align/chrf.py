@@ -109,7 +109,7 @@ class NgramCache:
         occ = located(self.vocabulary, numbers, spans)
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
-                self._stats[text] = NgramStats(keys, occ.extra[t], _totals(spans[t][1] - spans[t][0]))
+                self._stats[text] = NgramStats(keys, tuple(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
                 if mt:
                     self._located[text] = (occ, t)
 
