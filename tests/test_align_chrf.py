@@ -134,7 +134,11 @@ def test_a_large_vocabulary_keeps_sets_of_bits(monkeypatch) -> None:
     monkeypatch.setattr(ngrams, "MASK_BITS", 64)
     texts = corpus_texts()
     rng = random.Random(3)
-    cache = NgramCache.for_document(rng.sample(texts, 3), rng.sample(texts, 3))
+    mt, ref = rng.sample(texts, 3), rng.sample(texts, 3)
+    cache = NgramCache.for_document(mt, ref)
+    assert not cache._stats  # a large document's texts are extracted when asked for
+    cache.chrf(mt[0], " ".join(ref[:2]))
+    assert len(cache._stats) == 2
     assert all(isinstance(k, frozenset) for s in cache._stats.values() for k in s.keys)
     check_document(rng.sample(texts, 3), rng.sample(texts, 3))
 

@@ -22,6 +22,7 @@ import numpy as np
 from sacrebleu.metrics import CHRF
 
 from ..score.chrf import averaged_f
+from . import ngrams
 from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
 
 CHAR_ORDER = CHRF.CHAR_ORDER  # sentence_chrf's character n-gram orders (6)
@@ -87,30 +88,38 @@ class NgramCache:
     _stats: dict[str, NgramStats] = field(default_factory=dict)
     _located: dict[str, tuple[Occurrences, int]] = field(default_factory=dict)  # a hypothesis's, for its prefixes
     _scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    # a sentence or two neighbours not extracted yet (a large document's): side, its place in the side's stream
+    _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
+    _numbers: list[list[np.ndarray]] = field(default_factory=list)  # per side and order: each position's n-gram
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
         """A cache for a document's MT and reference sentences, with the statistics of each sentence
-        and of each two neighbours joined (the texts of 1-1, 2-1 and 1-2 beads), extracted together."""
+        and of each two neighbours joined (the texts of 1-1, 2-1 and 1-2 beads), extracted together; in
+        a document whose masks would be sets (``ngrams.MASK_BITS``), each when it is first asked for."""
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines])
-        cache = cls(vocab)
-        for side, texts, stripped, number in zip((0, 1), (mt, ref), lines, numbers):
+        cache = cls(vocab, _numbers=numbers)
+        for side, texts, stripped in zip((0, 1), (mt, ref), lines):
             ends = np.cumsum([0, *map(len, stripped)]).tolist()
             spans = [(ends[k], ends[k + 1]) for k in range(len(texts))]
             spans += [(ends[k], ends[k + 2]) for k in range(len(texts) - 1)]
             joined = [*texts, *(" ".join(texts[k : k + 2]) for k in range(len(texts) - 1))]
-            cache._keep(joined, spans, number, mt=side == 0)
+            if vocab.bits > ngrams.MASK_BITS:
+                for text, span in zip(joined, spans):
+                    cache._spans.setdefault(text, (side, span))
+            else:
+                cache._keep(joined, spans, side)
         return cache
 
-    def _keep(self, texts: list[str], spans: list[tuple[int, int]], numbers: list[np.ndarray], mt: bool) -> None:
-        """Keep the statistics of ``texts``, pieces ``spans`` of a stream whose n-grams are ``numbers``
-        (``mt``: hypotheses, whose occurrences are kept for their prefixes)."""
-        occ = located(self.vocabulary, numbers, spans)
+    def _keep(self, texts: list[str], spans: list[tuple[int, int]], side: int) -> None:
+        """Keep the statistics of ``texts``, pieces ``spans`` of a side's stream (side 0's are
+        hypotheses, whose occurrences are kept for their prefixes)."""
+        occ = located(self.vocabulary, self._numbers[side], spans)
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
                 self._stats[text] = NgramStats(keys, tuple(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
-                if mt:
+                if side == 0:
                     self._located[text] = (occ, t)
 
     def join(self, parts: Sequence[str]) -> str:
@@ -121,6 +130,8 @@ class NgramCache:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
         first n-grams'."""
         piece = text[:size]
+        if text in self._spans:
+            self.stats(text)
         whole = self._located.get(text)
         if piece not in self._stats and whole is not None:
             length = len("".join(piece.split()))
@@ -133,6 +144,10 @@ class NgramCache:
     def stats(self, text: str) -> NgramStats:
         found = self._stats.get(text)
         if found is None:
+            if text in self._spans:
+                side, span = self._spans.pop(text)
+                self._keep([text], [span], side)
+                return self._stats[text]
             found = self._stats[text] = ngram_stats([text], self.vocabulary)[0]
         return found
 
