@@ -10,7 +10,8 @@ Inputs (prepared once with the pipeline's own stages, kept under ``outputs/.benc
 * ``wmt21-full`` / ``wmt21-partial`` — the whole WMT21 dev set (both halves, 81 documents) segmented
   by the segment stage, against ``en/`` and ``en_partial/``, with real MT (``mt/Online-B.jsonl``
   mapped onto our sentences by the code of ``jaen translations import``, as ``eval_quality.py`` does);
-* ``seed`` — ``configs/smoke.yaml`` on ``data/seed_ja.txt`` (segment and translate, tiny model).
+* ``seed`` — ``configs/smoke.yaml`` on ``data/seed_ja.txt`` (segment and translate, tiny model);
+* ``wmt23-full`` / ``wmt23-partial`` — the WMT23 dev set (100 blocks, many domains) likewise.
 
 Each setting is aligned in a fresh process per tree (``git archive`` of ``--old`` in a temporary
 folder, and this working tree), on one core, as the align stage does (the configured aligner per
@@ -40,51 +41,73 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "outputs" / ".bench-align-dev"
-SETTINGS = ("wmt21-full", "wmt21-partial", "seed")
+SETTINGS = ("wmt21-full", "wmt21-partial", "seed", "wmt23-full", "wmt23-partial")
 DEFAULT_OLD = "29bcd51"  # the last commit before the per-sentence chrF statistics and the gloss index
 
 
 # --- inputs (this tree's stages) ----------------------------------------------------------------------
-def prepare() -> Path:
-    """Per setting, per document: source sentences, their translations, reference sentences."""
+def prepare(settings: list[str]) -> Path:
+    """Per setting, per document: source sentences, their translations, reference sentences (the
+    settings not prepared yet are added to ``inputs.json``)."""
     path = WORK / "inputs.json"
-    if path.exists():
+    out: dict[str, list[dict]] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    missing = [s for s in settings if s not in out]
+    if not missing:
         return path
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from devset import DevSet, dev_dir
+    from pipeline.io import write_json
+
+    for name in missing:
+        out[name] = _seed() if name == "seed" else _dev(*name.split("-"))
+    write_json(path, out)
+    return path
+
+
+def _dev(dev_set: str, kind: str) -> list[dict]:
+    """A dev set (``wmt21``, ``wmt23``) segmented by the segment stage, against its full or partial
+    references, with real MT mapped onto our sentences."""
+    from devset import WMT21, WMT23, DevSet, dev_dir
     from eval_quality import Docs, real_mt
 
     from pipeline.align.stage import by_document
     from pipeline.config import load_config
-    from pipeline.io import read_records, write_json
-    from pipeline.records import Sentence, Translation
+    from pipeline.io import read_records
+    from pipeline.records import Sentence
     from pipeline.runner import run_stages
 
-    dev = DevSet(dev_dir(), "all")
-    inputs = WORK / "input-all"
+    dev = DevSet(dev_dir(WMT21 if dev_set == "wmt21" else WMT23), "all")
+    inputs = WORK / ("input-all" if dev_set == "wmt21" else f"input-{dev_set}")
     inputs.mkdir(parents=True, exist_ok=True)
     for doc in dev.docs:
         if not (inputs / f"{doc}.txt").exists():
             (inputs / f"{doc}.txt").symlink_to(dev.path("ja", doc))
-    out: dict[str, list[dict]] = {}
-    smoke = ROOT / "configs" / "smoke.yaml"
-    for name, kind in (("wmt21-full", "en"), ("wmt21-partial", "en_partial")):
-        overrides = [f"input.path={inputs}", f"reference.path={dev.root / kind}", f"run.output_dir={WORK / 'runs'}"]
-        cfg = load_config(smoke, [*overrides, f"run.name={kind}"])
-        run_dir = run_stages(cfg, ["segment"], resume=True)
-        sentences = read_records(run_dir / "sentences.jsonl", Sentence)
-        pairs = by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
-        mt = real_mt(dev, Docs(pairs, {}), "Online-B")
-        out[name] = [_doc(src, [mt.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
-    cfg = load_config(smoke, [f"run.output_dir={WORK / 'runs'}", f"translate.model={WORK / 'tiny-marian'}"])
+    refs = "en" if kind == "full" else "en_partial"
+    run = refs if dev_set == "wmt21" else f"{dev_set}-{refs}"  # the WMT21 runs keep their first names
+    overrides = [f"input.path={inputs}", f"reference.path={dev.root / refs}", f"run.output_dir={WORK / 'runs'}"]
+    cfg = load_config(ROOT / "configs" / "smoke.yaml", [*overrides, f"run.name={run}"])
+    sentences = read_records(run_stages(cfg, ["segment"], resume=True) / "sentences.jsonl", Sentence)
+    pairs = by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
+    mt = real_mt(dev, Docs(pairs, {}), "Online-B")
+    return [_doc(src, [mt.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
+
+
+def _seed() -> list[dict]:
+    """``configs/smoke.yaml`` on the seed page: segment and translate (tiny model)."""
+    from pipeline.align.stage import by_document
+    from pipeline.config import load_config
+    from pipeline.io import read_records
+    from pipeline.records import Sentence, Translation
+    from pipeline.runner import run_stages
+
+    cfg = load_config(
+        ROOT / "configs" / "smoke.yaml", [f"run.output_dir={WORK / 'runs'}", f"translate.model={WORK / 'tiny-marian'}"]
+    )
     run_dir = run_stages(cfg, ["segment", "translate"], resume=True)
     sentences = read_records(run_dir / "sentences.jsonl", Sentence)
     tr = {t.seg_id: t.translation for t in read_records(run_dir / "translations.jsonl", Translation)}
     pairs = by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
-    out["seed"] = [_doc(src, [tr.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
-    write_json(path, out)
-    return path
+    return [_doc(src, [tr.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
 
 
 def _doc(src: list, mt: list[str], ref: list) -> dict:
@@ -156,7 +179,7 @@ def old_tree(rev: str, into: Path) -> Path:
 
 # --- report ------------------------------------------------------------------------------------------
 def compare(rev: str, settings: list[str], profile: bool, repeat: int = 1) -> None:
-    inputs = prepare()
+    inputs = prepare(settings)
     print(f"| setting | source sentences | old CPU/sentence ({rev}) | new CPU/sentence | old ÷ new | beads identical |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu import sentence_chrf
 
-from pipeline.align.chrf import NgramCache, chrf, joined_stats, ngram_stats
+from pipeline.align import ngrams
+from pipeline.align.chrf import NgramCache, chrf, ngram_stats
 from pipeline.align.signals import chrf as signal_chrf
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -64,7 +65,7 @@ def test_parity_on_edge_cases() -> None:
         ("a\x002aa", "aaa\x002"),
     ]
     for hyp, ref in cases:
-        assert abs(chrf(ngram_stats(hyp), ngram_stats(ref)) - sacrebleu_chrf(hyp, ref)) <= TOLERANCE, (hyp, ref)
+        assert abs(chrf(*ngram_stats([hyp, ref])) - sacrebleu_chrf(hyp, ref)) <= TOLERANCE, (hyp, ref)
 
 
 @settings(max_examples=300, deadline=None)
@@ -94,29 +95,78 @@ def test_a_repeated_pair_gets_the_same_score() -> None:
     cache = NgramCache()
     pairs = [("Moscow, May 18", "Moscow"), ("Moscow", "Moscow, May 18"), ("Moscow, May 18", "Moscow")]
     scores = [cache.chrf(hyp, ref) for hyp, ref in pairs]
-    assert scores[0] == scores[2] == chrf(ngram_stats(pairs[0][0]), ngram_stats(pairs[0][1]))
-    assert scores[1] == chrf(ngram_stats(pairs[1][0]), ngram_stats(pairs[1][1]))  # the order matters
+    assert scores[0] == scores[2] == chrf(*ngram_stats(pairs[0]))
+    assert scores[1] == chrf(*ngram_stats(pairs[1]))  # the order matters
 
 
 JOIN_ALPHABET = st.sampled_from(list("aab .東ーア 　\n\x002"))
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.text(alphabet=JOIN_ALPHABET, max_size=14), min_size=1, max_size=3))
-def test_a_join_has_the_statistics_of_its_text(parts: list[str]) -> None:
-    """A join's statistics, computed from its parts', are those extracted from the joined text."""
-    cache = NgramCache()
-    text = cache.join(parts)
-    assert text == " ".join(parts)
-    assert cache.stats(text) == ngram_stats(text)
+def document_pairs(mt: list[str], ref: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """The pairs an aligner scores in a document: sentences, two joined, prefixes, pieces of references."""
+    hyps = [*mt, *(" ".join(mt[k : k + 2]) for k in range(len(mt) - 1))]
+    refs = [*ref, *(" ".join(ref[k : k + 2]) for k in range(len(ref) - 1))]
+    refs += [r[: rng.randrange(len(r) + 1)] for r in ref] + [r[rng.randrange(len(r) + 1) :] for r in ref]
+    return [(h, r) for h in hyps for r in refs]
 
 
-def test_joined_stats_on_real_sentences() -> None:
+def check_document(mt: list[str], ref: list[str], seed: int = 0) -> None:
+    rng = random.Random(seed)
+    cache = NgramCache.for_document(mt, ref)
+    for hyp, ref_text in document_pairs(mt, ref, rng):
+        assert abs(cache.chrf(hyp, ref_text) - sacrebleu_chrf(hyp, ref_text)) <= TOLERANCE, (hyp, ref_text)
+        size = rng.randrange(len(hyp) + 2)
+        prefix = cache.prefix(hyp, size)
+        assert prefix == hyp[:size]
+        assert abs(cache.chrf(prefix, ref_text) - sacrebleu_chrf(prefix, ref_text)) <= TOLERANCE, (prefix, ref_text)
+
+
+def test_a_document_cache_scores_its_sentences_joins_prefixes_and_pieces() -> None:
     texts = corpus_texts()
-    rng = random.Random(1)
-    for _ in range(300):
-        a, b = rng.choice(texts), rng.choice(texts)
-        assert joined_stats(ngram_stats(a), ngram_stats(b)) == ngram_stats(f"{a} {b}"), (a, b)
-        cache = NgramCache()
-        joined = cache.join([a, b])
-        assert abs(cache.chrf(joined, b) - sacrebleu_chrf(joined, b)) <= TOLERANCE
+    english = [t for t in texts if t.isascii()]
+    rng = random.Random(2)
+    for _ in range(4):
+        check_document(rng.sample(english, 5), rng.sample(english, 5))
+    check_document(rng.sample(texts, 4), rng.sample(texts, 4))  # Japanese on either side
+
+
+def test_a_large_vocabulary_keeps_sets_of_bits(monkeypatch) -> None:
+    monkeypatch.setattr(ngrams, "MASK_BITS", 64)
+    texts = corpus_texts()
+    rng = random.Random(3)
+    mt, ref = rng.sample(texts, 3), rng.sample(texts, 3)
+    cache = NgramCache.for_document(mt, ref)
+    assert not cache._stats  # a large document's texts are extracted when asked for
+    cache.chrf(mt[0], " ".join(ref[:2]))
+    assert len(cache._stats) == 2
+    assert all(isinstance(k, frozenset) for s in cache._stats.values() for k in s.keys)
+    check_document(rng.sample(texts, 3), rng.sample(texts, 3))
+
+
+def test_text_outside_the_document_is_scored_the_same() -> None:
+    mt, ref = ["Lavrov spoke in Moscow.", "aaaa"], ["Sergey Lavrov, Moscow", "aa"]
+    cache = NgramCache.for_document(mt, ref)
+    for hyp in ("Lavrov spoke in Moscow. Moscow Moscow", "東京で会見", "aaaaaaaaa", ""):
+        for ref_text in (*ref, "Tokyo 東京 aaa"):
+            assert abs(cache.chrf(hyp, ref_text) - sacrebleu_chrf(hyp, ref_text)) <= TOLERANCE, (hyp, ref_text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=JOIN_ALPHABET, max_size=14), min_size=1, max_size=3),
+    st.lists(st.text(alphabet=JOIN_ALPHABET, max_size=14), min_size=1, max_size=3),
+)
+def test_a_document_cache_property(mt: list[str], ref: list[str]) -> None:
+    """Whitespace, repeats, one-character and empty sentences: a document's texts score as sacrebleu's."""
+    check_document(mt, ref)
+
+
+def test_masks_or_ed_bit_by_bit_are_the_packed_tables(monkeypatch) -> None:
+    texts = corpus_texts()
+    rng = random.Random(4)
+    mt, ref = rng.sample(texts, 4), rng.sample(texts, 4)
+    packed = NgramCache.for_document(mt, ref)
+    monkeypatch.setattr(ngrams, "SPREAD_BITS", 0)  # every table sparse: bits or-ed into their bytes
+    spread = NgramCache.for_document(mt, ref)
+    assert packed._stats == spread._stats
+    check_document(mt, ref)

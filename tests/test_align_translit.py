@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.align.translit import name_similarity, names_alike, romaji
+from pipeline.align.translit import _quick_bound, name_similarity, names_alike, romaji
 
 WORDS = ["Putin", "Lavrov", "library", "Kyushu", "Niigata", "Tokyo", "Trump", "Pu", "P", "tokyoite", "Russia"]
 READINGS = ["puuchin", "raburofu", "kyuushuu", "niigata", "toukyou", "toranpu", "roshia", "p", "xyz"]
@@ -27,3 +29,12 @@ def test_names_alike_property(roman: str, word: str) -> None:
 
 def test_romaji_readings() -> None:
     assert "puutin" in romaji("プーチン")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abkmnorstuz", min_size=1, max_size=12),
+    st.text(alphabet="abkmnorstuz", min_size=1, max_size=12),
+)
+def test_quick_bound_is_difflibs_quick_ratio(a: str, b: str) -> None:
+    assert _quick_bound(a, b) == SequenceMatcher(None, a, b, autojunk=False).quick_ratio()

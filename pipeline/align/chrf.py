@@ -1,9 +1,11 @@
-"""Sentence chrF from n-gram statistics kept per sentence, for the many pairs an aligner compares.
+"""Sentence chrF from n-gram statistics kept per text, for the many pairs an aligner compares.
 
 sacrebleu's ``CHRF().sentence_score(hyp, [ref])`` extracts both sides' character n-grams again for
-every pair; an aligner compares each sentence with dozens of others. :class:`NgramCache` extracts a
-text's n-grams once (and those of two texts joined by a space from theirs, :func:`joined_stats`), and
-:func:`chrf` computes the score of a pair from the two statistics with the same integer counts and the
+every pair; an aligner compares each sentence with dozens of others. :class:`NgramCache` numbers a
+document's character n-grams once and keeps each text's occurrences per order as a bit mask
+(:mod:`.ngrams`): its sentences and their joins are extracted together when the cache is made, a
+prefix from its text's, any other text when asked for. :func:`chrf` computes the score of a pair from
+the two masks (the n-grams they share: ``(h & r).bit_count()``) with the same integer counts and the
 same floating-point operations as sacrebleu 2.x's default chrF (character 6-grams, no word n-grams,
 β = 2, whitespace removed, effective-order averaging), so the result is the same number
 (tests/test_align_chrf.py checks it against ``sacrebleu.sentence_chrf``). sacrebleu stays the scorer
@@ -12,106 +14,48 @@ of record (``pipeline/score``).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import add
 
+import numpy as np
 from sacrebleu.metrics import CHRF
 
 from ..score.chrf import averaged_f
+from . import ngrams
+from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
 
 CHAR_ORDER = CHRF.CHAR_ORDER  # sentence_chrf's character n-gram orders (6)
 BETA = CHRF.BETA  # recall weighs twice as much as precision
-_NTH = "\x00"  # separates an n-gram from its occurrence number
-_EDGE = CHAR_ORDER - 1  # characters at each end of a text that an n-gram across a join can take
+assert CHAR_ORDER == ORDERS, "sacrebleu's chrF changed its character orders"
 
 
 @dataclass(frozen=True)
 class NgramStats:
-    """The character n-grams of one text (whitespace removed), per order 1..6, as a set in which an
-    n-gram seen k times appears k times (its second and later occurrences numbered): the n-grams two
-    texts share, counted as sacrebleu counts them (the smaller count of each), are then the size of
-    the intersection of their sets. ``totals``: the number of n-grams per order. To join two texts'
-    statistics (:func:`joined_stats`): ``distinct`` (the n-grams per order), ``repeats`` (those seen
-    more than once, with their counts), the text's length and its first and last characters."""
+    """The character n-grams of one text (whitespace removed), per order 1..6: ``keys``, the bits of
+    its occurrences in the document's vocabulary (:mod:`.ngrams`); ``extra``, its occurrences outside
+    it (n-gram + ``ngrams.NTH`` + occurrence number); ``totals``, the number of n-grams."""
 
-    grams: tuple[frozenset[str], ...]
+    keys: Keys
+    extra: tuple[frozenset[str], ...]
     totals: tuple[int, ...]
-    distinct: tuple[frozenset[str], ...] = ()
-    repeats: tuple[dict[str, int], ...] = ()
-    length: int = 0
-    head: str = ""
-    tail: str = ""
 
 
-def ngram_stats(text: str) -> NgramStats:
-    """What sacrebleu's ``extract_all_char_ngrams(text, 6)`` extracts, as sets."""
-    line = "".join(text.split())
-    grams, totals, distinct, repeats = [], [], [], []
-    found: Sequence[str] = line
-    for n in range(1, CHAR_ORDER + 1):
-        if n > 1:
-            found = list(map(add, found, line[n - 1 :]))  # each (n-1)-gram and the character after it
-        keys = frozenset(found)
-        distinct.append(keys)
-        total = max(len(line) - n + 1, 0)
-        seen: dict[str, int] = {}
-        if len(keys) < total:  # some n-gram occurs more than once
-            seen = {g: c for g, c in Counter(found).items() if c > 1}
-            keys = keys.union([g + k for g, c in seen.items() for k in _occurrences(c)])
-        grams.append(keys)
-        repeats.append(seen)
-        totals.append(total)
-    edges = line[:_EDGE], line[-_EDGE:]
-    return NgramStats(tuple(grams), tuple(totals), tuple(distinct), tuple(repeats), len(line), *edges)
+@lru_cache(maxsize=4096)
+def _totals(size: int) -> tuple[int, ...]:
+    return tuple(max(size - n + 1, 0) for n in range(1, CHAR_ORDER + 1))
 
 
-@lru_cache(maxsize=1024)
-def _occurrences(count: int, start: int = 2) -> tuple[str, ...]:
-    """What follows an n-gram in the keys of its ``start``-th to ``count``-th occurrences (its first
-    occurrence's key is the n-gram itself)."""
-    return tuple(f"{_NTH}{k}" if k > 1 else "" for k in range(start, count + 1))
-
-
-def joined_stats(a: NgramStats, b: NgramStats) -> NgramStats:
-    """The statistics of ``a``'s text and ``b``'s joined by whitespace (what ``ngram_stats`` of the
-    join extracts): both texts' n-grams, those across the join, and the occurrences they add up to."""
-    grams, distinct, repeats = [], [], []
-    for n in range(1, CHAR_ORDER + 1):
-        keys, found, seen = _joined_order(a, b, n)
-        grams.append(keys)
-        distinct.append(found)
-        repeats.append(seen)
-    length = a.length + b.length
-    totals = tuple(max(length - n + 1, 0) for n in range(1, CHAR_ORDER + 1))
-    edges = (a.head + b.head)[:_EDGE], (a.tail + b.tail)[-_EDGE:]
-    return NgramStats(tuple(grams), totals, tuple(distinct), tuple(repeats), length, *edges)
-
-
-def _joined_order(a: NgramStats, b: NgramStats, n: int) -> tuple[frozenset[str], frozenset[str], dict[str, int]]:
-    """The keys, distinct n-grams and repeats of order ``n`` of the join of ``a`` and ``b``."""
-    in_a, in_b, seen_a, seen_b = a.distinct[n - 1], b.distinct[n - 1], a.repeats[n - 1], b.repeats[n - 1]
-    left = a.tail[-(n - 1) :] if n > 1 else ""
-    edge = left + b.head[: n - 1]
-    across: dict[str, int] = {}  # the n-grams across the join
-    for k in range(min(len(left), len(edge) - n + 1)):
-        across[edge[k : k + n]] = across.get(edge[k : k + n], 0) + 1
-    found = in_a.union(in_b, across)
-    seen = {**seen_a, **seen_b}
-    extra: list[str] = []
-    for g in in_a & in_b:  # in both texts: its occurrences in the second text come after the first's
-        count_a, count_b = seen_a.get(g, 1), seen_b.get(g, 1)
-        count = seen[g] = count_a + count_b + across.pop(g, 0)
-        extra += [g + k for k in _occurrences(count, (count_a if count_a > count_b else count_b) + 1)]
-    for g, more in across.items():  # across the join, in one text at most
-        before = seen_a.get(g, 1) if g in in_a else seen_b.get(g, 1) if g in in_b else 0
-        count = before + more
-        extra += [g + k for k in _occurrences(count, before + 1)]
-        if count > 1:
-            seen[g] = count
-    return a.grams[n - 1].union(b.grams[n - 1], extra), found, seen
+def ngram_stats(texts: Sequence[str], vocab: Vocabulary | None = None) -> list[NgramStats]:
+    """The statistics of each text, as sacrebleu's ``extract_all_char_ngrams(text, 6)`` counts them
+    (looked up in ``vocab``; without one, every n-gram is kept as a string)."""
+    vocab = vocab or Vocabulary()
+    lines = ["".join(t.split()) for t in texts]
+    occ = occurrences(vocab, lines)
+    return [
+        NgramStats(keys, tuple(extra), _totals(len(line)))
+        for keys, extra, line in zip(masks(vocab, occ, len(lines)), occ.extra, lines)
+    ]
 
 
 def chrf(hyp: NgramStats, ref: NgramStats) -> float:
@@ -120,9 +64,12 @@ def chrf(hyp: NgramStats, ref: NgramStats) -> float:
     adds nothing: sacrebleu counts no hypothesis n-grams of an order the reference lacks)."""
     prec_sum, rec_sum = 0.0, 0.0
     effective_order = 0
-    for h, r, n_hyp, n_ref in zip(hyp.grams, ref.grams, hyp.totals, ref.totals):
+    for h, r, h_extra, r_extra, n_hyp, n_ref in zip(hyp.keys, ref.keys, hyp.extra, ref.extra, hyp.totals, ref.totals):
         if n_hyp > 0 and n_ref > 0:
-            n_match = len(h & r)
+            both = h & r
+            n_match = both.bit_count() if type(both) is int else len(both)
+            if h_extra and r_extra:
+                n_match += len(h_extra & r_extra)
             prec_sum += n_match / n_hyp
             rec_sum += n_match / n_ref
             effective_order += 1
@@ -131,33 +78,77 @@ def chrf(hyp: NgramStats, ref: NgramStats) -> float:
 
 @dataclass
 class NgramCache:
-    """The n-gram statistics of every text asked for, extracted once (one per document: its MT and
-    reference sentences, and the joins and prefixes its beads compare; a join made by :meth:`join` is
-    computed from its parts'), and the score of every pair asked for (the baseline's random pairs
-    repeat, and so do the pairs the beads compare)."""
+    """The n-gram statistics of every text asked for, extracted once (one cache per document: its MT
+    and reference sentences, and the joins and prefixes its beads compare), and the score of every
+    pair asked for (the baseline's random pairs repeat, and so do the pairs the beads compare).
+    ``vocabulary``: the document's n-grams (:meth:`for_document`); without it every text's n-grams
+    are kept as strings (the same scores, slower)."""
 
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
     _stats: dict[str, NgramStats] = field(default_factory=dict)
+    _located: dict[str, tuple[Occurrences, int]] = field(default_factory=dict)  # a hypothesis's, for its prefixes
     _scores: dict[tuple[str, str], float] = field(default_factory=dict)
-    _joins: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a sentence or two neighbours not extracted yet (a large document's): side, its place in the side's stream
+    _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
+    _numbers: list[list[np.ndarray]] = field(default_factory=list)  # per side and order: each position's n-gram
+
+    @classmethod
+    def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
+        """A cache for a document's MT and reference sentences, with the statistics of each sentence
+        and of each two neighbours joined (the texts of 1-1, 2-1 and 1-2 beads), extracted together; in
+        a document whose masks would be sets (``ngrams.MASK_BITS``), each when it is first asked for."""
+        lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
+        vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines])
+        cache = cls(vocab, _numbers=numbers)
+        for side, texts, stripped in zip((0, 1), (mt, ref), lines):
+            ends = np.cumsum([0, *map(len, stripped)]).tolist()
+            spans = [(ends[k], ends[k + 1]) for k in range(len(texts))]
+            spans += [(ends[k], ends[k + 2]) for k in range(len(texts) - 1)]
+            joined = [*texts, *(" ".join(texts[k : k + 2]) for k in range(len(texts) - 1))]
+            if vocab.bits > ngrams.MASK_BITS:
+                for text, span in zip(joined, spans):
+                    cache._spans.setdefault(text, (side, span))
+            else:
+                cache._keep(joined, spans, side)
+        return cache
+
+    def _keep(self, texts: list[str], spans: list[tuple[int, int]], side: int) -> None:
+        """Keep the statistics of ``texts``, pieces ``spans`` of a side's stream (side 0's are
+        hypotheses, whose occurrences are kept for their prefixes)."""
+        occ = located(self.vocabulary, self._numbers[side], spans)
+        for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
+            if text not in self._stats:
+                self._stats[text] = NgramStats(keys, tuple(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
+                if side == 0:
+                    self._located[text] = (occ, t)
 
     def join(self, parts: Sequence[str]) -> str:
-        """``" ".join(parts)``, whose statistics, when asked for, are computed from the parts'."""
-        text = " ".join(parts)
-        if len(parts) > 1 and text not in self._stats:
-            self._joins[text] = tuple(parts)
-        return text
+        """``" ".join(parts)``: the text of a bead's sentences."""
+        return " ".join(parts)
+
+    def prefix(self, text: str, size: int) -> str:
+        """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
+        first n-grams'."""
+        piece = text[:size]
+        if text in self._spans:
+            self.stats(text)
+        whole = self._located.get(text)
+        if piece not in self._stats and whole is not None:
+            length = len("".join(piece.split()))
+            mine = [bits[: max(length - n + 1, 0)] for n, bits in enumerate(whole[0].of_text(whole[1]), 1)]
+            occ = Occurrences([np.zeros(len(b), dtype=np.int64) for b in mine], mine, [])
+            keys = masks(self.vocabulary, occ, 1)[0]
+            self._stats[piece] = NgramStats(keys, (frozenset(),) * CHAR_ORDER, _totals(length))
+        return piece
 
     def stats(self, text: str) -> NgramStats:
         found = self._stats.get(text)
         if found is None:
-            parts = self._joins.pop(text, None)
-            if parts:
-                found = self.stats(parts[0])
-                for part in parts[1:]:
-                    found = joined_stats(found, self.stats(part))
-            else:
-                found = ngram_stats(text)
-            self._stats[text] = found
+            if text in self._spans:
+                side, span = self._spans.pop(text)
+                self._keep([text], [span], side)
+                return self._stats[text]
+            found = self._stats[text] = ngram_stats([text], self.vocabulary)[0]
         return found
 
     def chrf(self, hyp: str, ref: str) -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..records import Sentence
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, EnglishSide, content_words, english, japanese, name_matches, stem
+from .lexicon import STOPWORDS, Concept, EnglishSide, content_words, english, japanese, name_matches, stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
 
@@ -50,8 +50,11 @@ class Evidence:
         self.ja_total = [sum(ws) for ws in self.ja_w]
         self.en_weights = [[en_weight(w, weights) for w in e.words] for e in self.en]
         self.en_index = [_stem_positions(e) for e in self.en]
+        self.by_stem = [_concepts_by_stem(cs) for cs in self.concepts]
         self.baseline = 1.0
-        self.ngrams = NgramCache()  # each text's character n-grams, for the chrF of every pair
+        # each text's character n-grams, for the chrF of every pair (numbered over the document's MT and reference)
+        texts = self.mt if use.mt and not use.length_only else []
+        self.ngrams = NgramCache.for_document(texts, [r.text for r in ref] if texts else [])
         if use.mt and any(x.strip() for x in self.mt):
             self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt, self.ngrams)
         self._pair_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
@@ -159,11 +162,15 @@ class Evidence:
         """(indices of the concepts of source i found in ``side``, positions of the words they cover)."""
         found: set[int] = set()
         covered: set[int] = set()
-        for ci, c in enumerate(self.concepts[i]):
-            if stems := index.keys() & c.stems:
+        by_stem, stemmed = self.by_stem[i], set()
+        for st in index.keys() & by_stem.keys():  # the concepts with a stem of the side, from the stems both hold
+            stemmed.update(by_stem[st])
+        similar = self.params.anchors.name_min_similarity
+        for ci, c in enumerate(self.concepts[i]):  # in order: the sets are made as they always were
+            if ci in stemmed:
                 found.add(ci)
-                covered.update(*map(index.__getitem__, stems))
-            elif c.readings and (hits := name_matches(c, side, self.params.anchors.name_min_similarity)):
+                covered.update(*map(index.__getitem__, index.keys() & c.stems))
+            elif c.readings and (hits := name_matches(c, side, similar)):
                 found.add(ci)
                 covered |= hits
         return frozenset(found), frozenset(covered)
@@ -191,7 +198,7 @@ class Evidence:
         """Anchor score of source sentences i..i+di against English sentences of the given word
         weights; ``matches[x][y]``: what source i+x finds in English sentence y."""
         total_ja = sum(self.ja_total[i : i + di])
-        total_en = sum(sum(w) for w in weights)
+        total_en = sum(map(sum, weights))
         if not total_ja or not total_en:
             return None
         found: list[set[int]] = [set() for _ in range(di)]  # per source sentence: its concepts matched
@@ -200,9 +207,19 @@ class Evidence:
             for y, (concepts, words) in enumerate(row):
                 found[x] |= concepts
                 positions[y] |= words
-        matched = sum(sum(self.ja_w[i + x][c] for c in cs) for x, cs in enumerate(found))
-        covered = sum(sum(weights[y][k] for k in ks) for y, ks in enumerate(positions))
+        # each set summed in its own order, from 0, as sum(w[c] for c in cs) sums it
+        matched = sum(sum(map(self.ja_w[i + x].__getitem__, cs)) for x, cs in enumerate(found))
+        covered = sum(sum(map(weights[y].__getitem__, ks)) for y, ks in enumerate(positions))
         return anchor_score(matched, total_ja, covered, total_en, partial, self.params.anchors)
+
+
+def _concepts_by_stem(concepts: Sequence[Concept]) -> dict[str, list[int]]:
+    """The concepts (their indices) that carry each stem."""
+    by_stem: dict[str, list[int]] = defaultdict(list)
+    for ci, c in enumerate(concepts):
+        for st in c.stems:
+            by_stem[st].append(ci)
+    return by_stem
 
 
 def _stem_positions(side: EnglishSide) -> dict[str, set[int]]:

@@ -16,6 +16,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 # The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
 # (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none.
@@ -58,8 +59,7 @@ _HAS_NAMES = "SELECT value FROM meta WHERE key = 'jmnedict.version'"
 _PATTERN = ("%", "_", "@")
 
 
-@dataclass(frozen=True)
-class Gloss:
+class Gloss(NamedTuple):  # a tuple: made once per gloss row, cheaper than a frozen dataclass
     text: str
 
 
@@ -99,26 +99,30 @@ class GlossIndex:
 
     def lookup(self, word: str, entries: int | None = None, names: int | None = None) -> Found:
         """jamdict's entries and names of ``word``, the first ``entries`` and ``names`` of them where given
-        (the glosses of the others are not read)."""
+        (the glosses of the others are not read). Capped, the entries are in jamdict's order only where
+        more than the cap match (it decides which are read); where all are read, in the order found."""
         found: tuple[dict[int, None], dict[int, None]] = ({}, {})
         for kind, idseq in self._db.execute(self._parts, (word,)):
             found[kind][idseq] = None
         ids, name_ids = list(found[0]), list(found[1])
-        if len(ids) > 1:  # their order decides which entries the lexicon reads
+        if len(ids) > (1 if entries is None else max(entries, 1)):  # the order decides which are read
             ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
-        if len(name_ids) > 1:
+        if len(name_ids) > (1 if names is None else max(names, 1)):
             name_ids = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
         return Found(self._entries(_WORD_GLOSSES, ids[:entries]), self._entries(_NAME_GLOSSES, name_ids[:names]))
 
     def _entries(self, query: str, ids: list[int]) -> list[Entry]:
         if not ids:
             return []
-        senses: dict[int, dict[int, Sense]] = {i: {} for i in ids}
+        senses: dict[int, list[Sense]] = {i: [] for i in ids}
+        sense, last = Sense(), None
         for idseq, sense_id, gloss_of, text in self._db.execute(query.format(",".join("?" * len(ids))), ids):
-            sense = senses[idseq].setdefault(sense_id, Sense())
+            if sense_id != last:  # rows come sense by sense (ordered by entry, sense id)
+                sense, last = Sense(), sense_id
+                senses[idseq].append(sense)
             if gloss_of is not None:  # the sense has glosses
                 sense.gloss.append(Gloss(text))
-        return [Entry(list(senses[i].values())) for i in ids]
+        return [Entry(senses[i]) for i in ids]
 
     def close(self) -> None:
         self._db.close()

@@ -51,8 +51,9 @@ def chrf(
     ``ngrams`` keeps each text's n-grams for the next pair (sacrebleu's sentence chrF, chrf.py)."""
     if not mt.strip() or not en.strip():
         return None
-    hyp = mt[: int(len(strip_ellipsis(en)) * truncated_prefix) + 1] if partial else mt
-    return (ngrams or NgramCache()).chrf(hyp, en) / 100
+    ngrams = ngrams or NgramCache()
+    hyp = ngrams.prefix(mt, int(len(strip_ellipsis(en)) * truncated_prefix) + 1) if partial else mt
+    return ngrams.chrf(hyp, en) / 100
 
 
 def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams, ngrams: NgramCache | None = None) -> float:
