@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import SegmentSection
-from pipeline.segment.clean import strip_english_trailers
+from pipeline.segment.clean import has_title_part, strip_english_trailers
 from pipeline.segment.en import split_english
 from pipeline.segment.rules import RulesSegmenter
 
@@ -77,6 +77,48 @@ def test_trailers_removed_and_truncation_marked() -> None:
     )
     assert text.endswith("President …") and removed == ['Continue reading "X"'] and truncated
     assert strip_english_trailers("A complete sentence.") == ("A complete sentence.", [], False)
+
+
+# issue 22: an English title's " - …" ending is kept where the Japanese carries a title's separated part (ad
+# titles' subtitles and news sites' names, translated; lines of the WMT23 tune half, blocks 000, 002, 048, and
+# of the WMT21 tune half, saga_shimbun-ja.8445); the seed's scraped "- Indian Punchline" has no counterpart
+TITLED = [
+    ("GO TODAY SHAiRE SALON - 美容師を楽しく自由に", "GO TODAY SHAiRE SALON - Freedom and Enjoyment for Beauticians"),
+    ("社長 島耕作 - 全巻無料試し読みあり", "President Kosaku Shima - Free Trial Available for All Titles"),
+    (
+        "再エネ導入と目標を協議 奄美空港 第２回脱炭素化推進協議会｜社会・経済 ｜南海日日新聞",
+        "Second Council Meeting to Promote Decarbonization Discusses the Introduction of Renewable Energy and "
+        "Goals at Amami Airport | Society & Economy | Nankai Nichinichi Newspaper",
+    ),
+    (
+        "増田神社、例大祭を中止 コロナ影響 きょう神事のみ実施｜まちの話題｜佐賀新聞ニュース｜佐賀新聞LiVE",
+        "Masuda Shrine Cancels Regular Festival; Only Kyo Shinto Rites Performed  | Local Topics | Saga Shimbun News "
+        "| Saga Shimbun LiVE",
+    ),
+]
+
+
+@pytest.mark.parametrize("ja, en", TITLED)
+def test_title_part_with_a_japanese_counterpart_is_kept(ja: str, en: str) -> None:
+    assert has_title_part(ja)
+    assert strip_english_trailers(en, keep_title_part=True) == (en, [], False)
+    assert strip_english_trailers(en)[1]  # without the Japanese: a page trailer, as before
+    seg = RulesSegmenter(SegmentSection())
+    assert [u.text for u in seg.segment_reference(en, source=f"{ja}\n\n本文です。").units] == [en]
+
+
+def test_title_part_needs_a_japanese_title_separator() -> None:
+    seed_title = "プーチン・習近平会談の「内部路線」"
+    assert not has_title_part(seed_title)
+    assert not has_title_part("価格は 10 - 20 万円です。会場は東京。")  # a range in body text ending in a stop
+    assert has_title_part("好立地、ぞくぞく。- 【2023年決定版】東京の戸建て")  # WMT23 tune, block 008
+    en = "The ‘inside track’ of Putin-Xi Jinping talks - Indian Punchline"
+    seg = RulesSegmenter(SegmentSection())
+    assert [u.text for u in seg.segment_reference(en, source=seed_title).units] == [en[: -len(" - Indian Punchline")]]
+    page = f"{en}\n\n{seed_title}\n\n国際外交において、首脳会談は特別だ。\n"
+    assert "Indian Punchline" not in " ".join(u.text for u in seg.segment(page).units)
+    titled = "社長 島耕作 - 全巻無料試し読みあり\n\nPresident Kosaku Shima - Free Trial\n\n安心のポイント制です。\n"
+    assert "President Kosaku Shima - Free Trial" in [u.text for u in seg.segment(titled).units]
 
 
 def test_reference_units_are_partial_only_at_the_cut() -> None:

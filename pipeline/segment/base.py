@@ -59,8 +59,9 @@ class Segmenter(ABC):
         """Segment a (possibly mixed-language, scraped) document."""
 
     @abstractmethod
-    def segment_reference(self, text: str) -> SegmentResult:
-        """Segment an English reference text (paragraphs separated by blank lines)."""
+    def segment_reference(self, text: str, source: str | None = None) -> SegmentResult:
+        """Segment an English reference text (paragraphs separated by blank lines); ``source``, when
+        known, is the Japanese it translates (a title's parts it carries are kept in the English)."""
 
 
 segmenters: Registry[type[Segmenter]] = Registry("segmenter")

@@ -59,6 +59,10 @@ BOILERPLATE = [
 ]
 
 _EN_TITLE_TRAILER = re.compile(r"\s+[-–—|]\s+[A-Z][\w .&'’]{2,40}$")
+# a Japanese title's last part after a title separator ("…サロン - 美容師を楽しく自由に", "…｜南海日日新聞"): where
+# the Japanese carries one, an English " - …" ending is its translation (a subtitle or the site's name rendered
+# in the text), not a trailer the scraper added (WMT23 and WMT21 tune halves: every such ending has one)
+_JA_TITLE_PART = re.compile(r"(?:\s[-－―–—]|[-－―–—]\s|[|｜])[^。！？!?\n]{1,40}$", re.M)
 _CONTINUE = re.compile(
     r"(Continue reading|Read more|Read the full (article|story)|The post .{1,200} appeared first on)\b.*$", re.S | re.I
 )
@@ -75,8 +79,14 @@ def boilerplate_reason(line: str) -> str | None:
     return None
 
 
-def strip_english_trailers(text: str) -> tuple[str, list[str], bool]:
-    """Remove " - Site Name" title trailers and "… Continue reading …" teasers.
+def has_title_part(japanese: str) -> bool:
+    """Whether a line of ``japanese`` ends in a title's separated part (:data:`_JA_TITLE_PART`)."""
+    return _JA_TITLE_PART.search(japanese) is not None
+
+
+def strip_english_trailers(text: str, keep_title_part: bool = False) -> tuple[str, list[str], bool]:
+    """Remove " - Site Name" title trailers and "… Continue reading …" teasers; ``keep_title_part``
+    (the Japanese carries a title's separated part, :func:`has_title_part`) keeps the " - …" ending.
 
     Returns (text, removed pieces, truncated): truncated means the text was cut off by the page (it
     ends in "…"); the ellipsis itself stays in the text, so nothing is duplicated or lost.
@@ -87,7 +97,8 @@ def strip_english_trailers(text: str) -> tuple[str, list[str], bool]:
         removed.append(text[m.start() :].strip())
         text = text[: m.start()].rstrip()
     m = _EN_TITLE_TRAILER.search(text)
-    if m and not re.search(rf"[.!?{ELLIPSIS_CHARS}]$", text) and len(text) - len(m.group(0)) > 10:
+    stopped = re.search(rf"[.!?{ELLIPSIS_CHARS}]$", text)
+    if m and not keep_title_part and not stopped and len(text) - len(m.group(0)) > 10:
         removed.append(m.group(0).strip())
         text = text[: m.start()].rstrip()
     truncated = ends_with_ellipsis(text)

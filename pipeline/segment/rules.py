@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from ..records import Dropped
 from ..text import strip_ellipsis
 from .base import Segmenter, SegmentResult, Unit, segmenters
-from .clean import boilerplate_reason, strip_controls, strip_english_trailers, strip_trailing_link
+from .clean import boilerplate_reason, has_title_part, strip_controls, strip_english_trailers, strip_trailing_link
 from .en import split_english
 from .ja import split_japanese
 from .langid import classify, normalize_key
@@ -247,12 +247,14 @@ class RulesSegmenter(Segmenter):
                 and not _WHOLE_QUOTE.match(sentences[0])
             )
             items.append(_JaBlock(block, para, sentences, heading, heading and _is_caption(sentences[0])))
-        self._structure(items, result)
+        titled = any(has_title_part(b.text) for b in kept if b.lang != "en")
+        self._structure(items, result, titled)
         result.dropped.sort(key=lambda d: d.line or 0)
         return result
 
-    def _structure(self, items: list[_JaBlock | tuple[Block, int]], result: SegmentResult) -> None:
-        """Assign kinds and documents, then emit units in input order."""
+    def _structure(self, items: list[_JaBlock | tuple[Block, int]], result: SegmentResult, titled: bool) -> None:
+        """Assign kinds and documents, then emit units in input order (``titled``: the page's Japanese
+        carries a title's separated part, so English title endings are kept)."""
         doc = 1
         doc_has_body = False
         pending_en: list[tuple[Block, int]] = []
@@ -264,7 +266,7 @@ class RulesSegmenter(Segmenter):
                 i += 1
                 continue
             if not item.heading:
-                self._flush_english(pending_en, doc, result)
+                self._flush_english(pending_en, doc, result, titled)
                 pending_en = []
                 for sentence in item.sentences:
                     result.units.append(Unit(doc, item.para, "ja", "body", sentence, line=item.block.line))
@@ -281,22 +283,23 @@ class RulesSegmenter(Segmenter):
             if doc_has_body and headings and (len(run) > 1 or pending_en or run[0].block.after_boilerplate):
                 doc += 1
                 doc_has_body = False
-            self._flush_english(pending_en, doc, result)
+            self._flush_english(pending_en, doc, result, titled)
             pending_en = []
             title = max(headings, key=lambda b: len(b.sentences[0])) if headings else None
             for b in run:
                 kind = "caption" if b.caption else "title" if b is title or doc_has_body else "byline"
                 result.units.append(Unit(doc, b.para, "ja", kind, b.sentences[0], line=b.block.line))
             i += len(run)
-        self._flush_english(pending_en, doc, result)
+        self._flush_english(pending_en, doc, result, titled)
 
-    def segment_reference(self, text: str) -> SegmentResult:
+    def segment_reference(self, text: str, source: str | None = None) -> SegmentResult:
         text, controls = strip_controls(text)
+        titled = source is not None and has_title_part(source)
         result = SegmentResult(dropped=controls)
         paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
         for para, paragraph in enumerate(paragraphs, 1):
             joined = " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
-            self._add_english(joined, 1, para, result, line=None)
+            self._add_english(joined, 1, para, result, None, titled)
         return result
 
     def _cap(self, sentence: str, line: int | None, result: SegmentResult, english: bool = False) -> list[str]:
@@ -333,12 +336,14 @@ class RulesSegmenter(Segmenter):
             out.extend(self._cap(sentence, line, result))
         return out
 
-    def _flush_english(self, pending: list[tuple[Block, int]], doc: int, result: SegmentResult) -> None:
+    def _flush_english(self, pending: list[tuple[Block, int]], doc: int, result: SegmentResult, titled: bool) -> None:
         for block, para in pending:
-            self._add_english(block.text, doc, para, result, line=block.line)
+            self._add_english(block.text, doc, para, result, block.line, titled)
 
-    def _add_english(self, text: str, doc: int, para: int, result: SegmentResult, line: int | None) -> None:
-        cleaned, removed, truncated = strip_english_trailers(text)
+    def _add_english(
+        self, text: str, doc: int, para: int, result: SegmentResult, line: int | None, titled: bool
+    ) -> None:
+        cleaned, removed, truncated = strip_english_trailers(text, keep_title_part=titled)
         for piece in removed:
             result.dropped.append(Dropped(text=piece, reason="English page trailer", line=line))
         sentences = [p for s in split_english(cleaned) for p in self._cap(s, line, result, english=True)]

@@ -42,7 +42,7 @@ def segment_document(ctx: RunContext, segmenter: Segmenter, doc: Document, multi
     if not multi and cfg.reference.path is not None:
         ref_text = read_text(cfg.reference.path, cfg.reference.encoding, what="reference")
     if ref_text is not None:
-        ref = segmenter.segment_reference(ref_text)
+        ref = segmenter.segment_reference(ref_text, source=doc.text)
         result = SegmentResult(units=result.units + ref.units, dropped=result.dropped + ref.dropped)
     return result
 
@@ -115,8 +115,9 @@ class SegmentStage(Stage):
     # 5: item markers (※ ● ⇒ * …), speaker labels and photo credits start sentences, ！？ glued to と go on; no
     # English cut inside a closed double quotation; 6: a title's " - " after a stop goes on, 。。。 after a
     # predicate ends a sentence, a repeated title is cut from the text after it; 7: English "(Fri.)" after a
-    # date is no sentence end
-    version = "7"
+    # date is no sentence end; 8: an English title's " - …" ending is kept where the Japanese carries a
+    # title's separated part (a subtitle, not a page trailer)
+    version = "8"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         sentences: list[Sentence] = []
