@@ -159,14 +159,15 @@ def tiles(text: str, spans: Sequence[Sequence[int]]) -> bool:
 
 def check_references(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
     """Every reference sentence in one bead whole, or cut (``ref_span``) into pieces that tile it."""
-    text = {s.seg_id: s.text for s in sentences if s.lang == "en"}
     whole = [(line, i) for line, b in numbered if not b.ref_span for i in b.ref_ids]
     pieces: dict[str, list[tuple[int, list[int]]]] = {}
     for line, b in numbered:
         if b.ref_span:
             pieces.setdefault(b.ref_ids[0], []).append((line, b.ref_span))
-    cut_lines = [(spans[0][0], i) for i, spans in pieces.items()]
-    once_each(path, sorted(whole + cut_lines), list(text), "ref_ids")
+    whole += [(spans[0][0], i) for i, spans in pieces.items()]
+    whole.sort()
+    once_each(path, whole, [s.seg_id for s in sentences if s.lang == "en"], "ref_ids")
+    text = {s.seg_id: s.text for s in sentences if s.lang == "en" and s.seg_id in pieces}  # only the cut ones'
     for i, spans in pieces.items():
         if not tiles(text[i], [span for _, span in spans]):
             lines = ", ".join(str(line) for line, _ in spans)
@@ -180,12 +181,18 @@ def check_references(path: Path, numbered: Iterable[tuple[int, Bead]], sentences
 def check_alignment(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
     """``alignment.jsonl`` (its beads with their line numbers) against ``sentences.jsonl`` (each passed over
     a few times: lists, or :class:`~pipeline.io.Reread` files)."""
+    check_ids(path, numbered, sentences)
+    japanese = [s.seg_id for s in sentences if s.lang == "ja"]
+    once_each(path, [(line, i) for line, b in numbered for i in b.src_ids], japanese, "src_ids")
+    japanese.clear()  # each check holds its ids only while it needs them
+    check_references(path, numbered, sentences)
+
+
+def check_ids(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
+    """Every id of every bead is a sentence of its side (:func:`check_bead_ids`)."""
     lang = {s.seg_id: s.lang for s in sentences}
     for line, bead in numbered:
         check_bead_ids(path, line, bead, lang)
-    japanese = [s.seg_id for s in sentences if s.lang == "ja"]
-    once_each(path, [(line, i) for line, b in numbered for i in b.src_ids], japanese, "src_ids")
-    check_references(path, numbered, sentences)
 
 
 def load_for_align(ctx: RunContext) -> tuple[Reread[Sentence], Reread[Translation]]:
