@@ -2,6 +2,7 @@
 
     python benchmarks/bench_stage_memory.py outputs/.bench-corpus/n1/run outputs/.bench-corpus/n10/run
     python benchmarks/bench_stage_memory.py RUN1 RUN10 --stage score --set 'score.metrics=[bleu,chrf]' --trace
+    python benchmarks/bench_stage_memory.py RUN1 --scale 100        # and a ×100 made from RUN1's artifacts
 
 Each run directory (one whose segment, translate and align stages have run: ``bench_corpus.py``'s
 ``nN/run``) is copied to a scratch directory, and each ``--stage`` runs there in a fresh Python process
@@ -16,6 +17,10 @@ the figures are those of the one process that reads the artifacts. For each run 
   left out with ``--set 'score.metrics=[bleu,chrf]'``);
 
 then each figure divided by that of the first run directory given.
+
+``--scale K`` adds a run directory made from the first one's artifacts copied K times (``sentences``,
+``translations``, ``alignment``: ids renumbered, each copy's documents renamed ``DOC#cK``), for a
+corpus larger than ``bench_corpus.py`` can run in reasonable time (its score stage is TER-bound).
 """
 
 from __future__ import annotations
@@ -26,10 +31,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.io import iter_jsonl, write_jsonl  # noqa: E402
+
 MIB = 1024 * 1024
+COPIED = ("config.yaml", "manifest.json")
 
 CHILD = """
 import json, resource, sys, time, tracemalloc
@@ -62,6 +74,46 @@ def rows_of(run_dir: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
+def renumbered(seg_id: str, copy: int, counts: dict[str, int]) -> str:
+    """``ja00007`` of copy ``copy`` (from 0): the same sentence, numbered after the copies before it."""
+    lang, n = seg_id[:2], int(seg_id[2:])
+    return f"{lang}{copy * counts[lang] + n:05d}"
+
+
+def copies(path: Path, k: int, change: Callable[[dict[str, Any], int], dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Each line of ``path`` ``k`` times over, ``change(object, copy)`` applied."""
+    for copy in range(k):
+        for data in iter_jsonl(path):
+            yield change(data, copy)
+
+
+def scaled(run_dir: Path, k: int, out: Path) -> Path:
+    """``out``: the artifacts of ``run_dir`` copied ``k`` times, each copy its own documents and ids."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        shutil.copy(run_dir / name, out / name)
+    counts = {"ja": 0, "en": 0}
+    for data in iter_jsonl(run_dir / "sentences.jsonl"):
+        counts[data["lang"]] += 1
+
+    def sentence(s: dict[str, Any], c: int) -> dict[str, Any]:
+        doc = {"doc_id": f"{s['doc_id']}#c{c}", "document": f"{s.get('document', '')}#c{c}"}
+        return {**s, "seg_id": renumbered(s["seg_id"], c, counts), **doc}
+
+    def bead(b: dict[str, Any], c: int) -> dict[str, Any]:
+        ids = {key: [renumbered(i, c, counts) for i in b[key]] for key in ("src_ids", "ref_ids")}
+        return {**b, **ids}
+
+    write_jsonl(out / "sentences.jsonl", copies(run_dir / "sentences.jsonl", k, sentence))
+
+    def translation(t: dict[str, Any], c: int) -> dict[str, Any]:
+        return {**t, "seg_id": renumbered(t["seg_id"], c, counts)}
+
+    write_jsonl(out / "translations.jsonl", copies(run_dir / "translations.jsonl", k, translation))
+    write_jsonl(out / "alignment.jsonl", copies(run_dir / "alignment.jsonl", k, bead))
+    return out
+
+
 def measure(run_dir: Path, stage: str, args: argparse.Namespace) -> dict[str, float]:
     """One stage on a scratch copy of ``run_dir``, in a fresh process."""
     with tempfile.TemporaryDirectory(prefix="bench-stage-", dir=ROOT / "outputs") as scratch:
@@ -81,7 +133,10 @@ def main() -> None:
     ap.add_argument("--stage", action="append", choices=("align", "score", "export"), help="default: align, score")
     ap.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="config override")
     ap.add_argument("--trace", action="store_true", help="also tracemalloc's peak (slower)")
+    ap.add_argument("--scale", type=int, default=0, metavar="K", help="add the first run's artifacts ×K")
     args = ap.parse_args()
+    if args.scale:
+        args.runs.append(scaled(args.runs[0], args.scale, ROOT / "outputs" / ".bench-stage" / f"x{args.scale}"))
     stages = args.stage or ["align", "score"]
     head = "| stage | run | rows | wall s | RSS before MiB | peak RSS MiB | growth MiB | traced peak MiB |"
     lines = [head, "|---|---|---|---|---|---|---|---|"]

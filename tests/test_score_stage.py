@@ -90,13 +90,17 @@ def test_the_rows_are_made_as_they_are_scored_not_held(tmp_path: Path, monkeypat
     alive: list[int] = []
     score_segments = score_stage.score_segments
 
+    def rows_alive() -> int:
+        return sum(isinstance(o, Row) for o in gc.get_objects())
+
     def watched(*args, **kwargs):
         for k, segments in enumerate(score_segments(*args, **kwargs)):
             if k % 50 == 0:
-                alive.append(sum(isinstance(o, Row) for o in gc.get_objects()))
+                alive.append(rows_alive() - before)
             yield segments
 
     monkeypatch.setattr(score_stage, "score_segments", watched)
+    before = rows_alive()  # other test modules' constants
     run_stages(config, ["score"])
     assert len(alive) == 6 and max(alive) <= 3, alive
     scores = read_json(tmp_path / "r" / "scores.json")
