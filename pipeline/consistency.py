@@ -159,14 +159,15 @@ def tiles(text: str, spans: Sequence[Sequence[int]]) -> bool:
 
 def check_references(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
     """Every reference sentence in one bead whole, or cut (``ref_span``) into pieces that tile it."""
-    text = {s.seg_id: s.text for s in sentences if s.lang == "en"}
     whole = [(line, i) for line, b in numbered if not b.ref_span for i in b.ref_ids]
     pieces: dict[str, list[tuple[int, list[int]]]] = {}
     for line, b in numbered:
         if b.ref_span:
             pieces.setdefault(b.ref_ids[0], []).append((line, b.ref_span))
-    cut_lines = [(spans[0][0], i) for i, spans in pieces.items()]
-    once_each(path, sorted(whole + cut_lines), list(text), "ref_ids")
+    whole += [(spans[0][0], i) for i, spans in pieces.items()]
+    whole.sort()
+    once_each(path, whole, [s.seg_id for s in sentences if s.lang == "en"], "ref_ids")
+    text = {s.seg_id: s.text for s in sentences if s.lang == "en" and s.seg_id in pieces}  # only the cut ones'
     for i, spans in pieces.items():
         if not tiles(text[i], [span for _, span in spans]):
             lines = ", ".join(str(line) for line, _ in spans)
@@ -180,23 +181,41 @@ def check_references(path: Path, numbered: Iterable[tuple[int, Bead]], sentences
 def check_alignment(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
     """``alignment.jsonl`` (its beads with their line numbers) against ``sentences.jsonl`` (each passed over
     a few times: lists, or :class:`~pipeline.io.Reread` files)."""
-    lang = {s.seg_id: s.lang for s in sentences}
-    for line, bead in numbered:
-        check_bead_ids(path, line, bead, lang)
+    check_ids(path, numbered, sentences)
     japanese = [s.seg_id for s in sentences if s.lang == "ja"]
     once_each(path, [(line, i) for line, b in numbered for i in b.src_ids], japanese, "src_ids")
+    japanese.clear()  # each check holds its ids only while it needs them
     check_references(path, numbered, sentences)
 
 
-def load_for_align(ctx: RunContext) -> tuple[list[Sentence], list[Translation]]:
-    """The sentences and their translations, checked: what the align stage reads."""
-    sentences = read_sentences(ctx.require(artifacts.SENTENCES))
-    return sentences, read_translations(ctx.require(artifacts.TRANSLATIONS), sentences)
+def check_ids(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
+    """Every id of every bead is a sentence of its side (:func:`check_bead_ids`)."""
+    lang = {s.seg_id: s.lang for s in sentences}
+    for line, bead in numbered:
+        check_bead_ids(path, line, bead, lang)
+
+
+def load_for_align(ctx: RunContext) -> tuple[Reread[Sentence], Reread[Translation]]:
+    """The sentences and their translations, checked as :func:`load_checked` checks them (the same errors,
+    in the same order), but not held: each file is checked in one pass, then read afresh on each pass
+    over it (a :class:`~pipeline.io.Reread`). What the align stage reads, document by document."""
+    s_path = ctx.require(artifacts.SENTENCES)
+    count, japanese = 0, list[str]()
+    for s in checked_sentences(s_path):  # one pass checks the file and counts it
+        count += 1
+        if s.lang == "ja":
+            japanese.append(s.seg_id)
+    sentences = Reread(lambda: reread_records(s_path, Sentence), count)
+    t_path = ctx.require(artifacts.TRANSLATIONS)
+    deque(checked_translations(t_path, japanese), maxlen=0)
+    return sentences, Reread(lambda: reread_records(t_path, Translation), len(japanese))
 
 
 def load_checked(ctx: RunContext) -> RunArtifacts:
-    """The segment, translate and align artifacts, checked against each other: what score and export read."""
-    sentences, translations = load_for_align(ctx)
+    """The segment, translate and align artifacts, checked against each other and held (lists): what
+    ``jaen compare`` reads (the stages stream them: :func:`load_for_align`, :func:`load_streamed`)."""
+    sentences = read_sentences(ctx.require(artifacts.SENTENCES))
+    translations = read_translations(ctx.require(artifacts.TRANSLATIONS), sentences)
     path = ctx.require(artifacts.ALIGNMENT)
     numbered = numbered_records(path, Bead)
     check_alignment(path, numbered, sentences)
@@ -206,19 +225,14 @@ def load_checked(ctx: RunContext) -> RunArtifacts:
 def load_streamed(ctx: RunContext) -> RunArtifacts:
     """The artifacts checked as :func:`load_checked` checks them (the same errors, in the same order), but
     none held: each file is checked in one pass, then read again on each pass over it (a
-    :class:`~pipeline.io.Reread`), which the export makes its rows from document by document
+    :class:`~pipeline.io.Reread`), which score and export make their rows from document by document
     (:class:`pipeline.rows.RowStream`)."""
-    s_path = ctx.require(artifacts.SENTENCES)
-    ids = [(s.seg_id, s.lang) for s in checked_sentences(s_path)]  # one pass checks the file and counts it
-    japanese = [seg_id for seg_id, lang in ids if lang == "ja"]
-    sentences = Reread(lambda: reread_records(s_path, Sentence), len(ids))
-    t_path = ctx.require(artifacts.TRANSLATIONS)
-    deque(checked_translations(t_path, japanese), maxlen=0)
+    sentences, translations = load_for_align(ctx)
     path = ctx.require(artifacts.ALIGNMENT)
     count = sum(1 for _ in iter_numbered_records(path, Bead))
     beads = Reread(lambda: reread_records(path, Bead), count)
     check_alignment(path, Reread(lambda: reread_numbered(path, Bead)), sentences)
-    return RunArtifacts(sentences, Reread(lambda: reread_records(t_path, Translation)), beads)
+    return RunArtifacts(sentences, translations, beads)
 
 
 def bitext_fault(rows: Iterable[Row], run: RunArtifacts) -> str:

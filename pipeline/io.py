@@ -150,11 +150,28 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> Path:
-    """``data`` as indented JSON, written as it is encoded (no copy of the whole text in memory)."""
+    """``data`` as indented JSON, written as it is encoded (no copy of the whole text in memory; a
+    :class:`JsonArray` in it is read as it is written)."""
     with atomic_open(path) as fh:
         json.dump(data, fh, ensure_ascii=False, indent=2)
         fh.write("\n")
     return Path(path)
+
+
+class JsonArray(list):  # type: ignore[type-arg]
+    """A JSON array that :func:`write_json` writes item by item as ``make()`` yields them (``size`` of
+    them), none held: to ``json``'s encoder it is a list, which an indenting encoder (``write_json``'s)
+    iterates. Only for :func:`write_json`: a compact ``json.dumps`` reads a list's items directly."""
+
+    def __init__(self, make: Callable[[], Iterator[Any]], size: int) -> None:
+        super().__init__()
+        self.make, self.size = make, size
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.make()
+
+    def __len__(self) -> int:
+        return self.size
 
 
 @contextmanager

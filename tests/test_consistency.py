@@ -15,8 +15,10 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.config import Config
-from pipeline.consistency import ArtifactError, tiles
+from pipeline.consistency import ArtifactError, load_checked, load_for_align, load_streamed, tiles
+from pipeline.errors import JaenError
 from pipeline.runner import run_stages
+from pipeline.stage import RunContext
 
 HEADING = "Royal Visit Ends Today The couple left Tokyo in the morning."
 UNITS = [
@@ -193,12 +195,25 @@ FAULTS = {
 }
 
 
+def refusal(load: Callable[[RunContext], object], config: Config, run_dir: Path) -> str:
+    """The one line with which ``load`` refuses the run's artifacts."""
+    with pytest.raises(JaenError) as refused:
+        load(RunContext(config, run_dir))
+    return str(refused.value)
+
+
 @pytest.mark.parametrize("fault", list(FAULTS))
-def test_the_export_streams_the_artifacts_with_the_checks_score_makes(run: tuple[Config, Path], fault: str) -> None:
-    """The export reads the artifacts afresh on each pass (consistency.load_streamed), holding none, and
-    refuses what score (load_checked, which holds them) refuses, with the same line."""
+def test_the_stages_stream_the_artifacts_with_the_checks_of_the_held_ones(run: tuple[Config, Path], fault: str) -> None:
+    """Score and export read the artifacts afresh on each pass (consistency.load_streamed), align the
+    sentences and translations (load_for_align), holding none, and refuse what load_checked (which
+    holds them) refuses, with the same line; the commands print it."""
     config, run_dir = run
     run_stages(config, ["score"])
     name, number, change = FAULTS[fault]
     edit(run_dir / name, number, change)
-    assert fails(run_dir, "export") == fails(run_dir, "score")
+    held = refusal(load_checked, config, run_dir)
+    assert refusal(load_streamed, config, run_dir) == held
+    assert fails(run_dir, "export") == fails(run_dir, "score") == f"jaen: error: {held}"
+    if name != "alignment.jsonl":  # what align reads
+        assert refusal(load_for_align, config, run_dir) == held
+        assert fails(run_dir, "align") == f"jaen: error: {held}"

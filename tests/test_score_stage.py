@@ -74,3 +74,34 @@ def test_empty_metric_list(tmp_path: Path) -> None:
     config = write_run(tmp_path / "r", NO_REF, {"score.metrics": []})
     with pytest.raises(ScoreError, match="score.metrics is empty"):
         run_stages(config, ["score"])
+
+
+def test_the_rows_are_made_as_they_are_scored_not_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The score stage makes its rows from the artifacts on each pass (consistency.load_streamed, rows.RowStream):
+    while it scores 300 rows, no more than a few Row objects are alive at a time, and it writes what
+    the rows held in a list give (tests/test_outputs_unchanged.py holds the bytes)."""
+    import gc
+
+    from pipeline.rows import Row
+    from pipeline.score import stage as score_stage
+
+    units = [Unit([f"文{i}。"], [f"Sentence number {i} is here."], [f"Sentence {i} is there."]) for i in range(300)]
+    config = write_run(tmp_path / "r", units, {"score.metrics": ["bleu"], "score.bootstrap": 10})
+    alive: list[int] = []
+    score_segments = score_stage.score_segments
+
+    def rows_alive() -> int:
+        return sum(isinstance(o, Row) for o in gc.get_objects())
+
+    def watched(*args, **kwargs):
+        for k, segments in enumerate(score_segments(*args, **kwargs)):
+            if k % 50 == 0:
+                alive.append(rows_alive() - before)
+            yield segments
+
+    monkeypatch.setattr(score_stage, "score_segments", watched)
+    before = rows_alive()  # other test modules' constants
+    run_stages(config, ["score"])
+    assert len(alive) == 6 and max(alive) <= 3, alive
+    scores = read_json(tmp_path / "r" / "scores.json")
+    assert scores["counts"]["scored"] == 300 and [r["seg_id"] for r in scores["rows"]][-1] == "ja00300"

@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -176,7 +177,7 @@ def _content_word(tok: str) -> str | None:
     return None
 
 
-def english_ratio(texts: list[str]) -> float:
+def english_ratio(texts: Iterable[str]) -> float:
     """Share of Latin-script tokens that are English function words (~0.4 for English prose, ~0 else)."""
     total = hits = 0
     for t in texts:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice, tee
 from typing import Any, ClassVar
 
 from .. import artifacts
@@ -17,6 +18,7 @@ from ..stage import RunContext, Stage, register_stage
 from ..workers import grouped, map_tasks
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
 from .base import Aligner, aligners
+from .documents import Document, documents, layout
 from .lexicon import english_ratio
 from .params import PARAMS, AlignParams
 from .signature import ALIGNER_VERSION, signature
@@ -26,8 +28,6 @@ log = logging.getLogger(__name__)
 # Dictionary data and analysers whose version changes the alignment (enters the stage's resume key).
 DATA_PACKAGES = ("fugashi", "unidic-lite", "pykakasi", "jamdict", "jamdict-data", "sacrebleu")
 SENTENCES_PER_TASK = 64  # source sentences a worker aligns per task: small documents share a task
-
-Document = tuple[list[Sentence], list[str], list[Sentence]]  # source sentences, their translations, reference
 
 
 def order_gaps(beads: list[Bead], position: dict[str, int]) -> list[Bead]:
@@ -48,7 +48,8 @@ def order_gaps(beads: list[Bead], position: dict[str, int]) -> list[Bead]:
 def by_document(src: list[Sentence], ref: list[Sentence]) -> list[tuple[list[Sentence], list[Sentence]]]:
     """Source and reference sentences grouped by input document (``Sentence.document``), in order.
 
-    A run over one input file has one group, so the aligner sees exactly what it saw before.
+    A run over one input file has one group, so the aligner sees exactly what it saw before. The stage
+    reads its documents in this order without holding them (:mod:`pipeline.align.documents`).
     """
     groups: dict[str, tuple[list[Sentence], list[Sentence]]] = {}
     for s in [*src, *ref]:
@@ -69,21 +70,24 @@ def align_task(task: AlignTask) -> list[list[Bead]]:
     return [task.aligner.align(src, hyp, ref) for src, hyp, ref in task.documents]
 
 
-def tasks_of(aligner: Aligner, documents: list[Document]) -> list[AlignTask]:
-    """Consecutive documents in tasks of at least ``SENTENCES_PER_TASK`` source sentences (the last may be short)."""
-    return [AlignTask(aligner, group) for group in grouped(documents, lambda doc: len(doc[0]), SENTENCES_PER_TASK)]
+def tasks_of(aligner: Aligner, documents: Iterable[Document]) -> Iterator[AlignTask]:
+    """Consecutive documents in tasks of at least ``SENTENCES_PER_TASK`` source sentences (the last may be
+    short), as the documents are read."""
+    for group in grouped(documents, lambda doc: len(doc[0]), SENTENCES_PER_TASK):
+        yield AlignTask(aligner, group)
 
 
-def align_documents(aligner: Aligner, documents: list[Document], run: RunSection) -> Iterator[list[Bead]]:
+def align_documents(aligner: Aligner, documents: Iterable[Document], run: RunSection) -> Iterator[list[Bead]]:
     """Each document's beads, in document order, where ``run`` says (``pipeline.workers.map_tasks``:
     local processes or Ray; one task or one worker in this process)."""
     for done in map_tasks(align_task, tasks_of(aligner, documents), run, "align"):
         yield from done
 
 
-def reference_is_english(ref: list[Sentence], min_english: float) -> bool:
-    """Whether the reference reads as English (``align.min_english``); a warning when not: nothing will align."""
-    share = english_ratio([r.text for r in ref])
+def reference_is_english(texts: Iterable[str], min_english: float) -> bool:
+    """Whether the reference (its sentences' ``texts``) reads as English (``align.min_english``); a warning
+    when not: nothing will align."""
+    share = english_ratio(texts)
     if share >= min_english:
         return True
     log.warning(
@@ -130,6 +134,16 @@ def take_up(out: PartialJsonl, resume: bool, documents: int, tally: Tally) -> in
     return done
 
 
+def write_document(out: PartialJsonl, tally: Tally, doc: list[Sentence], beads: list[Bead], usable: bool) -> None:
+    """One input document's beads (``doc``: its sentences in file order), in document order, the reference
+    left unaligned where it is not ``usable``; counted in ``tally``."""
+    beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in doc if r.lang == "en" and not usable]
+    position = {s.seg_id: i for i, s in enumerate(doc)}
+    beads = order_gaps(beads, position)
+    tally.extend(beads)
+    out.write(beads)
+
+
 @register_stage
 class AlignStage(Stage):
     name = "align"
@@ -149,31 +163,25 @@ class AlignStage(Stage):
         return {"signature": signature(ctx.config.align, self.params), "data": package_versions(DATA_PACKAGES)}
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        sentences, checked = load_for_align(ctx)  # every source sentence translated once (pipeline.consistency)
-        translations = {t.seg_id: t.translation for t in checked}
-        src = [s for s in sentences if s.lang == "ja"]
-        ref = [s for s in sentences if s.lang == "en"]
-        if not ref:
+        sentences, translations = load_for_align(ctx)  # checked, not held (pipeline.consistency)
+        plan = layout(sentences)
+        if not plan.references:
             log.warning("no reference sentences: every source sentence stays unaligned")
         aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align, self.params)
-        usable = not ref or reference_is_english(ref, ctx.config.align.min_english)
-        position = {s.seg_id: i for i, s in enumerate(sentences)}
-        groups = by_document(src, ref)  # sentences pair only within their input document
-        documents = [(s, [translations[x.seg_id] for x in s], r if usable else []) for s, r in groups]
+        english = (s.text for s in sentences if s.lang == "en")
+        usable = not plan.references or reference_is_english(english, ctx.config.align.min_english)
         tally = Tally()
         with PartialJsonl(ctx.partial(artifacts.ALIGNMENT), ctx.key, self.name) as out:
-            done = take_up(out, ctx.resume, len(documents), tally)
-            aligned = align_documents(aligner, documents[done:], ctx.config.run)
-            with progress(len(documents) - done, "align", "doc") as bar:
-                for (_, doc_ref), doc_beads in zip(groups[done:], aligned, strict=True):
-                    unused = [] if usable else doc_ref
-                    doc_beads += [Bead(src_ids=[], ref_ids=[r.seg_id], score=0.0) for r in unused]
-                    beads = order_gaps(doc_beads, position)
-                    tally.extend(beads)
-                    out.write(beads)
+            done = take_up(out, ctx.resume, len(plan.order), tally)
+            # sentences pair only within their input document, read one document at a time
+            ahead, behind = tee(islice(documents(sentences, translations, plan, usable), done, None))
+            aligned = align_documents(aligner, (doc for _, doc in ahead), ctx.config.run)
+            with progress(len(plan.order) - done, "align", "doc") as bar:
+                for (doc, _), doc_beads in zip(behind, aligned, strict=True):
+                    write_document(out, tally, doc, doc_beads, usable)
                     bar.update()
             out.finish(ctx.path(artifacts.ALIGNMENT))
-        if ref and not tally.linked:
+        if plan.references and not tally.linked:
             log.warning("no reference sentence could be aligned (wrong language or no overlap?)")
         if tally.cut:
             cut = len(tally.cut)
@@ -181,6 +189,6 @@ class AlignStage(Stage):
         return {
             "signature": signature(ctx.config.align, self.params),
             **tally.facts(),
-            "documents": len(documents),
+            "documents": len(plan.order),
             "resumed_at_document": done + 1 if done else 0,
         }

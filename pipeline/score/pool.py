@@ -8,8 +8,9 @@ other stages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
+from itertools import islice
 
 from ..config import RunSection, ScoreSection
 from ..progress import progress
@@ -43,14 +44,23 @@ def score_task(
     return [{name: m.segment(hyp, ref) for name, m in chosen.items()} for hyp, ref in pairs]
 
 
+def tasks_of(kinds: dict[str, type[Metric]], section: ScoreSection, pairs: Iterable[Pair]) -> Iterator[ScoreTask]:
+    """The pairs in tasks of ``ROWS_PER_TASK``, as they are read."""
+    pending = iter(pairs)
+    while chunk := list(islice(pending, ROWS_PER_TASK)):
+        yield ScoreTask(kinds, section, chunk)
+
+
 def score_segments(
-    chosen: dict[str, Metric], section: ScoreSection, pairs: Sequence[Pair], run: RunSection
+    chosen: dict[str, Metric], section: ScoreSection, pairs: Iterable[Pair], run: RunSection, total: int | None = None
 ) -> Iterator[dict[str, Segment]]:
     """Every metric's ``segment`` of every pair, in pair order, where ``run`` says (local processes or Ray),
-    with a progress bar; yielded as they come back, so the caller keeps only what it needs of them."""
+    with a progress bar over ``total`` pairs (default: ``len(pairs)``); the pairs are read as the work goes
+    and the results yielded as they come back, so the caller keeps only what it needs of them."""
     kinds = {name: type(m) for name, m in chosen.items()}
-    tasks = [ScoreTask(kinds, section, pairs[i : i + ROWS_PER_TASK]) for i in range(0, len(pairs), ROWS_PER_TASK)]
-    with progress(len(pairs), "score", "row") as bar:
-        for done in map_tasks(run_task, tasks, run, "score"):
+    if total is None and isinstance(pairs, Sized):
+        total = len(pairs)
+    with progress(total, "score", "row") as bar:
+        for done in map_tasks(run_task, tasks_of(kinds, section, pairs), run, "score"):
             yield from done
             bar.update(len(done))

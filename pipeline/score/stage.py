@@ -8,15 +8,18 @@ prefix of the translation) or says how many were excluded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import tee
 from pathlib import Path
 from typing import Any
 
 from .. import artifacts
 from ..config import RunSection, ScoreSection
-from ..io import write_json
-from ..rows import Row, load_rows
+from ..consistency import load_streamed
+from ..io import JsonArray, write_json
+from ..rows import Row, RowStream
 from ..stage import RunContext, Stage, register_stage
 from ..text import strip_ellipsis
 from . import bleu as _bleu  # noqa: F401  (registers the built-in metrics)
@@ -84,19 +87,60 @@ def scored_pair(row: Row, mode: str) -> tuple[str, str] | None:
     return matching_prefix(row.translation, row.reference), strip_ellipsis(row.reference)
 
 
-def empty_reference_message(rows: Sequence[Row], mode: str, reference_path: Path | None = None) -> str:
-    sources = sum(bool(r.source) for r in rows)
-    refs = sum(bool(r.reference) for r in rows)
-    partial = sum(r.has_reference and r.partial for r in rows)
-    if partial and mode == "exclude":
-        why = f"the only {partial} aligned reference(s) are truncated and score.partial=exclude"
-    elif refs:
-        why = f"{refs} reference unit(s) exist but none is aligned to any of the {sources} source rows"
+@dataclass
+class RowCounts:
+    """What scores.json's counts and the empty-reference message need of the rows: counts, from one pass."""
+
+    rows: int = 0
+    sources: int = 0  # rows with a source
+    references: int = 0  # rows with a reference
+    partial: int = 0  # rows with a source and a truncated reference
+    no_source: int = 0  # rows with a reference and no source
+    scored: int = 0  # rows scored, full and truncated references together
+
+    @classmethod
+    def of(cls, rows: Iterable[Row], mode: str) -> RowCounts:
+        counts = cls()
+        for r in rows:
+            counts.rows += 1
+            counts.sources += bool(r.source)
+            counts.references += bool(r.reference)
+            counts.partial += r.has_reference and r.partial
+            counts.no_source += not r.source
+            counts.scored += scored_pair(r, mode) is not None
+        return counts
+
+
+def empty_reference_message(counts: RowCounts, mode: str, reference_path: Path | None = None) -> str:
+    if counts.partial and mode == "exclude":
+        why = f"the only {counts.partial} aligned reference(s) are truncated and score.partial=exclude"
+    elif counts.references:
+        sources = counts.sources
+        why = f"{counts.references} reference unit(s) exist but none is aligned to any of the {sources} source rows"
     elif reference_path is not None:
         why = f"the reference file {reference_path} (reference.path) has no English sentences"
     else:
         why = "the run has no English reference (none embedded in the input, and reference.path is not set)"
     return f"nothing to score: reference set is empty — {why}; give a reference with reference.path=FILE"
+
+
+@dataclass
+class RowScores:
+    """The sentence scores of the per-row metrics (``names``) of each scored row, in row order: 8 bytes a
+    score (the entries of scores.json are made from them and the rows when it is written)."""
+
+    names: list[str]
+    values: dict[str, array[float]] = field(default_factory=dict)
+
+    def add(self, segments: dict[str, Segment]) -> None:
+        for name in self.names:
+            score = segments[name].score
+            assert score is not None, f"{name} is a per-row metric: each row has a score"
+            self.values.setdefault(name, array("d")).append(score)
+
+    def of(self, i: int) -> dict[str, float]:
+        """Row ``i``'s scores, as scores.json gives them."""
+        return {name: round(self.values[name][i], 4) for name in self.names}
 
 
 @register_stage
@@ -120,29 +164,36 @@ class ScoreStage(Stage):
 
 def write_scores(ctx: RunContext, run: RunSection) -> dict[str, Any]:
     """Score the run's rows (the per-row work where ``run`` says: ``run.workers`` processes or Ray) and
-    write scores.json, which depends on neither."""
+    write scores.json, which depends on neither. The rows are made from the artifacts on each pass,
+    document by document, none held: a pass counts them, one scores them, one writes their entries."""
     section = ctx.config.score
-    rows = load_rows(ctx)
+    checked = load_streamed(ctx)
+    rows = RowStream(checked.sentences, checked.translations, checked.beads)
     chosen = build_metrics(section)
-    scored = [(r, pair) for r in rows if (pair := scored_pair(r, section.partial)) is not None]
-    if not scored:
-        message = empty_reference_message(rows, section.partial, ctx.config.reference.path)
+    counts = RowCounts.of(rows, section.partial)
+    if not counts.scored:
+        message = empty_reference_message(counts, section.partial, ctx.config.reference.path)
         if section.on_empty_reference == "error":
             raise ScoreError(f"{ctx.run_dir}: {message}, or set score.on_empty_reference=skip to export without scores")
         log.warning("%s (exporting without scores)", message)
     full, partial = ScoredSet(chosen), ScoredSet(chosen)
-    entries = []
-    results = score_segments(chosen, section, [p for _, p in scored], run)
-    for (row, pair), segments in zip(scored, results, strict=True):  # strict: the pool and its bar close here
-        (partial if row.partial else full).add(pair, segments)
-        entries.append(row_entry(row, pair, segments, chosen))
-    n_partial = sum(r.has_reference and r.partial for r in rows)
+    scores = RowScores([name for name, m in chosen.items() if m.per_row])
+    ahead, behind = tee((r.partial, pair) for r in rows if (pair := scored_pair(r, section.partial)) is not None)
+    results = score_segments(chosen, section, (pair for _, pair in ahead), run, counts.scored)
+    for (is_partial, pair), segments in zip(behind, results, strict=True):  # strict: the pool and its bar close here
+        (partial if is_partial else full).add(pair, segments)
+        scores.add(segments)
     corpus = full.corpus(section)
     data = {
         "corpus": corpus if corpus is not None else {name: None for name in chosen},
-        "partial": {"mode": section.partial, "n": n_partial, "scored": partial.n, "corpus": partial.corpus(section)},
+        "partial": {
+            "mode": section.partial,
+            "n": counts.partial,
+            "scored": partial.n,
+            "corpus": partial.corpus(section),
+        },
         "signatures": {name: m.signature() for name, m in chosen.items()},
-        "row_metrics": [name for name, m in chosen.items() if m.per_row],
+        "row_metrics": scores.names,
         "lower_is_better": [name for name, m in chosen.items() if not m.higher_is_better],
         "settings": {
             "bootstrap": section.bootstrap,
@@ -150,8 +201,8 @@ def write_scores(ctx: RunContext, run: RunSection) -> dict[str, Any]:
             "partial": section.partial,
             "chrf_word_order": section.chrf_word_order,
         },
-        "counts": score_counts(rows, full.n, n_partial, partial.n),
-        "rows": entries,
+        "counts": score_counts(counts, full.n, partial.n),
+        "rows": JsonArray(lambda: row_entries(rows, section.partial, scores), counts.scored),
     }
     write_json(ctx.path(artifacts.SCORES), data)
     return {
@@ -161,25 +212,32 @@ def write_scores(ctx: RunContext, run: RunSection) -> dict[str, Any]:
     }
 
 
-def score_counts(rows: Sequence[Row], full: int, partial: int, partial_scored: int) -> dict[str, int]:
-    sources = sum(bool(r.source) for r in rows)
+def score_counts(counts: RowCounts, full: int, partial_scored: int) -> dict[str, int]:
     return {
-        "rows": len(rows),
+        "rows": counts.rows,
         "scored": full,
-        "partial_reference": partial,
+        "partial_reference": counts.partial,
         "partial_scored": partial_scored,
-        "partial_excluded": partial - partial_scored,
-        "source_rows_without_reference": sources - full - partial,
-        "reference_rows_without_source": sum(not r.source for r in rows),
+        "partial_excluded": counts.partial - partial_scored,
+        "source_rows_without_reference": counts.sources - full - counts.partial,
+        "reference_rows_without_source": counts.no_source,
     }
 
 
-def row_entry(
-    row: Row, pair: tuple[str, str], segments: dict[str, Segment], chosen: dict[str, Metric]
-) -> dict[str, Any]:
-    """scores.json's entry for a scored row: its sentence scores (per-row metrics)."""
+def row_entries(rows: Iterable[Row], mode: str, scores: RowScores) -> Iterator[dict[str, Any]]:
+    """scores.json's entry of each scored row, in row order (its scores: ``scores``, kept in that order)."""
+    i = 0
+    for row in rows:
+        pair = scored_pair(row, mode)
+        if pair is not None:
+            yield row_entry(row, pair, scores.of(i))
+            i += 1
+
+
+def row_entry(row: Row, pair: tuple[str, str], scores: dict[str, float]) -> dict[str, Any]:
+    """scores.json's entry for a scored row: its sentence scores (per-row metrics, rounded)."""
     entry: dict[str, Any] = {"seg_id": row.seg_id, "partial": row.partial}
-    entry.update({name: round(segments[name].score, 4) for name, m in chosen.items() if m.per_row})
+    entry.update(scores)
     if row.partial:
         entry["scored_translation"] = pair[0]
     return entry
