@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import artifacts
 from ..inputs import Document, document_count, is_multi, iter_documents
-from ..io import read_text, write_jsonl
+from ..io import atomic_open, jsonl_line, read_text
 from ..progress import progress
 from ..records import Dropped, Sentence
 from ..stage import RunContext, Stage, register_stage
@@ -120,21 +120,47 @@ class SegmentStage(Stage):
     version = "8"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        sentences: list[Sentence] = []
-        dropped: list[Dropped] = []
-        inputs = 0
-        with progress(document_count(ctx.config), "segment", "doc") as bar:
+        """Each document's sentences and drops written as its task comes back (none held: memory does not
+        grow with the corpus); both files are put in place only when every document is done."""
+        tally = SegmentTally()
+        with (
+            atomic_open(ctx.path(artifacts.SENTENCES)) as sentences,
+            atomic_open(ctx.path(artifacts.DROPPED)) as dropped,
+            progress(document_count(ctx.config), "segment", "doc") as bar,
+        ):
             for doc_sentences, doc_dropped in segment_all(ctx):
-                inputs += 1
-                sentences.extend(doc_sentences)
-                dropped.extend(doc_dropped)
+                tally.add(doc_sentences, len(doc_dropped))
+                sentences.writelines(jsonl_line(s) for s in doc_sentences)
+                dropped.writelines(jsonl_line(d) for d in doc_dropped)
                 bar.update()
-        write_jsonl(ctx.path(artifacts.SENTENCES), sentences)
-        write_jsonl(ctx.path(artifacts.DROPPED), dropped)
+        return tally.facts()
+
+
+@dataclass
+class SegmentTally:
+    """What the segment stage's summary counts, kept as the documents are written."""
+
+    ja_sentences: int = 0
+    en_sentences: int = 0
+    documents: set[str] = field(default_factory=set)  # doc ids with a Japanese sentence
+    input_documents: int = 0
+    dropped: int = 0
+
+    def add(self, sentences: list[Sentence], dropped: int) -> None:
+        self.input_documents += 1
+        self.dropped += dropped
+        for s in sentences:
+            if s.lang == "ja":
+                self.ja_sentences += 1
+                self.documents.add(s.doc_id)
+            else:
+                self.en_sentences += 1
+
+    def facts(self) -> dict[str, Any]:
         return {
-            "ja_sentences": sum(s.lang == "ja" for s in sentences),
-            "en_sentences": sum(s.lang == "en" for s in sentences),
-            "documents": len({s.doc_id for s in sentences if s.lang == "ja"}),
-            "input_documents": inputs,
-            "dropped": len(dropped),
+            "ja_sentences": self.ja_sentences,
+            "en_sentences": self.en_sentences,
+            "documents": len(self.documents),
+            "input_documents": self.input_documents,
+            "dropped": self.dropped,
         }
