@@ -91,7 +91,7 @@ def test_the_rows_are_made_as_they_are_scored_not_held(tmp_path: Path, monkeypat
     score_segments = score_stage.score_segments
 
     def rows_alive() -> int:
-        return sum(isinstance(o, Row) for o in gc.get_objects())
+        return sum(type(o) is Row for o in gc.get_objects())
 
     def watched(*args, **kwargs):
         for k, segments in enumerate(score_segments(*args, **kwargs)):

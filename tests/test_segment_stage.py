@@ -32,7 +32,7 @@ def test_sentences_are_written_as_documents_come_not_held(tmp_path: Path, monkey
     segment_all = segment_stage.segment_all
 
     def sentences_alive() -> int:
-        return sum(isinstance(o, Sentence) for o in gc.get_objects())
+        return sum(type(o) is Sentence for o in gc.get_objects())
 
     def watched(ctx) -> Iterator[tuple[list[Sentence], list[Dropped]]]:
         for k, done in enumerate(segment_all(ctx)):
