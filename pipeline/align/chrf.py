@@ -25,9 +25,7 @@ from ..score.chrf import averaged_f
 from . import ngrams
 from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
 
-CHAR_ORDER = CHRF.CHAR_ORDER  # sentence_chrf's character n-gram orders (6)
 BETA = CHRF.BETA  # recall weighs twice as much as precision
-assert CHAR_ORDER == ORDERS, "sacrebleu's chrF changed its character orders"
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ class NgramStats:
 
 @lru_cache(maxsize=4096)
 def _totals(size: int) -> tuple[int, ...]:
-    return tuple(max(size - n + 1, 0) for n in range(1, CHAR_ORDER + 1))
+    return tuple(max(size - n + 1, 0) for n in range(1, ORDERS + 1))
 
 
 def ngram_stats(texts: Sequence[str], vocab: Vocabulary | None = None) -> list[NgramStats]:
@@ -122,10 +120,6 @@ class NgramCache:
                 if side == 0:
                     self._located[text] = (occ, t)
 
-    def join(self, parts: Sequence[str]) -> str:
-        """``" ".join(parts)``: the text of a bead's sentences."""
-        return " ".join(parts)
-
     def prefix(self, text: str, size: int) -> str:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
         first n-grams'."""
@@ -138,7 +132,7 @@ class NgramCache:
             mine = [bits[: max(length - n + 1, 0)] for n, bits in enumerate(whole[0].of_text(whole[1]), 1)]
             occ = Occurrences([np.zeros(len(b), dtype=np.int64) for b in mine], mine, [])
             keys = masks(self.vocabulary, occ, 1)[0]
-            self._stats[piece] = NgramStats(keys, (frozenset(),) * CHAR_ORDER, _totals(length))
+            self._stats[piece] = NgramStats(keys, (frozenset(),) * ORDERS, _totals(length))
         return piece
 
     def stats(self, text: str) -> NgramStats:

@@ -117,7 +117,7 @@ class Evidence:
     def _similarity(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
         partial = self.ref[j + dj - 1].partial
         lexical = self.lexical(i, di, j, dj) if self.use.lexical and not self.use.length_only else None
-        en = self.ngrams.join([r.text for r in self.ref[j : j + dj]])  # a join's n-grams come from its parts'
+        en = " ".join(r.text for r in self.ref[j : j + dj])  # two joined: extracted with the document (NgramCache)
         return self._combine(i, di, en, partial, lexical)
 
     def score_text(self, i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
@@ -145,7 +145,7 @@ class Evidence:
         if lexical is not None:
             signals["lexical"] = lexical
         if self.use.mt:
-            hyp = self.ngrams.join(self.mt[i : i + di])
+            hyp = " ".join(self.mt[i : i + di])
             if (mt := mt_similarity(hyp, en, self.baseline, partial, self.params.mt, self.ngrams)) is not None:
                 signals["mt"] = mt
         if not signals:

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sacrebleu.metrics import CHRF
 
-ORDERS = 6  # sacrebleu's character n-gram orders (chrf.CHAR_ORDER)
+ORDERS = CHRF.CHAR_ORDER  # sentence_chrf's character n-gram orders (6)
 NTH = "\x00"  # separates an n-gram outside the vocabulary from its occurrence number
 # A document whose n-gram occurrences need more bits than this (all orders; ~9 per character) keeps
 # each text's as a frozenset of their bit numbers instead of an int (the same counts: ``len(h & r)``).
