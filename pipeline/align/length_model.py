@@ -24,8 +24,8 @@ class LengthModel:
     truncated_sigma: float  # the same for a truncated reference (where it is cut is less certain)
     truncated_share: float  # a truncated reference is expected at this share of the full length
     truncated_any_shorter: bool  # a truncated reference may be any shorter length at no cost
-    empty_logp: float  # logp of a bead with no characters on a side
-    min_tail: float  # the tail probability is floored here (logp never −∞)
+    empty_logp: float = -30.0  # logp of a bead with no characters on a side
+    min_tail: float = 1e-13  # the tail probability is floored here (logp never −∞; numeric, not tuned)
 
     def log_ratio(self, ja: int, en: int, en_per_ja: float, truncated: bool) -> float:
         """log(en / expected); 0 for a truncated reference shorter than expected where any shorter

@@ -133,14 +133,12 @@ class GapParams:
     # length (the dev set's partial references cut their last sentence to ~60 %), with σ 0.525 (1.5 × 0.35,
     # align v9: cut at a word boundary, a short sentence keeps 10–60 % of its characters; WMT23 / WMT21 tune
     # partial references and the WMT21 tune variants, all gain but WMT23 Online-B −0.001; 2 × loses WMT23
-    # tiny); the floors are numeric.
+    # tiny); the floors: LengthModel's defaults.
     length: LengthModel = LengthModel(
         sigma=0.35,
         truncated_sigma=0.525,
         truncated_share=0.6,
         truncated_any_shorter=False,
-        empty_logp=-30.0,
-        min_tail=1e-13,
     )
     evidence_weight: float = 4.0  # a link's cost falls by this × its evidence (nats per unit of evidence)
     paragraph_cross: float = 6.0  # a bead whose sentences lie in different paragraphs (a heading merged)
@@ -217,8 +215,6 @@ class EvidenceParams:
         truncated_sigma=0.45,
         truncated_share=1.0,
         truncated_any_shorter=True,
-        empty_logp=-30.0,
-        min_tail=1e-13,
     )
 
 
