@@ -330,3 +330,28 @@ def test_item_markers(text: str, expected: list[str]) -> None:
 )
 def test_headings_and_title_pieces(text: str, expected: list[str]) -> None:
     assert split_japanese(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an ASCII "." after a noun separates a title's parts (WMT23 tune half, wmt23-010); after a predicate it
+        # ends the sentence, spaced or glued
+        (
+            "湯山荘 阿讃琴南 宿泊予約. お得な宿泊料金を予約手数料なしで。特別オファー・予約は即確定。",
+            ["湯山荘 阿讃琴南 宿泊予約. お得な宿泊料金を予約手数料なしで。", "特別オファー・予約は即確定。"],
+        ),
+        ("宿泊予約.お得な宿泊料金。", ["宿泊予約.お得な宿泊料金。"]),
+        ("使いやすいです. 次も買います。", ["使いやすいです.", "次も買います。"]),
+        # a list label's full-width period opens an item, it ends no sentence (pysbd's list items; no such label
+        # on the tune halves: Japanese convention, 「１．」「Ｑ．」)
+        (
+            "Ｑ．今回の目的は何ですか。Ａ．地域の活性化です。",
+            ["Ｑ．今回の目的は何ですか。", "Ａ．地域の活性化です。"],
+        ),
+        ("手順 ２．電源を入れる。３．待つ。", ["手順 ２．電源を入れる。", "３．待つ。"]),
+        ("１．５倍になった。終わり．次の文．", ["１．５倍になった。", "終わり．", "次の文．"]),
+    ],
+)
+def test_ascii_period_and_list_labels(text: str, expected: list[str]) -> None:
+    assert split_japanese(text) == expected

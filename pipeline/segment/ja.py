@@ -75,6 +75,8 @@ _STOP_ELLIPSIS = re.compile(r"。{3,}")
 _WORD = re.compile(f"[{KANJI}{KATAKANA}]")
 _MARKERS = frozenset(ITEM_MARKERS + MIDDLE_DOT)
 _STOP = re.compile("[。！？!?]")
+# a list label before a full-width period: "１．はじめに", "Ｑ．今回の目的は…？Ａ．…" (not a sentence end)
+_ENUMERATOR = re.compile(r"(?:[0-9０-９]{1,2}|[A-Za-zＡ-Ｚａ-ｚ])．")
 _JA_CHAR = re.compile(f"[{KANA}{KANJI_EXTENSION_A}{KANJI}{HALFWIDTH_KATAKANA}々〆ヵヶ]")
 
 
@@ -134,6 +136,11 @@ def _starts_sentence(text: str, j: int) -> bool:
     return _HIRAGANA_OPENER.match(text, j) is not None
 
 
+# an ellipsis ends a sentence (before a space and more text) only after a predicate ending:
+# "そうか… でも", not "品質 ... このような" or "「うちんち」って ... そうだった"
+_PREDICATE_ENDINGS = "かただねよなわぞさいるすうんえ"
+
+
 def _is_decimal_point(text: str, i: int) -> bool:
     return text[i] in ".．" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
@@ -147,17 +154,12 @@ def _is_stop(text: str, i: int) -> bool:
     if ch in STOPS:
         return not _is_decimal_point(text, i)
     if ch == ".":
-        # an ASCII full stop ends a Japanese sentence ("…です. 次に"), not "U.S." or "4,209.3"
+        # an ASCII full stop (no Japanese stop) ends a Japanese sentence after a predicate, before a space or
+        # the next Japanese word ("…です. 次に", "本当だ.次に"), not "U.S." or "4,209.3"; after a noun it
+        # separates the parts of a title or a keyword list ("湯山荘 阿讃琴南 宿泊予約. お得な…", WMT23 tune half)
         after = text[i + 1] if i + 1 < len(text) else " "
-        return (
-            i > 0 and _JA_CHAR.match(text[i - 1]) is not None and (after.isspace() or _JA_CHAR.match(after) is not None)
-        )
+        return i > 0 and text[i - 1] in _PREDICATE_ENDINGS and (after.isspace() or _JA_CHAR.match(after) is not None)
     return False
-
-
-# an ellipsis ends a sentence (before a space and more text) only after a predicate ending:
-# "そうか… でも", not "品質 ... このような" or "「うちんち」って ... そうだった"
-_PREDICATE_ENDINGS = "かただねよなわぞさいるすうんえ"
 
 
 def _ellipsis_ends_sentence(text: str, start: int) -> bool:
@@ -312,6 +314,15 @@ class _Scan:
             and opener - start <= MARKED_TITLE_MAX_CHARS
         )
 
+    def enumerator(self, i: int) -> bool:
+        """Is the stop at ``i`` the period of a list label that opens the sentence or follows a space
+        (「１．はじめに」, 「Ｑ．今回の目的は何ですか。Ａ．…」)? A label is no sentence of its own, as pysbd's list
+        items ("1. ", "a. ") are none in its English rules."""
+        start = max(self.sentence_start(), i - 2)
+        while start < i and not _ENUMERATOR.fullmatch(self.text, start, i + 1):
+            start += 1
+        return start < i and (start == self.sentence_start() or self.text[start - 1].isspace())
+
     def marker_starts_item(self, i: int) -> bool:
         """Does the item marker at ``i`` start a sentence: after a space or a closing bracket, with text
         right after it (「…(カートリッジタイプのみ)※わずかな違いでも…」, WMT23 tune half)? The middle dot
@@ -375,7 +386,7 @@ def split_offsets(text: str) -> list[int]:
         end = ellipsis_end(text, i) if text[i] in ELLIPSIS_STARTS else i
         if end > i:
             i = scan.after_ellipsis(i, end)
-        elif scan.depth == 0 and _is_stop(text, i):
+        elif scan.depth == 0 and _is_stop(text, i) and not scan.enumerator(i):
             i = scan.after_stop(i)
         else:
             if text[i] in CLOSERS and i in scan.closes_at and scan.depth == 0:
