@@ -343,15 +343,8 @@ def test_headings_and_title_pieces(text: str, expected: list[str]) -> None:
         ),
         ("宿泊予約.お得な宿泊料金。", ["宿泊予約.お得な宿泊料金。"]),
         ("使いやすいです. 次も買います。", ["使いやすいです.", "次も買います。"]),
-        # a list label's full-width period opens an item, it ends no sentence (pysbd's list items; no such label
-        # on the tune halves: Japanese convention, 「１．」「Ｑ．」)
-        (
-            "Ｑ．今回の目的は何ですか。Ａ．地域の活性化です。",
-            ["Ｑ．今回の目的は何ですか。", "Ａ．地域の活性化です。"],
-        ),
-        ("手順 ２．電源を入れる。３．待つ。", ["手順 ２．電源を入れる。", "３．待つ。"]),
         ("１．５倍になった。終わり．次の文．", ["１．５倍になった。", "終わり．", "次の文．"]),
     ],
 )
-def test_ascii_period_and_list_labels(text: str, expected: list[str]) -> None:
+def test_ascii_period_after_a_noun(text: str, expected: list[str]) -> None:
     assert split_japanese(text) == expected

@@ -75,8 +75,6 @@ _STOP_ELLIPSIS = re.compile(r"。{3,}")
 _WORD = re.compile(f"[{KANJI}{KATAKANA}]")
 _MARKERS = frozenset(ITEM_MARKERS + MIDDLE_DOT)
 _STOP = re.compile("[。！？!?]")
-# a list label before a full-width period: "１．はじめに", "Ｑ．今回の目的は…？Ａ．…" (not a sentence end)
-_ENUMERATOR = re.compile(r"(?:[0-9０-９]{1,2}|[A-Za-zＡ-Ｚａ-ｚ])．")
 _JA_CHAR = re.compile(f"[{KANA}{KANJI_EXTENSION_A}{KANJI}{HALFWIDTH_KATAKANA}々〆ヵヶ]")
 
 
@@ -314,15 +312,6 @@ class _Scan:
             and opener - start <= MARKED_TITLE_MAX_CHARS
         )
 
-    def enumerator(self, i: int) -> bool:
-        """Is the stop at ``i`` the period of a list label that opens the sentence or follows a space
-        (「１．はじめに」, 「Ｑ．今回の目的は何ですか。Ａ．…」)? A label is no sentence of its own, as pysbd's list
-        items ("1. ", "a. ") are none in its English rules."""
-        start = max(self.sentence_start(), i - 2)
-        while start < i and not _ENUMERATOR.fullmatch(self.text, start, i + 1):
-            start += 1
-        return start < i and (start == self.sentence_start() or self.text[start - 1].isspace())
-
     def marker_starts_item(self, i: int) -> bool:
         """Does the item marker at ``i`` start a sentence: after a space or a closing bracket, with text
         right after it (「…(カートリッジタイプのみ)※わずかな違いでも…」, WMT23 tune half)? The middle dot
@@ -386,7 +375,7 @@ def split_offsets(text: str) -> list[int]:
         end = ellipsis_end(text, i) if text[i] in ELLIPSIS_STARTS else i
         if end > i:
             i = scan.after_ellipsis(i, end)
-        elif scan.depth == 0 and _is_stop(text, i) and not scan.enumerator(i):
+        elif scan.depth == 0 and _is_stop(text, i):
             i = scan.after_stop(i)
         else:
             if text[i] in CLOSERS and i in scan.closes_at and scan.depth == 0:

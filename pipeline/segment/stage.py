@@ -116,8 +116,8 @@ class SegmentStage(Stage):
     # English cut inside a closed double quotation; 6: a title's " - " after a stop goes on, 。。。 after a
     # predicate ends a sentence, a repeated title is cut from the text after it; 7: English "(Fri.)" after a
     # date is no sentence end; 8: an English title's " - …" ending is kept where the Japanese carries a
-    # title's separated part (a subtitle, not a page trailer); 9: a list label's full-width period (１．, Ｑ．) is no
-    # sentence end, nor is an ASCII "." glued between a noun and the next Japanese word
+    # title's separated part (a subtitle, not a page trailer); 9: an ASCII "." after a noun (not a predicate
+    # ending) is no sentence end
     version = "9"
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
