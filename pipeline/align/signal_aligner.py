@@ -38,6 +38,7 @@ from .paragraphs import (
     without_lone_mismatches,
     without_strays,
 )
+from .orphans import realign_orphans
 from .position import without_off_line
 from .split import best_cut
 from .swap import crossing_links, with_crossing
@@ -105,12 +106,15 @@ class SignalAligner(Aligner):
                     if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
                         yield Step(i0, di, j0, dj, sim)
 
+    def full_reference(self, ev: Evidence, ratio: float) -> bool:
+        """Whether the reference renders the whole document, judged by length (:func:`.gaps.coverage`)."""
+        return coverage(ev.src, ev.ref, ratio, self.params.gaps.length) >= self.cfg.full_coverage
+
     def gap_costs(self, ev: Evidence, ratio: float, agreement: float) -> GapCosts:
         """The gap DP's costs for this document: skipping is dear where the reference is a full
         translation, cheap where it is partial."""
         params = self.params.gaps
-        full = coverage(ev.src, ev.ref, ratio, params.length) >= self.cfg.full_coverage
-        skip = self.cfg.skip_full if full else self.cfg.skip_partial
+        skip = self.cfg.skip_full if self.full_reference(ev, ratio) else self.cfg.skip_partial
         return GapCosts.for_document(params, skip, agreement, lone_both_ways(ev.src, ev.ref, params.lone_share_ratio))
 
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
@@ -172,6 +176,9 @@ class SignalAligner(Aligner):
         if self.cfg.realign_gaps and not self.use.length_only and len(chain) >= self.cfg.min_anchors:
             costs = self.gap_costs(ev, ratio, agreement)
             filled = self.fill(ev, chain, ratio, costs)
+            if self.full_reference(ev, ratio) and not any(r.partial for r in ref):
+                # a sentence left out of a whole reference (no excerpt: nothing truncated): its neighbours again
+                filled = realign_orphans(ev, filled, ratio, costs, params.gaps.orphan_links, self.cfg.gap_max)
             # sentences the translator swapped, linked crosswise on their evidence, as chain links are
             crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
             chain = extend_links(ev, filled, ratio, costs, crossing)
