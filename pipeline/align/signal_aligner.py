@@ -30,6 +30,7 @@ from .extend import extend_links
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
 from .gc_pause import gc_paused
 from .link import Link
+from .orphans import realign_orphans
 from .paragraphs import (
     crosses_paragraph,
     lone_both_ways,
@@ -38,7 +39,6 @@ from .paragraphs import (
     without_lone_mismatches,
     without_strays,
 )
-from .orphans import realign_orphans
 from .position import without_off_line
 from .split import best_cut
 from .swap import crossing_links, with_crossing
