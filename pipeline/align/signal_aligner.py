@@ -178,7 +178,8 @@ class SignalAligner(Aligner):
             filled = self.fill(ev, chain, ratio, costs)
             if self.full_reference(ev, ratio) and not any(r.partial for r in ref):
                 # a sentence left out of a whole reference (no excerpt: nothing truncated): its neighbours again
-                filled = realign_orphans(ev, filled, ratio, costs, params.gaps.orphan_links, self.cfg.gap_max)
+                links, cut = params.gaps.orphan_links, self.cut_references
+                filled = realign_orphans(ev, filled, ratio, costs, links, self.cfg.gap_max, cut)
             # sentences the translator swapped, linked crosswise on their evidence, as chain links are
             crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
             chain = extend_links(ev, filled, ratio, costs, crossing)
