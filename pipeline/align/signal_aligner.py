@@ -6,7 +6,8 @@ no cut splits) — where the document's paragraphs correspond, made without pair
 other side's body and less the links that stray into another paragraph or enter a source paragraph from
 inside a reference one (:mod:`.paragraphs`) or link a truncated reference away from where its
 neighbours expect it (:mod:`.position`) —, re-align the sentences between its links by length, paragraphs
-and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
+and evidence (:mod:`.gaps`), in a whole reference align again the links beside a sentence left out
+(:mod:`.orphans`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
 let a link take in an unaligned neighbour where their lengths say the two render one
 (:mod:`.extend`), give each link a calibrated confidence
 (:mod:`.confidence`), leave unaligned the gap links (and the chain links to a truncated reference)
