@@ -13,7 +13,10 @@ cost) between the links beyond them, and its links replace theirs where they pai
 one to one and cost fewer nats than the links they replace plus the sentences these leave out. A box
 with more sentences on one side than the other holds a sentence the translator left out or added:
 the gap pass has decided it, and it stays (the WMT21 tune half's whole references with sentences left
-out or added, ``benchmarks/variants.py``). Found on the WMT23 tune half (wmt23-016, -074).
+out or added, ``benchmarks/variants.py``), as does one holding a 2-1 link whose reference step 5 cuts
+(two references run together). Only a whole reference is asked (:class:`.signal_aligner.SignalAligner`:
+full coverage and no truncated sentence: an excerpt leaves sentences out on purpose). Found on the WMT23
+tune half (wmt23-016, -074).
 """
 
 from __future__ import annotations
