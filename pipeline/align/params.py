@@ -173,6 +173,11 @@ class GapParams:
     # 1.5 gains on random-half and WMT23 and loses nowhere; 0.5 to 1 lose random-half / random-sparse (they fit
     # every-other-paragraph layouts only), 2 to 2.5 gain nothing. Untruncated links held to it lose seed golds
     truncated_off_line: float = 1.5
+    # in a full reference, the links this many each way of a sentence left unaligned are aligned again by the
+    # gap DP (orphans.realign_orphans). Set on: WMT23 tune wmt23-016, -074 (a merge or a link one sentence off
+    # that won the chain by a few hundredths, its neighbour left out) and the WMT21 tune half's variants: 1 loses
+    # edited-full (0.984 → 0.980), 3 gives the same figures as 2
+    orphan_links: int = 2
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ no cut splits) — where the document's paragraphs correspond, made without pair
 other side's body and less the links that stray into another paragraph or enter a source paragraph from
 inside a reference one (:mod:`.paragraphs`) or link a truncated reference away from where its
 neighbours expect it (:mod:`.position`) —, re-align the sentences between its links by length, paragraphs
-and evidence (:mod:`.gaps`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
+and evidence (:mod:`.gaps`), in a whole reference align again the links beside a sentence left out
+(:mod:`.orphans`), link crosswise two neighbours the translator swapped (:mod:`.swap`),
 let a link take in an unaligned neighbour where their lengths say the two render one
 (:mod:`.extend`), give each link a calibrated confidence
 (:mod:`.confidence`), leave unaligned the gap links (and the chain links to a truncated reference)
@@ -30,6 +31,7 @@ from .extend import extend_links
 from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
 from .gc_pause import gc_paused
 from .link import Link
+from .orphans import realign_orphans
 from .paragraphs import (
     crosses_paragraph,
     lone_both_ways,
@@ -105,12 +107,15 @@ class SignalAligner(Aligner):
                     if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
                         yield Step(i0, di, j0, dj, sim)
 
+    def full_reference(self, ev: Evidence, ratio: float) -> bool:
+        """Whether the reference renders the whole document, judged by length (:func:`.gaps.coverage`)."""
+        return coverage(ev.src, ev.ref, ratio, self.params.gaps.length) >= self.cfg.full_coverage
+
     def gap_costs(self, ev: Evidence, ratio: float, agreement: float) -> GapCosts:
         """The gap DP's costs for this document: skipping is dear where the reference is a full
         translation, cheap where it is partial."""
         params = self.params.gaps
-        full = coverage(ev.src, ev.ref, ratio, params.length) >= self.cfg.full_coverage
-        skip = self.cfg.skip_full if full else self.cfg.skip_partial
+        skip = self.cfg.skip_full if self.full_reference(ev, ratio) else self.cfg.skip_partial
         return GapCosts.for_document(params, skip, agreement, lone_both_ways(ev.src, ev.ref, params.lone_share_ratio))
 
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
@@ -172,6 +177,10 @@ class SignalAligner(Aligner):
         if self.cfg.realign_gaps and not self.use.length_only and len(chain) >= self.cfg.min_anchors:
             costs = self.gap_costs(ev, ratio, agreement)
             filled = self.fill(ev, chain, ratio, costs)
+            if self.full_reference(ev, ratio) and not any(r.partial for r in ref):
+                # a sentence left out of a whole reference (no excerpt: nothing truncated): its neighbours again
+                links, cut = params.gaps.orphan_links, self.cut_references
+                filled = realign_orphans(ev, filled, ratio, costs, links, self.cfg.gap_max, cut)
             # sentences the translator swapped, linked crosswise on their evidence, as chain links are
             crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
             chain = extend_links(ev, filled, ratio, costs, crossing)

@@ -1,6 +1,6 @@
 """The aligner's signature, as sacrebleu prints one for a metric: method, version and every setting.
 
-    hybrid|v:9|thr:0.35|lw:0.3|cand:10|merge:0.8|gaps:yes|anchors:2|gapmax:80|cov:0.7|skip:6.0/2.0|cut:yes|conf:0.5|band:20|en:0.15|params:1a2b3c4d
+    hybrid|v:10|thr:0.35|lw:0.3|cand:10|merge:0.8|gaps:yes|anchors:2|gapmax:80|cov:0.7|skip:6.0/2.0|cut:yes|conf:0.5|band:20|en:0.15|params:1a2b3c4d
 
 The config's ``align.*`` settings are spelled out under short keys; the tuned numbers underneath
 them (:mod:`.params`, some forty) are summed up by ``params``, a stable hash of the whole parameter
@@ -30,8 +30,9 @@ from .params import AlignParams
 # the chain (position.py); 9: an uncut merge into a truncated reference leaves the chain's candidates
 # (signal_aligner.chain), a truncated link entering a source paragraph from inside its own leaves the chain
 # (paragraphs.without_inside_entries), a chain link to a truncated reference is held to align.min_confidence,
-# English number words are numbers (lexicon.NUMBER_WORDS); with lone_share_ratio 2.5 and the truncated spread
-ALIGNER_VERSION = "9"
+# English number words are numbers (lexicon.NUMBER_WORDS); with lone_share_ratio 2.5 and the truncated spread;
+# 10: in a whole reference, the links beside a sentence left unaligned are aligned again (orphans.py)
+ALIGNER_VERSION = "10"
 
 # config key → signature key, in the order they are printed (skip_full and skip_partial print as one)
 SHORT_KEYS = {
