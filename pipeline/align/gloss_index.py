@@ -19,17 +19,25 @@ from pathlib import Path
 from typing import NamedTuple
 
 # The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
-# (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none.
-_WORD_PARTS = (
-    "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1 UNION ALL "
-    "SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid WHERE sensegloss.text == ?1"
+# (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none. The parts that compare
+# glosses are left out for a word no gloss can equal (:attr:`GlossIndex.gloss_from`).
+_WORD_FORMS = "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1"
+_WORD_GLOSS = (
+    " UNION ALL SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid "
+    "WHERE sensegloss.text == ?1"
 )
-_NAME_PARTS = (
-    " UNION ALL SELECT 1, idseq FROM NEKanji WHERE text == ?1 UNION ALL SELECT 1, idseq FROM NEKana WHERE text == ?1 "
-    "UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss ON NETranslation.ID == "
+_NAME_FORMS = (
+    " UNION ALL SELECT 1, idseq FROM NEKanji WHERE text == ?1 UNION ALL SELECT 1, idseq FROM NEKana WHERE text == ?1"
+)
+_NAME_GLOSS = (
+    " UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss ON NETranslation.ID == "
     "NETransGloss.tid WHERE NETransGloss.text == ?1 UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation "
     "JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?1"
 )
+# A word from this character on (kana, kanji: U+3000 and up) can equal no gloss where no gloss text starts
+# at or above it (JMdict's and JMnedict's are Latin script): checked on opening, through the text indexes.
+_GLOSS_FREE_FROM = "\u3000"
+_GLOSS_TEXTS = ("SenseGloss", "NETransGloss", "NETransType")
 # jamdict 0.1a11's entry searches (jmdict_sqlite.JMDictSQLite._build_search_query and
 # jmnedict_sqlite.JMNEDictSQLite._build_ne_search_query, exact match), for the order of several
 # entries: SQLite returns them in the same order as for jamdict.
@@ -44,17 +52,19 @@ _NAME_IDS = (
     "ON NETranslation.ID == NETransGloss.tid WHERE NETransGloss.text == ?) or idseq in (SELECT idseq FROM "
     "NETranslation JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?)"
 )
-# Every sense of the entries (a sense without glosses still counts), its glosses in row order.
+# Every sense of the entries (a sense without glosses still counts), its glosses in row order; JMdict's
+# (kind 0) and JMnedict's (kind 1) in one query, each a select of ``_GLOSSES``, ordered by ``_GLOSS_ORDER``.
 _WORD_GLOSSES = (
-    "SELECT Sense.idseq, Sense.ID, SenseGloss.sid, SenseGloss.text FROM Sense "
-    "LEFT JOIN SenseGloss ON SenseGloss.sid = Sense.ID WHERE Sense.idseq IN ({}) "
-    "ORDER BY Sense.idseq, Sense.ID, SenseGloss.rowid"
+    "SELECT 0, Sense.idseq, Sense.ID, SenseGloss.sid, SenseGloss.text, SenseGloss.rowid FROM Sense "
+    "LEFT JOIN SenseGloss ON SenseGloss.sid = Sense.ID WHERE Sense.idseq IN ({})"
 )
 _NAME_GLOSSES = (
-    "SELECT NETranslation.idseq, NETranslation.ID, NETransGloss.tid, NETransGloss.text FROM NETranslation "
-    "LEFT JOIN NETransGloss ON NETransGloss.tid = NETranslation.ID WHERE NETranslation.idseq IN ({}) "
-    "ORDER BY NETranslation.idseq, NETranslation.ID, NETransGloss.rowid"
+    "SELECT 1, NETranslation.idseq, NETranslation.ID, NETransGloss.tid, NETransGloss.text, NETransGloss.rowid "
+    "FROM NETranslation LEFT JOIN NETransGloss ON NETransGloss.tid = NETranslation.ID "
+    "WHERE NETranslation.idseq IN ({})"
 )
+_GLOSSES = (_WORD_GLOSSES, _NAME_GLOSSES)
+_GLOSS_ORDER = " ORDER BY 1, 2, 3, 6"  # kind, entry, sense, gloss row
 _HAS_NAMES = "SELECT value FROM meta WHERE key = 'jmnedict.version'"
 _PATTERN = ("%", "_", "@")
 
@@ -90,7 +100,16 @@ class GlossIndex:
         self._db = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         row = self._db.execute(_HAS_NAMES).fetchone()
         self.has_names = row is not None and len(row[0]) > 0  # as Jamdict.has_jmne
-        self._parts = _WORD_PARTS + _NAME_PARTS if self.has_names else _WORD_PARTS
+        names = (_NAME_FORMS, _NAME_GLOSS) if self.has_names else ("", "")
+        self._forms = _WORD_FORMS + names[0]
+        self._parts = _WORD_FORMS + _WORD_GLOSS + names[0] + names[1]
+        self.gloss_free = self._gloss_free()
+
+    def _gloss_free(self) -> bool:
+        """Whether no gloss text starts at or above ``_GLOSS_FREE_FROM`` (three index seeks)."""
+        tables = _GLOSS_TEXTS if self.has_names else _GLOSS_TEXTS[:1]
+        seek = "SELECT 1 FROM {} WHERE text >= ? LIMIT 1"
+        return not any(self._db.execute(seek.format(t), (_GLOSS_FREE_FROM,)).fetchone() for t in tables)
 
     @staticmethod
     def covers(word: str) -> bool:
@@ -102,27 +121,31 @@ class GlossIndex:
         (the glosses of the others are not read). Capped, the entries are in jamdict's order only where
         more than the cap match (it decides which are read); where all are read, in the order found."""
         found: tuple[dict[int, None], dict[int, None]] = ({}, {})
-        for kind, idseq in self._db.execute(self._parts, (word,)):
+        parts = self._forms if self.gloss_free and word[0] >= _GLOSS_FREE_FROM else self._parts
+        for kind, idseq in self._db.execute(parts, (word,)):
             found[kind][idseq] = None
         ids, name_ids = list(found[0]), list(found[1])
         if len(ids) > (1 if entries is None else max(entries, 1)):  # the order decides which are read
             ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
         if len(name_ids) > (1 if names is None else max(names, 1)):
             name_ids = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
-        return Found(self._entries(_WORD_GLOSSES, ids[:entries]), self._entries(_NAME_GLOSSES, name_ids[:names]))
+        return Found(*self._entries((ids[:entries], name_ids[:names])))
 
-    def _entries(self, query: str, ids: list[int]) -> list[Entry]:
-        if not ids:
-            return []
-        senses: dict[int, list[Sense]] = {i: [] for i in ids}
+    def _entries(self, ids: tuple[list[int], list[int]]) -> tuple[list[Entry], list[Entry]]:
+        """The entries of the JMdict ids and the JMnedict ids, each with its senses and glosses, in one query."""
+        if not ids[0] and not ids[1]:
+            return [], []
+        selects = [query.format(",".join("?" * len(some))) for query, some in zip(_GLOSSES, ids) if some]
+        senses: tuple[dict[int, list[Sense]], ...] = tuple({i: [] for i in some} for some in ids)
         sense, last = Sense(), None
-        for idseq, sense_id, gloss_of, text in self._db.execute(query.format(",".join("?" * len(ids))), ids):
-            if sense_id != last:  # rows come sense by sense (ordered by entry, sense id)
-                sense, last = Sense(), sense_id
-                senses[idseq].append(sense)
+        rows = self._db.execute(" UNION ALL ".join(selects) + _GLOSS_ORDER, [*ids[0], *ids[1]])
+        for kind, idseq, sense_id, gloss_of, text, _ in rows:
+            if (kind, sense_id) != last:  # rows come sense by sense (ordered by kind, entry, sense id)
+                sense, last = Sense(), (kind, sense_id)
+                senses[kind][idseq].append(sense)
             if gloss_of is not None:  # the sense has glosses
                 sense.gloss.append(Gloss(text))
-        return [Entry(senses[i]) for i in ids]
+        return [Entry(senses[0][i]) for i in ids[0]], [Entry(senses[1][i]) for i in ids[1]]
 
     def close(self) -> None:
         self._db.close()
