@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import unidic
 from .gloss_index import Found, GlossIndex
 from .params import PARAMS
 from .translit import initial, names_alike, romaji
@@ -78,6 +79,9 @@ _ALIASES = {"usa": "us", "americ": "us"}
 # Sentences whose analysis (Japanese concepts, English content words) a process keeps: a corpus repeats
 # some (boilerplate, datelines, copies), and each is analysed once per document that holds it.
 SENTENCES_KEPT = 4096
+# Words (surface, lemma, proper or not) whose concept a process keeps: a word recurs across a corpus's
+# sentences, and its concept (frozen) is the same each time.
+WORDS_KEPT = 65536
 
 
 @lru_cache(maxsize=262144)
@@ -268,7 +272,7 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
         n = canonical_number(tok)
         concepts.append(Concept(tok, "number", frozenset({n})))
     words = list(_tag(norm))
-    surfaces, features = [w.surface for w in words], [w.feature for w in words]
+    surfaces, features = [w.surface for w in words], unidic.features(words)
     used = _compounds(surfaces, features, lexicon, concepts)
     for k, (surface, f) in enumerate(zip(surfaces, features)):
         if k in used or surface in _JA_SKIP:
@@ -307,6 +311,7 @@ def _compounds(surfaces: list[str], features: list, lexicon: Lexicon, concepts: 
     return used
 
 
+@lru_cache(maxsize=WORDS_KEPT)
 def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: bool = False) -> Concept | None:
     origin = None
     base = surface
@@ -349,12 +354,15 @@ def concept_matches(
 def name_matches(c: Concept, en: EnglishSide, min_similarity: float) -> set[int]:
     """Positions of the English words alike a reading of ``c`` (only words of a reading's initial can be)."""
     words, readings = en.words, c.readings
-    return {
-        k
-        for first in _initials(readings)
-        for k in en.by_initial.get(first, ())
-        if any(names_alike(r, words[k], min_similarity) for r in readings)
-    }
+    hits: set[int] = set()
+    for first in _initials(readings):
+        for k in en.by_initial.get(first, ()):
+            word = words[k]
+            for r in readings:
+                if names_alike(r, word, min_similarity):
+                    hits.add(k)
+                    break
+    return hits
 
 
 @lru_cache(maxsize=65536)
