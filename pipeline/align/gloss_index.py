@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 # The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
 # (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none. The parts that compare
-# glosses are left out for a word no gloss can equal (:attr:`GlossIndex.gloss_from`).
+# glosses are left out for a word no gloss can equal (:attr:`GlossIndex.gloss_free`).
 _WORD_FORMS = "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1"
 _WORD_GLOSS = (
     " UNION ALL SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid "
@@ -52,19 +52,18 @@ _NAME_IDS = (
     "ON NETranslation.ID == NETransGloss.tid WHERE NETransGloss.text == ?) or idseq in (SELECT idseq FROM "
     "NETranslation JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?)"
 )
-# Every sense of the entries (a sense without glosses still counts), its glosses in row order; JMdict's
-# (kind 0) and JMnedict's (kind 1) in one query, each a select of ``_GLOSSES``, ordered by ``_GLOSS_ORDER``.
+# Every sense of the entries (a sense without glosses still counts), its glosses in row order (the
+# order the indexes give: no sort).
 _WORD_GLOSSES = (
-    "SELECT 0, Sense.idseq, Sense.ID, SenseGloss.sid, SenseGloss.text, SenseGloss.rowid FROM Sense "
-    "LEFT JOIN SenseGloss ON SenseGloss.sid = Sense.ID WHERE Sense.idseq IN ({})"
+    "SELECT Sense.idseq, Sense.ID, SenseGloss.sid, SenseGloss.text FROM Sense "
+    "LEFT JOIN SenseGloss ON SenseGloss.sid = Sense.ID WHERE Sense.idseq IN ({}) "
+    "ORDER BY Sense.idseq, Sense.ID, SenseGloss.rowid"
 )
 _NAME_GLOSSES = (
-    "SELECT 1, NETranslation.idseq, NETranslation.ID, NETransGloss.tid, NETransGloss.text, NETransGloss.rowid "
-    "FROM NETranslation LEFT JOIN NETransGloss ON NETransGloss.tid = NETranslation.ID "
-    "WHERE NETranslation.idseq IN ({})"
+    "SELECT NETranslation.idseq, NETranslation.ID, NETransGloss.tid, NETransGloss.text FROM NETranslation "
+    "LEFT JOIN NETransGloss ON NETransGloss.tid = NETranslation.ID WHERE NETranslation.idseq IN ({}) "
+    "ORDER BY NETranslation.idseq, NETranslation.ID, NETransGloss.rowid"
 )
-_GLOSSES = (_WORD_GLOSSES, _NAME_GLOSSES)
-_GLOSS_ORDER = " ORDER BY 1, 2, 3, 6"  # kind, entry, sense, gloss row
 _HAS_NAMES = "SELECT value FROM meta WHERE key = 'jmnedict.version'"
 _PATTERN = ("%", "_", "@")
 
@@ -129,23 +128,20 @@ class GlossIndex:
             ids = [i for (i,) in self._db.execute(_WORD_IDS, (word,) * 3)]
         if len(name_ids) > (1 if names is None else max(names, 1)):
             name_ids = [i for (i,) in self._db.execute(_NAME_IDS, (word,) * 4)]
-        return Found(*self._entries((ids[:entries], name_ids[:names])))
+        return Found(self._entries(_WORD_GLOSSES, ids[:entries]), self._entries(_NAME_GLOSSES, name_ids[:names]))
 
-    def _entries(self, ids: tuple[list[int], list[int]]) -> tuple[list[Entry], list[Entry]]:
-        """The entries of the JMdict ids and the JMnedict ids, each with its senses and glosses, in one query."""
-        if not ids[0] and not ids[1]:
-            return [], []
-        selects = [query.format(",".join("?" * len(some))) for query, some in zip(_GLOSSES, ids) if some]
-        senses: tuple[dict[int, list[Sense]], ...] = tuple({i: [] for i in some} for some in ids)
+    def _entries(self, query: str, ids: list[int]) -> list[Entry]:
+        if not ids:
+            return []
+        senses: dict[int, list[Sense]] = {i: [] for i in ids}
         sense, last = Sense(), None
-        rows = self._db.execute(" UNION ALL ".join(selects) + _GLOSS_ORDER, [*ids[0], *ids[1]])
-        for kind, idseq, sense_id, gloss_of, text, _ in rows:
-            if (kind, sense_id) != last:  # rows come sense by sense (ordered by kind, entry, sense id)
-                sense, last = Sense(), (kind, sense_id)
-                senses[kind][idseq].append(sense)
+        for idseq, sense_id, gloss_of, text in self._db.execute(query.format(",".join("?" * len(ids))), ids):
+            if sense_id != last:  # rows come sense by sense (ordered by entry, sense id)
+                sense, last = Sense(), sense_id
+                senses[idseq].append(sense)
             if gloss_of is not None:  # the sense has glosses
                 sense.gloss.append(Gloss(text))
-        return [Entry(senses[0][i]) for i in ids[0]], [Entry(senses[1][i]) for i in ids[1]]
+        return [Entry(senses[i]) for i in ids]
 
     def close(self) -> None:
         self._db.close()
