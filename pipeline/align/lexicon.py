@@ -11,6 +11,7 @@ last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import re
@@ -19,9 +20,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from . import unidic
 from .gloss_index import Found, GlossIndex
+from .gloss_memo import GlossMemo, Texts, memo_path
 from .params import PARAMS
 from .translit import initial, names_alike, romaji
 
@@ -192,11 +195,15 @@ def english_ratio(texts: Iterable[str]) -> float:
 
 
 class Lexicon:
-    """JMdict/JMnedict lookups through jamdict, cached per word, behind a lock (sqlite is per thread)."""
+    """JMdict/JMnedict lookups through jamdict, cached per word, behind a lock (sqlite is per thread). The
+    gloss texts of the words met are kept on disk between processes too (:mod:`.gloss_memo`): ``memo``
+    True for the user cache's file of this dictionary, a path for another, False for none."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: bool | Path = True) -> None:
         self._jam = None
         self._index: GlossIndex | None = None
+        self._memo_at = memo
+        self._memo: GlossMemo | None = None
         self._lock = threading.Lock()
 
     def _jamdict(self):
@@ -211,37 +218,72 @@ class Lexicon:
                 logging.disable(previous)
         return self._jam
 
-    def _lookup(self, word: str) -> Found:
-        """jamdict's entries and names of ``word``: glosses only, from the gloss index where it covers the
-        word (else jamdict's own LookupResult, of the same shape)."""
+    def _open(self) -> tuple[GlossIndex, GlossMemo | None]:
+        """The gloss index and the memo of this process (a connection is not shared across a fork)."""
+        if self._index is None or self._index.pid != os.getpid():
+            db_file = self._jamdict().db_file
+            self._index = GlossIndex(db_file)
+            if self._memo_at is not False:
+                path = memo_path(db_file, PARAMS.anchors.glosses) if self._memo_at is True else Path(self._memo_at)
+                self._memo = GlossMemo(path)
+                atexit.register(self._memo.flush)
+        return self._index, self._memo
+
+    def _texts(self, word: str) -> Texts:
+        """The gloss texts of ``word`` the lexicon reads: from the memo, else from the gloss index where it
+        covers the word (else from jamdict's own LookupResult, of the same shape)."""
         if not GlossIndex.covers(word):
-            return self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
-        if self._index is None or self._index.pid != os.getpid():  # a connection is not shared across a fork
-            self._index = GlossIndex(self._jamdict().db_file)
+            return _texts_of(self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True))
+        index, memo = self._open()
+        if memo is not None and (kept := memo.get(word)) is not None:
+            return kept
         caps = PARAMS.anchors.glosses  # only the entries glosses() reads
-        return self._index.lookup(word, caps.word_entries, caps.name_entries)
+        texts = _texts_of(index.lookup(word, caps.word_entries, caps.name_entries))
+        if memo is not None:
+            memo.put(word, texts)
+        return texts
 
     @lru_cache(maxsize=131072)  # noqa: B019  (one Lexicon per process: LEXICON)
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
         """(stems of JMdict word glosses, stems of JMnedict name transliterations) of ``word``."""
         with self._lock:
             try:
-                res = self._lookup(word)
+                words, names = self._texts(word)
             except Exception as exc:  # a broken dictionary install must not stop alignment
                 log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
                 return frozenset(), frozenset()
-        caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
-        words: set[str] = set()
-        for entry in res.entries[: caps.word_entries]:
-            for sense in entry.senses[: caps.word_senses]:
-                for gloss in sense.gloss[: caps.word_glosses]:
-                    words |= gloss_stems(gloss.text)
-        names: set[str] = set()
-        for entry in res.names[: caps.name_entries]:
-            for sense in entry.senses[: caps.name_senses]:
-                for gloss in sense.gloss[: caps.name_glosses]:
-                    names |= {s for w in long_vowel_variants(gloss.text) for s in gloss_stems(w)}
-        return frozenset(words), frozenset(names)
+        stems: set[str] = set()
+        for text in words:
+            stems |= gloss_stems(text)
+        name_stems: set[str] = set()
+        for text in names:
+            name_stems |= {s for w in long_vowel_variants(text) for s in gloss_stems(w)}
+        return frozenset(stems), frozenset(name_stems)
+
+    def flush(self) -> None:
+        """Write the words met since the memo's last batch (also done at exit)."""
+        with self._lock:
+            if self._memo is not None:
+                self._memo.flush()
+
+
+def _texts_of(res: Found) -> Texts:
+    """The gloss texts a lookup's entries give the lexicon: of the first entries, their first senses, their
+    first glosses (``anchors.glosses``); the names' likewise."""
+    caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
+    words = tuple(
+        gloss.text
+        for entry in res.entries[: caps.word_entries]
+        for sense in entry.senses[: caps.word_senses]
+        for gloss in sense.gloss[: caps.word_glosses]
+    )
+    names = tuple(
+        gloss.text
+        for entry in res.names[: caps.name_entries]
+        for sense in entry.senses[: caps.name_senses]
+        for gloss in sense.gloss[: caps.name_glosses]
+    )
+    return words, names
 
 
 _tagger = None
