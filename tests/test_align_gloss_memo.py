@@ -120,3 +120,32 @@ def test_the_lexicons_glosses_are_the_same_from_the_memo(tmp_path: Path, monkeyp
     assert [warm.glosses(w) for w in words if GlossIndex.covers(w)] == [
         g for w, g in zip(words, want) if GlossIndex.covers(w)
     ]
+
+
+def test_transcriptions_come_back_from_another_connection(tmp_path: Path) -> None:
+    path = tmp_path / "memo.sqlite"
+    memo = GlossMemo(path)
+    assert memo.get_readings("プーチン") is None
+    memo.put_readings("プーチン", ("pu-chin", "pu-tin"))
+    memo.put_readings("ー", ("",))
+    memo.flush()
+    other = GlossMemo(path)
+    assert other.get_readings("プーチン") == ("pu-chin", "pu-tin") and other.get_readings("ー") == ("",)
+
+
+def test_the_lexicons_readings_are_the_same_from_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.align import lexicon
+    from pipeline.align.translit import romaji
+
+    words = [w for w in seed_words() if lexicon._KATAKANA.match(w)] + ["プーチン", "ラヴロフ", "ヴィ", "ッ", "ー・ー"]
+    assert len(words) > 50
+    cold = Lexicon(memo=tmp_path / "memo.sqlite")
+    assert [cold.readings(w) for w in words] == [romaji(w) for w in words]
+    cold.flush()
+
+    def no_transcription(text: str) -> tuple[str, ...]:
+        raise AssertionError("transcribed again")
+
+    monkeypatch.setattr(lexicon, "transcribe", no_transcription)
+    warm = Lexicon(memo=tmp_path / "memo.sqlite")
+    assert [warm.readings(w) for w in words] == [romaji(w) for w in words]

@@ -1,4 +1,5 @@
-"""The glosses a machine has read for each word, kept on disk between processes.
+"""The glosses a machine has read for each word (and the romaji of each katakana word), kept on disk
+between processes.
 
 A dictionary lookup costs ~30 µs of CPU (SQLite's index seeks and rows, :mod:`.gloss_index`) and
 every process pays it again for every word it meets: each align run, each worker of a pool. A
@@ -31,18 +32,21 @@ FLUSH_EVERY = 256
 BUSY_TIMEOUT = 0.2
 _SEP = "\x1f"  # between the texts of a row (no gloss holds it: a word with one that does is not kept)
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS glosses (word TEXT PRIMARY KEY, words TEXT NOT NULL, names TEXT NOT NULL) WITHOUT ROWID"
+    "CREATE TABLE IF NOT EXISTS glosses (word TEXT PRIMARY KEY, words TEXT NOT NULL, names TEXT NOT NULL) "
+    "WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS readings (word TEXT PRIMARY KEY, texts TEXT NOT NULL) WITHOUT ROWID",
 )
 
 Texts = tuple[tuple[str, ...], tuple[str, ...]]  # (word gloss texts, name transliterations) of a word
 
 
-def memo_path(db_file: str | Path, caps: object) -> Path:
-    """Where the memo of jamdict's file ``db_file`` read with ``caps`` is kept (by the file's path, size
-    and modification time, the caps and :data:`MEMO_VERSION`)."""
+def memo_path(db_file: str | Path, *keys: object) -> Path:
+    """Where the memo of jamdict's file ``db_file`` is kept, by the file's path, size and modification
+    time, :data:`MEMO_VERSION` and ``keys`` (what else decides a row: the gloss caps, the transcriber's
+    version and systems)."""
     path = Path(db_file).resolve()
     stat = path.stat()
-    key = f"{MEMO_VERSION}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{caps!r}"
+    key = "\0".join(map(repr, (MEMO_VERSION, str(path), stat.st_size, stat.st_mtime_ns, *keys)))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jaen"
     return root / f"glosses-{digest}.sqlite"
@@ -56,12 +60,14 @@ class GlossMemo:
         self.pid = os.getpid()
         self.path = path
         self._pending: dict[str, Texts] = {}
+        self._pending_readings: dict[str, tuple[str, ...]] = {}
         self._db: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
+            for table in _SCHEMA:
+                self._db.execute(table)
         except (OSError, sqlite3.Error) as exc:
             self._off(exc)
 
@@ -87,18 +93,41 @@ class GlossMemo:
         if self._db is None or any(_SEP in t for part in texts for t in part):
             return
         self._pending[word] = texts
-        if len(self._pending) >= FLUSH_EVERY:
+        if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
+            self.flush()
+
+    def get_readings(self, word: str) -> tuple[str, ...] | None:
+        """The transcriptions kept for ``word`` (:func:`.translit.transcribe`), or None."""
+        if (pending := self._pending_readings.get(word)) is not None:
+            return pending
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT texts FROM readings WHERE word = ?", (word,)).fetchone()
+        except sqlite3.Error as exc:
+            self._off(exc)
+            return None
+        return None if row is None else tuple(row[0].split(_SEP))
+
+    def put_readings(self, word: str, texts: tuple[str, ...]) -> None:
+        """Keep the transcriptions ``texts`` of ``word`` (written with the next batch)."""
+        if self._db is None or not texts or any(_SEP in t for t in texts):
+            return
+        self._pending_readings[word] = texts
+        if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
             self.flush()
 
     def flush(self) -> None:
         """Write the words kept since the last flush (where another process holds the file, later)."""
-        if self._db is None or not self._pending or self.pid != os.getpid():
+        if self._db is None or not (self._pending or self._pending_readings) or self.pid != os.getpid():
             return
         rows = [(w, _SEP.join(words), _SEP.join(names)) for w, (words, names) in self._pending.items()]
+        readings = [(w, _SEP.join(texts)) for w, texts in self._pending_readings.items()]
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 self._db.executemany("INSERT OR IGNORE INTO glosses VALUES (?, ?, ?)", rows)
+                self._db.executemany("INSERT OR IGNORE INTO readings VALUES (?, ?)", readings)
                 self._db.execute("COMMIT")
             except sqlite3.Error:
                 self._db.execute("ROLLBACK")
@@ -111,6 +140,7 @@ class GlossMemo:
             self._off(exc)
             return
         self._pending.clear()
+        self._pending_readings.clear()
 
     def close(self) -> None:
         self.flush()
@@ -121,6 +151,7 @@ class GlossMemo:
     def _off(self, exc: Exception) -> None:
         log.warning("gloss memo %s unusable (%s): dictionary words are looked up in jamdict's file", self.path, exc)
         self._pending.clear()
+        self._pending_readings.clear()
         if self._db is not None:
             try:
                 self._db.close()

@@ -12,6 +12,7 @@ last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
 from __future__ import annotations
 
 import atexit
+import importlib.metadata
 import logging
 import os
 import re
@@ -26,7 +27,7 @@ from . import unidic
 from .gloss_index import Found, GlossIndex
 from .gloss_memo import GlossMemo, Texts, memo_path
 from .params import PARAMS
-from .translit import initial, names_alike, romaji
+from .translit import ROMAJI_SYSTEMS, initial, names_alike, readings_of, transcribe
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +225,8 @@ class Lexicon:
             db_file = self._jamdict().db_file
             self._index = GlossIndex(db_file)
             if self._memo_at is not False:
-                path = memo_path(db_file, PARAMS.anchors.glosses) if self._memo_at is True else Path(self._memo_at)
+                keys = (PARAMS.anchors.glosses, _version("pykakasi"), ROMAJI_SYSTEMS)
+                path = memo_path(db_file, *keys) if self._memo_at is True else Path(self._memo_at)
                 self._memo = GlossMemo(path)
                 atexit.register(self._memo.flush)
         return self._index, self._memo
@@ -260,11 +262,30 @@ class Lexicon:
             name_stems |= {s for w in long_vowel_variants(text) for s in gloss_stems(w)}
         return frozenset(stems), frozenset(name_stems)
 
+    @lru_cache(maxsize=65536)  # noqa: B019  (one Lexicon per process: LEXICON)
+    def readings(self, word: str) -> tuple[str, ...]:
+        """The romaji readings of a katakana ``word`` (:func:`.translit.romaji`), pykakasi's transcriptions
+        kept in the memo."""
+        with self._lock:
+            memo = self._open()[1]
+            if memo is None or (texts := memo.get_readings(word)) is None:
+                texts = transcribe(word)
+                if memo is not None:
+                    memo.put_readings(word, texts)
+        return readings_of(texts)
+
     def flush(self) -> None:
         """Write the words met since the memo's last batch (also done at exit)."""
         with self._lock:
             if self._memo is not None:
                 self._memo.flush()
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _texts_of(res: Found) -> Texts:
@@ -371,7 +392,7 @@ def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: boo
         stems.add(stem(origin))
         readings += (origin.lower(),)
     if katakana:
-        readings += romaji(surface)
+        readings += lexicon.readings(surface)
     if names and (proper or katakana or not stems):
         stems |= names
         kind = "name"
