@@ -65,7 +65,8 @@ class GlossMemo:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA journal_mode=WAL")  # readers go on while another process writes
+            self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per batch: a lost batch is looked up again
             for table in _SCHEMA:
                 self._db.execute(table)
         except (OSError, sqlite3.Error) as exc:
@@ -121,8 +122,9 @@ class GlossMemo:
         """Write the words kept since the last flush (where another process holds the file, later)."""
         if self._db is None or not (self._pending or self._pending_readings) or self.pid != os.getpid():
             return
-        rows = [(w, _SEP.join(words), _SEP.join(names)) for w, (words, names) in self._pending.items()]
-        readings = [(w, _SEP.join(texts)) for w, texts in self._pending_readings.items()]
+        # in key order: the B-tree's pages are written one after the other
+        rows = sorted((w, _SEP.join(words), _SEP.join(names)) for w, (words, names) in self._pending.items())
+        readings = sorted((w, _SEP.join(texts)) for w, texts in self._pending_readings.items())
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:

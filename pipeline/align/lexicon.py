@@ -292,19 +292,15 @@ def _texts_of(res: Found) -> Texts:
     """The gloss texts a lookup's entries give the lexicon: of the first entries, their first senses, their
     first glosses (``anchors.glosses``); the names' likewise."""
     caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
-    words = tuple(
-        gloss.text
-        for entry in res.entries[: caps.word_entries]
-        for sense in entry.senses[: caps.word_senses]
-        for gloss in sense.gloss[: caps.word_glosses]
-    )
-    names = tuple(
-        gloss.text
-        for entry in res.names[: caps.name_entries]
-        for sense in entry.senses[: caps.name_senses]
-        for gloss in sense.gloss[: caps.name_glosses]
-    )
-    return words, names
+    words: list[str] = []
+    for entry in res.entries[: caps.word_entries]:
+        for sense in entry.senses[: caps.word_senses]:
+            words += [gloss.text for gloss in sense.gloss[: caps.word_glosses]]
+    names: list[str] = []
+    for entry in res.names[: caps.name_entries]:
+        for sense in entry.senses[: caps.name_senses]:
+            names += [gloss.text for gloss in sense.gloss[: caps.name_glosses]]
+    return tuple(words), tuple(names)
 
 
 _tagger = None
