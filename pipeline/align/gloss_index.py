@@ -1,11 +1,12 @@
-"""JMdict and JMnedict glosses of a word, read from jamdict's SQLite file in four queries.
+"""JMdict and JMnedict glosses of a word, read from jamdict's SQLite file in one to five queries (most: one or two).
 
 ``Jamdict.lookup`` builds every matching entry in full (kanji and kana forms, their tags, every
 sense's parts of speech, cross-references, sources…), one single-row select at a time: dozens per
 entry. The aligner needs only the glosses. :class:`GlossIndex` finds the entries with the parts of
-jamdict's query in one query (and, where it finds several, with jamdict's query, for their order),
-then reads the glosses of all of them with one join,
-senses and glosses in jamdict's order (by row id), and answers in jamdict's shape
+jamdict's query in one query (and, where it finds more than are read, with jamdict's query, for their
+order; a word of kana or kanji without the parts that compare glosses, which no such word can equal),
+then reads the glosses of the words' entries and of the names' with a join each, senses and glosses
+in jamdict's order (by row id), and answers in jamdict's shape
 (``entries[k].senses[s].gloss[g].text``, ``names`` likewise). A query jamdict treats as a pattern
 or an id (``%``, ``_``, ``@``, ``id#…``) or an empty one is not handled here: :meth:`GlossIndex.covers`.
 """

@@ -4,9 +4,10 @@ A Japanese sentence is analysed once (fugashi + unidic-lite) into *concepts*: nu
 tokens, names (romaji through pykakasi, unidic's foreign-word lemma, JMnedict transliterations) and
 dictionary words (JMdict glosses of jamdict's data, read by gloss_index.py). Each concept carries the
 English stems it may be rendered by; an English sentence is reduced to its content stems. Dictionary
-lookups are cached per word (a lookup costs ~60 µs of CPU, jamdict's own 1–15 ms; a cached one ~1 µs),
-and so are stems, English tokens and name comparisons; the analysis of a sentence is kept for the
-last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
+lookups are cached per word (a lookup costs ~30 µs of CPU, jamdict's own 1–15 ms; a cached one ~1 µs)
+and kept on disk for the next processes with pykakasi's transcriptions (gloss_memo.py: ~5 µs a word),
+and so are stems, English tokens, name comparisons and a word's concept; the analysis of a sentence is
+kept for the last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
 """
 
 from __future__ import annotations
