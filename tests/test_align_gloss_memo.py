@@ -149,3 +149,18 @@ def test_the_lexicons_readings_are_the_same_from_the_memo(tmp_path: Path, monkey
     monkeypatch.setattr(lexicon, "transcribe", no_transcription)
     warm = Lexicon(memo=tmp_path / "memo.sqlite")
     assert [warm.readings(w) for w in words] == [romaji(w) for w in words]
+
+
+def test_a_broken_dictionary_leaves_the_readings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the dictionary cannot be opened, words get no glosses (with a warning) and katakana words
+    their readings all the same."""
+    from pipeline.align.translit import romaji
+
+    lexicon = Lexicon(memo=False)
+
+    def broken():
+        raise OSError("no jamdict.db")
+
+    monkeypatch.setattr(lexicon, "_jamdict", broken)
+    assert lexicon.glosses("北京") == (frozenset(), frozenset())
+    assert lexicon.readings("プーチン") == romaji("プーチン")

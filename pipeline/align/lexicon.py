@@ -268,7 +268,10 @@ class Lexicon:
         """The romaji readings of a katakana ``word`` (:func:`.translit.romaji`), pykakasi's transcriptions
         kept in the memo."""
         with self._lock:
-            memo = self._open()[1]
+            try:
+                memo = self._open()[1]
+            except Exception:  # noqa: BLE001  (a broken dictionary install: glosses() says so; readings need none)
+                memo = None
             if memo is None or (texts := memo.get_readings(word)) is None:
                 texts = transcribe(word)
                 if memo is not None:
