@@ -164,3 +164,18 @@ def test_a_broken_dictionary_leaves_the_readings(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(lexicon, "_jamdict", broken)
     assert lexicon.glosses("北京") == (frozenset(), frozenset())
     assert lexicon.readings("プーチン") == romaji("プーチン")
+
+
+def test_words_kept_for_a_busy_file_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gloss_memo, "BUSY_TIMEOUT", 0.01)
+    monkeypatch.setattr(gloss_memo, "FLUSH_EVERY", 4)
+    monkeypatch.setattr(gloss_memo, "PENDING_BATCHES", 2)
+    path = tmp_path / "memo.sqlite"
+    memo = GlossMemo(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the file all along
+    for k in range(20):
+        memo.put(f"語{k}", (("word",), ()))
+        assert len(memo._pending) < 8
+    assert memo.on
+    other.execute("COMMIT")

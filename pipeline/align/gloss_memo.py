@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 MEMO_VERSION = 1
 # New words a process writes at once (one transaction), and at exit the rest.
 FLUSH_EVERY = 256
-# A writer waits this long for another process's transaction (seconds), then keeps its words for later.
+# A writer waits this long for another process's transaction (seconds), then keeps its words for later,
+# up to this many batches (then lets them go: they are looked up again when next met).
 BUSY_TIMEOUT = 0.2
+PENDING_BATCHES = 16
 _SEP = "\x1f"  # between the texts of a row (no gloss holds it: a word with one that does is not kept)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS glosses (word TEXT PRIMARY KEY, words TEXT NOT NULL, names TEXT NOT NULL) "
@@ -137,6 +139,9 @@ class GlossMemo:
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 self._off(exc)
+            elif len(self._pending) + len(self._pending_readings) >= PENDING_BATCHES * FLUSH_EVERY:
+                self._pending.clear()  # the file stays busy: memory stays bounded
+                self._pending_readings.clear()
             return  # another process writes: these words go with the next batch
         except sqlite3.Error as exc:
             self._off(exc)
