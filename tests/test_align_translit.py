@@ -38,3 +38,32 @@ def test_romaji_readings() -> None:
 )
 def test_quick_bound_is_difflibs_quick_ratio(a: str, b: str) -> None:
     assert _quick_bound(a, b) == SequenceMatcher(None, a, b, autojunk=False).quick_ratio()
+
+
+def test_romaji_is_pykakasis_hepburn_and_kunrei() -> None:
+    """transcribe + readings_of give what one pass over pykakasi's parts gave (the memo keeps the first)."""
+    import re
+
+    import pykakasi
+
+    kakasi = pykakasi.kakasi()
+    words = [
+        "プーチン",
+        "ラヴロフ",
+        "ウクライナ",
+        "ツイッター",
+        "ヴィ",
+        "ッ",
+        "ー・ー",
+        "チェ・ゲバラ",
+        "ジャニーズ",
+        "東京タワー",
+    ]
+    for word in words:
+        parts = kakasi.convert(word)
+        want: list[str] = []
+        for system in ("hepburn", "kunrei"):
+            r = re.sub(r"[^a-z]", "", "".join(p[system] for p in parts).lower())
+            if r and r not in want:
+                want.append(r)
+        assert romaji(word) == tuple(want), word

@@ -1,11 +1,12 @@
-"""JMdict and JMnedict glosses of a word, read from jamdict's SQLite file in four queries.
+"""JMdict and JMnedict glosses of a word, read from jamdict's SQLite file in one to five queries (most: one or two).
 
 ``Jamdict.lookup`` builds every matching entry in full (kanji and kana forms, their tags, every
 sense's parts of speech, cross-references, sources…), one single-row select at a time: dozens per
 entry. The aligner needs only the glosses. :class:`GlossIndex` finds the entries with the parts of
-jamdict's query in one query (and, where it finds several, with jamdict's query, for their order),
-then reads the glosses of all of them with one join,
-senses and glosses in jamdict's order (by row id), and answers in jamdict's shape
+jamdict's query in one query (and, where it finds more than are read, with jamdict's query, for their
+order; a word of kana or kanji without the parts that compare glosses, which no such word can equal),
+then reads the glosses of the words' entries and of the names' with a join each, senses and glosses
+in jamdict's order (by row id), and answers in jamdict's shape
 (``entries[k].senses[s].gloss[g].text``, ``names`` likewise). A query jamdict treats as a pattern
 or an id (``%``, ``_``, ``@``, ``id#…``) or an empty one is not handled here: :meth:`GlossIndex.covers`.
 """
@@ -19,17 +20,25 @@ from pathlib import Path
 from typing import NamedTuple
 
 # The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
-# (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none.
-_WORD_PARTS = (
-    "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1 UNION ALL "
-    "SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid WHERE sensegloss.text == ?1"
+# (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none. The parts that compare
+# glosses are left out for a word no gloss can equal (:attr:`GlossIndex.gloss_free`).
+_WORD_FORMS = "SELECT 0, idseq FROM Kanji WHERE text == ?1 UNION ALL SELECT 0, idseq FROM Kana WHERE text == ?1"
+_WORD_GLOSS = (
+    " UNION ALL SELECT 0, sense.idseq FROM sense JOIN sensegloss ON sense.ID == sensegloss.sid "
+    "WHERE sensegloss.text == ?1"
 )
-_NAME_PARTS = (
-    " UNION ALL SELECT 1, idseq FROM NEKanji WHERE text == ?1 UNION ALL SELECT 1, idseq FROM NEKana WHERE text == ?1 "
-    "UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss ON NETranslation.ID == "
+_NAME_FORMS = (
+    " UNION ALL SELECT 1, idseq FROM NEKanji WHERE text == ?1 UNION ALL SELECT 1, idseq FROM NEKana WHERE text == ?1"
+)
+_NAME_GLOSS = (
+    " UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation JOIN NETransGloss ON NETranslation.ID == "
     "NETransGloss.tid WHERE NETransGloss.text == ?1 UNION ALL SELECT 1, NETranslation.idseq FROM NETranslation "
     "JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?1"
 )
+# A word from this character on (kana, kanji: U+3000 and up) can equal no gloss where no gloss text starts
+# at or above it (JMdict's and JMnedict's are Latin script): checked on opening, through the text indexes.
+_GLOSS_FREE_FROM = "\u3000"
+_GLOSS_TEXTS = ("SenseGloss", "NETransGloss", "NETransType")
 # jamdict 0.1a11's entry searches (jmdict_sqlite.JMDictSQLite._build_search_query and
 # jmnedict_sqlite.JMNEDictSQLite._build_ne_search_query, exact match), for the order of several
 # entries: SQLite returns them in the same order as for jamdict.
@@ -44,7 +53,8 @@ _NAME_IDS = (
     "ON NETranslation.ID == NETransGloss.tid WHERE NETransGloss.text == ?) or idseq in (SELECT idseq FROM "
     "NETranslation JOIN NETransType ON NETranslation.ID == NETransType.tid WHERE NETransType.text == ?)"
 )
-# Every sense of the entries (a sense without glosses still counts), its glosses in row order.
+# Every sense of the entries (a sense without glosses still counts), its glosses in row order (the
+# order the indexes give: no sort).
 _WORD_GLOSSES = (
     "SELECT Sense.idseq, Sense.ID, SenseGloss.sid, SenseGloss.text FROM Sense "
     "LEFT JOIN SenseGloss ON SenseGloss.sid = Sense.ID WHERE Sense.idseq IN ({}) "
@@ -90,7 +100,16 @@ class GlossIndex:
         self._db = sqlite3.connect(f"{Path(db_file).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         row = self._db.execute(_HAS_NAMES).fetchone()
         self.has_names = row is not None and len(row[0]) > 0  # as Jamdict.has_jmne
-        self._parts = _WORD_PARTS + _NAME_PARTS if self.has_names else _WORD_PARTS
+        names = (_NAME_FORMS, _NAME_GLOSS) if self.has_names else ("", "")
+        self._forms = _WORD_FORMS + names[0]
+        self._parts = _WORD_FORMS + _WORD_GLOSS + names[0] + names[1]
+        self.gloss_free = self._gloss_free()
+
+    def _gloss_free(self) -> bool:
+        """Whether no gloss text starts at or above ``_GLOSS_FREE_FROM`` (three index seeks)."""
+        tables = _GLOSS_TEXTS if self.has_names else _GLOSS_TEXTS[:1]
+        seek = "SELECT 1 FROM {} WHERE text >= ? LIMIT 1"
+        return not any(self._db.execute(seek.format(t), (_GLOSS_FREE_FROM,)).fetchone() for t in tables)
 
     @staticmethod
     def covers(word: str) -> bool:
@@ -102,7 +121,8 @@ class GlossIndex:
         (the glosses of the others are not read). Capped, the entries are in jamdict's order only where
         more than the cap match (it decides which are read); where all are read, in the order found."""
         found: tuple[dict[int, None], dict[int, None]] = ({}, {})
-        for kind, idseq in self._db.execute(self._parts, (word,)):
+        parts = self._forms if self.gloss_free and word[0] >= _GLOSS_FREE_FROM else self._parts
+        for kind, idseq in self._db.execute(parts, (word,)):
             found[kind][idseq] = None
         ids, name_ids = list(found[0]), list(found[1])
         if len(ids) > (1 if entries is None else max(entries, 1)):  # the order decides which are read

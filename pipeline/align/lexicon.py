@@ -4,13 +4,16 @@ A Japanese sentence is analysed once (fugashi + unidic-lite) into *concepts*: nu
 tokens, names (romaji through pykakasi, unidic's foreign-word lemma, JMnedict transliterations) and
 dictionary words (JMdict glosses of jamdict's data, read by gloss_index.py). Each concept carries the
 English stems it may be rendered by; an English sentence is reduced to its content stems. Dictionary
-lookups are cached per word (a lookup costs ~60 µs of CPU, jamdict's own 1–15 ms; a cached one ~1 µs),
-and so are stems, English tokens and name comparisons; the analysis of a sentence is kept for the
-last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
+lookups are cached per word (a lookup costs ~30 µs of CPU, jamdict's own 1–15 ms; a cached one ~1 µs)
+and kept on disk for the next processes with pykakasi's transcriptions (gloss_memo.py: ~5 µs a word),
+and so are stems, English tokens, name comparisons and a word's concept; the analysis of a sentence is
+kept for the last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
 """
 
 from __future__ import annotations
 
+import atexit
+import importlib.metadata
 import logging
 import os
 import re
@@ -19,10 +22,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
+from . import unidic
 from .gloss_index import Found, GlossIndex
+from .gloss_memo import GlossMemo, Texts, memo_path
 from .params import PARAMS
-from .translit import initial, names_alike, romaji
+from .translit import ROMAJI_SYSTEMS, initial, names_alike, readings_of, transcribe
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +84,9 @@ _ALIASES = {"usa": "us", "americ": "us"}
 # Sentences whose analysis (Japanese concepts, English content words) a process keeps: a corpus repeats
 # some (boilerplate, datelines, copies), and each is analysed once per document that holds it.
 SENTENCES_KEPT = 4096
+# Words (surface, lemma, proper or not) whose concept a process keeps: a word recurs across a corpus's
+# sentences, and its concept (frozen) is the same each time.
+WORDS_KEPT = 65536
 
 
 @lru_cache(maxsize=262144)
@@ -188,11 +197,15 @@ def english_ratio(texts: Iterable[str]) -> float:
 
 
 class Lexicon:
-    """JMdict/JMnedict lookups through jamdict, cached per word, behind a lock (sqlite is per thread)."""
+    """JMdict/JMnedict lookups through jamdict, cached per word, behind a lock (sqlite is per thread). The
+    gloss texts of the words met are kept on disk between processes too (:mod:`.gloss_memo`): ``memo``
+    True for the user cache's file of this dictionary, a path for another, False for none."""
 
-    def __init__(self) -> None:
+    def __init__(self, memo: bool | Path = True) -> None:
         self._jam = None
         self._index: GlossIndex | None = None
+        self._memo_at = memo
+        self._memo: GlossMemo | None = None
         self._lock = threading.Lock()
 
     def _jamdict(self):
@@ -207,37 +220,91 @@ class Lexicon:
                 logging.disable(previous)
         return self._jam
 
-    def _lookup(self, word: str) -> Found:
-        """jamdict's entries and names of ``word``: glosses only, from the gloss index where it covers the
-        word (else jamdict's own LookupResult, of the same shape)."""
+    def _open(self) -> tuple[GlossIndex, GlossMemo | None]:
+        """The gloss index and the memo of this process (a connection is not shared across a fork)."""
+        if self._index is None or self._index.pid != os.getpid():
+            db_file = self._jamdict().db_file
+            self._index = GlossIndex(db_file)
+            if self._memo_at is not False:
+                keys = (PARAMS.anchors.glosses, _version("pykakasi"), ROMAJI_SYSTEMS)
+                path = memo_path(db_file, *keys) if self._memo_at is True else Path(self._memo_at)
+                self._memo = GlossMemo(path)
+                atexit.register(self._memo.flush)
+        return self._index, self._memo
+
+    def _texts(self, word: str) -> Texts:
+        """The gloss texts of ``word`` the lexicon reads: from the memo, else from the gloss index where it
+        covers the word (else from jamdict's own LookupResult, of the same shape)."""
         if not GlossIndex.covers(word):
-            return self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
-        if self._index is None or self._index.pid != os.getpid():  # a connection is not shared across a fork
-            self._index = GlossIndex(self._jamdict().db_file)
+            return _texts_of(self._jamdict().lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True))
+        index, memo = self._open()
+        if memo is not None and (kept := memo.get(word)) is not None:
+            return kept
         caps = PARAMS.anchors.glosses  # only the entries glosses() reads
-        return self._index.lookup(word, caps.word_entries, caps.name_entries)
+        texts = _texts_of(index.lookup(word, caps.word_entries, caps.name_entries))
+        if memo is not None:
+            memo.put(word, texts)
+        return texts
 
     @lru_cache(maxsize=131072)  # noqa: B019  (one Lexicon per process: LEXICON)
     def glosses(self, word: str) -> tuple[frozenset[str], frozenset[str]]:
         """(stems of JMdict word glosses, stems of JMnedict name transliterations) of ``word``."""
         with self._lock:
             try:
-                res = self._lookup(word)
+                words, names = self._texts(word)
             except Exception as exc:  # a broken dictionary install must not stop alignment
                 log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
                 return frozenset(), frozenset()
-        caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
-        words: set[str] = set()
-        for entry in res.entries[: caps.word_entries]:
-            for sense in entry.senses[: caps.word_senses]:
-                for gloss in sense.gloss[: caps.word_glosses]:
-                    words |= gloss_stems(gloss.text)
-        names: set[str] = set()
-        for entry in res.names[: caps.name_entries]:
-            for sense in entry.senses[: caps.name_senses]:
-                for gloss in sense.gloss[: caps.name_glosses]:
-                    names |= {s for w in long_vowel_variants(gloss.text) for s in gloss_stems(w)}
-        return frozenset(words), frozenset(names)
+        stems: set[str] = set()
+        for text in words:
+            stems |= gloss_stems(text)
+        name_stems: set[str] = set()
+        for text in names:
+            name_stems |= {s for w in long_vowel_variants(text) for s in gloss_stems(w)}
+        return frozenset(stems), frozenset(name_stems)
+
+    @lru_cache(maxsize=65536)  # noqa: B019  (one Lexicon per process: LEXICON)
+    def readings(self, word: str) -> tuple[str, ...]:
+        """The romaji readings of a katakana ``word`` (:func:`.translit.romaji`), pykakasi's transcriptions
+        kept in the memo."""
+        with self._lock:
+            try:
+                memo = self._open()[1]
+            except Exception:  # noqa: BLE001  (a broken dictionary install: glosses() says so; readings need none)
+                memo = None
+            if memo is None or (texts := memo.get_readings(word)) is None:
+                texts = transcribe(word)
+                if memo is not None:
+                    memo.put_readings(word, texts)
+        return readings_of(texts)
+
+    def flush(self) -> None:
+        """Write the words met since the memo's last batch (also done at exit)."""
+        with self._lock:
+            if self._memo is not None:
+                self._memo.flush()
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _texts_of(res: Found) -> Texts:
+    """The gloss texts a lookup's entries give the lexicon: of the first entries, their first senses, their
+    first glosses (``anchors.glosses``); the names' likewise."""
+    caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
+    words: list[str] = []
+    for entry in res.entries[: caps.word_entries]:
+        for sense in entry.senses[: caps.word_senses]:
+            words += [gloss.text for gloss in sense.gloss[: caps.word_glosses]]
+    names: list[str] = []
+    for entry in res.names[: caps.name_entries]:
+        for sense in entry.senses[: caps.name_senses]:
+            names += [gloss.text for gloss in sense.gloss[: caps.name_glosses]]
+    return tuple(words), tuple(names)
 
 
 _tagger = None
@@ -268,7 +335,7 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
         n = canonical_number(tok)
         concepts.append(Concept(tok, "number", frozenset({n})))
     words = list(_tag(norm))
-    surfaces, features = [w.surface for w in words], [w.feature for w in words]
+    surfaces, features = [w.surface for w in words], unidic.features(words)
     used = _compounds(surfaces, features, lexicon, concepts)
     for k, (surface, f) in enumerate(zip(surfaces, features)):
         if k in used or surface in _JA_SKIP:
@@ -307,6 +374,7 @@ def _compounds(surfaces: list[str], features: list, lexicon: Lexicon, concepts: 
     return used
 
 
+@lru_cache(maxsize=WORDS_KEPT)
 def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: bool = False) -> Concept | None:
     origin = None
     base = surface
@@ -324,7 +392,7 @@ def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: boo
         stems.add(stem(origin))
         readings += (origin.lower(),)
     if katakana:
-        readings += romaji(surface)
+        readings += lexicon.readings(surface)
     if names and (proper or katakana or not stems):
         stems |= names
         kind = "name"
@@ -349,12 +417,15 @@ def concept_matches(
 def name_matches(c: Concept, en: EnglishSide, min_similarity: float) -> set[int]:
     """Positions of the English words alike a reading of ``c`` (only words of a reading's initial can be)."""
     words, readings = en.words, c.readings
-    return {
-        k
-        for first in _initials(readings)
-        for k in en.by_initial.get(first, ())
-        if any(names_alike(r, words[k], min_similarity) for r in readings)
-    }
+    hits: set[int] = set()
+    for first in _initials(readings):
+        for k in en.by_initial.get(first, ()):
+            word = words[k]
+            for r in readings:
+                if names_alike(r, word, min_similarity):
+                    hits.add(k)
+                    break
+    return hits
 
 
 @lru_cache(maxsize=65536)

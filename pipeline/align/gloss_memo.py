@@ -1,0 +1,171 @@
+"""The glosses a machine has read for each word (and the romaji of each katakana word), kept on disk
+between processes.
+
+A dictionary lookup costs ~30 µs of CPU (SQLite's index seeks and rows, :mod:`.gloss_index`) and
+every process pays it again for every word it meets: each align run, each worker of a pool. A
+derived table of every form of JMdict and JMnedict would answer in one seek, but building it takes
+~15 s and 63 MB (1.3 M forms). :class:`GlossMemo` is that table filled as words are met: the gloss
+texts the lexicon reads of a word (the first entries, senses and glosses, ``anchors.glosses``), in a
+SQLite file beside the user cache (``$XDG_CACHE_HOME/jaen``), one per dictionary file and caps. A word
+is read back in one seek; the words a process meets are written in batches. The texts, not their
+stems, are kept: stems follow the code, the texts only the dictionary.
+
+Anything that goes wrong with the file (a read-only cache, a full disk, a locked or broken file) turns
+the memo off for the process, with one warning: the lexicon then reads the dictionary as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# Bump when what a row holds changes (the gloss index's reading of jamdict's file, the separator).
+MEMO_VERSION = 1
+# New words a process writes at once (one transaction), and at exit the rest.
+FLUSH_EVERY = 256
+# A writer waits this long for another process's transaction (seconds), then keeps its words for later,
+# up to this many batches (then lets them go: they are looked up again when next met).
+BUSY_TIMEOUT = 0.2
+PENDING_BATCHES = 16
+_SEP = "\x1f"  # between the texts of a row (no gloss holds it: a word with one that does is not kept)
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS glosses (word TEXT PRIMARY KEY, words TEXT NOT NULL, names TEXT NOT NULL) "
+    "WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS readings (word TEXT PRIMARY KEY, texts TEXT NOT NULL) WITHOUT ROWID",
+)
+
+Texts = tuple[tuple[str, ...], tuple[str, ...]]  # (word gloss texts, name transliterations) of a word
+
+
+def memo_path(db_file: str | Path, *keys: object) -> Path:
+    """Where the memo of jamdict's file ``db_file`` is kept, by the file's path, size and modification
+    time, :data:`MEMO_VERSION` and ``keys`` (what else decides a row: the gloss caps, the transcriber's
+    version and systems)."""
+    path = Path(db_file).resolve()
+    stat = path.stat()
+    key = "\0".join(map(repr, (MEMO_VERSION, str(path), stat.st_size, stat.st_mtime_ns, *keys)))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jaen"
+    return root / f"glosses-{digest}.sqlite"
+
+
+class GlossMemo:
+    """One process's connection to a memo file (the caller serialises its use, and opens another in a
+    forked process: ``pid``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.pid = os.getpid()
+        self.path = path
+        self._pending: dict[str, Texts] = {}
+        self._pending_readings: dict[str, tuple[str, ...]] = {}
+        self._db: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")  # readers go on while another process writes
+            self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per batch: a lost batch is looked up again
+            for table in _SCHEMA:
+                self._db.execute(table)
+        except (OSError, sqlite3.Error) as exc:
+            self._off(exc)
+
+    @property
+    def on(self) -> bool:
+        return self._db is not None
+
+    def get(self, word: str) -> Texts | None:
+        """The texts kept for ``word``, or None where it was not met yet (or the memo is off)."""
+        if (pending := self._pending.get(word)) is not None:
+            return pending
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT words, names FROM glosses WHERE word = ?", (word,)).fetchone()
+        except sqlite3.Error as exc:
+            self._off(exc)
+            return None
+        return None if row is None else (_split(row[0]), _split(row[1]))
+
+    def put(self, word: str, texts: Texts) -> None:
+        """Keep ``texts`` for ``word`` (written with the next batch)."""
+        if self._db is None or any(_SEP in t for part in texts for t in part):
+            return
+        self._pending[word] = texts
+        if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
+            self.flush()
+
+    def get_readings(self, word: str) -> tuple[str, ...] | None:
+        """The transcriptions kept for ``word`` (:func:`.translit.transcribe`), or None."""
+        if (pending := self._pending_readings.get(word)) is not None:
+            return pending
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT texts FROM readings WHERE word = ?", (word,)).fetchone()
+        except sqlite3.Error as exc:
+            self._off(exc)
+            return None
+        return None if row is None else tuple(row[0].split(_SEP))
+
+    def put_readings(self, word: str, texts: tuple[str, ...]) -> None:
+        """Keep the transcriptions ``texts`` of ``word`` (written with the next batch)."""
+        if self._db is None or not texts or any(_SEP in t for t in texts):
+            return
+        self._pending_readings[word] = texts
+        if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the words kept since the last flush (where another process holds the file, later)."""
+        if self._db is None or not (self._pending or self._pending_readings) or self.pid != os.getpid():
+            return
+        # in key order: the B-tree's pages are written one after the other
+        rows = sorted((w, _SEP.join(words), _SEP.join(names)) for w, (words, names) in self._pending.items())
+        readings = sorted((w, _SEP.join(texts)) for w, texts in self._pending_readings.items())
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO glosses VALUES (?, ?, ?)", rows)
+                self._db.executemany("INSERT OR IGNORE INTO readings VALUES (?, ?)", readings)
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                self._off(exc)
+            elif len(self._pending) + len(self._pending_readings) >= PENDING_BATCHES * FLUSH_EVERY:
+                self._pending.clear()  # the file stays busy: memory stays bounded
+                self._pending_readings.clear()
+            return  # another process writes: these words go with the next batch
+        except sqlite3.Error as exc:
+            self._off(exc)
+            return
+        self._pending.clear()
+        self._pending_readings.clear()
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _off(self, exc: Exception) -> None:
+        log.warning("gloss memo %s unusable (%s): dictionary words are looked up in jamdict's file", self.path, exc)
+        self._pending.clear()
+        self._pending_readings.clear()
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+
+
+def _split(joined: str) -> tuple[str, ...]:
+    return tuple(joined.split(_SEP)) if joined else ()
