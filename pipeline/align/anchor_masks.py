@@ -35,8 +35,8 @@ class Weighed:
         bits = dict.fromkeys(KINDS, 0)
         for k, kind in enumerate(kinds):
             bits[kind] |= 1 << k
-        present = tuple((weights.of(kind), b) for kind, b in bits.items() if b)
-        return cls(present, sum(weights.of(kind) for kind in kinds))
+        weight = {kind: weights.of(kind) for kind in KINDS}
+        return cls(tuple((weight[kind], b) for kind, b in bits.items() if b), sum(map(weight.__getitem__, kinds)))
 
     def weight(self, mask: int) -> float:
         """The weight of the anchors of ``mask``."""
@@ -87,7 +87,10 @@ class EnglishAnchors:
     def named(self, initials: frozenset[str]) -> int:
         """The words a reading of one of these initials may match by name (:func:`.lexicon.name_matches`
         compares no other)."""
-        return sum(self.by_initial.get(first, 0) for first in initials)
+        words = 0
+        for first in initials:
+            words |= self.by_initial.get(first, 0)
+        return words
 
 
 def by_stems(src: SourceAnchors, en: EnglishAnchors) -> tuple[int, int]:
@@ -109,17 +112,3 @@ def matches(src: SourceAnchors, en: EnglishAnchors, min_similarity: float) -> tu
             found |= bit
             covered |= sum(1 << k for k in hits)
     return found, covered
-
-
-def at_most(src: SourceAnchors, en: EnglishAnchors) -> tuple[int, int, bool]:
-    """What :func:`matches` finds at most, without comparing a reading with a word: each concept
-    without a stem of ``en`` found, covering every word of its readings' initials, where there is one;
-    and whether that is exact (no concept had such a word)."""
-    found, covered = by_stems(src, en)
-    exact = True
-    for bit, _, initials in src.named:
-        if not found & bit and (words := en.named(initials)):
-            found |= bit
-            covered |= words
-            exact = False
-    return found, covered, exact

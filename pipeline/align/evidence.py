@@ -14,14 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
-from .anchor_masks import EnglishAnchors, SourceAnchors, at_most, matches
+from .anchor_masks import EnglishAnchors, SourceAnchors, matches
 from .chrf import NgramCache
 from .lexicon import STOPWORDS, content_words, english, japanese, stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, mt_similarity
-
-# a bound of a bead's score may round below its score by a few ulps: a bead is skipped only this far below a cutoff
-BOUND_MARGIN = 1e-9
 
 
 @dataclass(frozen=True)
@@ -60,9 +57,9 @@ class Evidence:
         self.ngrams = NgramCache.for_document(texts, [r.text for r in ref] if texts else [])
         if use.mt and any(x.strip() for x in self.mt):
             self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt, self.ngrams)
+        self._texts = (self.mt, [r.text for r in ref])
         self._joined: dict[tuple[int, int, int], str] = {}  # (side, k, d) → texts k..k+d joined (side 0: MT)
         self._pair_cache: dict[int, tuple[int, int]] = {}  # i × len(ref) + j → matches(i, j)
-        self._mt_cache: dict[tuple[int, int, int, int], float | None] = {}
         self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}
 
     # --- candidates ----------------------------------------------------------------------------
@@ -120,48 +117,24 @@ class Evidence:
             found = self._cache[key] = self._similarity(i, di, j, dj)
         return found
 
-    def _similarity(self, i: int, di: int, j: int, dj: int, found_in: PairMatches | None = None) -> tuple[float, dict]:
-        """Score and signals of the bead; ``found_in``: what a source finds in a reference sentence
-        (:meth:`_pair` unless given)."""
+    def _similarity(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
         partial = self.ref[j + dj - 1].partial
-        lexical = None
-        if self.use.lexical and not self.use.length_only:
-            lexical = self._anchors(i, di, self.en_anchors[j : j + dj], found_in or self._pair, j, partial)
+        lexical = self.lexical(i, di, j, dj) if self.use.lexical and not self.use.length_only else None
         en = self.joined(1, j, dj)  # two joined: extracted with the document (NgramCache)
-        return self._combine(i, di, en, partial, lexical, self._mt(i, di, j, dj) if self.use.mt else None)
-
-    def _mt(self, i: int, di: int, j: int, dj: int) -> float | None:
-        """The bead's MT signal (:func:`.signals.mt_similarity`), made once."""
-        key = (i, di, j, dj)
-        if key not in self._mt_cache:
-            hyp, en, partial = self.joined(0, i, di), self.joined(1, j, dj), self.ref[j + dj - 1].partial
-            self._mt_cache[key] = mt_similarity(hyp, en, self.baseline, partial, self.params.mt, self.ngrams)
-        return self._mt_cache[key]
-
-    def may_pass(self, i: int, di: int, j: int, dj: int, cutoff: float) -> bool:
-        """Whether the bead may score above ``cutoff``: its score (where known), or a bound of it that
-        counts each concept a reading could match by name as found (:func:`.anchor_masks.at_most`,
-        which compares no names), less a margin for rounding. A bead that cannot is not scored; where
-        no name was to be compared, the bound is the score, and kept as the bead's."""
-        key = (i, di, j, dj)
-        known = self._cache.get(key)
-        if known is not None:
-            return known[0] > cutoff
-        if not self.use.lexical or self.use.length_only:
-            return True
-        bound = self._similarity(i, di, j, dj, self._pair_at_most)
-        m = len(self.ref)
-        if all(a * m + b in self._pair_cache for a in range(i, i + di) for b in range(j, j + dj)):
-            self._cache[key] = bound
-        return bound[0] > cutoff - BOUND_MARGIN
+        mt = None
+        if self.use.mt:
+            mt = mt_similarity(self.joined(0, i, di), en, self.baseline, partial, self.params.mt, self.ngrams)
+        return self._combine(i, di, en, partial, lexical, mt)
 
     def joined(self, side: int, k: int, d: int) -> str:
-        """The MT (side 0) or reference (side 1) sentences k..k+d joined by a space, made once."""
+        """The MT (side 0) or reference (side 1) sentences k..k+d joined by a space (two: made once)."""
+        texts = self._texts[side]
+        if d == 1 and k < len(texts):
+            return texts[k]
         key = (side, k, d)
         found = self._joined.get(key)
         if found is None:
-            texts = self.ref[k : k + d] if side else self.mt[k : k + d]
-            found = self._joined[key] = " ".join(t.text for t in texts) if side else " ".join(texts)
+            found = self._joined[key] = " ".join(texts[k : k + d])
         return found
 
     def score_text(self, i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
@@ -211,18 +184,6 @@ class Evidence:
             found = self._pair_cache[key] = matches(self.src_anchors[i], self.en_anchors[j], similar)
         return found
 
-    def _pair_at_most(self, i: int, j: int) -> tuple[int, int]:
-        """What source i finds in reference j at most (:func:`.anchor_masks.at_most`): exactly, where
-        that is known or no name is to be compared (then kept as :meth:`_pair`'s)."""
-        key = i * len(self.ref) + j
-        found = self._pair_cache.get(key)
-        if found is None:
-            concepts, words, exact = at_most(self.src_anchors[i], self.en_anchors[j])
-            if not exact:
-                return concepts, words
-            found = self._pair_cache[key] = concepts, words
-        return found
-
     def lexical(self, i: int, di: int, j: int, dj: int) -> float | None:
         """Weighted F1 of anchors (:func:`signals.anchor_score`) of the bead; None when either side
         has nothing to match."""
@@ -234,15 +195,18 @@ class Evidence:
         """Anchor score of source sentences i..i+di against the given English sentences, numbered
         from ``j``; ``found_in(a, b)``: what source ``a`` finds in English sentence ``b`` (concepts,
         words)."""
+        if di == len(english) == 1:  # a 1-1 bead
+            source, target = self.src_anchors[i].weighed, english[0].weighed
+            if not source.total or not target.total:
+                return None
+            concepts, words = found_in(i, j)
+            matched, cover = source.weight(concepts), target.weight(words)
+            return anchor_score(matched, source.total, cover, target.total, partial, self.params.anchors)
         sources = self.src_anchors[i : i + di]
         total_ja = sum(s.weighed.total for s in sources)
         total_en = sum(e.weighed.total for e in english)
         if not total_ja or not total_en:
             return None
-        if di == len(english) == 1:  # a 1-1 bead
-            concepts, words = found_in(i, j)
-            matched, cover = sources[0].weighed.weight(concepts), english[0].weighed.weight(words)
-            return anchor_score(matched, total_ja, cover, total_en, partial, self.params.anchors)
         found = [0] * di  # per source sentence: its concepts matched
         covered = [0] * len(english)  # per English sentence: its words covered
         for x in range(di):

@@ -19,7 +19,6 @@ a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mo
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -78,24 +77,19 @@ class SignalAligner(Aligner):
     def candidates(self, ev: Evidence) -> Iterator[Step]:
         """Linked beads scoring above the threshold: plausible 1-1 pairs and the 2-1 / 1-2 beads
         around them (never across a paragraph break: a heading is not merged with what follows), their
-        score weighed by ``align.merge_weight`` (most beads are 1-1: a merge must earn its place). A
-        bead that cannot score enough (:meth:`.Evidence.may_pass`) is not scored."""
+        score weighed by ``align.merge_weight`` (most beads are 1-1: a merge must earn its place)."""
         threshold = self.cfg.threshold
-        seed = threshold * self.params.candidates.merge_seed_share  # a merged bead needs evidence in one of its parts
-        merge = threshold / self.cfg.merge_weight if self.cfg.merge_weight else math.inf  # a merge's score must pass
         seen: set[Span] = set()
         for i, j in ev.pairs(self.cfg.max_candidates, self.cfg.band):
-            if not ev.may_pass(i, 1, j, 1, min(threshold, seed)):
-                continue
             one = ev.score(i, 1, j, 1)
             if one > threshold:
                 yield Step(i, 1, j, 1, one)
-            if one > seed:
-                yield from self.merges(ev, i, j, seen, merge)
+            if one <= threshold * self.params.candidates.merge_seed_share:
+                continue  # a merged bead needs evidence in one of its parts
+            yield from self.merges(ev, i, j, seen)
 
-    def merges(self, ev: Evidence, i: int, j: int, seen: set[Span], cutoff: float) -> Iterator[Step]:
-        """The 2-1 / 1-2 beads around the pair (i, j) not scored yet, above the threshold (their score
-        above ``cutoff``)."""
+    def merges(self, ev: Evidence, i: int, j: int, seen: set[Span]) -> Iterator[Step]:
+        """The 2-1 / 1-2 beads around the pair (i, j) not scored yet, above the threshold."""
         n, m = len(ev.src), len(ev.ref)
         for di, dj in BEADS:
             if not (di and dj) or di == dj == 1:
@@ -107,8 +101,6 @@ class SignalAligner(Aligner):
                         continue
                     seen.add(key)
                     if crosses_paragraph(ev.src, i0, di) or crosses_paragraph(ev.ref, j0, dj):
-                        continue
-                    if not ev.may_pass(*key, cutoff):
                         continue
                     if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
                         yield Step(i0, di, j0, dj, sim)
