@@ -32,7 +32,8 @@ BETA = CHRF.BETA  # recall weighs twice as much as precision
 class NgramStats:
     """The character n-grams of one text (whitespace removed), per order 1..6: ``keys``, the bits of
     its occurrences in the document's vocabulary (:mod:`.ngrams`); ``extra``, its occurrences outside
-    it (n-gram + ``ngrams.NTH`` + occurrence number); ``totals``, the number of n-grams."""
+    it (n-gram + ``ngrams.NTH`` + occurrence number; empty where it has none of any order);
+    ``totals``, the number of n-grams of each order it has (a text of 3 characters: orders 1 to 3)."""
 
     keys: Keys
     extra: tuple[frozenset[str], ...]
@@ -41,7 +42,12 @@ class NgramStats:
 
 @lru_cache(maxsize=4096)
 def _totals(size: int) -> tuple[int, ...]:
-    return tuple(max(size - n + 1, 0) for n in range(1, ORDERS + 1))
+    return tuple(size - n + 1 for n in range(1, min(size, ORDERS) + 1))
+
+
+def _outside(extra: Sequence[frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """``NgramStats.extra``: empty where no order has an occurrence outside the vocabulary."""
+    return tuple(extra) if any(extra) else ()
 
 
 def ngram_stats(texts: Sequence[str], vocab: Vocabulary | None = None) -> list[NgramStats]:
@@ -51,7 +57,7 @@ def ngram_stats(texts: Sequence[str], vocab: Vocabulary | None = None) -> list[N
     lines = ["".join(t.split()) for t in texts]
     occ = occurrences(vocab, lines)
     return [
-        NgramStats(keys, tuple(extra), _totals(len(line)))
+        NgramStats(keys, _outside(extra), _totals(len(line)))
         for keys, extra, line in zip(masks(vocab, occ, len(lines)), occ.extra, lines)
     ]
 
@@ -62,15 +68,15 @@ def chrf(hyp: NgramStats, ref: NgramStats) -> float:
     adds nothing: sacrebleu counts no hypothesis n-grams of an order the reference lacks)."""
     prec_sum, rec_sum = 0.0, 0.0
     effective_order = 0
-    for h, r, h_extra, r_extra, n_hyp, n_ref in zip(hyp.keys, ref.keys, hyp.extra, ref.extra, hyp.totals, ref.totals):
-        if n_hyp > 0 and n_ref > 0:
-            both = h & r
-            n_match = both.bit_count() if type(both) is int else len(both)
-            if h_extra and r_extra:
-                n_match += len(h_extra & r_extra)
-            prec_sum += n_match / n_hyp
-            rec_sum += n_match / n_ref
-            effective_order += 1
+    outside = hyp.extra and ref.extra  # both have n-grams outside the vocabulary
+    for h, r, n_hyp, n_ref in zip(hyp.keys, ref.keys, hyp.totals, ref.totals):  # the orders both have
+        both = h & r
+        n_match = both.bit_count() if type(both) is int else len(both)
+        if outside:
+            n_match += len(hyp.extra[effective_order] & ref.extra[effective_order])
+        prec_sum += n_match / n_hyp
+        rec_sum += n_match / n_ref
+        effective_order += 1
     return averaged_f(prec_sum, rec_sum, effective_order, BETA)
 
 
@@ -116,7 +122,7 @@ class NgramCache:
         occ = located(self.vocabulary, self._numbers[side], spans)
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
-                self._stats[text] = NgramStats(keys, tuple(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
+                self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
                 if side == 0:
                     self._located[text] = (occ, t)
 
@@ -132,7 +138,7 @@ class NgramCache:
             mine = [bits[: max(length - n + 1, 0)] for n, bits in enumerate(whole[0].of_text(whole[1]), 1)]
             occ = Occurrences([np.zeros(len(b), dtype=np.int64) for b in mine], mine, [])
             keys = masks(self.vocabulary, occ, 1)[0]
-            self._stats[piece] = NgramStats(keys, (frozenset(),) * ORDERS, _totals(length))
+            self._stats[piece] = NgramStats(keys, (), _totals(length))
         return piece
 
     def stats(self, text: str) -> NgramStats:
