@@ -95,6 +95,7 @@ class NgramCache:
     # a sentence or two neighbours not extracted yet (a large document's): side, its place in the side's stream
     _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
     _numbers: list[list[np.ndarray]] = field(default_factory=list)  # per side and order: each position's n-gram
+    _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts there
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
@@ -109,6 +110,8 @@ class NgramCache:
             spans = [(ends[k], ends[k + 1]) for k in range(len(texts))]
             spans += [(ends[k], ends[k + 2]) for k in range(len(texts) - 1)]
             joined = [*texts, *(" ".join(texts[k : k + 2]) for k in range(len(texts) - 1))]
+            for text, start in zip(texts, ends):
+                cache._places.setdefault(text, (side, start))
             if vocab.bits > ngrams.MASK_BITS:
                 for text, span in zip(joined, spans):
                     cache._spans.setdefault(text, (side, span))
@@ -125,6 +128,22 @@ class NgramCache:
                 self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
                 if side == 0:
                     self._located[text] = (occ, t)
+
+    def pieces(self, text: str, bounds: Sequence[tuple[int, int]]) -> None:
+        """Extract together the statistics of the pieces ``text[start:end]`` of a sentence of the
+        document (a reference cut in two, :mod:`.split`), each a piece of its side's stream."""
+        place = self._places.get(text)
+        if place is None:
+            return
+        side, offset = place
+        todo: dict[str, tuple[int, int]] = {}
+        for start, end in bounds:
+            piece = text[start:end]
+            if piece not in self._stats and piece not in todo:
+                first = offset + len("".join(text[:start].split()))
+                todo[piece] = (first, first + len("".join(piece.split())))
+        if todo:
+            self._keep(list(todo), list(todo.values()), side)
 
     def prefix(self, text: str, size: int) -> str:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its

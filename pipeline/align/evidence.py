@@ -137,6 +137,11 @@ class Evidence:
             found = self._joined[key] = " ".join(texts[k : k + d])
         return found
 
+    def expect_pieces(self, j: int, bounds: Sequence[tuple[int, int]]) -> None:
+        """The pieces ``[start, end)`` of reference j that :meth:`score_text` will be asked for: their
+        character n-grams extracted together (:meth:`.chrf.NgramCache.pieces`)."""
+        self.ngrams.pieces(self.ref[j].text, bounds)
+
     def score_text(self, i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
         """Score and signals of the source span against any English text (a piece of a reference
         sentence), by the same signals as :meth:`score`; not cached."""
