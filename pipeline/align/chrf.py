@@ -92,10 +92,11 @@ class NgramCache:
     _stats: dict[str, NgramStats] = field(default_factory=dict)
     _located: dict[str, tuple[Occurrences, int]] = field(default_factory=dict)  # a hypothesis's, for its prefixes
     _scores: dict[tuple[str, str], float] = field(default_factory=dict)
-    # a sentence or two neighbours not extracted yet (a large document's): side, its place in the side's stream
+    # a sentence or two neighbours not extracted yet (a large document's): side, its place in the streams
     _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
-    _numbers: list[list[np.ndarray]] = field(default_factory=list)  # per side and order: each position's n-gram
-    _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts there
+    # per order: the n-gram at each position of the MT stream, then of the reference stream (-1 between)
+    _numbers: list[np.ndarray] = field(default_factory=list)
+    _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
@@ -104,29 +105,32 @@ class NgramCache:
         a document whose masks would be sets (``ngrams.MASK_BITS``), each when it is first asked for."""
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines])
-        cache = cls(vocab, _numbers=numbers)
-        for side, texts, stripped in zip((0, 1), (mt, ref), lines):
-            ends = np.cumsum([0, *map(len, stripped)]).tolist()
-            spans = [(ends[k], ends[k + 1]) for k in range(len(texts))]
-            spans += [(ends[k], ends[k + 2]) for k in range(len(texts) - 1)]
-            joined = [*texts, *(" ".join(texts[k : k + 2]) for k in range(len(texts) - 1))]
-            for text, start in zip(texts, ends):
+        second = sum(map(len, lines[0]))  # where the reference stream starts (no n-gram spans the two)
+        cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
+        texts, spans, sides = [], [], []
+        for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
+            ends = (np.cumsum([0, *map(len, stripped)]) + side * second).tolist()
+            texts += [*sentences, *(" ".join(sentences[k : k + 2]) for k in range(len(sentences) - 1))]
+            spans += [(ends[k], ends[k + 1]) for k in range(len(sentences))]
+            spans += [(ends[k], ends[k + 2]) for k in range(len(sentences) - 1)]
+            sides += [side] * (2 * len(sentences) - 1 if sentences else 0)
+            for text, start in zip(sentences, ends):
                 cache._places.setdefault(text, (side, start))
-            if vocab.bits > ngrams.MASK_BITS:
-                for text, span in zip(joined, spans):
-                    cache._spans.setdefault(text, (side, span))
-            else:
-                cache._keep(joined, spans, side)
+        if vocab.bits > ngrams.MASK_BITS:
+            for text, side, span in zip(texts, sides, spans):
+                cache._spans.setdefault(text, (side, span))
+        else:
+            cache._keep(texts, spans, sides)
         return cache
 
-    def _keep(self, texts: list[str], spans: list[tuple[int, int]], side: int) -> None:
-        """Keep the statistics of ``texts``, pieces ``spans`` of a side's stream (side 0's are
+    def _keep(self, texts: list[str], spans: list[tuple[int, int]], sides: list[int]) -> None:
+        """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
-        occ = located(self.vocabulary, self._numbers[side], spans)
+        occ = located(self.vocabulary, self._numbers, spans)
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
                 self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
-                if side == 0:
+                if sides[t] == 0:
                     self._located[text] = (occ, t)
 
     def pieces(self, text: str, bounds: Sequence[tuple[int, int]]) -> None:
@@ -143,7 +147,7 @@ class NgramCache:
                 first = offset + len("".join(text[:start].split()))
                 todo[piece] = (first, first + len("".join(piece.split())))
         if todo:
-            self._keep(list(todo), list(todo.values()), side)
+            self._keep(list(todo), list(todo.values()), [side] * len(todo))
 
     def prefix(self, text: str, size: int) -> str:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
@@ -165,7 +169,7 @@ class NgramCache:
         if found is None:
             if text in self._spans:
                 side, span = self._spans.pop(text)
-                self._keep([text], [span], side)
+                self._keep([text], [span], [side])
                 return self._stats[text]
             found = self._stats[text] = ngram_stats([text], self.vocabulary)[0]
         return found
