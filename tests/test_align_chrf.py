@@ -170,3 +170,23 @@ def test_masks_or_ed_bit_by_bit_are_the_packed_tables(monkeypatch) -> None:
     spread = NgramCache.for_document(mt, ref)
     assert packed._stats == spread._stats
     check_document(mt, ref)
+
+
+def test_the_pieces_of_a_sentence_extracted_together_are_its_pieces_statistics() -> None:
+    """A cut reference's pieces (NgramCache.pieces, from its stream) score as looked up and as sacrebleu's."""
+    texts = corpus_texts()
+    rng = random.Random(5)
+    for _ in range(6):
+        mt, ref = rng.sample(texts, 3), rng.sample(texts, 4)
+        cache, looked_up = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+        for text in ref:
+            bounds = sorted({tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(8)})
+            cache.pieces(text, bounds)
+            for start, end in bounds:
+                piece = text[start:end]
+                assert cache._stats[piece] == ngram_stats([piece], looked_up.vocabulary)[0], piece
+                for hyp in mt:
+                    assert abs(cache.chrf(hyp, piece) - sacrebleu_chrf(hyp, piece)) <= TOLERANCE, (hyp, piece)
+    cache = NgramCache.for_document(["a b"], ["c d"])
+    cache.pieces("not a sentence of the document", [(0, 3)])
+    assert "not" not in cache._stats
