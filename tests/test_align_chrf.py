@@ -190,3 +190,18 @@ def test_the_pieces_of_a_sentence_extracted_together_are_its_pieces_statistics()
     cache = NgramCache.for_document(["a b"], ["c d"])
     cache.pieces("not a sentence of the document", [(0, 3)])
     assert "not" not in cache._stats
+
+
+def test_joins_are_extracted_when_asked_for_together_or_alone() -> None:
+    texts = corpus_texts()
+    rng = random.Random(6)
+    mt, ref = rng.sample(texts, 5), rng.sample(texts, 4)
+    joins = [" ".join(mt[k : k + 2]) for k in range(4)] + [" ".join(ref[k : k + 2]) for k in range(3)]
+    together, alone = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+    assert not any(join in together._stats for join in joins)  # a join is extracted when asked for
+    together.extract([*joins[1:4], joins[5], "not a text of the document"])
+    assert sum(join in together._stats for join in joins) == 4
+    for join in joins:
+        assert together.stats(join) == alone.stats(join)
+        for hyp in mt:
+            assert abs(together.chrf(hyp, join) - sacrebleu_chrf(hyp, join)) <= TOLERANCE, (hyp, join)

@@ -14,7 +14,7 @@ of record (``pipeline/score``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -100,9 +100,10 @@ class NgramCache:
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
-        """A cache for a document's MT and reference sentences, with the statistics of each sentence
-        and of each two neighbours joined (the texts of 1-1, 2-1 and 1-2 beads), extracted together; in
-        a document whose masks would be sets (``ngrams.MASK_BITS``), each when it is first asked for."""
+        """A cache for a document's MT and reference sentences, with the statistics of each sentence,
+        extracted together, and of each two neighbours joined (the texts of 2-1 and 1-2 beads) when
+        asked for (:meth:`extract` several together); in a document whose masks would be sets
+        (``ngrams.MASK_BITS``), each sentence too."""
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines])
         second = sum(map(len, lines[0]))  # where the reference stream starts (no n-gram spans the two)
@@ -110,10 +111,11 @@ class NgramCache:
         texts, spans, sides = [], [], []
         for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
             ends = (np.cumsum([0, *map(len, stripped)]) + side * second).tolist()
-            texts += [*sentences, *(" ".join(sentences[k : k + 2]) for k in range(len(sentences) - 1))]
+            for k in range(len(sentences) - 1):
+                cache._spans.setdefault(" ".join(sentences[k : k + 2]), (side, (ends[k], ends[k + 2])))
+            texts += sentences
             spans += [(ends[k], ends[k + 1]) for k in range(len(sentences))]
-            spans += [(ends[k], ends[k + 2]) for k in range(len(sentences) - 1)]
-            sides += [side] * (2 * len(sentences) - 1 if sentences else 0)
+            sides += [side] * len(sentences)
             for text, start in zip(sentences, ends):
                 cache._places.setdefault(text, (side, start))
         if vocab.bits > ngrams.MASK_BITS:
@@ -122,6 +124,13 @@ class NgramCache:
         else:
             cache._keep(texts, spans, sides)
         return cache
+
+    def extract(self, texts: Iterable[str]) -> None:
+        """Extract together the statistics of those of ``texts`` that are sentences of the document or
+        two neighbours joined, not extracted yet."""
+        todo = {text: self._spans.pop(text) for text in dict.fromkeys(texts) if text in self._spans}
+        if todo:
+            self._keep(list(todo), [span for _, span in todo.values()], [side for side, _ in todo.values()])
 
     def _keep(self, texts: list[str], spans: list[tuple[int, int]], sides: list[int]) -> None:
         """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
@@ -136,6 +136,13 @@ class Evidence:
         if found is None:
             found = self._joined[key] = " ".join(texts[k : k + d])
         return found
+
+    def expect_joins(self, sources: Iterable[int], references: Iterable[int]) -> None:
+        """The MT sentences k, k + 1 (each k of ``sources``) and the reference sentences k, k + 1 (each
+        of ``references``) that beads will join: their character n-grams extracted together."""
+        if self.use.mt and not self.use.length_only:
+            joins = [self.joined(0, k, 2) for k in sources] + [self.joined(1, k, 2) for k in references]
+            self.ngrams.extract(joins)
 
     def expect_pieces(self, j: int, bounds: Sequence[tuple[int, int]]) -> None:
         """The pieces ``[start, end)`` of reference j that :meth:`score_text` will be asked for: their
