@@ -205,3 +205,18 @@ def test_joins_are_extracted_when_asked_for_together_or_alone() -> None:
         assert together.stats(join) == alone.stats(join)
         for hyp in mt:
             assert abs(together.chrf(hyp, join) - sacrebleu_chrf(hyp, join)) <= TOLERANCE, (hyp, join)
+
+
+def test_prefixes_made_together_are_those_made_alone() -> None:
+    texts = corpus_texts()
+    rng = random.Random(7)
+    mt, ref = rng.sample(texts, 4), rng.sample(texts, 3)
+    joins = [" ".join(mt[k : k + 2]) for k in range(3)]
+    wanted = [(hyp, rng.randrange(len(hyp) + 2)) for hyp in [*mt, *joins] for _ in range(3)]
+    together, alone = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+    together.prefixes(wanted)
+    for hyp, size in wanted:
+        piece = hyp[:size]
+        assert together._stats[piece] == alone.stats(alone.prefix(hyp, size)), (hyp, size)
+        for ref_text in ref:
+            assert abs(together.chrf(piece, ref_text) - sacrebleu_chrf(piece, ref_text)) <= TOLERANCE

@@ -90,7 +90,8 @@ class NgramCache:
 
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     _stats: dict[str, NgramStats] = field(default_factory=dict)
-    _located: dict[str, tuple[Occurrences, int]] = field(default_factory=dict)  # a hypothesis's, for its prefixes
+    # a hypothesis's occurrences (where they are; then its bits per order), for its prefixes
+    _located: dict[str, tuple[Occurrences, int] | list[np.ndarray]] = field(default_factory=dict)
     _scores: dict[tuple[str, str], float] = field(default_factory=dict)
     # a sentence or two neighbours not extracted yet (a large document's): side, its place in the streams
     _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
@@ -161,17 +162,36 @@ class NgramCache:
     def prefix(self, text: str, size: int) -> str:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
         first n-grams'."""
-        piece = text[:size]
-        if text in self._spans:
-            self.stats(text)
-        whole = self._located.get(text)
-        if piece not in self._stats and whole is not None:
-            length = len("".join(piece.split()))
-            mine = [bits[: max(length - n + 1, 0)] for n, bits in enumerate(whole[0].of_text(whole[1]), 1)]
-            occ = Occurrences([np.zeros(len(b), dtype=np.int64) for b in mine], mine, [])
-            keys = masks(self.vocabulary, occ, 1)[0]
+        self.prefixes([(text, size)])
+        return text[:size]
+
+    def prefixes(self, wanted: Iterable[tuple[str, int]]) -> None:
+        """Make together the statistics of the prefixes ``text[:size]`` of hypotheses of the document
+        (their first n-grams'), those not made yet."""
+        wanted = list(wanted)
+        self.extract(text for text, _ in wanted)
+        todo: dict[str, tuple[list[np.ndarray], int]] = {}
+        for text, size in wanted:
+            piece = text[:size]
+            if piece not in self._stats and piece not in todo and (bits := self._hypothesis_bits(text)) is not None:
+                length = len("".join(piece.split()))
+                todo[piece] = ([b[: max(length - n + 1, 0)] for n, b in enumerate(bits, 1)], length)
+        if not todo:
+            return
+        mine = [[bits[n] for bits, _ in todo.values()] for n in range(ORDERS)]
+        owners = [np.repeat(np.arange(len(todo)), [len(b) for b in order]) for order in mine]
+        occ = Occurrences(owners, [np.concatenate(order) for order in mine], [])
+        for (piece, (_, length)), keys in zip(todo.items(), masks(self.vocabulary, occ, len(todo))):
             self._stats[piece] = NgramStats(keys, (), _totals(length))
-        return piece
+
+    def _hypothesis_bits(self, text: str) -> list[np.ndarray] | None:
+        """A hypothesis's bits per order, in its order of position (None: not a hypothesis of the document)."""
+        whole = self._located.get(text)
+        if whole is None:
+            return None
+        if isinstance(whole, tuple):
+            whole = self._located[text] = whole[0].of_text(whole[1])
+        return whole
 
     def stats(self, text: str) -> NgramStats:
         found = self._stats.get(text)

@@ -18,7 +18,7 @@ from .anchor_masks import EnglishAnchors, SourceAnchors, matches
 from .chrf import NgramCache
 from .lexicon import STOPWORDS, content_words, english, japanese, stem
 from .params import PARAMS, AlignParams
-from .signals import anchor_score, chrf_baseline, mt_similarity
+from .signals import anchor_score, chrf_baseline, mt_similarity, prefix_size
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,17 @@ class Evidence:
         if self.use.mt and not self.use.length_only:
             joins = [self.joined(0, k, 2) for k in sources] + [self.joined(1, k, 2) for k in references]
             self.ngrams.extract(joins)
+
+    def expect_beads(self, beads: Iterable[tuple[int, int, int, int]]) -> None:
+        """Beads (i, di, j, dj) about to be scored: the MT prefixes those with a truncated reference
+        compare, made together (:meth:`.chrf.NgramCache.prefixes`)."""
+        if self.use.mt and not self.use.length_only:
+            size = self.params.mt.truncated_prefix
+            self.ngrams.prefixes(
+                (self.joined(0, i, di), prefix_size(self.joined(1, j, dj), size))
+                for i, di, j, dj in beads
+                if self.ref[j + dj - 1].partial
+            )
 
     def expect_pieces(self, j: int, bounds: Sequence[tuple[int, int]]) -> None:
         """The pieces ``[start, end)`` of reference j that :meth:`score_text` will be asked for: their

@@ -52,8 +52,13 @@ def chrf(
     if not mt.strip() or not en.strip():
         return None
     ngrams = ngrams or NgramCache()
-    hyp = ngrams.prefix(mt, int(len(strip_ellipsis(en)) * truncated_prefix) + 1) if partial else mt
+    hyp = ngrams.prefix(mt, prefix_size(en, truncated_prefix)) if partial else mt
     return ngrams.chrf(hyp, en) / 100
+
+
+def prefix_size(en: str, truncated_prefix: float = PARAMS.mt.truncated_prefix) -> int:
+    """The characters of the MT prefix scored against a truncated reference ``en`` (its "…" left out)."""
+    return int(len(strip_ellipsis(en)) * truncated_prefix) + 1
 
 
 def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams, ngrams: NgramCache | None = None) -> float:
