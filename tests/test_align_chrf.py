@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu import sentence_chrf
 
+from pipeline.align import chrf as chrf_module
 from pipeline.align import ngrams
 from pipeline.align.chrf import NgramCache, chrf, ngram_stats
 from pipeline.align.signals import chrf as signal_chrf
@@ -220,3 +221,26 @@ def test_prefixes_made_together_are_those_made_alone() -> None:
         assert together._stats[piece] == alone.stats(alone.prefix(hyp, size)), (hyp, size)
         for ref_text in ref:
             assert abs(together.chrf(piece, ref_text) - sacrebleu_chrf(piece, ref_text)) <= TOLERANCE
+
+
+def test_a_documents_sentence_pairs_scored_together_are_the_pairs_scores() -> None:
+    """chrf_table: every MT sentence against every reference at once, the very numbers chrf gives."""
+    texts = corpus_texts()
+    rng = random.Random(8)
+    documents = [(rng.sample(texts, 6), rng.sample(texts, 5)) for _ in range(5)]
+    documents.append((["", "a", "ab ab", "  "], ["a", "", "x y z", "ab"]))  # empty, one character, whitespace
+    for mt, ref in documents:
+        together, alone = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+        together.score_sentences(mt, ref)
+        assert len(together._scores) == len(set(mt)) * len(set(ref))
+        for hyp in mt:
+            for ref_text in ref:
+                assert together._scores[hyp, ref_text] == chrf(alone.stats(hyp), alone.stats(ref_text))
+                assert abs(together._scores[hyp, ref_text] - sacrebleu_chrf(hyp, ref_text)) <= TOLERANCE
+
+
+def test_a_large_documents_sentence_pairs_are_left_to_be_scored_one_by_one(monkeypatch) -> None:
+    monkeypatch.setattr(chrf_module, "MAX_TABLE_BYTES", 0)
+    cache = NgramCache.for_document(["a b c"], ["a b"])
+    cache.score_sentences(["a b c"], ["a b"])
+    assert not cache._scores

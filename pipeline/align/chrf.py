@@ -23,6 +23,7 @@ from sacrebleu.metrics import CHRF
 
 from ..score.chrf import averaged_f
 from . import ngrams
+from .chrf_table import MAX_TABLE_BYTES, chrf_table
 from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
 
 BETA = CHRF.BETA  # recall weighs twice as much as precision
@@ -202,6 +203,20 @@ class NgramCache:
                 return self._stats[text]
             found = self._stats[text] = ngram_stats([text], self.vocabulary)[0]
         return found
+
+    def score_sentences(self, mt: Sequence[str], ref: Sequence[str]) -> None:
+        """Score every MT sentence of the document against every reference sentence together
+        (:func:`.chrf_table.chrf_table`, the numbers :meth:`chrf` gives), unless the document's masks
+        are sets or its table would pass ``chrf_table.MAX_TABLE_BYTES``."""
+        hyps, refs = list(dict.fromkeys(mt)), list(dict.fromkeys(ref))
+        if len(hyps) * len(refs) * self.vocabulary.bits // 8 > MAX_TABLE_BYTES:
+            return
+        stats = [self._stats.get(text) for text in (*hyps, *refs)]
+        if not hyps or not refs or any(s is None or s.extra or not all(type(k) is int for k in s.keys) for s in stats):
+            return
+        table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA).tolist()
+        for hyp, scores in zip(hyps, table):
+            self._scores.update(zip(((hyp, r) for r in refs), scores))
 
     def chrf(self, hyp: str, ref: str) -> float:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""

@@ -56,6 +56,7 @@ class Evidence:
         texts = self.mt if use.mt and not use.length_only else []
         self.ngrams = NgramCache.for_document(texts, [r.text for r in ref] if texts else [])
         if use.mt and any(x.strip() for x in self.mt):
+            self.ngrams.score_sentences(self.mt, [r.text for r in ref])  # the baseline's pairs and most beads'
             self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt, self.ngrams)
         self._texts = (self.mt, [r.text for r in ref])
         self._joined: dict[tuple[int, int, int], str] = {}  # (side, k, d) → texts k..k+d joined (side 0: MT)
