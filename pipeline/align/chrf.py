@@ -3,8 +3,10 @@
 sacrebleu's ``CHRF().sentence_score(hyp, [ref])`` extracts both sides' character n-grams again for
 every pair; an aligner compares each sentence with dozens of others. :class:`NgramCache` numbers a
 document's character n-grams once and keeps each text's occurrences per order as a bit mask
-(:mod:`.ngrams`): its sentences and their joins are extracted together when the cache is made, a
-prefix from its text's, any other text when asked for. :func:`chrf` computes the score of a pair from
+(:mod:`.ngrams`): its sentences are extracted together when the cache is made, two neighbours
+joined, prefixes and pieces of a cut reference when beads are about to compare them (several
+together), any other text when asked for; its sentence pairs are scored together
+(:mod:`.chrf_table`). :func:`chrf` computes the score of a pair from
 the two masks (the n-grams they share: ``(h & r).bit_count()``) with the same integer counts and the
 same floating-point operations as sacrebleu 2.x's default chrF (character 6-grams, no word n-grams,
 β = 2, whitespace removed, effective-order averaging), so the result is the same number

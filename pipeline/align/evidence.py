@@ -3,7 +3,9 @@
 :class:`Evidence` analyses both sides once (Japanese concepts, English content stems, the chrF that
 unrelated pairs reach) and then scores any bead (i, di, j, dj): ``lexical`` anchors, ``mt`` chrF
 above its baseline, modulated by ``length``. It also proposes the plausible 1-1 pairs through an
-inverted index of English stems, so that the work grows with the plausible pairs, not n × m.
+inverted index of English stems, so that the work grows with the plausible pairs, not n × m. The
+lexical anchors are bit masks (:mod:`.anchor_masks`); the texts beads are about to compare can be
+announced (``expect_*``), so that their character n-grams are extracted together.
 """
 
 from __future__ import annotations
