@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu import sentence_chrf
 
+from pipeline.align import chrf as chrf_module
 from pipeline.align import ngrams
 from pipeline.align.chrf import NgramCache, chrf, ngram_stats
 from pipeline.align.signals import chrf as signal_chrf
@@ -170,3 +171,76 @@ def test_masks_or_ed_bit_by_bit_are_the_packed_tables(monkeypatch) -> None:
     spread = NgramCache.for_document(mt, ref)
     assert packed._stats == spread._stats
     check_document(mt, ref)
+
+
+def test_the_pieces_of_a_sentence_extracted_together_are_its_pieces_statistics() -> None:
+    """A cut reference's pieces (NgramCache.pieces, from its stream) score as looked up and as sacrebleu's."""
+    texts = corpus_texts()
+    rng = random.Random(5)
+    for _ in range(6):
+        mt, ref = rng.sample(texts, 3), rng.sample(texts, 4)
+        cache, looked_up = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+        for text in ref:
+            bounds = sorted({tuple(sorted(rng.sample(range(len(text) + 1), 2))) for _ in range(8)})
+            cache.pieces(text, bounds)
+            for start, end in bounds:
+                piece = text[start:end]
+                assert cache._stats[piece] == ngram_stats([piece], looked_up.vocabulary)[0], piece
+                for hyp in mt:
+                    assert abs(cache.chrf(hyp, piece) - sacrebleu_chrf(hyp, piece)) <= TOLERANCE, (hyp, piece)
+    cache = NgramCache.for_document(["a b"], ["c d"])
+    cache.pieces("not a sentence of the document", [(0, 3)])
+    assert "not" not in cache._stats
+
+
+def test_joins_are_extracted_when_asked_for_together_or_alone() -> None:
+    texts = corpus_texts()
+    rng = random.Random(6)
+    mt, ref = rng.sample(texts, 5), rng.sample(texts, 4)
+    joins = [" ".join(mt[k : k + 2]) for k in range(4)] + [" ".join(ref[k : k + 2]) for k in range(3)]
+    together, alone = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+    assert not any(join in together._stats for join in joins)  # a join is extracted when asked for
+    together.extract([*joins[1:4], joins[5], "not a text of the document"])
+    assert sum(join in together._stats for join in joins) == 4
+    for join in joins:
+        assert together.stats(join) == alone.stats(join)
+        for hyp in mt:
+            assert abs(together.chrf(hyp, join) - sacrebleu_chrf(hyp, join)) <= TOLERANCE, (hyp, join)
+
+
+def test_prefixes_made_together_are_those_made_alone() -> None:
+    texts = corpus_texts()
+    rng = random.Random(7)
+    mt, ref = rng.sample(texts, 4), rng.sample(texts, 3)
+    joins = [" ".join(mt[k : k + 2]) for k in range(3)]
+    wanted = [(hyp, rng.randrange(len(hyp) + 2)) for hyp in [*mt, *joins] for _ in range(3)]
+    together, alone = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+    together.prefixes(wanted)
+    for hyp, size in wanted:
+        piece = hyp[:size]
+        assert together._stats[piece] == alone.stats(alone.prefix(hyp, size)), (hyp, size)
+        for ref_text in ref:
+            assert abs(together.chrf(piece, ref_text) - sacrebleu_chrf(piece, ref_text)) <= TOLERANCE
+
+
+def test_a_documents_sentence_pairs_scored_together_are_the_pairs_scores() -> None:
+    """chrf_table: every MT sentence against every reference at once, the very numbers chrf gives."""
+    texts = corpus_texts()
+    rng = random.Random(8)
+    documents = [(rng.sample(texts, 6), rng.sample(texts, 5)) for _ in range(5)]
+    documents.append((["", "a", "ab ab", "  "], ["a", "", "x y z", "ab"]))  # empty, one character, whitespace
+    for mt, ref in documents:
+        together, alone = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+        together.score_sentences(mt, ref)
+        assert len(together._scores) == len(set(mt)) * len(set(ref))
+        for hyp in mt:
+            for ref_text in ref:
+                assert together._scores[hyp, ref_text] == chrf(alone.stats(hyp), alone.stats(ref_text))
+                assert abs(together._scores[hyp, ref_text] - sacrebleu_chrf(hyp, ref_text)) <= TOLERANCE
+
+
+def test_a_large_documents_sentence_pairs_are_left_to_be_scored_one_by_one(monkeypatch) -> None:
+    monkeypatch.setattr(chrf_module, "MAX_TABLE_BYTES", 0)
+    cache = NgramCache.for_document(["a b c"], ["a b"])
+    cache.score_sentences(["a b c"], ["a b"])
+    assert not cache._scores

@@ -3,8 +3,10 @@
 sacrebleu's ``CHRF().sentence_score(hyp, [ref])`` extracts both sides' character n-grams again for
 every pair; an aligner compares each sentence with dozens of others. :class:`NgramCache` numbers a
 document's character n-grams once and keeps each text's occurrences per order as a bit mask
-(:mod:`.ngrams`): its sentences and their joins are extracted together when the cache is made, a
-prefix from its text's, any other text when asked for. :func:`chrf` computes the score of a pair from
+(:mod:`.ngrams`): its sentences are extracted together when the cache is made, two neighbours
+joined, prefixes and pieces of a cut reference when beads are about to compare them (several
+together), any other text when asked for; its sentence pairs are scored together
+(:mod:`.chrf_table`). :func:`chrf` computes the score of a pair from
 the two masks (the n-grams they share: ``(h & r).bit_count()``) with the same integer counts and the
 same floating-point operations as sacrebleu 2.x's default chrF (character 6-grams, no word n-grams,
 β = 2, whitespace removed, effective-order averaging), so the result is the same number
@@ -14,7 +16,7 @@ of record (``pipeline/score``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,6 +25,7 @@ from sacrebleu.metrics import CHRF
 
 from ..score.chrf import averaged_f
 from . import ngrams
+from .chrf_table import MAX_TABLE_BYTES, chrf_table
 from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
 
 BETA = CHRF.BETA  # recall weighs twice as much as precision
@@ -32,7 +35,8 @@ BETA = CHRF.BETA  # recall weighs twice as much as precision
 class NgramStats:
     """The character n-grams of one text (whitespace removed), per order 1..6: ``keys``, the bits of
     its occurrences in the document's vocabulary (:mod:`.ngrams`); ``extra``, its occurrences outside
-    it (n-gram + ``ngrams.NTH`` + occurrence number); ``totals``, the number of n-grams."""
+    it (n-gram + ``ngrams.NTH`` + occurrence number; empty where it has none of any order);
+    ``totals``, the number of n-grams of each order it has (a text of 3 characters: orders 1 to 3)."""
 
     keys: Keys
     extra: tuple[frozenset[str], ...]
@@ -41,7 +45,12 @@ class NgramStats:
 
 @lru_cache(maxsize=4096)
 def _totals(size: int) -> tuple[int, ...]:
-    return tuple(max(size - n + 1, 0) for n in range(1, ORDERS + 1))
+    return tuple(size - n + 1 for n in range(1, min(size, ORDERS) + 1))
+
+
+def _outside(extra: Sequence[frozenset[str]]) -> tuple[frozenset[str], ...]:
+    """``NgramStats.extra``: empty where no order has an occurrence outside the vocabulary."""
+    return tuple(extra) if any(extra) else ()
 
 
 def ngram_stats(texts: Sequence[str], vocab: Vocabulary | None = None) -> list[NgramStats]:
@@ -51,7 +60,7 @@ def ngram_stats(texts: Sequence[str], vocab: Vocabulary | None = None) -> list[N
     lines = ["".join(t.split()) for t in texts]
     occ = occurrences(vocab, lines)
     return [
-        NgramStats(keys, tuple(extra), _totals(len(line)))
+        NgramStats(keys, _outside(extra), _totals(len(line)))
         for keys, extra, line in zip(masks(vocab, occ, len(lines)), occ.extra, lines)
     ]
 
@@ -62,15 +71,15 @@ def chrf(hyp: NgramStats, ref: NgramStats) -> float:
     adds nothing: sacrebleu counts no hypothesis n-grams of an order the reference lacks)."""
     prec_sum, rec_sum = 0.0, 0.0
     effective_order = 0
-    for h, r, h_extra, r_extra, n_hyp, n_ref in zip(hyp.keys, ref.keys, hyp.extra, ref.extra, hyp.totals, ref.totals):
-        if n_hyp > 0 and n_ref > 0:
-            both = h & r
-            n_match = both.bit_count() if type(both) is int else len(both)
-            if h_extra and r_extra:
-                n_match += len(h_extra & r_extra)
-            prec_sum += n_match / n_hyp
-            rec_sum += n_match / n_ref
-            effective_order += 1
+    outside = hyp.extra and ref.extra  # both have n-grams outside the vocabulary
+    for h, r, n_hyp, n_ref in zip(hyp.keys, ref.keys, hyp.totals, ref.totals):  # the orders both have
+        both = h & r
+        n_match = both.bit_count() if type(both) is int else len(both)
+        if outside:
+            n_match += len(hyp.extra[effective_order] & ref.extra[effective_order])
+        prec_sum += n_match / n_hyp
+        rec_sum += n_match / n_ref
+        effective_order += 1
     return averaged_f(prec_sum, rec_sum, effective_order, BETA)
 
 
@@ -84,66 +93,132 @@ class NgramCache:
 
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     _stats: dict[str, NgramStats] = field(default_factory=dict)
-    _located: dict[str, tuple[Occurrences, int]] = field(default_factory=dict)  # a hypothesis's, for its prefixes
+    # a hypothesis's occurrences (where they are; then its bits per order), for its prefixes
+    _located: dict[str, tuple[Occurrences, int] | list[np.ndarray]] = field(default_factory=dict)
     _scores: dict[tuple[str, str], float] = field(default_factory=dict)
-    # a sentence or two neighbours not extracted yet (a large document's): side, its place in the side's stream
+    # a sentence or two neighbours not extracted yet (a large document's): side, its place in the streams
     _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
-    _numbers: list[list[np.ndarray]] = field(default_factory=list)  # per side and order: each position's n-gram
+    # per order: the n-gram at each position of the MT stream, then of the reference stream (-1 between)
+    _numbers: list[np.ndarray] = field(default_factory=list)
+    _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
-        """A cache for a document's MT and reference sentences, with the statistics of each sentence
-        and of each two neighbours joined (the texts of 1-1, 2-1 and 1-2 beads), extracted together; in
-        a document whose masks would be sets (``ngrams.MASK_BITS``), each when it is first asked for."""
+        """A cache for a document's MT and reference sentences, with the statistics of each sentence,
+        extracted together, and of each two neighbours joined (the texts of 2-1 and 1-2 beads) when
+        asked for (:meth:`extract` several together); in a document whose masks would be sets
+        (``ngrams.MASK_BITS``), each sentence too."""
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines])
-        cache = cls(vocab, _numbers=numbers)
-        for side, texts, stripped in zip((0, 1), (mt, ref), lines):
-            ends = np.cumsum([0, *map(len, stripped)]).tolist()
-            spans = [(ends[k], ends[k + 1]) for k in range(len(texts))]
-            spans += [(ends[k], ends[k + 2]) for k in range(len(texts) - 1)]
-            joined = [*texts, *(" ".join(texts[k : k + 2]) for k in range(len(texts) - 1))]
-            if vocab.bits > ngrams.MASK_BITS:
-                for text, span in zip(joined, spans):
-                    cache._spans.setdefault(text, (side, span))
-            else:
-                cache._keep(joined, spans, side)
+        second = sum(map(len, lines[0]))  # where the reference stream starts (no n-gram spans the two)
+        cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
+        texts, spans, sides = [], [], []
+        for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
+            ends = (np.cumsum([0, *map(len, stripped)]) + side * second).tolist()
+            for k in range(len(sentences) - 1):
+                cache._spans.setdefault(" ".join(sentences[k : k + 2]), (side, (ends[k], ends[k + 2])))
+            texts += sentences
+            spans += [(ends[k], ends[k + 1]) for k in range(len(sentences))]
+            sides += [side] * len(sentences)
+            for text, start in zip(sentences, ends):
+                cache._places.setdefault(text, (side, start))
+        if vocab.bits > ngrams.MASK_BITS:
+            for text, side, span in zip(texts, sides, spans):
+                cache._spans.setdefault(text, (side, span))
+        else:
+            cache._keep(texts, spans, sides)
         return cache
 
-    def _keep(self, texts: list[str], spans: list[tuple[int, int]], side: int) -> None:
-        """Keep the statistics of ``texts``, pieces ``spans`` of a side's stream (side 0's are
+    def extract(self, texts: Iterable[str]) -> None:
+        """Extract together the statistics of those of ``texts`` that are sentences of the document or
+        two neighbours joined, not extracted yet."""
+        todo = {text: self._spans.pop(text) for text in dict.fromkeys(texts) if text in self._spans}
+        if todo:
+            self._keep(list(todo), [span for _, span in todo.values()], [side for side, _ in todo.values()])
+
+    def _keep(self, texts: list[str], spans: list[tuple[int, int]], sides: list[int]) -> None:
+        """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
-        occ = located(self.vocabulary, self._numbers[side], spans)
+        occ = located(self.vocabulary, self._numbers, spans)
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
-                self._stats[text] = NgramStats(keys, tuple(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
-                if side == 0:
+                self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
+                if sides[t] == 0:
                     self._located[text] = (occ, t)
+
+    def pieces(self, text: str, bounds: Sequence[tuple[int, int]]) -> None:
+        """Extract together the statistics of the pieces ``text[start:end]`` of a sentence of the
+        document (a reference cut in two, :mod:`.split`), each a piece of its side's stream."""
+        place = self._places.get(text)
+        if place is None:
+            return
+        side, offset = place
+        todo: dict[str, tuple[int, int]] = {}
+        for start, end in bounds:
+            piece = text[start:end]
+            if piece not in self._stats and piece not in todo:
+                first = offset + len("".join(text[:start].split()))
+                todo[piece] = (first, first + len("".join(piece.split())))
+        if todo:
+            self._keep(list(todo), list(todo.values()), [side] * len(todo))
 
     def prefix(self, text: str, size: int) -> str:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
         first n-grams'."""
-        piece = text[:size]
-        if text in self._spans:
-            self.stats(text)
+        self.prefixes([(text, size)])
+        return text[:size]
+
+    def prefixes(self, wanted: Iterable[tuple[str, int]]) -> None:
+        """Make together the statistics of the prefixes ``text[:size]`` of hypotheses of the document
+        (their first n-grams'), those not made yet."""
+        wanted = list(wanted)
+        self.extract(text for text, _ in wanted)
+        todo: dict[str, tuple[list[np.ndarray], int]] = {}
+        for text, size in wanted:
+            piece = text[:size]
+            if piece not in self._stats and piece not in todo and (bits := self._hypothesis_bits(text)) is not None:
+                length = len("".join(piece.split()))
+                todo[piece] = ([b[: max(length - n + 1, 0)] for n, b in enumerate(bits, 1)], length)
+        if not todo:
+            return
+        mine = [[bits[n] for bits, _ in todo.values()] for n in range(ORDERS)]
+        owners = [np.repeat(np.arange(len(todo)), [len(b) for b in order]) for order in mine]
+        occ = Occurrences(owners, [np.concatenate(order) for order in mine], [])
+        for (piece, (_, length)), keys in zip(todo.items(), masks(self.vocabulary, occ, len(todo))):
+            self._stats[piece] = NgramStats(keys, (), _totals(length))
+
+    def _hypothesis_bits(self, text: str) -> list[np.ndarray] | None:
+        """A hypothesis's bits per order, in its order of position (None: not a hypothesis of the document)."""
         whole = self._located.get(text)
-        if piece not in self._stats and whole is not None:
-            length = len("".join(piece.split()))
-            mine = [bits[: max(length - n + 1, 0)] for n, bits in enumerate(whole[0].of_text(whole[1]), 1)]
-            occ = Occurrences([np.zeros(len(b), dtype=np.int64) for b in mine], mine, [])
-            keys = masks(self.vocabulary, occ, 1)[0]
-            self._stats[piece] = NgramStats(keys, (frozenset(),) * ORDERS, _totals(length))
-        return piece
+        if whole is None:
+            return None
+        if isinstance(whole, tuple):
+            whole = self._located[text] = whole[0].of_text(whole[1])
+        return whole
 
     def stats(self, text: str) -> NgramStats:
         found = self._stats.get(text)
         if found is None:
             if text in self._spans:
                 side, span = self._spans.pop(text)
-                self._keep([text], [span], side)
+                self._keep([text], [span], [side])
                 return self._stats[text]
             found = self._stats[text] = ngram_stats([text], self.vocabulary)[0]
         return found
+
+    def score_sentences(self, mt: Sequence[str], ref: Sequence[str]) -> None:
+        """Score every MT sentence of the document against every reference sentence together
+        (:func:`.chrf_table.chrf_table`, the numbers :meth:`chrf` gives), unless the document's masks
+        are sets or its table would pass ``chrf_table.MAX_TABLE_BYTES``."""
+        hyps, refs = list(dict.fromkeys(mt)), list(dict.fromkeys(ref))
+        if len(hyps) * len(refs) * self.vocabulary.bits // 8 > MAX_TABLE_BYTES:
+            return
+        stats = [self._stats.get(text) for text in (*hyps, *refs)]
+        if not hyps or not refs or any(s is None or s.extra or not all(type(k) is int for k in s.keys) for s in stats):
+            return
+        table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA).tolist()
+        for hyp, scores in zip(hyps, table):
+            self._scores.update(zip(((hyp, r) for r in refs), scores))
 
     def chrf(self, hyp: str, ref: str) -> float:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""

@@ -12,7 +12,7 @@ table).
 from __future__ import annotations
 
 import math
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 
 LOGIT_LIMIT = 30.0  # the logit is clipped to ±this before the sigmoid (numeric: exp never overflows)
 
@@ -41,7 +41,9 @@ class BeadFeatures:
         )
 
     def vector(self) -> tuple[float, ...]:
-        return (1.0, *map(float, astuple(self)))
+        """(1, then the features in their order), for the logistic weights."""
+        features = (self.evidence, self.length_logp, self.anchored, self.paragraph_mismatch)
+        return (1.0, *map(float, features))
 
 
 @dataclass(frozen=True)

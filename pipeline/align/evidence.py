@@ -3,21 +3,24 @@
 :class:`Evidence` analyses both sides once (Japanese concepts, English content stems, the chrF that
 unrelated pairs reach) and then scores any bead (i, di, j, dj): ``lexical`` anchors, ``mt`` chrF
 above its baseline, modulated by ``length``. It also proposes the plausible 1-1 pairs through an
-inverted index of English stems, so that the work grows with the plausible pairs, not n × m.
+inverted index of English stems, so that the work grows with the plausible pairs, not n × m. The
+lexical anchors are bit masks (:mod:`.anchor_masks`); the texts beads are about to compare can be
+announced (``expect_*``), so that their character n-grams are extracted together.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ..records import Sentence
+from .anchor_masks import EnglishAnchors, SourceAnchors, matches
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, Concept, EnglishSide, content_words, english, japanese, name_matches, stem
+from .lexicon import STOPWORDS, content_words, english, japanese, stem
 from .params import PARAMS, AlignParams
-from .signals import anchor_score, chrf_baseline, en_weight, mt_similarity
+from .signals import anchor_score, chrf_baseline, mt_similarity, prefix_size
 
 
 @dataclass(frozen=True)
@@ -46,18 +49,20 @@ class Evidence:
         self.concepts = [japanese(s.text) for s in src] if use.lexical and not use.length_only else [[] for _ in src]
         self.en = [english(r.text) for r in ref]
         weights = params.anchors.kind_weight
-        self.ja_w = [[weights.of(c.kind) for c in cs] for cs in self.concepts]
-        self.ja_total = [sum(ws) for ws in self.ja_w]
-        self.en_weights = [[en_weight(w, weights) for w in e.words] for e in self.en]
-        self.en_index = [_stem_positions(e) for e in self.en]
-        self.by_stem = [_concepts_by_stem(cs) for cs in self.concepts]
+        self.src_anchors = [SourceAnchors.of(cs, weights) for cs in self.concepts]
+        self.en_anchors = [EnglishAnchors.of(e, weights) for e in self.en]
+        self.src_chars = [len(s.text) for s in src]
+        self.ref_chars = [len(r.text) for r in ref]
         self.baseline = 1.0
         # each text's character n-grams, for the chrF of every pair (numbered over the document's MT and reference)
         texts = self.mt if use.mt and not use.length_only else []
         self.ngrams = NgramCache.for_document(texts, [r.text for r in ref] if texts else [])
         if use.mt and any(x.strip() for x in self.mt):
+            self.ngrams.score_sentences(self.mt, [r.text for r in ref])  # the baseline's pairs and most beads'
             self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt, self.ngrams)
-        self._pair_cache: dict[tuple[int, int], tuple[frozenset[int], frozenset[int]]] = {}
+        self._texts = (self.mt, [r.text for r in ref])
+        self._joined: dict[tuple[int, int, int], str] = {}  # (side, k, d) → texts k..k+d joined (side 0: MT)
+        self._pair_cache: dict[int, tuple[int, int]] = {}  # i × len(ref) + j → matches(i, j)
         self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}
 
     # --- candidates ----------------------------------------------------------------------------
@@ -110,44 +115,82 @@ class Evidence:
 
     def _scored(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
         key = (i, di, j, dj)
-        if key not in self._cache:
-            self._cache[key] = self._similarity(i, di, j, dj)
-        return self._cache[key]
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._similarity(i, di, j, dj)
+        return found
 
     def _similarity(self, i: int, di: int, j: int, dj: int) -> tuple[float, dict[str, float]]:
         partial = self.ref[j + dj - 1].partial
         lexical = self.lexical(i, di, j, dj) if self.use.lexical and not self.use.length_only else None
-        en = " ".join(r.text for r in self.ref[j : j + dj])  # two joined: extracted with the document (NgramCache)
-        return self._combine(i, di, en, partial, lexical)
+        en = self.joined(1, j, dj)  # two joined: extracted with the document (NgramCache)
+        mt = None
+        if self.use.mt:
+            mt = mt_similarity(self.joined(0, i, di), en, self.baseline, partial, self.params.mt, self.ngrams)
+        return self._combine(i, di, en, partial, lexical, mt)
+
+    def joined(self, side: int, k: int, d: int) -> str:
+        """The MT (side 0) or reference (side 1) sentences k..k+d joined by a space (two: made once)."""
+        texts = self._texts[side]
+        if d == 1 and k < len(texts):
+            return texts[k]
+        key = (side, k, d)
+        found = self._joined.get(key)
+        if found is None:
+            found = self._joined[key] = " ".join(texts[k : k + d])
+        return found
+
+    def expect_joins(self, sources: Iterable[int], references: Iterable[int]) -> None:
+        """The MT sentences k, k + 1 (each k of ``sources``) and the reference sentences k, k + 1 (each
+        of ``references``) that beads will join: their character n-grams extracted together."""
+        if self.use.mt and not self.use.length_only:
+            joins = [self.joined(0, k, 2) for k in sources] + [self.joined(1, k, 2) for k in references]
+            self.ngrams.extract(joins)
+
+    def expect_beads(self, beads: Iterable[tuple[int, int, int, int]]) -> None:
+        """Beads (i, di, j, dj) about to be scored: the MT prefixes those with a truncated reference
+        compare, made together (:meth:`.chrf.NgramCache.prefixes`)."""
+        if self.use.mt and not self.use.length_only:
+            size = self.params.mt.truncated_prefix
+            self.ngrams.prefixes(
+                (self.joined(0, i, di), prefix_size(self.joined(1, j, dj), size))
+                for i, di, j, dj in beads
+                if self.ref[j + dj - 1].partial
+            )
+
+    def expect_pieces(self, j: int, bounds: Sequence[tuple[int, int]]) -> None:
+        """The pieces ``[start, end)`` of reference j that :meth:`score_text` will be asked for: their
+        character n-grams extracted together (:meth:`.chrf.NgramCache.pieces`)."""
+        self.ngrams.pieces(self.ref[j].text, bounds)
 
     def score_text(self, i: int, di: int, en: str, partial: bool) -> tuple[float, dict[str, float]]:
         """Score and signals of the source span against any English text (a piece of a reference
         sentence), by the same signals as :meth:`score`; not cached."""
         lexical = None
         if self.use.lexical and not self.use.length_only:
-            side = english(en)
-            index = _stem_positions(side)
-            matches = [[self._matches(a, side, index)] for a in range(i, i + di)]
-            weights = [[en_weight(w, self.params.anchors.kind_weight) for w in side.words]]
-            lexical = self._anchors(i, di, matches, weights, partial)
-        return self._combine(i, di, en, partial, lexical)
+            side = EnglishAnchors.of(english(en), self.params.anchors.kind_weight)
+            similar = self.params.anchors.name_min_similarity
+            lexical = self._anchors(i, di, [side], lambda a, _: matches(self.src_anchors[a], side, similar), 0, partial)
+        mt = None
+        if self.use.mt:
+            hyp = self.joined(0, i, di)
+            mt = mt_similarity(hyp, en, self.baseline, partial, self.params.mt, self.ngrams)
+        return self._combine(i, di, en, partial, lexical, mt)
 
     def _combine(
-        self, i: int, di: int, en: str, partial: bool, lexical: float | None
+        self, i: int, di: int, en: str, partial: bool, lexical: float | None, mt: float | None
     ) -> tuple[float, dict[str, float]]:
-        """Noisy-OR of the lexical and MT evidence, modulated by the length ratio."""
-        ja = "".join(s.text for s in self.src[i : i + di])
+        """Noisy-OR of the lexical and MT evidence (None: none), modulated by the length ratio."""
+        ja = sum(self.src_chars[i : i + di])  # the characters of the source sentences joined
         signals: dict[str, float] = {}
         model = self.params.evidence
-        length = model.length.similarity(len(ja), len(en), model.en_per_ja, partial)
+        length = model.length.similarity(ja, len(en), model.en_per_ja, partial)
         if self.use.length_only:
             return length, {"length": length}
         if lexical is not None:
             signals["lexical"] = lexical
-        if self.use.mt:
-            hyp = " ".join(self.mt[i : i + di])
-            if (mt := mt_similarity(hyp, en, self.baseline, partial, self.params.mt, self.ngrams)) is not None:
-                signals["mt"] = mt
+        if mt is not None:
+            signals["mt"] = mt
         if not signals:
             return 0.0, signals
         signals["length"] = length
@@ -158,72 +201,48 @@ class Evidence:
         w = self.length_weight
         return (1 - miss) * (1 - w + w * length), signals
 
-    def _matches(self, i: int, side: EnglishSide, index: dict[str, set[int]]) -> tuple[frozenset[int], frozenset[int]]:
-        """(indices of the concepts of source i found in ``side``, positions of the words they cover)."""
-        found: set[int] = set()
-        covered: set[int] = set()
-        by_stem, stemmed = self.by_stem[i], set()
-        for st in index.keys() & by_stem.keys():  # the concepts with a stem of the side, from the stems both hold
-            stemmed.update(by_stem[st])
-        similar = self.params.anchors.name_min_similarity
-        for ci, c in enumerate(self.concepts[i]):  # in order: the sets are made as they always were
-            if ci in stemmed:
-                found.add(ci)
-                covered.update(*map(index.__getitem__, index.keys() & c.stems))
-            elif c.readings and (hits := name_matches(c, side, similar)):
-                found.add(ci)
-                covered |= hits
-        return frozenset(found), frozenset(covered)
-
-    def _pair(self, i: int, j: int) -> tuple[frozenset[int], frozenset[int]]:
-        key = (i, j)
-        if key not in self._pair_cache:
-            self._pair_cache[key] = self._matches(i, self.en[j], self.en_index[j])
-        return self._pair_cache[key]
+    def _pair(self, i: int, j: int) -> tuple[int, int]:
+        """What source i finds in reference j (:func:`.anchor_masks.matches`), made once."""
+        key = i * len(self.ref) + j
+        found = self._pair_cache.get(key)
+        if found is None:
+            similar = self.params.anchors.name_min_similarity
+            found = self._pair_cache[key] = matches(self.src_anchors[i], self.en_anchors[j], similar)
+        return found
 
     def lexical(self, i: int, di: int, j: int, dj: int) -> float | None:
         """Weighted F1 of anchors (:func:`signals.anchor_score`) of the bead; None when either side
         has nothing to match."""
-        matches = [[self._pair(a, b) for b in range(j, j + dj)] for a in range(i, i + di)]
-        return self._anchors(i, di, matches, self.en_weights[j : j + dj], self.ref[j + dj - 1].partial)
+        return self._anchors(i, di, self.en_anchors[j : j + dj], self._pair, j, self.ref[j + dj - 1].partial)
 
     def _anchors(
-        self,
-        i: int,
-        di: int,
-        matches: list[list[tuple[frozenset[int], frozenset[int]]]],
-        weights: Sequence[list[float]],
-        partial: bool,
+        self, i: int, di: int, english: Sequence[EnglishAnchors], found_in: PairMatches, j: int, partial: bool
     ) -> float | None:
-        """Anchor score of source sentences i..i+di against English sentences of the given word
-        weights; ``matches[x][y]``: what source i+x finds in English sentence y."""
-        total_ja = sum(self.ja_total[i : i + di])
-        total_en = sum(map(sum, weights))
+        """Anchor score of source sentences i..i+di against the given English sentences, numbered
+        from ``j``; ``found_in(a, b)``: what source ``a`` finds in English sentence ``b`` (concepts,
+        words)."""
+        if di == len(english) == 1:  # a 1-1 bead
+            source, target = self.src_anchors[i].weighed, english[0].weighed
+            if not source.total or not target.total:
+                return None
+            concepts, words = found_in(i, j)
+            matched, cover = source.weight(concepts), target.weight(words)
+            return anchor_score(matched, source.total, cover, target.total, partial, self.params.anchors)
+        sources = self.src_anchors[i : i + di]
+        total_ja = sum(s.weighed.total for s in sources)
+        total_en = sum(e.weighed.total for e in english)
         if not total_ja or not total_en:
             return None
-        found: list[set[int]] = [set() for _ in range(di)]  # per source sentence: its concepts matched
-        positions: list[set[int]] = [set() for _ in weights]  # per English sentence: its words covered
-        for x, row in enumerate(matches):
-            for y, (concepts, words) in enumerate(row):
+        found = [0] * di  # per source sentence: its concepts matched
+        covered = [0] * len(english)  # per English sentence: its words covered
+        for x in range(di):
+            for y in range(len(english)):
+                concepts, words = found_in(i + x, j + y)
                 found[x] |= concepts
-                positions[y] |= words
-        # each set summed in its own order, from 0, as sum(w[c] for c in cs) sums it
-        matched = sum(sum(map(self.ja_w[i + x].__getitem__, cs)) for x, cs in enumerate(found))
-        covered = sum(sum(map(weights[y].__getitem__, ks)) for y, ks in enumerate(positions))
-        return anchor_score(matched, total_ja, covered, total_en, partial, self.params.anchors)
+                covered[y] |= words
+        matched = sum(s.weighed.weight(f) for s, f in zip(sources, found))
+        cover = sum(e.weighed.weight(c) for e, c in zip(english, covered))
+        return anchor_score(matched, total_ja, cover, total_en, partial, self.params.anchors)
 
 
-def _concepts_by_stem(concepts: Sequence[Concept]) -> dict[str, list[int]]:
-    """The concepts (their indices) that carry each stem."""
-    by_stem: dict[str, list[int]] = defaultdict(list)
-    for ci, c in enumerate(concepts):
-        for st in c.stems:
-            by_stem[st].append(ci)
-    return by_stem
-
-
-def _stem_positions(side: EnglishSide) -> dict[str, set[int]]:
-    positions: dict[str, set[int]] = defaultdict(set)
-    for k, st in enumerate(side.stems):
-        positions[st].add(k)
-    return positions
+PairMatches = Callable[[int, int], tuple[int, int]]  # (source, English sentence) → (concepts found, words covered)

@@ -107,15 +107,16 @@ def ranks(groups: np.ndarray) -> np.ndarray:
     out = np.empty(size, dtype=np.int64)
     if not size:
         return out
-    if int(groups.max()) >= np.iinfo(np.int64).max // size - 1:  # no room to sort (group, position) as one number
+    shift = size.bit_length()  # bits of a position
+    if int(groups.max()) >= 1 << (62 - shift):  # no room to sort (group, position) as one number
         order = np.argsort(groups, kind="stable")
         ordered = groups[order]
     else:
-        keyed = np.sort(groups * size + np.arange(size))  # by group, then position: a plain sort
-        ordered = keyed // size
-        order = keyed - ordered * size
+        keyed = np.sort((groups << shift) | np.arange(size))  # by group, then position: a plain sort
+        ordered = keyed >> shift
+        order = keyed & ((1 << shift) - 1)
     new = np.ones(size, dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     first = np.maximum.accumulate(np.where(new, np.arange(size), 0))
     out[order] = np.arange(size) - first
     return out

@@ -23,6 +23,8 @@ def starts_paragraph(sents: Sequence[Sentence], k: int) -> bool:
 
 
 def crosses_paragraph(sents: Sequence[Sentence], k: int, d: int) -> bool:
+    if d == 2:  # a merge's two sentences (most calls)
+        return sents[k + 1].para_id != sents[k].para_id
     return any(sents[x].para_id != sents[k].para_id for x in range(k + 1, k + d))
 
 

@@ -19,6 +19,7 @@ a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mo
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -79,16 +80,35 @@ class SignalAligner(Aligner):
     def candidates(self, ev: Evidence) -> Iterator[Step]:
         """Linked beads scoring above the threshold: plausible 1-1 pairs and the 2-1 / 1-2 beads
         around them (never across a paragraph break: a heading is not merged with what follows), their
-        score weighed by ``align.merge_weight`` (most beads are 1-1: a merge must earn its place)."""
+        score weighed by ``align.merge_weight`` (most beads are 1-1: a merge must earn its place). The
+        pairs are scored first, so that the neighbours the merges join are extracted together."""
         threshold = self.cfg.threshold
+        seed = threshold * self.params.candidates.merge_seed_share  # a merged bead needs evidence in one of its parts
+        pairs = list(ev.pairs(self.cfg.max_candidates, self.cfg.band))
+        ev.expect_beads((i, 1, j, 1) for i, j in pairs)
+        ones = [(i, j, ev.score(i, 1, j, 1)) for i, j in pairs]
+        self.expect_merges(ev, [(i, j) for i, j, one in ones if one > seed])
         seen: set[Span] = set()
-        for i, j in ev.pairs(self.cfg.max_candidates, self.cfg.band):
-            one = ev.score(i, 1, j, 1)
+        for i, j, one in ones:
             if one > threshold:
                 yield Step(i, 1, j, 1, one)
-            if one <= threshold * self.params.candidates.merge_seed_share:
-                continue  # a merged bead needs evidence in one of its parts
-            yield from self.merges(ev, i, j, seen)
+            if one > seed:
+                yield from self.merges(ev, i, j, seen)
+
+    def expect_merges(self, ev: Evidence, seeds: list[tuple[int, int]]) -> None:
+        """The neighbours that the merges around ``seeds`` (:meth:`merges`) join, and the beads they
+        make, announced together (:meth:`.Evidence.expect_joins`, :meth:`.Evidence.expect_beads`):
+        those in one paragraph."""
+
+        def joins(sents: Sequence[Sentence], around: set[int]) -> list[int]:
+            return [k for k in sorted(around) if 0 <= k < len(sents) - 1 and not crosses_paragraph(sents, k, 2)]
+
+        sources = joins(ev.src, {i + d for i, _ in seeds for d in (-1, 0)})
+        references = joins(ev.ref, {j + d for _, j in seeds for d in (-1, 0)})
+        ev.expect_joins(sources, references)
+        around = ((i0, 2, j, 1) for i, j in seeds for i0 in (i - 1, i) if i0 in sources)
+        onto = ((i, 1, j0, 2) for i, j in seeds for j0 in (j - 1, j) if j0 in references)
+        ev.expect_beads(itertools.chain(around, onto))
 
     def merges(self, ev: Evidence, i: int, j: int, seen: set[Span]) -> Iterator[Step]:
         """The 2-1 / 1-2 beads around the pair (i, j) not scored yet, above the threshold."""

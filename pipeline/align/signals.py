@@ -52,8 +52,13 @@ def chrf(
     if not mt.strip() or not en.strip():
         return None
     ngrams = ngrams or NgramCache()
-    hyp = ngrams.prefix(mt, int(len(strip_ellipsis(en)) * truncated_prefix) + 1) if partial else mt
+    hyp = ngrams.prefix(mt, prefix_size(en, truncated_prefix)) if partial else mt
     return ngrams.chrf(hyp, en) / 100
+
+
+def prefix_size(en: str, truncated_prefix: float = PARAMS.mt.truncated_prefix) -> int:
+    """The characters of the MT prefix scored against a truncated reference ``en`` (its "…" left out)."""
+    return int(len(strip_ellipsis(en)) * truncated_prefix) + 1
 
 
 def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams, ngrams: NgramCache | None = None) -> float:
@@ -63,8 +68,10 @@ def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams, ngrams
     en = [b for b in en if b.strip()]
     if not mt or not en:
         return 1.0
+    ngrams = ngrams or NgramCache()
     rng = random.Random(params.baseline_seed)
-    scores = sorted(chrf(rng.choice(mt), rng.choice(en), ngrams=ngrams) or 0.0 for _ in range(params.baseline_samples))
+    # both texts hold more than whitespace: the chrF of :func:`chrf`, without its checks
+    scores = sorted(ngrams.chrf(rng.choice(mt), rng.choice(en)) / 100 for _ in range(params.baseline_samples))
     return scores[int(params.baseline_quantile * (len(scores) - 1))]
 
 

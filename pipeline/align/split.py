@@ -98,6 +98,7 @@ def best_cut(ev: Evidence, i: int, j: int, ratio: float) -> Cut | None:
     best: Cut | None = None
     expected = len(text) * len(src[i].text) / max(1, len(src[i].text) + len(src[i + 1].text))
     cuts = sorted(candidate_cuts(text, params), key=lambda c: abs(c.end - expected))[: params.max_cuts]
+    ev.expect_pieces(j, [piece for end, start, _ in cuts for piece in ((0, end), (start, len(text)))])
     for end, start, cut_cost in cuts:
         pieces = ((i, *piece(ref[j], 0, end)), (i + 1, *piece(ref[j], start, len(text))))
         first, second = (Scored(*ev.score_text(k, 1, en, truncated)) for k, en, truncated in pieces)
