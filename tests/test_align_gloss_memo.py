@@ -48,7 +48,24 @@ def test_words_are_written_in_batches(tmp_path: Path) -> None:
 def test_a_text_holding_the_separator_is_not_kept(tmp_path: Path) -> None:
     memo = GlossMemo(tmp_path / "memo.sqlite")
     memo.put("語", (("a\x1fb",), ()))
-    assert memo.get("語") is None
+    memo.put("語2", ((), ("x", "\x1f")))
+    memo.put_readings("語3", ("a\x1f", "b"))
+    assert memo.get("語") is None and memo.get("語2") is None and memo.get_readings("語3") is None
+
+
+def test_an_empty_memo_is_not_read_but_its_own_words_are(tmp_path: Path) -> None:
+    """A memo empty when opened (a first run) answers from the words of its own process only; one that
+    held words when opened reads the file."""
+    path = tmp_path / "memo.sqlite"
+    first, other = GlossMemo(path), GlossMemo(path)
+    first.put("北京", TEXTS)
+    first.put_readings("ロシア", ("roshia", "rosia"))
+    first.flush()
+    assert other.get("北京") is None and other.get_readings("ロシア") is None  # opened empty
+    other.put("東京", (("Tokyo",), ()))
+    assert other.get("東京") == (("Tokyo",), ())
+    later = GlossMemo(path)
+    assert later.get("北京") == TEXTS and later.get_readings("ロシア") == ("roshia", "rosia")
 
 
 def test_an_unusable_file_turns_the_memo_off(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

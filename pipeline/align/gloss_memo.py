@@ -61,9 +61,12 @@ class GlossMemo:
     def __init__(self, path: Path) -> None:
         self.pid = os.getpid()
         self.path = path
-        self._pending: dict[str, Texts] = {}
-        self._pending_readings: dict[str, tuple[str, ...]] = {}
+        self._pending: dict[str, tuple[str, str]] = {}  # rows to write: word → (words, names) joined
+        self._pending_readings: dict[str, str] = {}
         self._db: sqlite3.Connection | None = None
+        # Whether each table held rows when opened: an empty one (a first run on the machine) is not read,
+        # it holds nothing but this process's own words (and another's written since: looked up again).
+        self._filled = {"glosses": False, "readings": False}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
@@ -71,6 +74,8 @@ class GlossMemo:
             self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per batch: a lost batch is looked up again
             for table in _SCHEMA:
                 self._db.execute(table)
+            for table in self._filled:
+                self._filled[table] = self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
         except (OSError, sqlite3.Error) as exc:
             self._off(exc)
 
@@ -80,43 +85,43 @@ class GlossMemo:
 
     def get(self, word: str) -> Texts | None:
         """The texts kept for ``word``, or None where it was not met yet (or the memo is off)."""
-        if (pending := self._pending.get(word)) is not None:
-            return pending
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT words, names FROM glosses WHERE word = ?", (word,)).fetchone()
-        except sqlite3.Error as exc:
-            self._off(exc)
-            return None
+        row = self._pending.get(word)
+        if row is None and self._db is not None and self._filled["glosses"]:
+            try:
+                row = self._db.execute("SELECT words, names FROM glosses WHERE word = ?", (word,)).fetchone()
+            except sqlite3.Error as exc:
+                self._off(exc)
+                return None
         return None if row is None else (_split(row[0]), _split(row[1]))
 
     def put(self, word: str, texts: Texts) -> None:
         """Keep ``texts`` for ``word`` (written with the next batch)."""
-        if self._db is None or any(_SEP in t for part in texts for t in part):
+        if self._db is None:
             return
-        self._pending[word] = texts
+        words, names = _join(texts[0]), _join(texts[1])
+        if words is None or names is None:
+            return
+        self._pending[word] = (words, names)
         if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
             self.flush()
 
     def get_readings(self, word: str) -> tuple[str, ...] | None:
         """The transcriptions kept for ``word`` (:func:`.translit.transcribe`), or None."""
-        if (pending := self._pending_readings.get(word)) is not None:
-            return pending
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT texts FROM readings WHERE word = ?", (word,)).fetchone()
-        except sqlite3.Error as exc:
-            self._off(exc)
-            return None
-        return None if row is None else tuple(row[0].split(_SEP))
+        joined = self._pending_readings.get(word)
+        if joined is None and self._db is not None and self._filled["readings"]:
+            try:
+                row = self._db.execute("SELECT texts FROM readings WHERE word = ?", (word,)).fetchone()
+            except sqlite3.Error as exc:
+                self._off(exc)
+                return None
+            joined = None if row is None else row[0]
+        return None if joined is None else tuple(joined.split(_SEP))
 
     def put_readings(self, word: str, texts: tuple[str, ...]) -> None:
         """Keep the transcriptions ``texts`` of ``word`` (written with the next batch)."""
-        if self._db is None or not texts or any(_SEP in t for t in texts):
+        if self._db is None or not texts or (joined := _join(texts)) is None:
             return
-        self._pending_readings[word] = texts
+        self._pending_readings[word] = joined
         if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
             self.flush()
 
@@ -125,8 +130,8 @@ class GlossMemo:
         if self._db is None or not (self._pending or self._pending_readings) or self.pid != os.getpid():
             return
         # in key order: the B-tree's pages are written one after the other
-        rows = sorted((w, _SEP.join(words), _SEP.join(names)) for w, (words, names) in self._pending.items())
-        readings = sorted((w, _SEP.join(texts)) for w, texts in self._pending_readings.items())
+        rows = sorted((w, words, names) for w, (words, names) in self._pending.items())
+        readings = sorted(self._pending_readings.items())
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -165,6 +170,12 @@ class GlossMemo:
             except sqlite3.Error:
                 pass
         self._db = None
+
+
+def _join(texts: tuple[str, ...]) -> str | None:
+    """The texts as a row holds them, or None where one holds the separator (it would split apart)."""
+    joined = _SEP.join(texts)
+    return joined if joined.count(_SEP) == max(len(texts) - 1, 0) else None
 
 
 def _split(joined: str) -> tuple[str, ...]:
