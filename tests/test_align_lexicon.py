@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.lexicon import (
+    LEXICON,
+    _compound_concept,
+    _runs,
+    _tag,
+    _word_concept,
     concept_matches,
     english,
     english_ratio,
@@ -17,6 +24,8 @@ from pipeline.align.lexicon import (
 )
 from pipeline.align.translit import initial, name_similarity, romaji
 from pipeline.records import Sentence
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "seed_ja.txt"
 
 
 def lexical(ja: str, en: str, partial: bool = False) -> float | None:
@@ -154,3 +163,31 @@ def test_name_matches_compare_only_words_of_a_readings_initial() -> None:
     assert side.by_initial == {
         f: [k for k, g in enumerate(side.initials) if g == f] for f in set(side.initials) if f is not None
     }
+
+
+def test_runs_count_true_flags_in_a_row() -> None:
+    assert _runs([]) == [0]
+    assert _runs([True, True, False, True, True, True]) == [2, 1, 0, 3, 2, 1, 0]
+
+
+@given(st.lists(st.booleans(), max_size=12), st.integers(1, 4))
+def test_a_run_covers_a_window_where_all_its_flags_are_true(flags: list[bool], size: int) -> None:
+    runs = _runs(flags)
+    for k in range(len(flags) - size + 1):
+        assert (runs[k] >= size) == all(flags[k : k + size])
+
+
+def test_a_compound_probe_is_the_word_concept_with_stems() -> None:
+    """A compound the dictionary does not gloss is None without its romaji; any other is the concept
+    _word_concept gives it (on every noun pair and triple of the seed page, and the split-off forms)."""
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    probes: set[str] = {"木曜日", "習近平", "シリコングリス", "クリアカラ"}
+    for line in lines:
+        surfaces = [w.surface for w in _tag(line)]
+        for size in (2, 3):
+            probes |= {"".join(surfaces[k : k + size]) for k in range(len(surfaces) - size + 1)}
+    probes |= {p[:-1] for p in list(probes) if len(p) > 1}
+    for probe in sorted(probes):
+        c = _word_concept(probe, None, LEXICON)
+        assert _compound_concept(probe, LEXICON) == (c if c is not None and c.stems else None), probe
+    assert _compound_concept("木曜日", LEXICON) is not None and _compound_concept("シリコングリス", LEXICON) is None

@@ -355,23 +355,39 @@ def _compounds(surfaces: list[str], features: list, lexicon: Lexicon, concepts: 
     """Add the concepts of compound nouns (木曜+日 → 木曜日 Thursday, 国家+主席 → head of state),
     longest match first, to ``concepts``; the positions of the words they take."""
     used: set[int] = set()
-    nominal = [f.pos1 == "名詞" or f.pos1 == "接尾辞" for f in features]
-    numeral = [f.pos2 == "数詞" for f in features]
+    # a compound's words are nouns or suffixes, none a numeral; it starts with a noun
+    runs = _runs([(f.pos1 == "名詞" or f.pos1 == "接尾辞") and f.pos2 != "数詞" for f in features])
     for size in (3, 2):
         for k in range(len(surfaces) - size + 1):
-            if not used.isdisjoint(range(k, k + size)) or not all(nominal[k : k + size]):
-                continue
-            if features[k].pos1 != "名詞" or any(numeral[k : k + size]):
+            if runs[k] < size or features[k].pos1 != "名詞" or not used.isdisjoint(range(k, k + size)):
                 continue
             surface = "".join(surfaces[k : k + size])
-            c = _word_concept(surface, None, lexicon)
-            if (c is None or not c.stems) and size == 2 and len(surfaces[k + 1]) > 1:
+            c = _compound_concept(surface, lexicon)
+            if c is None and size == 2 and len(surfaces[k + 1]) > 1:
                 # a word the tokenizer split across a boundary: 習近|平氏 → 習近平 (+ 氏)
-                c = _word_concept(surface[:-1], None, lexicon)
-            if c is not None and c.stems:
+                c = _compound_concept(surface[:-1], lexicon)
+            if c is not None:
                 concepts.append(c)
                 used.update(range(k, k + size))
     return used
+
+
+def _runs(flags: list[bool]) -> list[int]:
+    """For each position, how many of ``flags`` from it on are true in a row."""
+    runs = [0] * (len(flags) + 1)
+    for k in range(len(flags) - 1, -1, -1):
+        runs[k] = runs[k + 1] + 1 if flags[k] else 0
+    return runs
+
+
+def _compound_concept(surface: str, lexicon: Lexicon) -> Concept | None:
+    """The concept of a compound the dictionary knows (with stems), or None: a word without glosses is
+    none (its romaji, a katakana word's, are not made)."""
+    words, names = lexicon.glosses(surface)
+    if not words and not names:  # no stems: _word_concept(surface, None) would have none either
+        return None
+    c = _word_concept(surface, None, lexicon)
+    return c if c is not None and c.stems else None
 
 
 @lru_cache(maxsize=WORDS_KEPT)
