@@ -4,6 +4,7 @@
     python benchmarks/bench_align_dev.py --old 29bcd51     # the commit before the chrF/lexicon caches
     python benchmarks/bench_align_dev.py --profile         # and where the new code spends its time
     python benchmarks/bench_align_dev.py --repeat 3        # each tree 3 times, alternated: the fastest runs
+    python benchmarks/bench_align_dev.py --cold            # each run with an empty gloss memo (a first run)
 
 Inputs (prepared once with the pipeline's own stages, kept under ``outputs/.bench-align-dev``):
 
@@ -30,6 +31,7 @@ import argparse
 import cProfile
 import json
 import logging
+import os
 import pstats
 import subprocess
 import sys
@@ -155,11 +157,16 @@ def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | No
     print(json.dumps({"setup": setup, "align": cpu, "wall": elapsed, "sentences": sentences}))
 
 
-def run_worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | None = None) -> dict:
+def run_worker(
+    tree: Path, inputs: Path, setting: str, out: Path, profile: Path | None = None, cold: bool = False
+) -> dict:
+    """One worker process; ``cold``: with an empty user cache (the lexicon's gloss memo), as on a first run."""
     cmd = [sys.executable, __file__, "--worker", str(tree), str(inputs), setting, str(out)]
     if profile:
         cmd += ["--profile-out", str(profile)]
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=tree)
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache} if cold else None
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=tree, env=env)
     if done.returncode:
         raise SystemExit(f"worker ({tree}, {setting}) failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -178,14 +185,14 @@ def old_tree(rev: str, into: Path) -> Path:
 
 
 # --- report ------------------------------------------------------------------------------------------
-def compare(rev: str, settings: list[str], profile: bool, repeat: int = 1) -> None:
+def compare(rev: str, settings: list[str], profile: bool, repeat: int = 1, cold: bool = False) -> None:
     inputs = prepare(settings)
     print(f"| setting | source sentences | old CPU/sentence ({rev}) | new CPU/sentence | old ÷ new | beads identical |")
     print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         old = old_tree(rev, Path(tmp) / "old")
         for setting in settings:
-            olds, news, same = _alternated(old, inputs, setting, Path(tmp), repeat)
+            olds, news, same = _alternated(old, inputs, setting, Path(tmp), repeat, cold)
             a, b = min(olds, key=lambda r: r["align"]), min(news, key=lambda r: r["align"])
             n = a["sentences"]
             spread = "" if repeat == 1 else f" (runs ×{_ratios(olds, news)})"
@@ -200,13 +207,15 @@ def compare(rev: str, settings: list[str], profile: bool, repeat: int = 1) -> No
             pstats.Stats(str(stats)).sort_stats("tottime").print_stats(15)
 
 
-def _alternated(old: Path, inputs: Path, setting: str, tmp: Path, repeat: int) -> tuple[list, list, bool]:
+def _alternated(
+    old: Path, inputs: Path, setting: str, tmp: Path, repeat: int, cold: bool = False
+) -> tuple[list, list, bool]:
     """``repeat`` runs of the old and the new tree, alternated (a busy machine disturbs both alike);
     whether every run's beads were byte-identical."""
     olds, news, same = [], [], True
     for _ in range(repeat):
-        olds.append(run_worker(old, inputs, setting, tmp / f"{setting}-old.jsonl"))
-        news.append(run_worker(ROOT, inputs, setting, tmp / f"{setting}-new.jsonl"))
+        olds.append(run_worker(old, inputs, setting, tmp / f"{setting}-old.jsonl", cold=cold))
+        news.append(run_worker(ROOT, inputs, setting, tmp / f"{setting}-new.jsonl", cold=cold))
         same &= (tmp / f"{setting}-old.jsonl").read_bytes() == (tmp / f"{setting}-new.jsonl").read_bytes()
     return olds, news, same
 
@@ -226,6 +235,7 @@ def main() -> None:
     ap.add_argument("--settings", nargs="+", choices=SETTINGS, default=list(SETTINGS))
     ap.add_argument("--profile", action="store_true", help="also profile the new code on the first setting")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each tree, alternated; the fastest of each is shown")
+    ap.add_argument("--cold", action="store_true", help="each run with an empty gloss memo (XDG_CACHE_HOME)")
     ap.add_argument("--worker", nargs=4, metavar=("TREE", "INPUTS", "SETTING", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--profile-out", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -233,7 +243,7 @@ def main() -> None:
         tree, inputs, setting, out = args.worker
         worker(Path(tree), Path(inputs), setting, Path(out), args.profile_out)
         return
-    compare(args.old, args.settings, args.profile, max(1, args.repeat))
+    compare(args.old, args.settings, args.profile, max(1, args.repeat), args.cold)
 
 
 if __name__ == "__main__":
