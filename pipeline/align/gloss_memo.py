@@ -7,8 +7,9 @@ derived table of every form of JMdict and JMnedict would answer in one seek, but
 ~15 s and 63 MB (1.3 M forms). :class:`GlossMemo` is that table filled as words are met: the gloss
 texts the lexicon reads of a word (the first entries, senses and glosses, ``anchors.glosses``), in a
 SQLite file beside the user cache (``$XDG_CACHE_HOME/jaen``), one per dictionary file and caps. A word
-is read back in one seek; the words a process meets are written in batches. The texts, not their
-stems, are kept: stems follow the code, the texts only the dictionary.
+is read back in one seek (a memo empty when opened, a first run's, is not read); the words a process
+meets are written in batches. The texts, not their stems, are kept: stems follow the code, the texts
+only the dictionary.
 
 Anything that goes wrong with the file (a read-only cache, a full disk, a locked or broken file) turns
 the memo off for the process, with one warning: the lexicon then reads the dictionary as before.
