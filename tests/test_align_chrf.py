@@ -244,3 +244,17 @@ def test_a_large_documents_sentence_pairs_are_left_to_be_scored_one_by_one(monke
     cache = NgramCache.for_document(["a b c"], ["a b"])
     cache.score_sentences(["a b c"], ["a b"])
     assert not cache._scores
+
+
+def test_a_prefix_made_before_is_returned_with_the_same_statistics() -> None:
+    """prefix() on a prefix prefixes() made already: the same text and statistics, made once."""
+    texts = corpus_texts()
+    mt, ref = texts[:3], texts[3:5]
+    cache, fresh = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+    wanted = [(hyp, size) for hyp in mt for size in (0, 3, len(hyp) // 2, len(hyp) + 1)]
+    cache.prefixes(wanted)
+    made = dict(cache._stats)
+    for hyp, size in wanted:
+        assert cache.prefix(hyp, size) == hyp[:size]
+        assert cache.stats(hyp[:size]) is made[hyp[:size]]
+        assert cache.stats(hyp[:size]) == fresh.stats(fresh.prefix(hyp, size))

@@ -165,8 +165,10 @@ class NgramCache:
     def prefix(self, text: str, size: int) -> str:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
         first n-grams'."""
-        self.prefixes([(text, size)])
-        return text[:size]
+        piece = text[:size]
+        if piece not in self._stats:
+            self.prefixes([(text, size)])
+        return piece
 
     def prefixes(self, wanted: Iterable[tuple[str, int]]) -> None:
         """Make together the statistics of the prefixes ``text[:size]`` of hypotheses of the document
