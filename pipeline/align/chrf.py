@@ -101,6 +101,7 @@ class NgramCache:
     # per order: the n-gram at each position of the MT stream, then of the reference stream (-1 between)
     _numbers: list[np.ndarray] = field(default_factory=list)
     _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
+    _unbitted: set[str] = field(default_factory=set)  # texts with occurrences past their n-grams' room
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
@@ -109,7 +110,8 @@ class NgramCache:
         asked for (:meth:`extract` several together); in a document whose masks would be sets
         (``ngrams.MASK_BITS``), each sentence too."""
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
-        vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines])
+        # bits for the n-grams of the references only: a hypothesis's others match nothing (:meth:`chrf`)
+        vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1])
         second = sum(map(len, lines[0]))  # where the reference stream starts (no n-gram spans the two)
         cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
         texts, spans, sides = [], [], []
@@ -140,6 +142,7 @@ class NgramCache:
         """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
         occ = located(self.vocabulary, self._numbers, spans)
+        self._unbitted.update(texts[t] for t in occ.unbitted())
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
                 self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
@@ -186,6 +189,8 @@ class NgramCache:
         mine = [[bits[n] for bits, _ in todo.values()] for n in range(ORDERS)]
         owners = [np.repeat(np.arange(len(todo)), [len(b) for b in order]) for order in mine]
         occ = Occurrences(owners, [np.concatenate(order) for order in mine], [])
+        pieces = list(todo)
+        self._unbitted.update(pieces[t] for t in occ.unbitted())
         for (piece, (_, length)), keys in zip(todo.items(), masks(self.vocabulary, occ, len(todo))):
             self._stats[piece] = NgramStats(keys, (), _totals(length))
 
@@ -218,6 +223,8 @@ class NgramCache:
         stats = [self._stats.get(text) for text in (*hyps, *refs)]
         if not hyps or not refs or any(s is None or s.extra or not all(type(k) is int for k in s.keys) for s in stats):
             return
+        if self._unbitted.intersection(refs):  # a reference with the text of a hypothesis (:meth:`_score`)
+            return
         table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA).tolist()
         for hyp, scores in zip(hyps, table):
             self._scores.update(zip(((hyp, r) for r in refs), scores))
@@ -226,5 +233,15 @@ class NgramCache:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""
         found = self._scores.get((hyp, ref))
         if found is None:
-            found = self._scores[hyp, ref] = chrf(self.stats(hyp), self.stats(ref))
+            found = self._scores[hyp, ref] = self._score(hyp, ref)
         return found
+
+    def _score(self, hyp: str, ref: str) -> float:
+        """The bits are the reference stream's n-grams, as often as they occur there at most (a
+        hypothesis's other occurrences have none): exact for a reference with no occurrence outside
+        them (a piece of the reference stream: a sentence, neighbours joined, a piece of one);
+        another (a hypothesis's) is scored from the two texts' n-grams as strings."""
+        theirs = self.stats(ref)
+        if theirs.extra or ref in self._unbitted:
+            return chrf(*ngram_stats([hyp, ref]))
+        return chrf(self.stats(hyp), theirs)

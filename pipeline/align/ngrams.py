@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from sacrebleu.metrics import CHRF
@@ -28,6 +29,7 @@ PACK_BYTES = 1 << 23  # texts whose masks are packed together: at most this many
 # A table of one byte per bit is packed where it has at most this many bytes per bit set (numpy does
 # that in bulk); a sparser one has each bit or-ed into its byte (slower per bit, but touches fewer bytes).
 SPREAD_BITS = 64
+NO_BIT = -1  # an occurrence past its n-gram's room (:func:`located`): in no mask
 
 Keys = tuple  # per order: an int (bit mask) or a frozenset of bit numbers (a large vocabulary)
 
@@ -51,9 +53,12 @@ class Vocabulary:
     offsets: tuple[int, ...] = (0,) * (ORDERS + 1)
 
     @classmethod
-    def of(cls, streams: Sequence[np.ndarray]) -> tuple[Vocabulary, list[list[np.ndarray]]]:
+    def of(
+        cls, streams: Sequence[np.ndarray], counted: Sequence[int] | None = None
+    ) -> tuple[Vocabulary, list[list[np.ndarray]]]:
         """The vocabulary of ``streams`` (code points), and per stream and order the number of the
-        n-gram at each position."""
+        n-gram at each position. ``counted``: the streams whose occurrences have bits (each n-gram's
+        room: its most occurrences in one of them; default: all)."""
         sizes = [len(s) for s in streams]
         chars, first = np.unique(np.concatenate(streams), return_inverse=True)
         first = np.split(first, np.cumsum(sizes)[:-1])
@@ -66,7 +71,8 @@ class Vocabulary:
                 codes.append(found)
                 ids = np.split(inverse, np.cumsum([len(g) for g in grams])[:-1])
                 numbers.append(ids)
-            most = np.max([np.bincount(i, minlength=len(codes[-1])) for i in ids], axis=0)
+            counts = ids if counted is None else [ids[s] for s in counted]
+            most = np.max([np.bincount(i, minlength=len(codes[-1])) for i in counts], axis=0)
             start.append(offsets[-1] + np.cumsum(most) - most)
             room.append(most)
             offsets.append(offsets[-1] - (-int(most.sum()) // 8) * 8)  # the next order starts on a byte
@@ -132,23 +138,40 @@ class Occurrences:
     bits: list[np.ndarray]
     extra: list[list[frozenset[str]]]
 
+    def unbitted(self) -> set[int]:
+        """The texts with an occurrence without a bit (``NO_BIT``, :func:`located`)."""
+        count = len(self.extra) if self.extra else max((int(o[-1]) + 1 for o in self.owner if len(o)), default=0)
+        found = np.zeros(count, dtype=bool)
+        for owner, bits in zip(self.owner, self.bits):
+            found[owner[bits < 0]] = True
+        return set(np.flatnonzero(found).tolist())
+
     def of_text(self, t: int) -> list[np.ndarray]:
         """Text ``t``'s bits per order, in its order of position."""
-        return [
-            bits[np.searchsorted(owner, t) : np.searchsorted(owner, t, "right")]
-            for owner, bits in zip(self.owner, self.bits)
-        ]
+        return [bits[ends[t] : ends[t + 1]] for ends, bits in zip(self._ends, self.bits)]
+
+    @cached_property
+    def _ends(self) -> list[list[int]]:
+        """Per order, where each text's occurrences start, and the last's end (found once for all texts)."""
+        count = len(self.extra)  # one entry per text
+        return [np.searchsorted(owner, np.arange(count + 1)).tolist() for owner in self.owner]
 
 
 def located(vocab: Vocabulary, numbers: list[np.ndarray], spans: Sequence[tuple[int, int]]) -> Occurrences:
     """The occurrences of the texts ``spans`` ((start, end) in a stream whose numbers per order are
-    ``numbers``): every one in the vocabulary, within its room."""
+    ``numbers``): every one in the vocabulary; one past its n-gram's room (a stream not counted,
+    :meth:`Vocabulary.of`) has bit ``NO_BIT``: it matches nothing."""
     owners, found = [], []
     for n in range(1, ORDERS + 1):
         pieces = [numbers[n - 1][a : max(b - n + 1, a)] for a, b in spans]
         ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
         owner = np.repeat(np.arange(len(spans)), [len(p) for p in pieces])
-        found.append(vocab.start[n - 1][ids] + ranks(owner * (len(vocab.codes[n - 1]) + 1) + ids))
+        room = vocab.room[n - 1][ids]
+        some = np.flatnonzero(room)  # the others have no bit: not ranked
+        bits = np.full(len(ids), NO_BIT, dtype=np.int64)
+        rank = ranks(owner[some] * (len(vocab.codes[n - 1]) + 1) + ids[some])
+        bits[some] = np.where(rank < room[some], vocab.start[n - 1][ids[some]] + rank, NO_BIT)
+        found.append(bits)
         owners.append(owner)
     return Occurrences(owners, found, [[frozenset()] * ORDERS for _ in spans])
 
@@ -189,7 +212,11 @@ def named(line: str, n: int, positions: list[int]) -> frozenset[str]:
 
 
 def masks(vocab: Vocabulary, occ: Occurrences, count: int) -> list[Keys]:
-    """Per text: each order's bits as one int (a frozenset of bit numbers in a large vocabulary)."""
+    """Per text: each order's bits as one int (a frozenset of bit numbers in a large vocabulary);
+    occurrences without a bit (``NO_BIT``) left out."""
+    if any(len(bits) and bits.min() < 0 for bits in occ.bits):
+        kept = [bits >= 0 for bits in occ.bits]
+        occ = Occurrences([o[k] for o, k in zip(occ.owner, kept)], [b[k] for b, k in zip(occ.bits, kept)], occ.extra)
     bounds = [np.searchsorted(owner, np.arange(count + 1)) for owner in occ.owner]
     if vocab.bits > MASK_BITS:
         lists = [bits.tolist() for bits in occ.bits]
