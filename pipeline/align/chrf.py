@@ -223,8 +223,6 @@ class NgramCache:
         stats = [self._stats.get(text) for text in (*hyps, *refs)]
         if not hyps or not refs or any(s is None or s.extra or not all(type(k) is int for k in s.keys) for s in stats):
             return
-        if self._unbitted.intersection(refs):  # a reference with the text of a hypothesis (:meth:`_score`)
-            return
         table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA).tolist()
         for hyp, scores in zip(hyps, table):
             self._scores.update(zip(((hyp, r) for r in refs), scores))
