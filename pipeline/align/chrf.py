@@ -29,6 +29,10 @@ from .chrf_table import MAX_TABLE_BYTES, chrf_table
 from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
 
 BETA = CHRF.BETA  # recall weighs twice as much as precision
+# A document whose references hold under this share of its characters (partial references, a short
+# document's few) numbers their n-grams alone, the MT's looked up in them: an MT n-gram no reference
+# has gets no bit (fewer n-grams sorted, smaller masks); above it, MT and references numbered together.
+REFERENCES_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,10 @@ class NgramCache:
         asked for (:meth:`extract` several together); in a document whose masks would be sets
         (``ngrams.MASK_BITS``), each sentence too."""
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
-        # bits for the n-grams of the references only: a hypothesis's others match nothing (:meth:`chrf`)
-        vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1])
         second = sum(map(len, lines[0]))  # where the reference stream starts (no n-gram spans the two)
+        # references far shorter than the MT: bits for their n-grams only (:meth:`_score`)
+        few = sum(map(len, lines[1])) < REFERENCES_SHARE * (second + sum(map(len, lines[1])))
+        vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1] if few else None)
         cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
         texts, spans, sides = [], [], []
         for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):

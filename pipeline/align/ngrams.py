@@ -1,14 +1,15 @@
 """The character n-grams of a document, numbered once with numpy, and each text's as bit masks.
 
 A document's MT sentences run together (whitespace removed) make one stream, its reference sentences
-another. :meth:`Vocabulary.of` numbers the n-grams of both streams per order 1..6 and gives each
-n-gram as many bits as it has occurrences in one stream at most: the k-th occurrence of n-gram g in a
-text is bit ``start[g] + k - 1``. A text's occurrences of one order are then one Python int, and the
+another. :meth:`Vocabulary.of` numbers the n-grams of the reference stream per order 1..6 (those of
+the MT stream are looked up in it: an MT n-gram no reference has matches nothing) and gives each
+n-gram as many bits as it has occurrences in that stream at most: the k-th occurrence of n-gram g in
+a text is bit ``start[g] + k - 1``. A text's occurrences of one order are then one Python int, and the
 n-grams two texts share, counted as sacrebleu counts them (the smaller count of each), are the bits
 their masks share. Every text an aligner compares — a sentence, two neighbours joined, a prefix, a
-piece of one — is a piece of a stream, so its n-grams are in the vocabulary and fit their bits
-(:func:`located`, from the streams' numbers, no lookup); another text is looked up
-(:func:`occurrences`), and its occurrences outside the vocabulary are kept as strings.
+piece of one — is a piece of a stream, found from the streams' numbers (:func:`located`, no lookup;
+a hypothesis's occurrences past the bits are left out: no reference has them); another text is looked
+up (:func:`occurrences`), and its occurrences outside the vocabulary are kept as strings.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ class Vocabulary:
     """The character n-grams of some streams, numbered per order: ``codes[n - 1]`` sorted (order 1:
     code points; order n: number of the (n-1)-gram × characters + number of its last character);
     the occurrences of n-gram g take bits ``start[n - 1][g]`` to ``start + room[n - 1][g]``, its most
-    occurrences in one stream; order n's bits start at ``offsets[n - 1]`` (a byte boundary),
-    ``offsets[-1]`` bits in all."""
+    occurrences in one stream (and ``room[n - 1][-1]``, 0: n-gram -1, none, has no bits); order n's
+    bits start at ``offsets[n - 1]`` (a byte boundary), ``offsets[-1]`` bits in all."""
 
     codes: tuple[np.ndarray, ...] = ()
     start: tuple[np.ndarray, ...] = ()
@@ -57,8 +58,12 @@ class Vocabulary:
         cls, streams: Sequence[np.ndarray], counted: Sequence[int] | None = None
     ) -> tuple[Vocabulary, list[list[np.ndarray]]]:
         """The vocabulary of ``streams`` (code points), and per stream and order the number of the
-        n-gram at each position. ``counted``: the streams whose occurrences have bits (each n-gram's
-        room: its most occurrences in one of them; default: all)."""
+        n-gram at each position. ``counted``: the streams numbered (default: all; each n-gram's bits:
+        its most occurrences in one of them); the others' n-grams are looked up in theirs (-1: none)."""
+        if counted is not None:
+            vocab, numbered = cls.of([streams[s] for s in counted])
+            mine = dict(zip(counted, numbered))
+            return vocab, [mine[s] if s in mine else vocab.numbers(stream) for s, stream in enumerate(streams)]
         sizes = [len(s) for s in streams]
         chars, first = np.unique(np.concatenate(streams), return_inverse=True)
         first = np.split(first, np.cumsum(sizes)[:-1])
@@ -71,10 +76,9 @@ class Vocabulary:
                 codes.append(found)
                 ids = np.split(inverse, np.cumsum([len(g) for g in grams])[:-1])
                 numbers.append(ids)
-            counts = ids if counted is None else [ids[s] for s in counted]
-            most = np.max([np.bincount(i, minlength=len(codes[-1])) for i in counts], axis=0)
-            start.append(offsets[-1] + np.cumsum(most) - most)
-            room.append(most)
+            most = np.max([np.bincount(i, minlength=len(codes[-1])) for i in ids], axis=0)
+            start.append(np.append(offsets[-1] + np.cumsum(most) - most, 0))
+            room.append(np.append(most, 0))  # n-gram -1 (none of the vocabulary's): no bits
             offsets.append(offsets[-1] - (-int(most.sum()) // 8) * 8)  # the next order starts on a byte
         per_stream = [[numbers[n][s] for n in range(ORDERS)] for s in range(len(streams))]
         return cls(tuple(codes), tuple(start), tuple(room), tuple(offsets)), per_stream
@@ -159,19 +163,15 @@ class Occurrences:
 
 def located(vocab: Vocabulary, numbers: list[np.ndarray], spans: Sequence[tuple[int, int]]) -> Occurrences:
     """The occurrences of the texts ``spans`` ((start, end) in a stream whose numbers per order are
-    ``numbers``): every one in the vocabulary; one past its n-gram's room (a stream not counted,
+    ``numbers``): one outside the vocabulary or past its n-gram's room (a stream not counted,
     :meth:`Vocabulary.of`) has bit ``NO_BIT``: it matches nothing."""
     owners, found = [], []
     for n in range(1, ORDERS + 1):
         pieces = [numbers[n - 1][a : max(b - n + 1, a)] for a, b in spans]
         ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
         owner = np.repeat(np.arange(len(spans)), [len(p) for p in pieces])
-        room = vocab.room[n - 1][ids]
-        some = np.flatnonzero(room)  # the others have no bit: not ranked
-        bits = np.full(len(ids), NO_BIT, dtype=np.int64)
-        rank = ranks(owner[some] * (len(vocab.codes[n - 1]) + 1) + ids[some])
-        bits[some] = np.where(rank < room[some], vocab.start[n - 1][ids[some]] + rank, NO_BIT)
-        found.append(bits)
+        rank = ranks(owner * (len(vocab.codes[n - 1]) + 2) + ids + 1)  # ids -1 (none): the room's last entry, 0
+        found.append(np.where(rank < vocab.room[n - 1][ids], vocab.start[n - 1][ids] + rank, NO_BIT))
         owners.append(owner)
     return Occurrences(owners, found, [[frozenset()] * ORDERS for _ in spans])
 
