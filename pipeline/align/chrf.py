@@ -189,13 +189,13 @@ class NgramCache:
             if piece not in self._stats and piece not in todo and (bits := self._hypothesis_bits(text)) is not None:
                 length = len("".join(piece.split()))
                 todo[piece] = ([b[: max(length - n + 1, 0)] for n, b in enumerate(bits, 1)], length)
+                if text in self._unbitted:  # its prefix may have occurrences without bits too
+                    self._unbitted.add(piece)
         if not todo:
             return
         mine = [[bits[n] for bits, _ in todo.values()] for n in range(ORDERS)]
         owners = [np.repeat(np.arange(len(todo)), [len(b) for b in order]) for order in mine]
         occ = Occurrences(owners, [np.concatenate(order) for order in mine], [])
-        pieces = list(todo)
-        self._unbitted.update(pieces[t] for t in occ.unbitted())
         for (piece, (_, length)), keys in zip(todo.items(), masks(self.vocabulary, occ, len(todo))):
             self._stats[piece] = NgramStats(keys, (), _totals(length))
 

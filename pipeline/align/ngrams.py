@@ -144,8 +144,7 @@ class Occurrences:
 
     def unbitted(self) -> set[int]:
         """The texts with an occurrence without a bit (``NO_BIT``, :func:`located`)."""
-        count = len(self.extra) if self.extra else max((int(o[-1]) + 1 for o in self.owner if len(o)), default=0)
-        found = np.zeros(count, dtype=bool)
+        found = np.zeros(len(self.extra), dtype=bool)  # one entry per text
         for owner, bits in zip(self.owner, self.bits):
             found[owner[bits < 0]] = True
         return set(np.flatnonzero(found).tolist())
