@@ -1,10 +1,11 @@
 """The character n-grams of a document, numbered once with numpy, and each text's as bit masks.
 
 A document's MT sentences run together (whitespace removed) make one stream, its reference sentences
-another. :meth:`Vocabulary.of` numbers the n-grams of the reference stream per order 1..6 (those of
-the MT stream are looked up in it: an MT n-gram no reference has matches nothing) and gives each
-n-gram as many bits as it has occurrences in that stream at most: the k-th occurrence of n-gram g in
-a text is bit ``start[g] + k - 1``. A text's occurrences of one order are then one Python int, and the
+another. :meth:`Vocabulary.of` numbers the n-grams of both streams per order 1..6 (of the reference
+stream alone where the references are far shorter, ``chrf.REFERENCES_SHARE``: the MT's are looked up
+in it, and an MT n-gram no reference has matches nothing) and gives each n-gram as many bits as it has
+occurrences in one numbered stream at most: the k-th occurrence of n-gram g in a text is bit
+``start[g] + k - 1``. A text's occurrences of one order are then one Python int, and the
 n-grams two texts share, counted as sacrebleu counts them (the smaller count of each), are the bits
 their masks share. Every text an aligner compares — a sentence, two neighbours joined, a prefix, a
 piece of one — is a piece of a stream, found from the streams' numbers (:func:`located`, no lookup;
