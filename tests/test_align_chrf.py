@@ -244,3 +244,36 @@ def test_a_large_documents_sentence_pairs_are_left_to_be_scored_one_by_one(monke
     cache = NgramCache.for_document(["a b c"], ["a b"])
     cache.score_sentences(["a b c"], ["a b"])
     assert not cache._scores
+
+
+def test_a_prefix_made_before_is_returned_with_the_same_statistics() -> None:
+    """prefix() on a prefix prefixes() made already: the same text and statistics, made once."""
+    texts = corpus_texts()
+    mt, ref = texts[:3], texts[3:5]
+    cache, fresh = NgramCache.for_document(mt, ref), NgramCache.for_document(mt, ref)
+    wanted = [(hyp, size) for hyp in mt for size in (0, 3, len(hyp) // 2, len(hyp) + 1)]
+    cache.prefixes(wanted)
+    made = dict(cache._stats)
+    for hyp, size in wanted:
+        assert cache.prefix(hyp, size) == hyp[:size]
+        assert cache.stats(hyp[:size]) is made[hyp[:size]]
+        assert cache.stats(hyp[:size]) == fresh.stats(fresh.prefix(hyp, size))
+
+
+def test_bits_for_the_references_ngrams_only_score_every_pair_as_sacrebleu() -> None:
+    """The vocabulary's bits cover the references' n-grams only (as often as the reference stream
+    has them): hypotheses far longer than the references, a hypothesis repeating the references'
+    n-grams, a reference that is also a hypothesis, and references that are not pieces of the
+    reference stream (a hypothesis, a foreign text) all score as sacrebleu scores them."""
+    texts = corpus_texts()
+    rng = random.Random(11)
+    ref = rng.sample(texts, 3)
+    mt = [" ".join(rng.sample(texts, 4)), ref[0] * 3, ref[1], rng.choice(texts), "…"]
+    cache = NgramCache.for_document(mt, ref)
+    assert cache._unbitted  # the references far shorter: hypotheses' occurrences without bits
+    cache.score_sentences(mt, ref)
+    cache.prefixes([(hyp, len(hyp) // 2) for hyp in mt])
+    hyps = [*mt, " ".join(mt[:2]), *(hyp[: len(hyp) // 2] for hyp in mt)]
+    for hyp in hyps:
+        for ref_text in [*ref, " ".join(ref[1:]), ref[2][3:9], mt[0], mt[1], mt[0][: len(mt[0]) // 2], "foreign 外"]:
+            assert abs(cache.chrf(hyp, ref_text) - sacrebleu_chrf(hyp, ref_text)) <= TOLERANCE, (hyp, ref_text)

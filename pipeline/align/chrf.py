@@ -29,6 +29,10 @@ from .chrf_table import MAX_TABLE_BYTES, chrf_table
 from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
 
 BETA = CHRF.BETA  # recall weighs twice as much as precision
+# A document whose references hold under this share of its characters (partial references, a short
+# document's few) numbers their n-grams alone, the MT's looked up in them: an MT n-gram no reference
+# has gets no bit (fewer n-grams sorted, smaller masks); above it, MT and references numbered together.
+REFERENCES_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class NgramCache:
     # per order: the n-gram at each position of the MT stream, then of the reference stream (-1 between)
     _numbers: list[np.ndarray] = field(default_factory=list)
     _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
+    _unbitted: set[str] = field(default_factory=set)  # texts with occurrences past their n-grams' room
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
@@ -109,8 +114,10 @@ class NgramCache:
         asked for (:meth:`extract` several together); in a document whose masks would be sets
         (``ngrams.MASK_BITS``), each sentence too."""
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
-        vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines])
         second = sum(map(len, lines[0]))  # where the reference stream starts (no n-gram spans the two)
+        # references far shorter than the MT: bits for their n-grams only (:meth:`_score`)
+        few = sum(map(len, lines[1])) < REFERENCES_SHARE * (second + sum(map(len, lines[1])))
+        vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1] if few else None)
         cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
         texts, spans, sides = [], [], []
         for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
@@ -140,6 +147,7 @@ class NgramCache:
         """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
         occ = located(self.vocabulary, self._numbers, spans)
+        self._unbitted.update(texts[t] for t in occ.unbitted())
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
                 self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
@@ -165,8 +173,10 @@ class NgramCache:
     def prefix(self, text: str, size: int) -> str:
         """``text[:size]``, whose statistics, when ``text`` is a hypothesis of the document, are its
         first n-grams'."""
-        self.prefixes([(text, size)])
-        return text[:size]
+        piece = text[:size]
+        if piece not in self._stats:
+            self.prefixes([(text, size)])
+        return piece
 
     def prefixes(self, wanted: Iterable[tuple[str, int]]) -> None:
         """Make together the statistics of the prefixes ``text[:size]`` of hypotheses of the document
@@ -179,6 +189,8 @@ class NgramCache:
             if piece not in self._stats and piece not in todo and (bits := self._hypothesis_bits(text)) is not None:
                 length = len("".join(piece.split()))
                 todo[piece] = ([b[: max(length - n + 1, 0)] for n, b in enumerate(bits, 1)], length)
+                if text in self._unbitted:  # its prefix may have occurrences without bits too
+                    self._unbitted.add(piece)
         if not todo:
             return
         mine = [[bits[n] for bits, _ in todo.values()] for n in range(ORDERS)]
@@ -224,5 +236,15 @@ class NgramCache:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""
         found = self._scores.get((hyp, ref))
         if found is None:
-            found = self._scores[hyp, ref] = chrf(self.stats(hyp), self.stats(ref))
+            found = self._scores[hyp, ref] = self._score(hyp, ref)
         return found
+
+    def _score(self, hyp: str, ref: str) -> float:
+        """The bits are the reference stream's n-grams, as often as they occur there at most (a
+        hypothesis's other occurrences have none): exact for a reference with no occurrence outside
+        them (a piece of the reference stream: a sentence, neighbours joined, a piece of one);
+        another (a hypothesis's) is scored from the two texts' n-grams as strings."""
+        theirs = self.stats(ref)
+        if theirs.extra or ref in self._unbitted:
+            return chrf(*ngram_stats([hyp, ref]))
+        return chrf(self.stats(hyp), theirs)

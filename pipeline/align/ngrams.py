@@ -1,20 +1,23 @@
 """The character n-grams of a document, numbered once with numpy, and each text's as bit masks.
 
 A document's MT sentences run together (whitespace removed) make one stream, its reference sentences
-another. :meth:`Vocabulary.of` numbers the n-grams of both streams per order 1..6 and gives each
-n-gram as many bits as it has occurrences in one stream at most: the k-th occurrence of n-gram g in a
-text is bit ``start[g] + k - 1``. A text's occurrences of one order are then one Python int, and the
+another. :meth:`Vocabulary.of` numbers the n-grams of both streams per order 1..6 (of the reference
+stream alone where the references are far shorter, ``chrf.REFERENCES_SHARE``: the MT's are looked up
+in it, and an MT n-gram no reference has matches nothing) and gives each n-gram as many bits as it has
+occurrences in one numbered stream at most: the k-th occurrence of n-gram g in a text is bit
+``start[g] + k - 1``. A text's occurrences of one order are then one Python int, and the
 n-grams two texts share, counted as sacrebleu counts them (the smaller count of each), are the bits
 their masks share. Every text an aligner compares — a sentence, two neighbours joined, a prefix, a
-piece of one — is a piece of a stream, so its n-grams are in the vocabulary and fit their bits
-(:func:`located`, from the streams' numbers, no lookup); another text is looked up
-(:func:`occurrences`), and its occurrences outside the vocabulary are kept as strings.
+piece of one — is a piece of a stream, found from the streams' numbers (:func:`located`, no lookup;
+a hypothesis's occurrences past the bits are left out: no reference has them); another text is looked
+up (:func:`occurrences`), and its occurrences outside the vocabulary are kept as strings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from sacrebleu.metrics import CHRF
@@ -28,6 +31,7 @@ PACK_BYTES = 1 << 23  # texts whose masks are packed together: at most this many
 # A table of one byte per bit is packed where it has at most this many bytes per bit set (numpy does
 # that in bulk); a sparser one has each bit or-ed into its byte (slower per bit, but touches fewer bytes).
 SPREAD_BITS = 64
+NO_BIT = -1  # an occurrence past its n-gram's room (:func:`located`): in no mask
 
 Keys = tuple  # per order: an int (bit mask) or a frozenset of bit numbers (a large vocabulary)
 
@@ -42,8 +46,8 @@ class Vocabulary:
     """The character n-grams of some streams, numbered per order: ``codes[n - 1]`` sorted (order 1:
     code points; order n: number of the (n-1)-gram × characters + number of its last character);
     the occurrences of n-gram g take bits ``start[n - 1][g]`` to ``start + room[n - 1][g]``, its most
-    occurrences in one stream; order n's bits start at ``offsets[n - 1]`` (a byte boundary),
-    ``offsets[-1]`` bits in all."""
+    occurrences in one stream (and ``room[n - 1][-1]``, 0: n-gram -1, none, has no bits); order n's
+    bits start at ``offsets[n - 1]`` (a byte boundary), ``offsets[-1]`` bits in all."""
 
     codes: tuple[np.ndarray, ...] = ()
     start: tuple[np.ndarray, ...] = ()
@@ -51,9 +55,16 @@ class Vocabulary:
     offsets: tuple[int, ...] = (0,) * (ORDERS + 1)
 
     @classmethod
-    def of(cls, streams: Sequence[np.ndarray]) -> tuple[Vocabulary, list[list[np.ndarray]]]:
+    def of(
+        cls, streams: Sequence[np.ndarray], counted: Sequence[int] | None = None
+    ) -> tuple[Vocabulary, list[list[np.ndarray]]]:
         """The vocabulary of ``streams`` (code points), and per stream and order the number of the
-        n-gram at each position."""
+        n-gram at each position. ``counted``: the streams numbered (default: all; each n-gram's bits:
+        its most occurrences in one of them); the others' n-grams are looked up in theirs (-1: none)."""
+        if counted is not None:
+            vocab, numbered = cls.of([streams[s] for s in counted])
+            mine = dict(zip(counted, numbered))
+            return vocab, [mine[s] if s in mine else vocab.numbers(stream) for s, stream in enumerate(streams)]
         sizes = [len(s) for s in streams]
         chars, first = np.unique(np.concatenate(streams), return_inverse=True)
         first = np.split(first, np.cumsum(sizes)[:-1])
@@ -67,8 +78,8 @@ class Vocabulary:
                 ids = np.split(inverse, np.cumsum([len(g) for g in grams])[:-1])
                 numbers.append(ids)
             most = np.max([np.bincount(i, minlength=len(codes[-1])) for i in ids], axis=0)
-            start.append(offsets[-1] + np.cumsum(most) - most)
-            room.append(most)
+            start.append(np.append(offsets[-1] + np.cumsum(most) - most, 0))
+            room.append(np.append(most, 0))  # n-gram -1 (none of the vocabulary's): no bits
             offsets.append(offsets[-1] - (-int(most.sum()) // 8) * 8)  # the next order starts on a byte
         per_stream = [[numbers[n][s] for n in range(ORDERS)] for s in range(len(streams))]
         return cls(tuple(codes), tuple(start), tuple(room), tuple(offsets)), per_stream
@@ -132,23 +143,35 @@ class Occurrences:
     bits: list[np.ndarray]
     extra: list[list[frozenset[str]]]
 
+    def unbitted(self) -> set[int]:
+        """The texts with an occurrence without a bit (``NO_BIT``, :func:`located`)."""
+        found = np.zeros(len(self.extra), dtype=bool)  # one entry per text
+        for owner, bits in zip(self.owner, self.bits):
+            found[owner[bits < 0]] = True
+        return set(np.flatnonzero(found).tolist())
+
     def of_text(self, t: int) -> list[np.ndarray]:
         """Text ``t``'s bits per order, in its order of position."""
-        return [
-            bits[np.searchsorted(owner, t) : np.searchsorted(owner, t, "right")]
-            for owner, bits in zip(self.owner, self.bits)
-        ]
+        return [bits[ends[t] : ends[t + 1]] for ends, bits in zip(self._ends, self.bits)]
+
+    @cached_property
+    def _ends(self) -> list[list[int]]:
+        """Per order, where each text's occurrences start, and the last's end (found once for all texts)."""
+        count = len(self.extra)  # one entry per text
+        return [np.searchsorted(owner, np.arange(count + 1)).tolist() for owner in self.owner]
 
 
 def located(vocab: Vocabulary, numbers: list[np.ndarray], spans: Sequence[tuple[int, int]]) -> Occurrences:
     """The occurrences of the texts ``spans`` ((start, end) in a stream whose numbers per order are
-    ``numbers``): every one in the vocabulary, within its room."""
+    ``numbers``): one outside the vocabulary or past its n-gram's room (a stream not counted,
+    :meth:`Vocabulary.of`) has bit ``NO_BIT``: it matches nothing."""
     owners, found = [], []
     for n in range(1, ORDERS + 1):
         pieces = [numbers[n - 1][a : max(b - n + 1, a)] for a, b in spans]
         ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
         owner = np.repeat(np.arange(len(spans)), [len(p) for p in pieces])
-        found.append(vocab.start[n - 1][ids] + ranks(owner * (len(vocab.codes[n - 1]) + 1) + ids))
+        rank = ranks(owner * (len(vocab.codes[n - 1]) + 2) + ids + 1)  # ids -1 (none): the room's last entry, 0
+        found.append(np.where(rank < vocab.room[n - 1][ids], vocab.start[n - 1][ids] + rank, NO_BIT))
         owners.append(owner)
     return Occurrences(owners, found, [[frozenset()] * ORDERS for _ in spans])
 
@@ -189,7 +212,11 @@ def named(line: str, n: int, positions: list[int]) -> frozenset[str]:
 
 
 def masks(vocab: Vocabulary, occ: Occurrences, count: int) -> list[Keys]:
-    """Per text: each order's bits as one int (a frozenset of bit numbers in a large vocabulary)."""
+    """Per text: each order's bits as one int (a frozenset of bit numbers in a large vocabulary);
+    occurrences without a bit (``NO_BIT``) left out."""
+    if any(len(bits) and bits.min() < 0 for bits in occ.bits):
+        kept = [bits >= 0 for bits in occ.bits]
+        occ = Occurrences([o[k] for o, k in zip(occ.owner, kept)], [b[k] for b, k in zip(occ.bits, kept)], occ.extra)
     bounds = [np.searchsorted(owner, np.arange(count + 1)) for owner in occ.owner]
     if vocab.bits > MASK_BITS:
         lists = [bits.tolist() for bits in occ.bits]

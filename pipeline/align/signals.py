@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..text import strip_ellipsis
 from .chrf import NgramCache
 from .params import PARAMS, AnchorParams, KindWeights, MTParams
+
+PREFIX_SIZES = 4096  # the references (and two joined) whose MT prefix size is kept: a document's, several times over
 
 
 def en_kind(word: str) -> str:
@@ -56,6 +59,7 @@ def chrf(
     return ngrams.chrf(hyp, en) / 100
 
 
+@lru_cache(maxsize=PREFIX_SIZES)
 def prefix_size(en: str, truncated_prefix: float = PARAMS.mt.truncated_prefix) -> int:
     """The characters of the MT prefix scored against a truncated reference ``en`` (its "…" left out)."""
     return int(len(strip_ellipsis(en)) * truncated_prefix) + 1
