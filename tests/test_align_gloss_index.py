@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
-from pathlib import Path
-
 import pytest
+from seedwords import seed_words
 
 from pipeline.align.gloss_index import GlossIndex
-from pipeline.align.lexicon import Lexicon, _tag
-
-SEED = Path(__file__).resolve().parent.parent / "data" / "seed_ja.txt"
+from pipeline.align.lexicon import Lexicon
 
 
 @pytest.fixture(scope="module")
@@ -24,24 +20,15 @@ def shape(entries) -> list[list[list[str]]]:
     return [[[g.text for g in s.gloss] for s in e.senses] for e in entries]
 
 
-def seed_words() -> list[str]:
-    """Every word of the seed, its lemma and each word joined with the next (as compounds are)."""
-    words: dict[str, None] = {}
-    for line in SEED.read_text(encoding="utf-8").splitlines():
-        tokens = list(_tag(unicodedata.normalize("NFKC", line)))
-        for k, w in enumerate(tokens):
-            words[w.surface] = None
-            if isinstance(w.feature.lemma, str):
-                words[w.feature.lemma.partition("-")[0]] = None
-            if k + 1 < len(tokens):
-                words[w.surface + tokens[k + 1].surface] = None
-    return [w for w in words if GlossIndex.covers(w)]
+def covered_seed_words() -> list[str]:
+    """The seed's words the gloss index answers (not patterns or ids)."""
+    return [w for w in seed_words() if GlossIndex.covers(w)]
 
 
 def test_same_entries_as_jamdict(jam) -> None:
     index = GlossIndex(jam.db_file)
     # many entries (する, はし), names (田中), a gloss that equals the query (Tokyo), diacritics
-    words = [*seed_words()[::3], "する", "はし", "かける", "東京", "田中", "Tokyo", "Kyūshū", "ぁ"]
+    words = [*covered_seed_words()[::3], "する", "はし", "かける", "東京", "田中", "Tokyo", "Kyūshū", "ぁ"]
     assert len(words) > 300
     for word in words:
         want = jam.lookup(word, strict_lookup=True, lookup_chars=False, lookup_ne=True)
@@ -76,7 +63,7 @@ def test_patterns_and_ids_are_left_to_jamdict() -> None:
 def test_capped_lookups_read_the_glosses_of_the_full_ones_first_entries(jam) -> None:
     """Where all entries are read their order is not asked for: the glosses read are the same."""
     index = GlossIndex(jam.db_file)
-    for word in [*seed_words()[::2], "する", "はし", "かける", "東京", "田中", "日本"]:
+    for word in [*covered_seed_words()[::2], "する", "はし", "かける", "東京", "田中", "日本"]:
         full = index.lookup(word)
         for cap in (1, 3):
             first = index.lookup(word, cap, cap)
@@ -90,7 +77,18 @@ def test_kana_and_kanji_words_skip_the_gloss_parts_with_the_same_entries(jam) ->
     fast, full = GlossIndex(jam.db_file), GlossIndex(jam.db_file)
     assert fast.gloss_free
     full.gloss_free = False  # every word through all the parts
-    for word in [*seed_words()[1::3], "する", "はし", "東京", "田中", "日本", "Tokyo", "ｔｏｋｙｏ", "Kyūshū", "ー"]:
+    for word in [
+        *covered_seed_words()[1::3],
+        "する",
+        "はし",
+        "東京",
+        "田中",
+        "日本",
+        "Tokyo",
+        "ｔｏｋｙｏ",
+        "Kyūshū",
+        "ー",
+    ]:
         for cap in (None, 3):
             got, want = fast.lookup(word, cap, cap), full.lookup(word, cap, cap)
             assert (shape(got.entries), shape(got.names)) == (shape(want.entries), shape(want.names)), word

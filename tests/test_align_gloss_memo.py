@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import unicodedata
 from pathlib import Path
 
 import pytest
+from seedwords import seed_words
 
 from pipeline.align import gloss_memo
 from pipeline.align.gloss_index import GlossIndex
 from pipeline.align.gloss_memo import FLUSH_EVERY, GlossMemo, memo_path
-from pipeline.align.lexicon import Lexicon, _tag
+from pipeline.align.lexicon import Lexicon
 from pipeline.align.params import GlossCaps
 
-SEED = Path(__file__).resolve().parent.parent / "data" / "seed_ja.txt"
 TEXTS = (("Beijing (China)", "Peking"), ("Beijing", "Pekin"))
 
 
@@ -106,22 +105,26 @@ def test_one_file_per_dictionary_file_and_caps(tmp_path: Path, monkeypatch: pyte
     assert memo_path(db, GlossCaps()) != first
 
 
-def seed_words() -> list[str]:
-    """The seed's words, lemmas and neighbours joined, and words with several entries, names, patterns."""
-    words: dict[str, None] = {}
-    for line in SEED.read_text(encoding="utf-8").splitlines():
-        tokens = list(_tag(unicodedata.normalize("NFKC", line)))
-        for k, w in enumerate(tokens):
-            words[w.surface] = None
-            if isinstance(w.feature.lemma, str):
-                words[w.feature.lemma.partition("-")[0]] = None
-            if k + 1 < len(tokens):
-                words[w.surface + tokens[k + 1].surface] = None
-    return [*words, "する", "はし", "かける", "東京", "田中", "北京", "Tokyo", "Kyūshū", "%", "東%", "id#1000000"]
+def memo_words() -> list[str]:
+    """The seed's words, and words with several entries, names, patterns."""
+    return [
+        *seed_words(),
+        "する",
+        "はし",
+        "かける",
+        "東京",
+        "田中",
+        "北京",
+        "Tokyo",
+        "Kyūshū",
+        "%",
+        "東%",
+        "id#1000000",
+    ]
 
 
 def test_the_lexicons_glosses_are_the_same_from_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    words = seed_words()
+    words = memo_words()
     assert len(words) > 1000
     want = [Lexicon(memo=False).glosses(w) for w in words]
     cold = Lexicon(memo=tmp_path / "memo.sqlite")
@@ -154,7 +157,7 @@ def test_the_lexicons_readings_are_the_same_from_the_memo(tmp_path: Path, monkey
     from pipeline.align import lexicon
     from pipeline.align.translit import romaji
 
-    words = [w for w in seed_words() if lexicon._KATAKANA.match(w)] + ["プーチン", "ラヴロフ", "ヴィ", "ッ", "ー・ー"]
+    words = [w for w in memo_words() if lexicon._KATAKANA.match(w)] + ["プーチン", "ラヴロフ", "ヴィ", "ッ", "ー・ー"]
     assert len(words) > 50
     cold = Lexicon(memo=tmp_path / "memo.sqlite")
     assert [cold.readings(w) for w in words] == [romaji(w) for w in words]

@@ -87,12 +87,8 @@ class GlossMemo:
     def get(self, word: str) -> Texts | None:
         """The texts kept for ``word``, or None where it was not met yet (or the memo is off)."""
         row = self._pending.get(word)
-        if row is None and self._db is not None and self._filled["glosses"]:
-            try:
-                row = self._db.execute("SELECT words, names FROM glosses WHERE word = ?", (word,)).fetchone()
-            except sqlite3.Error as exc:
-                self._off(exc)
-                return None
+        if row is None:
+            row = self._select("SELECT words, names FROM glosses WHERE word = ?", "glosses", word)
         return None if row is None else (_split(row[0]), _split(row[1]))
 
     def put(self, word: str, texts: Texts) -> None:
@@ -109,14 +105,21 @@ class GlossMemo:
     def get_readings(self, word: str) -> tuple[str, ...] | None:
         """The transcriptions kept for ``word`` (:func:`.translit.transcribe`), or None."""
         joined = self._pending_readings.get(word)
-        if joined is None and self._db is not None and self._filled["readings"]:
-            try:
-                row = self._db.execute("SELECT texts FROM readings WHERE word = ?", (word,)).fetchone()
-            except sqlite3.Error as exc:
-                self._off(exc)
-                return None
+        if joined is None:
+            row = self._select("SELECT texts FROM readings WHERE word = ?", "readings", word)
             joined = None if row is None else row[0]
         return None if joined is None else tuple(joined.split(_SEP))
+
+    def _select(self, query: str, table: str, word: str) -> tuple | None:
+        """``word``'s row of ``table`` in the file: None where the file holds none (or the memo is off, or
+        goes off on an error)."""
+        if self._db is None or not self._filled[table]:
+            return None
+        try:
+            return self._db.execute(query, (word,)).fetchone()
+        except sqlite3.Error as exc:
+            self._off(exc)
+            return None
 
     def put_readings(self, word: str, texts: tuple[str, ...]) -> None:
         """Keep the transcriptions ``texts`` of ``word`` (written with the next batch)."""
