@@ -28,6 +28,7 @@ timed apart.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import json
 import logging
@@ -164,7 +165,7 @@ def run_worker(
     cmd = [sys.executable, __file__, "--worker", str(tree), str(inputs), setting, str(out)]
     if profile:
         cmd += ["--profile-out", str(profile)]
-    with tempfile.TemporaryDirectory() as cache:
+    with tempfile.TemporaryDirectory() if cold else contextlib.nullcontext() as cache:
         env = {**os.environ, "XDG_CACHE_HOME": cache} if cold else None
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=tree, env=env)
     if done.returncode:

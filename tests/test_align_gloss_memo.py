@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,19 @@ def test_a_locked_file_keeps_the_words_for_the_next_batch(tmp_path: Path, monkey
     memo.flush()
     assert memo.on and memo.get("北京") == TEXTS
     other.execute("COMMIT")
+    memo.flush()
+    assert GlossMemo(path).get("北京") == TEXTS
+
+
+def test_opening_waits_for_another_process_creating_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "memo.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")  # another worker is creating the memo
+    other.execute("CREATE TABLE glosses (word TEXT PRIMARY KEY, words TEXT NOT NULL, names TEXT NOT NULL)")
+    threading.Timer(0.5, lambda: other.execute("COMMIT")).start()  # longer than a batch waits
+    memo = GlossMemo(path)
+    assert memo.on  # not turned off: it waited
+    memo.put("北京", TEXTS)
     memo.flush()
     assert GlossMemo(path).get("北京") == TEXTS
 

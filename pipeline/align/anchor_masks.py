@@ -3,9 +3,10 @@
 Each source sentence's concepts and each English sentence's content words are numbered, so what a
 source sentence finds in an English one is two ints (:func:`matches`: the concepts found, the word
 positions they cover) and a bead's is their union (``|``). A mask is weighed by its anchor kinds: a
-kind's weight times the number of its bits set (:class:`Weighed`). The kind weights
-(:class:`.params.KindWeights`) are multiples of 1/2, so these sums are exact and equal to adding the
-anchors' weights one by one in any order, as the anchor score did with sets.
+kind's weight times the number of its bits set (:class:`Weighed`). With dyadic kind weights
+(:class:`.params.KindWeights`: today 2, 2, 1.5 and 1) these sums are exact and equal to adding the
+anchors' weights one by one in any order, as the anchor score did with sets; other weights may differ
+from that in the last bits.
 """
 
 from __future__ import annotations

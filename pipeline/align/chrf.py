@@ -100,7 +100,8 @@ class NgramCache:
     # a hypothesis's occurrences (where they are; then its bits per order), for its prefixes
     _located: dict[str, tuple[Occurrences, int] | list[np.ndarray]] = field(default_factory=dict)
     _scores: dict[tuple[str, str], float] = field(default_factory=dict)
-    # a sentence or two neighbours not extracted yet (a large document's): side, its place in the streams
+    # a text of the streams not extracted yet (two neighbours joined; in a large document a sentence too): side,
+    # its place in the streams
     _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
     # per order: the n-gram at each position of the MT stream, then of the reference stream (-1 between)
     _numbers: list[np.ndarray] = field(default_factory=list)
@@ -240,10 +241,12 @@ class NgramCache:
         return found
 
     def _score(self, hyp: str, ref: str) -> float:
-        """The bits are the reference stream's n-grams, as often as they occur there at most (a
-        hypothesis's other occurrences have none): exact for a reference with no occurrence outside
-        them (a piece of the reference stream: a sentence, neighbours joined, a piece of one);
-        another (a hypothesis's) is scored from the two texts' n-grams as strings."""
+        """Where references are short (under ``REFERENCES_SHARE``) the bits are the reference stream's
+        n-grams, as often as they occur there at most (a hypothesis's other occurrences have none):
+        exact for a reference with no occurrence outside them (a piece of the reference stream: a
+        sentence, neighbours joined, a piece of one), and another (a hypothesis's) is scored from the two
+        texts' n-grams as strings. Otherwise both streams are numbered together and every occurrence
+        has a bit."""
         theirs = self.stats(ref)
         if theirs.extra or ref in self._unbitted:
             return chrf(*ngram_stats([hyp, ref]))

@@ -12,7 +12,7 @@ table).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 LOGIT_LIMIT = 30.0  # the logit is clipped to ±this before the sigmoid (numeric: exp never overflows)
 
@@ -42,8 +42,10 @@ class BeadFeatures:
 
     def vector(self) -> tuple[float, ...]:
         """(1, then the features in their order), for the logistic weights."""
-        features = (self.evidence, self.length_logp, self.anchored, self.paragraph_mismatch)
-        return (1.0, *map(float, features))
+        return (1.0, *(float(getattr(self, name)) for name in _FEATURES))
+
+
+_FEATURES = tuple(f.name for f in fields(BeadFeatures))  # the vector's order: the dataclass's
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,6 @@ class Evidence:
         self.src_anchors = [SourceAnchors.of(cs, weights) for cs in self.concepts]
         self.en_anchors = [EnglishAnchors.of(e, weights) for e in self.en]
         self.src_chars = [len(s.text) for s in src]
-        self.ref_chars = [len(r.text) for r in ref]
         self.baseline = 1.0
         # each text's character n-grams, for the chrF of every pair (numbered over the document's MT and reference)
         texts = self.mt if use.mt and not use.length_only else []

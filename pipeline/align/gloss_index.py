@@ -105,7 +105,7 @@ class GlossIndex:
         self.gloss_free = self._gloss_free()
 
     def _gloss_free(self) -> bool:
-        """Whether no gloss text starts at or above ``_GLOSS_FREE_FROM`` (three index seeks)."""
+        """Whether no gloss text starts at or above ``_GLOSS_FREE_FROM`` (one index seek per gloss table)."""
         tables = _GLOSS_TEXTS if self.has_names else _GLOSS_TEXTS[:1]
         seek = "SELECT 1 FROM {} WHERE text >= ? LIMIT 1"
         return not any(self._db.execute(seek.format(t), (_GLOSS_FREE_FROM,)).fetchone() for t in tables)

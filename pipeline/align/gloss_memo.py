@@ -32,6 +32,7 @@ FLUSH_EVERY = 256
 # A writer waits this long for another process's transaction (seconds), then keeps its words for later,
 # up to this many batches (then lets them go: they are looked up again when next met).
 BUSY_TIMEOUT = 0.2
+OPEN_TIMEOUT = 10.0  # seconds a process waits to open (create) the file while another holds it
 PENDING_BATCHES = 16
 _SEP = "\x1f"  # between the texts of a row (no gloss holds it: a word with one that does is not kept)
 _SCHEMA = (
@@ -70,11 +71,13 @@ class GlossMemo:
         self._filled = {"glosses": False, "readings": False}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+            # opening waits longer than a batch does: workers starting together create the file at once
+            self._db = sqlite3.connect(path, timeout=OPEN_TIMEOUT, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")  # readers go on while another process writes
             self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per batch: a lost batch is looked up again
             for table in _SCHEMA:
                 self._db.execute(table)
+            self._db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
             for table in self._filled:
                 self._filled[table] = self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
         except (OSError, sqlite3.Error) as exc:

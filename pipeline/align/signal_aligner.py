@@ -106,8 +106,9 @@ class SignalAligner(Aligner):
         sources = joins(ev.src, {i + d for i, _ in seeds for d in (-1, 0)})
         references = joins(ev.ref, {j + d for _, j in seeds for d in (-1, 0)})
         ev.expect_joins(sources, references)
-        around = ((i0, 2, j, 1) for i, j in seeds for i0 in (i - 1, i) if i0 in sources)
-        onto = ((i, 1, j0, 2) for i, j in seeds for j0 in (j - 1, j) if j0 in references)
+        source_set, reference_set = set(sources), set(references)
+        around = ((i0, 2, j, 1) for i, j in seeds for i0 in (i - 1, i) if i0 in source_set)
+        onto = ((i, 1, j0, 2) for i, j in seeds for j0 in (j - 1, j) if j0 in reference_set)
         ev.expect_beads(itertools.chain(around, onto))
 
     def merges(self, ev: Evidence, i: int, j: int, seen: set[Span]) -> Iterator[Step]:

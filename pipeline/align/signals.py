@@ -60,7 +60,7 @@ def chrf(
 
 
 @lru_cache(maxsize=PREFIX_SIZES)
-def prefix_size(en: str, truncated_prefix: float = PARAMS.mt.truncated_prefix) -> int:
+def prefix_size(en: str, truncated_prefix: float) -> int:
     """The characters of the MT prefix scored against a truncated reference ``en`` (its "…" left out)."""
     return int(len(strip_ellipsis(en)) * truncated_prefix) + 1
 

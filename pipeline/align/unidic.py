@@ -9,8 +9,9 @@ fields), a field beyond the raw ones None (fugashi pads unknown words' short fea
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Features(NamedTuple):
@@ -21,13 +22,13 @@ class Features(NamedTuple):
     lemma: str | None
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=8)  # one entry per feature layout (one tagger: one): found once, not per sentence
 def _positions(fields: tuple[str, ...]) -> tuple[int, ...]:
     """Where the fields of :class:`Features` are among fugashi's feature fields."""
     return tuple(fields.index(name) for name in Features._fields)
 
 
-def features(nodes) -> list[Features]:
+def features(nodes: Sequence[Any]) -> list[Features]:
     """The :class:`Features` of fugashi's nodes (all of one tagger), as their ``feature`` holds them."""
     if not nodes:
         return []

@@ -134,8 +134,8 @@ def _starts_sentence(text: str, j: int) -> bool:
     return _HIRAGANA_OPENER.match(text, j) is not None
 
 
-# an ellipsis ends a sentence (before a space and more text) only after a predicate ending:
-# "そうか… でも", not "品質 ... このような" or "「うちんち」って ... そうだった"
+# an ellipsis or an ASCII "." ends a sentence (before a space and more text) only after a predicate ending:
+# "そうか… でも", "です. 次に", not "品質 ... このような", "「うちんち」って ... そうだった" or "宿泊予約. お得な"
 _PREDICATE_ENDINGS = "かただねよなわぞさいるすうんえ"
 
 
