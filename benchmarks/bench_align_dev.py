@@ -125,7 +125,6 @@ def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | No
     from pipeline.align.base import aligners
     from pipeline.align.lexicon import japanese
     from pipeline.align.stage import order_gaps
-    from pipeline.align.translit import romaji
     from pipeline.config import load_config
     from pipeline.records import Sentence
 
@@ -133,8 +132,7 @@ def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | No
     docs = json.loads(inputs.read_text(encoding="utf-8"))[setting]
     cfg = load_config(tree / "configs" / "smoke.yaml").align
     t = time.perf_counter()
-    japanese("東京で会見")  # loads the tagger and opens the dictionary
-    romaji("テスト")  # loads pykakasi
+    japanese("東京でテストの会見")  # loads the tagger, opens the dictionary, loads pykakasi (a katakana word)
     setup = time.perf_counter() - t
     aligner = aligners.get(cfg.method, "align.method")(cfg)
     prof = cProfile.Profile(time.process_time) if profile else None

@@ -159,14 +159,18 @@ def tiles(text: str, spans: Sequence[Sequence[int]]) -> bool:
 
 def check_references(path: Path, numbered: Iterable[tuple[int, Bead]], sentences: Iterable[Sentence]) -> None:
     """Every reference sentence in one bead whole, or cut (``ref_span``) into pieces that tile it."""
-    whole = [(line, i) for line, b in numbered if not b.ref_span for i in b.ref_ids]
+    whole: list[tuple[int, str]] = []
     pieces: dict[str, list[tuple[int, list[int]]]] = {}
-    for line, b in numbered:
+    for line, b in numbered:  # one pass (a Reread file is parsed once)
         if b.ref_span:
             pieces.setdefault(b.ref_ids[0], []).append((line, b.ref_span))
+        else:
+            whole += [(line, i) for i in b.ref_ids]
     whole += [(spans[0][0], i) for i, spans in pieces.items()]
     whole.sort()
     once_each(path, whole, [s.seg_id for s in sentences if s.lang == "en"], "ref_ids")
+    if not pieces:
+        return
     text = {s.seg_id: s.text for s in sentences if s.lang == "en" and s.seg_id in pieces}  # only the cut ones'
     for i, spans in pieces.items():
         if not tiles(text[i], [span for _, span in spans]):

@@ -308,3 +308,8 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def user_cache_dir() -> Path:
+    """This user's cache folder for jaen, shared by its runs: ``$XDG_CACHE_HOME/jaen`` (``~/.cache/jaen``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jaen"

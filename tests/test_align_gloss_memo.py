@@ -169,12 +169,12 @@ def test_transcriptions_come_back_from_another_connection(tmp_path: Path) -> Non
 
 def test_the_lexicons_readings_are_the_same_from_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.align import lexicon
-    from pipeline.align.translit import romaji
+    from pipeline.align.translit import readings_of, transcribe
 
     words = [w for w in memo_words() if lexicon._KATAKANA.match(w)] + ["プーチン", "ラヴロフ", "ヴィ", "ッ", "ー・ー"]
     assert len(words) > 50
     cold = Lexicon(memo=tmp_path / "memo.sqlite")
-    assert [cold.readings(w) for w in words] == [romaji(w) for w in words]
+    assert [cold.readings(w) for w in words] == [readings_of(transcribe(w)) for w in words]
     cold.flush()
 
     def no_transcription(text: str) -> tuple[str, ...]:
@@ -182,13 +182,13 @@ def test_the_lexicons_readings_are_the_same_from_the_memo(tmp_path: Path, monkey
 
     monkeypatch.setattr(lexicon, "transcribe", no_transcription)
     warm = Lexicon(memo=tmp_path / "memo.sqlite")
-    assert [warm.readings(w) for w in words] == [romaji(w) for w in words]
+    assert [warm.readings(w) for w in words] == [readings_of(transcribe(w)) for w in words]
 
 
 def test_a_broken_dictionary_leaves_the_readings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the dictionary cannot be opened, words get no glosses (with a warning) and katakana words
     their readings all the same."""
-    from pipeline.align.translit import romaji
+    from pipeline.align.translit import readings_of, transcribe
 
     lexicon = Lexicon(memo=False)
 
@@ -197,7 +197,7 @@ def test_a_broken_dictionary_leaves_the_readings(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(lexicon, "_jamdict", broken)
     assert lexicon.glosses("北京") == (frozenset(), frozenset())
-    assert lexicon.readings("プーチン") == romaji("プーチン")
+    assert lexicon.readings("プーチン") == readings_of(transcribe("プーチン"))
 
 
 def test_words_kept_for_a_busy_file_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

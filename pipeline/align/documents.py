@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 
 from ..records import Sentence, Translation
 from ..rows import Window
@@ -50,14 +52,7 @@ def layout(sentences: Iterable[Sentence]) -> Layout:
 
 def runs(sentences: Iterable[Sentence]) -> Iterator[list[Sentence]]:
     """The sentences in runs of consecutive lines of one document."""
-    run: list[Sentence] = []
-    for s in sentences:
-        if run and s.document != run[0].document:
-            yield run
-            run = []
-        run.append(s)
-    if run:
-        yield run
+    return (list(run) for _, run in groupby(sentences, key=attrgetter("document")))
 
 
 def document_sentences(sentences: Iterable[Sentence], plan: Layout) -> Iterator[list[Sentence]]:

@@ -23,6 +23,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..io import user_cache_dir
+
 log = logging.getLogger(__name__)
 
 # Bump when what a row holds changes (the gloss index's reading of jamdict's file, the separator).
@@ -52,8 +54,7 @@ def memo_path(db_file: str | Path, *keys: object) -> Path:
     stat = path.stat()
     key = "\0".join(map(repr, (MEMO_VERSION, str(path), stat.st_size, stat.st_mtime_ns, *keys)))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jaen"
-    return root / f"glosses-{digest}.sqlite"
+    return user_cache_dir() / f"glosses-{digest}.sqlite"
 
 
 class GlossMemo:
@@ -102,8 +103,7 @@ class GlossMemo:
         if words is None or names is None:
             return
         self._pending[word] = (words, names)
-        if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
-            self.flush()
+        self._flush_when_full()
 
     def get_readings(self, word: str) -> tuple[str, ...] | None:
         """The transcriptions kept for ``word`` (:func:`.translit.transcribe`), or None."""
@@ -111,7 +111,7 @@ class GlossMemo:
         if joined is None:
             row = self._select("SELECT texts FROM readings WHERE word = ?", "readings", word)
             joined = None if row is None else row[0]
-        return None if joined is None else tuple(joined.split(_SEP))
+        return None if joined is None else tuple(joined.split(_SEP))  # one empty transcription stays one
 
     def _select(self, query: str, table: str, word: str) -> tuple | None:
         """``word``'s row of ``table`` in the file: None where the file holds none (or the memo is off, or
@@ -129,6 +129,9 @@ class GlossMemo:
         if self._db is None or not texts or (joined := _join(texts)) is None:
             return
         self._pending_readings[word] = joined
+        self._flush_when_full()
+
+    def _flush_when_full(self) -> None:
         if len(self._pending) + len(self._pending_readings) >= FLUSH_EVERY:
             self.flush()
 

@@ -13,7 +13,6 @@ kept for the last ``SENTENCES_KEPT`` sentences (a corpus repeats some).
 from __future__ import annotations
 
 import atexit
-import importlib.metadata
 import logging
 import os
 import re
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..manifest import package_versions
 from . import unidic
 from .gloss_index import Found, GlossIndex
 from .gloss_memo import GlossMemo, Texts, memo_path
@@ -226,7 +226,7 @@ class Lexicon:
             db_file = self._jamdict().db_file
             self._index = GlossIndex(db_file)
             if self._memo_at is not False:
-                keys = (PARAMS.anchors.glosses, _version("pykakasi"), ROMAJI_SYSTEMS)
+                keys = (PARAMS.anchors.glosses, package_versions(("pykakasi",))["pykakasi"], ROMAJI_SYSTEMS)
                 path = memo_path(db_file, *keys) if self._memo_at is True else Path(self._memo_at)
                 self._memo = GlossMemo(path)
                 atexit.register(self._memo.flush)
@@ -265,8 +265,8 @@ class Lexicon:
 
     @lru_cache(maxsize=65536)  # noqa: B019  (one Lexicon per process: LEXICON)
     def readings(self, word: str) -> tuple[str, ...]:
-        """The romaji readings of a katakana ``word`` (:func:`.translit.romaji`), pykakasi's transcriptions
-        kept in the memo."""
+        """The romaji readings of a katakana ``word`` (:func:`.translit.readings_of` its
+        :func:`.translit.transcribe`), pykakasi's transcriptions kept in the memo."""
         with self._lock:
             try:
                 memo = self._open()[1]
@@ -283,13 +283,6 @@ class Lexicon:
         with self._lock:
             if self._memo is not None:
                 self._memo.flush()
-
-
-def _version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def _texts_of(res: Found) -> Texts:
@@ -344,8 +337,7 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
             continue  # a counter after a number: 2024年, 6日, 7,000語
         if f.pos1 not in _CONTENT_POS or f.pos2 in ("数詞", "非自立可能") or surface.isascii():
             continue
-        lemma = f.lemma if isinstance(f.lemma, str) else None
-        c = _word_concept(surface, lemma, lexicon, proper=f.pos2 == "固有名詞")
+        c = _word_concept(surface, f.lemma, lexicon, proper=f.pos2 == "固有名詞")
         if c is not None:
             concepts.append(c)
     return tuple(concepts)
@@ -386,8 +378,7 @@ def _compound_concept(surface: str, lexicon: Lexicon) -> Concept | None:
     words, names = lexicon.glosses(surface)
     if not words and not names:  # no stems: _word_concept(surface, None) would have none either
         return None
-    c = _word_concept(surface, None, lexicon)
-    return c if c is not None and c.stems else None
+    return _word_concept(surface, None, lexicon)  # its glosses' stems (or names') are its stems
 
 
 @lru_cache(maxsize=WORDS_KEPT)

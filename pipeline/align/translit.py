@@ -22,12 +22,6 @@ def _converter():  # pykakasi builds its tables on first use (~0.1 s): do it onc
 ROMAJI_SYSTEMS = ("hepburn", "kunrei")
 
 
-@lru_cache(maxsize=65536)
-def romaji(text: str) -> tuple[str, ...]:
-    """Hepburn and Kunrei readings of ``text`` (プーチン → puuchin, puutin), lower-case letters only."""
-    return readings_of(transcribe(text))
-
-
 def transcribe(text: str) -> tuple[str, ...]:
     """pykakasi's transcription of ``text`` in each of :data:`ROMAJI_SYSTEMS` (~50 µs a katakana word)."""
     parts = _converter().convert(text)
@@ -35,7 +29,8 @@ def transcribe(text: str) -> tuple[str, ...]:
 
 
 def readings_of(transcriptions: tuple[str, ...]) -> tuple[str, ...]:
-    """The distinct readings of :func:`transcribe`'s transcriptions, lower-case letters only."""
+    """The distinct readings of :func:`transcribe`'s transcriptions, lower-case letters only (プーチン →
+    puuchin, puutin: Hepburn and Kunrei)."""
     out: list[str] = []
     for t in transcriptions:
         r = re.sub(r"[^a-z]", "", t.lower())

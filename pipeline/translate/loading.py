@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..errors import ModelLoadError, one_line
+from ..io import user_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ MEMO_MIN_BYTES = 32 << 20
 
 def hash_memo_path() -> Path:
     """Where big files' hashes are remembered: ``$XDG_CACHE_HOME/jaen/file-hashes.json``."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jaen" / "file-hashes.json"
+    return user_cache_dir() / "file-hashes.json"
 
 
 def _read_memo(path: Path) -> dict[str, str]:
