@@ -47,12 +47,12 @@ CHILD = """
 import json, resource, sys, time, tracemalloc
 from pathlib import Path
 from pipeline.config import load_config
-from pipeline.stage import RunContext, load_stages, stage_classes
+from pipeline.stage import RunContext, load_stages, stages
 
 run_dir, stage, trace, overrides = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "1", sys.argv[4:]
 load_stages()
 config = load_config(run_dir / "config.yaml", ["run.workers=1", *overrides])
-cls = next(c for c in stage_classes() if c.name == stage)
+cls = stages.get(stage)
 
 def rss() -> int:
     return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize()
@@ -142,11 +142,12 @@ def main() -> None:
     lines = [head, "|---|---|---|---|---|---|---|---|"]
     first: dict[str, dict[str, float]] = {}
     ratios = []
+    rows = {run_dir: rows_of(run_dir) for run_dir in args.runs}
     for stage in stages:
         for run_dir in args.runs:
             m = measure(run_dir, stage, args)
             m["growth"] = m["peak"] - m["before"]
-            cells = [stage, str(run_dir), f"{rows_of(run_dir):,}", f"{m['wall']:.1f}"]
+            cells = [stage, str(run_dir), f"{rows[run_dir]:,}", f"{m['wall']:.1f}"]
             cells += [f"{m[k] / MIB:,.1f}" for k in ("before", "peak", "growth", "traced")]
             lines.append("| " + " | ".join(cells) + " |")
             print(lines[-1], file=sys.stderr)

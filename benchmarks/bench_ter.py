@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from devset import WMT21, WMT23, dev_dir  # noqa: E402
+from devset import WMT21, WMT23, DevSet, dev_dir  # noqa: E402
 from sacrebleu.metrics import TER  # noqa: E402
 
-from pipeline.io import iter_jsonl, read_json  # noqa: E402
+from pipeline.io import read_json  # noqa: E402
 from pipeline.score.ter_edits import ter_statistics  # noqa: E402
 
 
@@ -50,15 +50,15 @@ class Tally:
         return f"{label:28}{self.pairs:7}{self.mismatches:12}{self.sacrebleu_s:14.1f}{self.ours_s:9.1f}{ratio:9.1f}×"
 
 
-def system_pairs(dev: Path, system: str) -> list[tuple[str, str]]:
+def system_pairs(dev: DevSet, system: str) -> list[tuple[str, str]]:
     """(MT, reference) per WMT sentence of one system."""
-    rows = list(iter_jsonl(dev / "mt" / f"{system}.jsonl"))
-    beads = read_json(dev / "gold_alignment.json")
+    rows = dev.mt_rows(system)
+    beads = read_json(dev.root / "gold_alignment.json")
     if len(rows) != len(beads):
-        raise SystemExit(f"{dev}/mt/{system}.jsonl: {len(rows)} rows, gold_alignment.json {len(beads)} beads")
+        raise SystemExit(f"{dev.root}/mt/{system}.jsonl: {len(rows)} rows, gold_alignment.json {len(beads)} beads")
     for n, (row, bead) in enumerate(zip(rows, beads), 1):
         if bead["ja"] != [row["ja"]] or len(bead["en"]) != 1:
-            raise SystemExit(f"{dev}/mt/{system}.jsonl line {n}: not the gold bead in the same place (not 1-1)")
+            raise SystemExit(f"{dev.root}/mt/{system}.jsonl line {n}: not the gold bead in the same place (not 1-1)")
     return [(row["translation"], bead["en"][0]) for row, bead in zip(rows, beads)]
 
 
@@ -84,8 +84,8 @@ def main() -> None:
     total = Tally()
     print(f"{'set / system':28}{'pairs':>7}{'mismatches':>12}{'sacrebleu s':>14}{'ours s':>9}{'ratio':>10}")
     for name in (WMT21, WMT23):
-        dev = dev_dir(name)
-        for system in sorted(p.stem for p in (dev / "mt").glob("*.jsonl")):
+        dev = DevSet(dev_dir(name), "all")
+        for system in dev.mt_systems():
             tally = check(system_pairs(dev, system)[: args.limit])
             print(tally.line(f"{name} {system}"), flush=True)
             total.add(tally)

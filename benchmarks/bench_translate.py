@@ -285,7 +285,7 @@ def main_cuda(args: argparse.Namespace, hf_dir: Path, ct2_dir: Path) -> None:
     card = torch.cuda.get_device_name()
     print(
         f"{card}; {len(texts)} sentences ({len(set(texts))} distinct, {min(map(len, texts))}–{max(map(len, texts))} "
-        f"characters), {args.tokens} decoder steps each; naive loop on {len(texts[: args.naive_n])}; best of "
+        f"characters), {args.tokens} decoder steps each; naive loop on {min(args.naive_n, len(texts))}; best of "
         f"{args.rounds} alternating rounds",
         flush=True,
     )

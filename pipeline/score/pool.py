@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
-from itertools import islice
 
 from ..config import RunSection, ScoreSection
 from ..progress import progress
-from ..workers import map_tasks
+from ..workers import grouped, map_tasks
 from .base import Metric, Segment
 
 ROWS_PER_TASK = 32  # small enough to spread TER's uneven cost over the workers, large enough to amortise a task
@@ -46,9 +45,7 @@ def score_task(
 
 def tasks_of(kinds: dict[str, type[Metric]], section: ScoreSection, pairs: Iterable[Pair]) -> Iterator[ScoreTask]:
     """The pairs in tasks of ``ROWS_PER_TASK``, as they are read."""
-    pending = iter(pairs)
-    while chunk := list(islice(pending, ROWS_PER_TASK)):
-        yield ScoreTask(kinds, section, chunk)
+    return (ScoreTask(kinds, section, chunk) for chunk in grouped(pairs, lambda _: 1, ROWS_PER_TASK))
 
 
 def score_segments(

@@ -34,10 +34,6 @@ class TerMetric(SacrebleuMetric):
         stats = ter_statistics(self._sentence, hyp, ref)
         return Segment(float(self.score_from_statistics(stats).score) if self.per_row else None, stats)
 
-    def statistics(self, result: Any) -> list[float]:
-        """[edits, reference words]: sacrebleu's segment statistics (one reference)."""
-        return [result.num_edits, result.ref_length]
-
     def score_from_statistics(self, stats: Any) -> Any:
         """sacrebleu 2.6's TER of summed statistics (``TER._compute_score_from_stats`` is private, so its
         three cases are written out here; tests/test_score_resample.py holds them equal)."""
