@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from .lexicon import Concept, EnglishSide, name_matches
+from .lexicon import Concept, EnglishSide, initials, name_matches
 from .params import KindWeights
 from .signals import en_kind
-from .translit import initial
 
 KINDS = tuple(f.name for f in fields(KindWeights))  # number, latin, name, word
 
@@ -63,18 +62,16 @@ class SourceAnchors:
         for k, c in enumerate(concepts):
             for st in c.stems:
                 by_stem[st] = by_stem.get(st, 0) | 1 << k
-        named = tuple((1 << k, c, frozenset(map(initial, c.readings))) for k, c in enumerate(concepts) if c.readings)
+        named = tuple((1 << k, c, initials(c.readings)) for k, c in enumerate(concepts) if c.readings)
         return cls(by_stem, named, Weighed.of([c.kind for c in concepts], weights))
 
 
 @dataclass(frozen=True)
 class EnglishAnchors:
-    """An English sentence's content words: per stem and per initial (of the words a name can match,
-    :attr:`.lexicon.EnglishSide.by_initial`) their positions (bits), and their weights."""
+    """An English sentence's content words: per stem their positions (bits), and their weights."""
 
     side: EnglishSide
     by_stem: dict[str, int]
-    by_initial: dict[str, int]
     weighed: Weighed
 
     @classmethod
@@ -82,16 +79,7 @@ class EnglishAnchors:
         by_stem: dict[str, int] = {}
         for k, st in enumerate(side.stems):
             by_stem[st] = by_stem.get(st, 0) | 1 << k
-        by_initial = {first: sum(1 << k for k in at) for first, at in side.by_initial.items()}
-        return cls(side, by_stem, by_initial, Weighed.of([en_kind(w) for w in side.words], weights))
-
-    def named(self, initials: frozenset[str]) -> int:
-        """The words a reading of one of these initials may match by name (:func:`.lexicon.name_matches`
-        compares no other)."""
-        words = 0
-        for first in initials:
-            words |= self.by_initial.get(first, 0)
-        return words
+        return cls(side, by_stem, Weighed.of([en_kind(w) for w in side.words], weights))
 
 
 def by_stems(src: SourceAnchors, en: EnglishAnchors) -> tuple[int, int]:
@@ -108,8 +96,11 @@ def matches(src: SourceAnchors, en: EnglishAnchors, min_similarity: float) -> tu
     with a stem of the sentence covers the words of the stems both hold (:func:`by_stems`); one
     without, by a reading (:func:`.lexicon.name_matches`), the words alike it."""
     found, covered = by_stems(src, en)
-    for bit, c, initials in src.named:
-        if not found & bit and en.named(initials) and (hits := name_matches(c, en.side, min_similarity)):
+    for bit, c, firsts in src.named:
+        # name_matches compares only the words of a reading's initial (EnglishSide.by_initial)
+        if found & bit or firsts.isdisjoint(en.side.by_initial):
+            continue
+        if hits := name_matches(c, en.side, min_similarity):
             found |= bit
             covered |= sum(1 << k for k in hits)
     return found, covered

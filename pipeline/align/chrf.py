@@ -117,7 +117,8 @@ class NgramCache:
         lines = [["".join(x.split()) for x in side] for side in (mt, ref)]
         second = sum(map(len, lines[0]))  # where the reference stream starts (no n-gram spans the two)
         # references far shorter than the MT: bits for their n-grams only (:meth:`_score`)
-        few = sum(map(len, lines[1])) < REFERENCES_SHARE * (second + sum(map(len, lines[1])))
+        ref_chars = sum(map(len, lines[1]))
+        few = ref_chars < REFERENCES_SHARE * (second + ref_chars)
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1] if few else None)
         cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
         texts, spans, sides = [], [], []

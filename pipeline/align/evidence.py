@@ -54,12 +54,13 @@ class Evidence:
         self.src_chars = [len(s.text) for s in src]
         self.baseline = 1.0
         # each text's character n-grams, for the chrF of every pair (numbered over the document's MT and reference)
+        refs = [r.text for r in ref]
         texts = self.mt if use.mt and not use.length_only else []
-        self.ngrams = NgramCache.for_document(texts, [r.text for r in ref] if texts else [])
+        self.ngrams = NgramCache.for_document(texts, refs if texts else [])
         if use.mt and any(x.strip() for x in self.mt):
-            self.ngrams.score_sentences(self.mt, [r.text for r in ref])  # the baseline's pairs and most beads'
-            self.baseline = chrf_baseline(self.mt, [r.text for r in ref], params.mt, self.ngrams)
-        self._texts = (self.mt, [r.text for r in ref])
+            self.ngrams.score_sentences(self.mt, refs)  # the baseline's pairs and most beads'
+            self.baseline = chrf_baseline(self.mt, refs, params.mt, self.ngrams)
+        self._texts = (self.mt, refs)
         self._joined: dict[tuple[int, int, int], str] = {}  # (side, k, d) → texts k..k+d joined (side 0: MT)
         self._pair_cache: dict[int, tuple[int, int]] = {}  # i × len(ref) + j → matches(i, j)
         self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}

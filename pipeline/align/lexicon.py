@@ -425,7 +425,7 @@ def name_matches(c: Concept, en: EnglishSide, min_similarity: float) -> set[int]
     """Positions of the English words alike a reading of ``c`` (only words of a reading's initial can be)."""
     words, readings = en.words, c.readings
     hits: set[int] = set()
-    for first in _initials(readings):
+    for first in initials(readings):
         for k in en.by_initial.get(first, ()):
             word = words[k]
             for r in readings:
@@ -436,5 +436,6 @@ def name_matches(c: Concept, en: EnglishSide, min_similarity: float) -> set[int]
 
 
 @lru_cache(maxsize=65536)
-def _initials(readings: tuple[str, ...]) -> frozenset[str]:
+def initials(readings: tuple[str, ...]) -> frozenset[str]:
+    """The initials of ``readings`` (:func:`.translit.initial`): the English words a name can match start so."""
     return frozenset(initial(r) for r in readings)

@@ -45,10 +45,15 @@ def path_cost(ev: Evidence, links: Sequence[Step], box: Box, ratio: float, costs
     return cost + costs.skip * ((box.i1 - box.i0) + (box.j1 - box.j0) - covered)
 
 
-def cut_merges(ev: Evidence, links: Sequence[Step], ratio: float) -> int:
-    """How many of ``links`` are 2-1 beads whose reference step 5 cuts in two (:func:`.split.best_cut`):
+def cut_merges(ev: Evidence, links: Sequence[Step], ratio: float) -> bool:
+    """Whether any of ``links`` is a 2-1 bead whose reference step 5 cuts in two (:func:`.split.best_cut`):
     a reference sentence that is two, run together."""
-    return sum(1 for s in links if (s.di, s.dj) == (2, 1) and best_cut(ev, s.i, s.j, ratio))
+    return any((s.di, s.dj) == (2, 1) and best_cut(ev, s.i, s.j, ratio) for s in links)
+
+
+def gap_links(ev: Evidence, box: Box, ratio: float, costs: GapCosts) -> list[Step]:
+    """The gap DP's links through ``box`` (:func:`.gaps.align_gap`), valued by their evidence as chain links are."""
+    return [Step(*s.span, ev.score(*s.span)) for s in align_gap(ev.src, ev.ref, box, ratio, ev.score, costs)]
 
 
 def one_to_one(links: Sequence[Step], box: Box) -> bool:
@@ -68,13 +73,13 @@ def realign_orphans(
     while k <= len(out):
         i0, j0, i1, j1 = _ends(out, k, n, m)
         a, b = max(0, k - links), min(len(out), k + links)
-        box = Box(_ends(out, a, n, m)[0], _ends(out, b, n, m)[2], _ends(out, a, n, m)[1], _ends(out, b, n, m)[3])
+        (box_i0, box_j0, _, _), (_, _, box_i1, box_j1) = _ends(out, a, n, m), _ends(out, b, n, m)
+        box = Box(box_i0, box_i1, box_j0, box_j1)
         # a sentence left out between links k-1 and k, in a box as long on both sides (else it holds a sentence
         # the translator left out or added: the gap pass's to decide), counting a reference that is cut as two
         square = box.i1 - box.i0 == box.j1 - box.j0 <= gap_max
         orphan = (i0, j0) != (i1, j1) and square and not (cut and cut_merges(ev, out[a:b], ratio))
-        found = align_gap(ev.src, ev.ref, box, ratio, ev.score, costs) if orphan else []
-        found = [Step(*s.span, ev.score(*s.span)) for s in found]
+        found = gap_links(ev, box, ratio, costs) if orphan else []
         if one_to_one(found, box) and path_cost(ev, found, box, ratio, costs) < path_cost(
             ev, out[a:b], box, ratio, costs
         ):

@@ -29,10 +29,10 @@ from .base import Aligner
 from .dp import BEADS, Span, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
 from .extend import extend_links
-from .gaps import GapCosts, align_gap, coverage, en_per_ja, gaps, merges_into_truncated
+from .gaps import GapCosts, coverage, en_per_ja, gaps, merges_into_truncated
 from .gc_pause import gc_paused
 from .link import Link
-from .orphans import realign_orphans
+from .orphans import gap_links, realign_orphans
 from .paragraphs import (
     crosses_paragraph,
     lone_both_ways,
@@ -132,11 +132,15 @@ class SignalAligner(Aligner):
         """Whether the reference renders the whole document, judged by length (:func:`.gaps.coverage`)."""
         return coverage(ev.src, ev.ref, ratio, self.params.gaps.length) >= self.cfg.full_coverage
 
-    def gap_costs(self, ev: Evidence, ratio: float, agreement: float) -> GapCosts:
+    def en_per_ja(self, ev: Evidence, chain: list[Step]) -> float:
+        """The document's English characters per Japanese one, from ``chain``'s links (:func:`.gaps.en_per_ja`)."""
+        return en_per_ja(ev.src, ev.ref, chain, self.params.evidence.en_per_ja, self.params.gaps.ratio_min_links)
+
+    def gap_costs(self, ev: Evidence, full: bool, agreement: float) -> GapCosts:
         """The gap DP's costs for this document: skipping is dear where the reference is a full
-        translation, cheap where it is partial."""
+        translation (``full``: :meth:`full_reference`), cheap where it is partial."""
         params = self.params.gaps
-        skip = self.cfg.skip_full if self.full_reference(ev, ratio) else self.cfg.skip_partial
+        skip = self.cfg.skip_full if full else self.cfg.skip_partial
         return GapCosts.for_document(params, skip, agreement, lone_both_ways(ev.src, ev.ref, params.lone_share_ratio))
 
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
@@ -146,10 +150,7 @@ class SignalAligner(Aligner):
             if max(box.i1 - box.i0, box.j1 - box.j0) > self.cfg.gap_max:
                 log.debug("gap %s left as it is: longer than align.gap_max=%d", tuple(box), self.cfg.gap_max)
                 continue
-            extra.extend(
-                Step(i, di, j, dj, ev.score(i, di, j, dj))
-                for i, di, j, dj, _ in align_gap(ev.src, ev.ref, box, ratio, ev.score, costs)
-            )
+            extra.extend(gap_links(ev, box, ratio, costs))
         return sorted([*chain, *extra])
 
     @property
@@ -159,7 +160,7 @@ class SignalAligner(Aligner):
     def uncut_merges(self, ev: Evidence, chain: list[Step]) -> set[Span]:
         """The chain's merges into a truncated reference that no cut splits: :meth:`decide` leaves them
         unaligned, both source sentences with them (:func:`.gaps.merges_into_truncated`)."""
-        ratio = en_per_ja(ev.src, ev.ref, chain, self.params.evidence.en_per_ja, self.params.gaps.ratio_min_links)
+        ratio = self.en_per_ja(ev, chain)
         return {
             step.span
             for step in chain
@@ -193,12 +194,13 @@ class SignalAligner(Aligner):
             # or one that starts a source paragraph from inside its reference paragraph
             chain = without_inside_entries(src, ref, chain)
         anchored = {step.span for step in chain}
-        ratio = en_per_ja(src, ref, chain, params.evidence.en_per_ja, params.gaps.ratio_min_links)
+        ratio = self.en_per_ja(ev, chain)
         # only where the chain has links: a reference nothing of which could be linked stays unaligned
         if self.cfg.realign_gaps and not self.use.length_only and len(chain) >= self.cfg.min_anchors:
-            costs = self.gap_costs(ev, ratio, agreement)
+            full = self.full_reference(ev, ratio)
+            costs = self.gap_costs(ev, full, agreement)
             filled = self.fill(ev, chain, ratio, costs)
-            if self.full_reference(ev, ratio) and not any(r.partial for r in ref):
+            if full and not any(r.partial for r in ref):
                 # a sentence left out of a whole reference (no excerpt: nothing truncated): its neighbours again
                 links, cut = params.gaps.orphan_links, self.cut_references
                 filled = realign_orphans(ev, filled, ratio, costs, links, self.cfg.gap_max, cut)
