@@ -76,14 +76,17 @@ class ScoredSet:
         return m.corpus(self.hyps, self.refs, section.bootstrap, section.seed)
 
 
+def is_scored(row: Row, mode: str) -> bool:
+    """Whether a row is scored: it has a reference, and a truncated one is not excluded (``score.partial``)."""
+    return row.has_reference and not (row.partial and mode == "exclude")
+
+
 def scored_pair(row: Row, mode: str) -> tuple[str, str] | None:
     """(hypothesis, reference) a row is scored on, or None where it is not scored."""
-    if not row.has_reference:
+    if not is_scored(row, mode):
         return None
     if not row.partial:
         return row.translation, row.reference
-    if mode == "exclude":
-        return None
     return matching_prefix(row.translation, row.reference), strip_ellipsis(row.reference)
 
 
@@ -95,8 +98,12 @@ class RowCounts:
     sources: int = 0  # rows with a source
     references: int = 0  # rows with a reference
     partial: int = 0  # rows with a source and a truncated reference
-    no_source: int = 0  # rows with a reference and no source
     scored: int = 0  # rows scored, full and truncated references together
+
+    @property
+    def no_source(self) -> int:
+        """Rows with a reference and no source."""
+        return self.rows - self.sources
 
     @classmethod
     def of(cls, rows: Iterable[Row], mode: str) -> RowCounts:
@@ -106,8 +113,7 @@ class RowCounts:
             counts.sources += bool(r.source)
             counts.references += bool(r.reference)
             counts.partial += r.has_reference and r.partial
-            counts.no_source += not r.source
-            counts.scored += scored_pair(r, mode) is not None
+            counts.scored += is_scored(r, mode)
         return counts
 
 
