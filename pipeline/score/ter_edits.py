@@ -70,7 +70,7 @@ def translation_edit_rate(words_hyp: list[str], words_ref: list[str]) -> tuple[i
     ids = {w: i for i, w in enumerate(dict.fromkeys(words_ref + words_hyp))}
     search = ShiftSearch([ids[w] for w in words_ref], len(words_hyp), len(ids))
     words = [ids[w] for w in words_hyp]
-    rows = search.hyp_rows(words, [search.initial])
+    rows = search.batch_rows(np.array([words], dtype=np.int64).reshape(1, -1), search.initial, 0)[:, 0].tolist()
     shifts, checked = 0, 0
     while True:
         gain, shifted, checked, shifted_rows = search.best_shift(words, rows, checked)
@@ -115,32 +115,6 @@ class ShiftSearch:
         self.positions: dict[int, list[int]] = {}
         for j, w in enumerate(ref):
             self.positions.setdefault(w, []).append(j)
-
-    def hyp_rows(self, words: list[int], rows: list[Row]) -> list[Row]:
-        """All rows of the beam edit-distance matrix of one hypothesis, given its first ``len(rows)``."""
-        rows = list(rows)
-        ref = self.ref
-        for i in range(len(rows), self.n_hyp + 1):
-            prev, word = rows[-1], words[i - 1]
-            row = [INFINITY] * len(prev)
-            lo, hi = self.beams[i]
-            for j in range(lo, hi):
-                if j == 0:
-                    row[0] = prev[0] + COST_DEL
-                    continue
-                cost = INFINITY  # BeamEditDistance's cell: substitution, deletion, insertion, if cheaper
-                op_cost = prev[j - 1] + (0 if word == ref[j - 1] else COST_SUB)
-                if cost > op_cost:
-                    cost = op_cost
-                op_cost = prev[j] + COST_DEL
-                if cost > op_cost:
-                    cost = op_cost
-                op_cost = row[j - 1] + COST_INS
-                if cost > op_cost:
-                    cost = op_cost
-                row[j] = cost
-            rows.append(row)
-        return rows
 
     def batch_rows(self, hyps: np.ndarray, start: Row, first: int) -> np.ndarray:
         """Rows ``first``…``n_hyp`` of the beam edit-distance matrices of the hypotheses ``hyps`` (one per
