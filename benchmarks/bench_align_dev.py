@@ -73,10 +73,7 @@ def _dev(dev_set: str, kind: str) -> list[dict]:
     from devset import WMT21, WMT23, DevSet, dev_dir
     from eval_quality import Docs, real_mt
 
-    from pipeline.align.stage import by_document
     from pipeline.config import load_config
-    from pipeline.io import read_records
-    from pipeline.records import Sentence
     from pipeline.runner import run_stages
 
     dev = DevSet(dev_dir(WMT21 if dev_set == "wmt21" else WMT23), "all")
@@ -89,28 +86,35 @@ def _dev(dev_set: str, kind: str) -> list[dict]:
     run = refs if dev_set == "wmt21" else f"{dev_set}-{refs}"  # the WMT21 runs keep their first names
     overrides = [f"input.path={inputs}", f"reference.path={dev.root / refs}", f"run.output_dir={WORK / 'runs'}"]
     cfg = load_config(ROOT / "configs" / "smoke.yaml", [*overrides, f"run.name={run}"])
-    sentences = read_records(run_stages(cfg, ["segment"], resume=True) / "sentences.jsonl", Sentence)
-    pairs = by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
+    pairs = _pairs(run_stages(cfg, ["segment"], resume=True))
     mt = real_mt(dev, Docs(pairs, {}), "Online-B")
     return [_doc(src, [mt.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
 
 
 def _seed() -> list[dict]:
     """``configs/smoke.yaml`` on the seed page: segment and translate (tiny model)."""
-    from pipeline.align.stage import by_document
     from pipeline.config import load_config
     from pipeline.io import read_records
-    from pipeline.records import Sentence, Translation
+    from pipeline.records import Translation
     from pipeline.runner import run_stages
 
     cfg = load_config(
         ROOT / "configs" / "smoke.yaml", [f"run.output_dir={WORK / 'runs'}", f"translate.model={WORK / 'tiny-marian'}"]
     )
     run_dir = run_stages(cfg, ["segment", "translate"], resume=True)
-    sentences = read_records(run_dir / "sentences.jsonl", Sentence)
     tr = {t.seg_id: t.translation for t in read_records(run_dir / "translations.jsonl", Translation)}
-    pairs = by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
+    pairs = _pairs(run_dir)
     return [_doc(src, [tr.get(s.seg_id, "") for s in src], ref) for src, ref in pairs]
+
+
+def _pairs(run_dir: Path) -> list:
+    """(source sentences, reference sentences) per document of a run's ``sentences.jsonl``."""
+    from pipeline.align.stage import by_document
+    from pipeline.io import read_records
+    from pipeline.records import Sentence
+
+    sentences = read_records(run_dir / "sentences.jsonl", Sentence)
+    return by_document([s for s in sentences if s.lang == "ja"], [s for s in sentences if s.lang == "en"])
 
 
 def _doc(src: list, mt: list[str], ref: list) -> dict:
