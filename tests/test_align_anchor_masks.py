@@ -10,7 +10,7 @@ from pipeline.align.anchor_masks import EnglishAnchors, SourceAnchors, Weighed, 
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.lexicon import Concept, EnglishSide, english, japanese, name_matches
 from pipeline.align.params import PARAMS, KindWeights
-from pipeline.align.signals import anchor_score, en_weight
+from pipeline.align.signals import anchor_score, en_kind
 from pipeline.records import Sentence
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -77,13 +77,13 @@ def anchors_by_sets(ja: list[str], en: list[str], partial: bool) -> float | None
     concepts = [japanese(x) for x in ja]
     sides = [english(x) for x in en]
     total_ja = sum(WEIGHTS.of(c.kind) for cs in concepts for c in cs)
-    total_en = sum(en_weight(w, WEIGHTS) for side in sides for w in side.words)
+    total_en = sum(WEIGHTS.of(en_kind(w)) for side in sides for w in side.words)
     if not total_ja or not total_en:
         return None
     pairs = [[by_sets(cs, side) for side in sides] for cs in concepts]
     matched = sum(WEIGHTS.of(cs[c].kind) for cs, row in zip(concepts, pairs) for c in set().union(*(f for f, _ in row)))
     covered = sum(
-        en_weight(side.words[k], WEIGHTS)
+        WEIGHTS.of(en_kind(side.words[k]))
         for y, side in enumerate(sides)
         for k in set().union(*(row[y][1] for row in pairs))
     )

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..text import strip_ellipsis
 from .chrf import NgramCache
-from .params import PARAMS, AnchorParams, KindWeights, MTParams
+from .params import PARAMS, AnchorParams, MTParams
 
 PREFIX_SIZES = 4096  # the references (and two joined) whose MT prefix size is kept: a document's, several times over
 
@@ -23,10 +23,6 @@ def en_kind(word: str) -> str:
     if len(word) > 1 and word.isupper():
         return "latin"
     return "name" if word[0].isupper() else "word"
-
-
-def en_weight(word: str, weights: KindWeights) -> float:
-    return weights.of(en_kind(word))
 
 
 def anchor_score(
