@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.config import ExportSection
-from pipeline.export.documents import capped, corpus_sections, document_stats, rank_metric, worst_first
+from pipeline.export.documents import Capped, corpus_sections, document_stats, rank_metric, worst_first
 from pipeline.rows import Row
 
 
@@ -51,9 +51,17 @@ def test_corpus_sections_cap_and_order() -> None:
     assert [n for n, _ in worst.rows] == [4, 5, 6, 1, 2, 3]  # the worst document's rows first
 
 
+def kept(numbered: list[tuple[int, Row]], cap: int, key=None) -> tuple[list[tuple[int, Row]], int]:
+    keep = Capped(cap, key)
+    for pair in numbered:
+        keep.add(pair)
+    return keep.kept, keep.total
+
+
 def test_capped_keeps_what_sorting_then_cutting_keeps_and_counts_all() -> None:
     numbered = list(enumerate(ROWS * 3, 1))
     by_score = lambda nr: nr[1].align_score  # noqa: E731  (ties: row order, as sorted() keeps it)
-    for cap in (0, 1, 4, 100):
-        assert capped(iter(numbered), cap, by_score) == (sorted(numbered, key=by_score)[:cap], len(numbered))
-        assert capped(iter(numbered), cap) == (numbered[:cap], len(numbered))
+    for cap in (0, 1, 4, 5, 100):
+        assert kept(numbered, cap, by_score) == (sorted(numbered, key=by_score)[:cap], len(numbered))
+        assert kept(numbered[::-1], cap, by_score) == (sorted(numbered[::-1], key=by_score)[:cap], len(numbered))
+        assert kept(numbered, cap) == (numbered[:cap], len(numbered))
