@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.config import ExportSection
-from pipeline.export.documents import Capped, corpus_sections, document_stats, rank_metric, worst_first
+from pipeline.export.documents import Capped, DocumentStats, DocumentTally, corpus_sections, rank_metric, worst_first
 from pipeline.rows import Row
 
 
@@ -21,6 +21,13 @@ ROWS = [
     row("c/doc1", "ja6", reference=""),
 ]
 SCORES = {"ja1": {"chrf": 80.0}, "ja2": {"chrf": 40.0}, "ja4": {"chrf": 30.0}, "ja5": {"chrf": 10.0}}
+
+
+def document_stats(rows: list[Row], scores: dict[str, dict[str, float]], low_confidence: float) -> list[DocumentStats]:
+    tally = DocumentTally(scores, low_confidence)
+    for r in rows:
+        tally.add(r)
+    return list(tally.documents.values())
 
 
 def test_document_stats() -> None:

@@ -19,6 +19,7 @@ from ..rows import Row, RowStream, iter_rows
 from ..stage import RunContext
 from ..translate.flags import count_flags, count_retried
 from ..translate.tiny import RANDOM_MODEL_NOTE, random_model_of
+from .documents import DocumentStats, DocumentTally
 
 
 @dataclass
@@ -32,7 +33,7 @@ class ExportData:
     beads: Sequence[Bead] | Reread[Bead] = field(default_factory=list)
     _scored_translations: dict[str, str] | None = field(default=None, repr=False)
     check: BitextCheck | None = None  # a run's: the rows checked as the formats are written (write_formats)
-    _tallies: tuple[dict[str, int], dict[str, int]] | None = field(default=None, repr=False)
+    _tally: RowTally | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, ctx: RunContext) -> ExportData:
@@ -63,20 +64,31 @@ class ExportData:
         """Source rows whose translation ``translate.on_truncation=retry`` redid, by what it did."""
         return self.tallies()[1]
 
-    def tallies(self) -> tuple[dict[str, int], dict[str, int]]:
-        """The flag and retry counts, from one pass over the rows (or the export's pass: :meth:`keep_tallies`),
-        kept (the report and summary show both)."""
-        if self._tallies is None:
-            tally = RowTally()
+    def row_tally(self) -> RowTally:
+        """What the report and summary count over the rows: from the export's pass (:func:`write_formats`),
+        else from one pass of its own; kept."""
+        if self._tally is None:
+            tally = self.new_tally()
             for row in self.rows:
                 tally.add(row)
-            self.keep_tallies(tally)
-        assert self._tallies is not None
-        return self._tallies
+            self._tally = tally
+        return self._tally
 
-    def keep_tallies(self, tally: RowTally) -> None:
-        """The counts of ``tally``, which has seen every row, as :meth:`tallies`."""
-        self._tallies = count_flags(tally.flags), count_retried(tally.retried)
+    def keep_tally(self, tally: RowTally) -> None:
+        """``tally``, which has seen every row, as :meth:`row_tally`."""
+        self._tally = tally
+
+    def new_tally(self) -> RowTally:
+        return RowTally(DocumentTally(self.row_scores, self.export.report_low_confidence))
+
+    def tallies(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The flag and retry counts (the report and summary show both)."""
+        tally = self.row_tally()
+        return count_flags(tally.flags), count_retried(tally.retried)
+
+    def documents(self) -> list[DocumentStats]:
+        """Each document's figures, in document order (the report's per-document table)."""
+        return list(self.row_tally().documents.documents.values())
 
     def aligner_signature(self) -> str:
         """The aligner's signature as the manifest's align entry records it ('' before one was recorded)."""
@@ -102,9 +114,11 @@ def random_model_banner(data: ExportData) -> str | None:
 
 @dataclass
 class RowTally:
-    """What the flag and retry counts are made of, taken a row at a time."""
+    """What the report and summary count over the rows, taken a row at a time: the flags of each flagged
+    source row, the retries, each document's figures."""
 
-    flags: list[list[str]] = field(default_factory=list)  # the flags of each flagged source row
+    documents: DocumentTally
+    flags: list[list[str]] = field(default_factory=list)
     retried: list[str] = field(default_factory=list)
 
     def add(self, row: Row) -> None:
@@ -112,6 +126,7 @@ class RowTally:
             self.flags.append(row.flags)
         if row.retried:
             self.retried.append(row.retried)
+        self.documents.add(row)
 
 
 class Exporter(ABC):
@@ -147,7 +162,7 @@ def write_formats(chosen: Sequence[Exporter], data: ExportData, run_dir: Path) -
     one pass over the rows, then the others (which read the rows as they need). Where the check fails, no
     file is written (the row-by-row ones are put in place only after it)."""
     streamed = [exp for exp in chosen if isinstance(exp, RowExporter)]
-    tally = RowTally()
+    tally = data.new_tally()
     with ExitStack() as stack:
         sinks = [tally.add, *(stack.enter_context(exp.sink(data, run_dir)) for exp in streamed)]
         if data.check is not None:
@@ -157,7 +172,7 @@ def write_formats(chosen: Sequence[Exporter], data: ExportData, run_dir: Path) -
                 add(row)
         if data.check is not None:
             data.check.finish()
-    data.keep_tallies(tally)
+    data.keep_tally(tally)
     for exp in chosen:
         if not isinstance(exp, RowExporter):
             exp.write(data, run_dir)

@@ -57,17 +57,21 @@ class DocumentStats:
                 self.sums[metric] = self.sums.get(metric, 0.0) + value
 
 
-def document_stats(
-    rows: Iterable[Row], row_scores: dict[str, dict[str, float]], low_confidence: float
-) -> list[DocumentStats]:
-    """One entry per document, in document order."""
-    docs: dict[str, DocumentStats] = {}
-    for number, row in enumerate(rows, 1):
-        doc = docs.get(row.doc_id)
+@dataclass
+class DocumentTally:
+    """:class:`DocumentStats` of each document, taken a row at a time (``rows``: the rows added so far)."""
+
+    row_scores: dict[str, dict[str, float]]
+    low_confidence: float
+    rows: int = 0
+    documents: dict[str, DocumentStats] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        self.rows += 1
+        doc = self.documents.get(row.doc_id)
         if doc is None:
-            doc = docs[row.doc_id] = DocumentStats(row.doc_id, number)
-        doc.add(row, row_scores.get(row.seg_id, {}), low_confidence)
-    return list(docs.values())
+            doc = self.documents[row.doc_id] = DocumentStats(row.doc_id, self.rows)
+        doc.add(row, self.row_scores.get(row.seg_id, {}), self.low_confidence)
 
 
 def rank_metric(metrics: Sequence[str]) -> str | None:
