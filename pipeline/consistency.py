@@ -12,14 +12,14 @@ required keys, value types). What no single line can show is checked here, betwe
 
 A hand-corrected ``alignment.jsonl`` that passes these checks is a legitimate input. Whatever fails
 is one line, ``FILE:LINE: …`` or ``FILE: …ids…``, with the fix (an :class:`ArtifactError`).
-:func:`check_bitext` asserts the README's invariants on the rows the export is about to write.
+:class:`BitextCheck` asserts the README's invariants on the rows the export writes, as it writes them.
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -239,24 +239,47 @@ def load_streamed(ctx: RunContext) -> RunArtifacts:
     return RunArtifacts(sentences, translations, beads)
 
 
-def bitext_fault(rows: Iterable[Row], run: RunArtifacts) -> str:
-    """What breaks the README's invariants in ``rows`` (built from ``run``), or "" where nothing does.
-    One pass over ``rows`` and the beads, each bead's sentences read as it comes (:class:`~pipeline.rows.Window`)."""
-    sentence = sentence_window(run.sentences)
-    beads = iter(run.beads)
-    counts: Counter[str] = Counter()
-    n, content = 0, ""
-    for row in rows:
-        n += 1
-        bead = next(beads, None)
-        content = content or (row_fault(row, bead, sentence) if bead is not None else "")
-        counts.update(row.seg_id.split("+") if row.source else ())
-    if n != len(run.beads):
-        return f"{n} rows for {len(run.beads)} beads"
-    if content:
-        return content
-    off = [s.seg_id for s in run.sentences if s.lang == "ja" and counts[s.seg_id] != 1]
-    return f"Japanese sentence(s) not in exactly one row: {listed(off)}" if off else ""
+@dataclass
+class BitextCheck:
+    """The README's invariants on the rows the export writes, taken a row at a time as they are written
+    (:meth:`add`), then :meth:`finish`: one row per bead, holding its text; every Japanese sentence in
+    exactly one row; every reference sentence once, whole or cut into pieces that cover it (on the
+    beads). Each bead's sentences are read as it comes (:class:`~pipeline.rows.Window`)."""
+
+    run: RunArtifacts
+    run_dir: Path
+    rows: int = 0
+    content: str = ""  # the first row that lacks its bead's text
+    counts: Counter[str] = field(default_factory=Counter)  # rows per Japanese sentence
+    _beads: Iterator[Bead] | None = None
+    _sentence: Window[Sentence] | None = None
+
+    def add(self, row: Row) -> None:
+        if self._beads is None or self._sentence is None:
+            self._beads, self._sentence = iter(self.run.beads), sentence_window(self.run.sentences)
+        self.rows += 1
+        bead = next(self._beads, None)
+        self.content = self.content or (row_fault(row, bead, self._sentence) if bead is not None else "")
+        self.counts.update(row.seg_id.split("+") if row.source else ())
+
+    def fault(self) -> str:
+        """What breaks the invariants in the rows added, or "" where nothing does."""
+        if self.rows != len(self.run.beads):
+            return f"{self.rows} rows for {len(self.run.beads)} beads"
+        if self.content:
+            return self.content
+        off = [s.seg_id for s in self.run.sentences if s.lang == "ja" and self.counts[s.seg_id] != 1]
+        return f"Japanese sentence(s) not in exactly one row: {listed(off)}" if off else ""
+
+    def finish(self) -> None:
+        """An :class:`ArtifactError` refusing the bitext where the rows added break the invariants."""
+        alignment = self.run_dir / artifacts.ALIGNMENT
+        if wrong := self.fault():
+            raise ArtifactError(
+                f"{self.run_dir}: refusing to write a bitext that breaks the README's invariants ({wrong}): "
+                f"{redo(alignment)}"
+            )
+        check_references(alignment, Reread(lambda: enumerate(self.run.beads, 1)), self.run.sentences)
 
 
 def row_fault(row: Row, bead: Bead, sentence: Window[Sentence]) -> str:
@@ -270,13 +293,9 @@ def row_fault(row: Row, bead: Bead, sentence: Window[Sentence]) -> str:
 
 
 def check_bitext(rows: Iterable[Row], run: RunArtifacts, run_dir: Path) -> None:
-    """The README's invariants on the rows the export is about to write: one row per bead, holding
-    its text; every Japanese sentence in exactly one row; every reference sentence once, whole or cut
-    into pieces that cover it (on the beads). An :class:`ArtifactError` refuses the bitext otherwise."""
-    alignment = run_dir / artifacts.ALIGNMENT
-    wrong = bitext_fault(rows, run)
-    if wrong:
-        raise ArtifactError(
-            f"{run_dir}: refusing to write a bitext that breaks the README's invariants ({wrong}): {redo(alignment)}"
-        )
-    check_references(alignment, Reread(lambda: enumerate(run.beads, 1)), run.sentences)
+    """:class:`BitextCheck` of ``rows``: an :class:`ArtifactError` refuses the bitext where they break the
+    README's invariants."""
+    check = BitextCheck(run, run_dir)
+    for row in rows:
+        check.add(row)
+    check.finish()

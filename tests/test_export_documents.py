@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.config import ExportSection
-from pipeline.export.documents import capped, corpus_sections, document_stats, rank_metric, worst_first
+from pipeline.export.documents import Capped, DocumentStats, DocumentTally, corpus_sections, rank_metric, worst_first
 from pipeline.rows import Row
 
 
@@ -21,6 +21,13 @@ ROWS = [
     row("c/doc1", "ja6", reference=""),
 ]
 SCORES = {"ja1": {"chrf": 80.0}, "ja2": {"chrf": 40.0}, "ja4": {"chrf": 30.0}, "ja5": {"chrf": 10.0}}
+
+
+def document_stats(rows: list[Row], scores: dict[str, dict[str, float]], low_confidence: float) -> list[DocumentStats]:
+    tally = DocumentTally(scores, low_confidence)
+    for r in rows:
+        tally.add(r)
+    return list(tally.documents.values())
 
 
 def test_document_stats() -> None:
@@ -51,9 +58,17 @@ def test_corpus_sections_cap_and_order() -> None:
     assert [n for n, _ in worst.rows] == [4, 5, 6, 1, 2, 3]  # the worst document's rows first
 
 
+def kept(numbered: list[tuple[int, Row]], cap: int, key=None) -> tuple[list[tuple[int, Row]], int]:
+    keep = Capped(cap, key)
+    for pair in numbered:
+        keep.add(pair)
+    return keep.kept, keep.total
+
+
 def test_capped_keeps_what_sorting_then_cutting_keeps_and_counts_all() -> None:
     numbered = list(enumerate(ROWS * 3, 1))
     by_score = lambda nr: nr[1].align_score  # noqa: E731  (ties: row order, as sorted() keeps it)
-    for cap in (0, 1, 4, 100):
-        assert capped(iter(numbered), cap, by_score) == (sorted(numbered, key=by_score)[:cap], len(numbered))
-        assert capped(iter(numbered), cap) == (numbered[:cap], len(numbered))
+    for cap in (0, 1, 4, 5, 100):
+        assert kept(numbered, cap, by_score) == (sorted(numbered, key=by_score)[:cap], len(numbered))
+        assert kept(numbered[::-1], cap, by_score) == (sorted(numbered[::-1], key=by_score)[:cap], len(numbered))
+        assert kept(numbered, cap) == (numbered[:cap], len(numbered))

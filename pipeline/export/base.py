@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import artifacts
 from ..config import ExportSection
-from ..consistency import check_bitext, load_streamed
+from ..consistency import BitextCheck, load_streamed
 from ..io import Reread, read_json
 from ..records import Bead, Sentence
 from ..registry import Registry
@@ -18,6 +19,7 @@ from ..rows import Row, RowStream, iter_rows
 from ..stage import RunContext
 from ..translate.flags import count_flags, count_retried
 from ..translate.tiny import RANDOM_MODEL_NOTE, random_model_of
+from .documents import DocumentStats, DocumentTally
 
 
 @dataclass
@@ -30,7 +32,8 @@ class ExportData:
     sentences: Sequence[Sentence] | Reread[Sentence] = field(default_factory=list)  # for the alignment picture
     beads: Sequence[Bead] | Reread[Bead] = field(default_factory=list)
     _scored_translations: dict[str, str] | None = field(default=None, repr=False)
-    _tallies: tuple[dict[str, int], dict[str, int]] | None = field(default=None, repr=False)
+    check: BitextCheck | None = None  # a run's: the rows checked as the formats are written (write_formats)
+    _tally: RowTally | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, ctx: RunContext) -> ExportData:
@@ -42,8 +45,8 @@ class ExportData:
         scored = scored_translations(scores.pop("rows", []))  # the per-row entries are kept only as these two
         run = load_streamed(ctx)  # none held: rows are made from the files on each pass
         rows = RowStream(run.sentences, run.translations, run.beads, iter_rows)
-        check_bitext(rows, run, ctx.run_dir)  # refuses a bitext that breaks the README's invariants
-        return cls(rows, row_scores, scores, manifest, ctx.config.export, run.sentences, run.beads, scored)
+        check = BitextCheck(run, ctx.run_dir)  # refuses a bitext that breaks the README's invariants
+        return cls(rows, row_scores, scores, manifest, ctx.config.export, run.sentences, run.beads, scored, check)
 
     def random_model(self) -> str | None:
         """The random test model the translations came from (the manifest says so), else None."""
@@ -61,18 +64,31 @@ class ExportData:
         """Source rows whose translation ``translate.on_truncation=retry`` redid, by what it did."""
         return self.tallies()[1]
 
+    def row_tally(self) -> RowTally:
+        """What the report and summary count over the rows: from the export's pass (:func:`write_formats`),
+        else from one pass of its own; kept."""
+        if self._tally is None:
+            tally = self.new_tally()
+            for row in self.rows:
+                tally.add(row)
+            self._tally = tally
+        return self._tally
+
+    def keep_tally(self, tally: RowTally) -> None:
+        """``tally``, which has seen every row, as :meth:`row_tally`."""
+        self._tally = tally
+
+    def new_tally(self) -> RowTally:
+        return RowTally(DocumentTally(self.row_scores, self.export.report_low_confidence))
+
     def tallies(self) -> tuple[dict[str, int], dict[str, int]]:
-        """The flag and retry counts, from one pass over the rows, kept (the report and summary show both)."""
-        if self._tallies is None:
-            flags: list[list[str]] = []
-            retried: list[str | None] = []
-            for r in self.rows:
-                if r.source and r.flags:
-                    flags.append(r.flags)
-                if r.retried:
-                    retried.append(r.retried)
-            self._tallies = count_flags(flags), count_retried(retried)
-        return self._tallies
+        """The flag and retry counts (the report and summary show both)."""
+        tally = self.row_tally()
+        return count_flags(tally.flags), count_retried(tally.retried)
+
+    def documents(self) -> list[DocumentStats]:
+        """Each document's figures, in document order (the report's per-document table)."""
+        return list(self.row_tally().documents.documents.values())
 
     def aligner_signature(self) -> str:
         """The aligner's signature as the manifest's align entry records it ('' before one was recorded)."""
@@ -96,6 +112,23 @@ def random_model_banner(data: ExportData) -> str | None:
     return None if model is None else f"Warning: {RANDOM_MODEL_NOTE} ({model})."
 
 
+@dataclass
+class RowTally:
+    """What the report and summary count over the rows, taken a row at a time: the flags of each flagged
+    source row, the retries, each document's figures."""
+
+    documents: DocumentTally
+    flags: list[list[str]] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
+
+    def add(self, row: Row) -> None:
+        if row.source and row.flags:
+            self.flags.append(row.flags)
+        if row.retried:
+            self.retried.append(row.retried)
+        self.documents.add(row)
+
+
 class Exporter(ABC):
     """Writes one file format from the run's rows and scores."""
 
@@ -103,6 +136,47 @@ class Exporter(ABC):
 
     @abstractmethod
     def write(self, data: ExportData, run_dir: Path) -> Path: ...
+
+
+RowSink = Callable[[Row], None]
+
+
+class RowExporter(Exporter):
+    """A format written a row at a time: the export stage writes every such format from one pass over the
+    rows (:func:`write_formats`)."""
+
+    @abstractmethod
+    def sink(self, data: ExportData, run_dir: Path) -> AbstractContextManager[RowSink]:
+        """A context whose value takes the rows in order; the file is put in place when it exits
+        without an error (written atomically), and left as it was otherwise."""
+
+    def write(self, data: ExportData, run_dir: Path) -> Path:
+        with self.sink(data, run_dir) as add:
+            for row in data.rows:
+                add(row)
+        return run_dir / self.filename
+
+
+def write_formats(chosen: Sequence[Exporter], data: ExportData, run_dir: Path) -> list[Path]:
+    """Write each of ``chosen``: the row-by-row formats, the flag and retry counts and ``data.check`` from
+    one pass over the rows, then the others (which read the rows as they need). Where the check fails, no
+    file is written (the row-by-row ones are put in place only after it)."""
+    streamed = [exp for exp in chosen if isinstance(exp, RowExporter)]
+    tally = data.new_tally()
+    with ExitStack() as stack:
+        sinks = [tally.add, *(stack.enter_context(exp.sink(data, run_dir)) for exp in streamed)]
+        if data.check is not None:
+            sinks.append(data.check.add)
+        for row in data.rows:
+            for add in sinks:
+                add(row)
+        if data.check is not None:
+            data.check.finish()
+    data.keep_tally(tally)
+    for exp in chosen:
+        if not isinstance(exp, RowExporter):
+            exp.write(data, run_dir)
+    return [run_dir / exp.filename for exp in chosen]
 
 
 exporters: Registry[type[Exporter]] = Registry("export format")

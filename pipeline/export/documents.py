@@ -8,10 +8,8 @@ scores per document would score every row a second time.
 from __future__ import annotations
 
 import heapq
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from ..config import ExportSection
@@ -59,17 +57,21 @@ class DocumentStats:
                 self.sums[metric] = self.sums.get(metric, 0.0) + value
 
 
-def document_stats(
-    rows: Iterable[Row], row_scores: dict[str, dict[str, float]], low_confidence: float
-) -> list[DocumentStats]:
-    """One entry per document, in document order."""
-    docs: dict[str, DocumentStats] = {}
-    for number, row in enumerate(rows, 1):
-        doc = docs.get(row.doc_id)
+@dataclass
+class DocumentTally:
+    """:class:`DocumentStats` of each document, taken a row at a time (``rows``: the rows added so far)."""
+
+    row_scores: dict[str, dict[str, float]]
+    low_confidence: float
+    rows: int = 0
+    documents: dict[str, DocumentStats] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        self.rows += 1
+        doc = self.documents.get(row.doc_id)
         if doc is None:
-            doc = docs[row.doc_id] = DocumentStats(row.doc_id, number)
-        doc.add(row, row_scores.get(row.seg_id, {}), low_confidence)
-    return list(docs.values())
+            doc = self.documents[row.doc_id] = DocumentStats(row.doc_id, self.rows)
+        doc.add(row, self.row_scores.get(row.seg_id, {}), self.low_confidence)
 
 
 def rank_metric(metrics: Sequence[str]) -> str | None:
@@ -95,23 +97,45 @@ class Section:
     total: int
 
 
-def capped(
-    numbered: Iterable[tuple[int, Row]], cap: int, key: Callable[[tuple[int, Row]], Any] | None = None
-) -> tuple[list[tuple[int, Row]], int]:
-    """The first ``cap`` of ``numbered`` (by ``key``, stable: as ``sorted(numbered, key=key)[:cap]``),
-    and how many there were, holding no more than ``cap`` of them at a time."""
-    total = 0
+class _Descending:
+    """A key that sorts the other way round: the heap of :class:`Capped` keeps its largest kept key on top."""
 
-    def counted() -> Iterator[tuple[int, Row]]:
-        nonlocal total
-        for pair in numbered:
-            total += 1
-            yield pair
+    __slots__ = ("key",)
 
-    pairs = counted()
-    kept = heapq.nsmallest(cap, pairs, key=key) if key else list(islice(pairs, cap))
-    deque(pairs, maxlen=0)  # the rest, only counted
-    return kept, total
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Descending) -> bool:
+        return other.key < self.key
+
+
+@dataclass
+class Capped:
+    """The first ``cap`` of the (number, row) pairs added (by ``key``, stable: as ``sorted(pairs,
+    key=key)[:cap]``), and how many were added, holding no more than ``cap`` of them at a time."""
+
+    cap: int
+    key: Callable[[tuple[int, Row]], Any] | None = None
+    total: int = 0
+    _kept: list[Any] = field(default_factory=list)
+
+    def add(self, pair: tuple[int, Row]) -> None:
+        self.total += 1
+        if self.key is None:
+            if len(self._kept) < self.cap:
+                self._kept.append(pair)
+            return
+        entry = (_Descending((self.key(pair), self.total)), pair)  # the count breaks ties: added order
+        if len(self._kept) < self.cap:
+            heapq.heappush(self._kept, entry)
+        elif self._kept and entry[0].key < self._kept[0][0].key:
+            heapq.heapreplace(self._kept, entry)
+
+    @property
+    def kept(self) -> list[tuple[int, Row]]:
+        if self.key is None:
+            return list(self._kept)
+        return [pair for _, pair in sorted(self._kept, key=lambda entry: entry[0].key)]
 
 
 def corpus_sections(
@@ -122,37 +146,38 @@ def corpus_sections(
     cap = cfg.report_rows_per_section
     worst = worst_first(docs, metric)[: cfg.report_worst_documents]
     rank = {d.doc_id: i for i, d in enumerate(worst)}
-    of_worst, n_worst = capped(
-        ((n, r) for n, r in enumerate(rows, 1) if r.doc_id in rank), cap, lambda nr: (rank[nr[1].doc_id], nr[0])
-    )
-    flagged, n_flagged = capped(((n, r) for n, r in enumerate(rows, 1) if r.source and r.flags), cap)
-    low, n_low = capped(
-        ((n, r) for n, r in enumerate(rows, 1) if is_low_confidence(r, cfg.report_low_confidence)),
-        cap,
-        lambda nr: nr[1].align_score,
-    )
+    of_worst = Capped(cap, lambda nr: (rank[nr[1].doc_id], nr[0]))
+    flagged, low = Capped(cap), Capped(cap, lambda nr: nr[1].align_score)
+    for pair in enumerate(rows, 1):  # one pass for the three sections
+        row = pair[1]
+        if row.doc_id in rank:
+            of_worst.add(pair)
+        if row.source and row.flags:
+            flagged.add(pair)
+        if is_low_confidence(row, cfg.report_low_confidence):
+            low.add(pair)
     names = ", ".join(f"{d.doc_id} ({d.score(metric):.1f})" for d in worst if metric)
     return [
         Section(
             "worst",
             "Worst documents · their rows",
             f"The {len(worst)} documents with the lowest mean row {metric}, worst first: {names or 'none scored'}.",
-            of_worst,
-            n_worst,
+            of_worst.kept,
+            of_worst.total,
         ),
         Section(
             "flagged",
             "Flagged translations",
             "Rows whose machine translation carries a flag.",
-            flagged,
-            n_flagged,
+            flagged.kept,
+            flagged.total,
         ),
         Section(
             "low-confidence",
             "Low-confidence links",
             f"Rows with a source and a reference whose alignment confidence is under {cfg.report_low_confidence:g}, "
             "lowest first.",
-            low,
-            n_low,
+            low.kept,
+            low.total,
         ),
     ]

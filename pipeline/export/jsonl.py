@@ -3,20 +3,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import artifacts
-from ..io import write_jsonl
-from .base import ExportData, Exporter, exporters
-from .tsv import records
+from ..io import atomic_open, jsonl_line
+from .base import ExportData, RowExporter, RowSink, exporters
+from .tsv import extra_metrics, record_of
 
 
 @exporters.register("jsonl")
-class JsonlExporter(Exporter):
+class JsonlExporter(RowExporter):
     filename = artifacts.BITEXT_JSONL
 
-    def write(self, data: ExportData, run_dir: Path) -> Path:
-        return write_jsonl(run_dir / self.filename, map(with_nulls, records(data)))
+    @contextmanager
+    def sink(self, data: ExportData, run_dir: Path) -> Iterator[RowSink]:
+        extra = extra_metrics(data)
+        with atomic_open(run_dir / self.filename) as fh:
+            yield lambda row: fh.write(jsonl_line(with_nulls(record_of(row, data, extra))))
 
 
 def with_nulls(record: dict[str, object]) -> dict[str, object]:

@@ -27,7 +27,7 @@ from ..io import atomic_write_text
 from ..records import Bead, Sentence
 from ..rows import Row
 from .base import ExportData, Exporter, exporters, random_model_banner
-from .documents import DocumentStats, corpus_sections, document_stats, rank_metric, worst_first
+from .documents import DocumentStats, corpus_sections, rank_metric, worst_first
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -209,7 +209,7 @@ def render(data: ExportData, run_name: str) -> str:
     drawn = data.sentences and len(data.beads) <= cfg.report_picture_beads
     picture = AlignmentPicture.build(data.sentences, data.beads) if drawn else None
     partial = data.scores.get("partial") or {}
-    docs = document_stats(data.rows, data.row_scores, cfg.report_low_confidence)
+    docs = data.documents()
     metric = rank_metric(data.metric_names())
     return env.get_template("report.html").render(
         run=run_name,

@@ -10,7 +10,7 @@ from . import report as _report  # noqa: F401
 from . import summary as _summary  # noqa: F401
 from . import tmx as _tmx  # noqa: F401
 from . import tsv as _tsv  # noqa: F401
-from .base import ExportData, exporters
+from .base import ExportData, exporters, write_formats
 
 
 @register_stage
@@ -29,5 +29,5 @@ class ExportStage(Stage):
         formats = list(dict.fromkeys(["tsv", *ctx.config.export.formats]))
         chosen = [exporters.get(f, "export.formats")() for f in formats]
         data = ExportData.load(ctx)
-        written = [exp.write(data, ctx.run_dir).name for exp in chosen]
+        written = [path.name for path in write_formats(chosen, data, ctx.run_dir)]
         return {"rows": len(data.rows), "files": written}

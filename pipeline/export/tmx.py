@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from translate.storage.tmx import tmxfile
 
@@ -22,7 +24,7 @@ from .. import artifacts
 from ..io import atomic_open
 from ..rows import Row
 from ..translate.flags import format_flags
-from .base import ExportData, Exporter, exporters
+from .base import ExportData, RowExporter, RowSink, exporters
 from .tsv import normalize_newlines
 
 log = logging.getLogger(__name__)
@@ -91,38 +93,53 @@ def build_tmx(rows: list[Row], mode: str = "reference_or_mt") -> tuple[tmxfile, 
     return store, skipped
 
 
-def tmx_pieces(rows: Iterable[Row], mode: str) -> Iterator[tuple[str, int]]:
-    """The text of bitext.tmx piece by piece, and the source rows each piece left without a unit.
+@dataclass
+class TmxPieces:
+    """bitext.tmx written piece by piece as rows come (:meth:`add`, then :meth:`finish`).
 
     ``ROWS_PER_PIECE`` rows at a time make a store of their own, written as translate-toolkit writes
     it; its units (the lines between ``<body>`` and ``</body>``, which XML escaping keeps out of any
     text) are the whole file's, which is the first piece's head, every piece's units and its tail."""
-    tail, changed = None, 0
-    rest = iter(rows)
-    while piece := list(islice(rest, ROWS_PER_PIECE)):
+
+    out: IO[str]
+    mode: str
+    skipped: int = 0  # source rows without a unit
+    changed: int = 0  # units whose text lost characters XML cannot hold
+    _rows: list[Row] = field(default_factory=list)
+    _tail: str | None = None  # the file's end once a piece has units; None before
+
+    def add(self, row: Row) -> None:
+        self._rows.append(row)
+        if len(self._rows) == ROWS_PER_PIECE:
+            self._write_piece()
+
+    def finish(self) -> None:
+        self._write_piece()
+        warn_changed(self.changed)
+        self.out.write(self._tail if self._tail is not None else bytes(new_store()).decode("utf-8"))
+
+    def _write_piece(self) -> None:
         store = new_store()
-        skipped, more = add_units(store, piece, mode)
-        changed += more
-        text = bytes(store).decode("utf-8") if store.units else ""
-        start, end = (text.index(BODY_OPEN) + len(BODY_OPEN), text.rindex(BODY_CLOSE)) if text else (0, 0)
-        head = text[:start] if text and tail is None else ""
-        tail = text[end:] if text else tail
-        yield head + text[start:end], skipped
-    warn_changed(changed)
-    yield (tail if tail is not None else bytes(new_store()).decode("utf-8")), 0
+        skipped, changed = add_units(store, self._rows, self.mode)
+        self.skipped, self.changed, self._rows = self.skipped + skipped, self.changed + changed, []
+        if not store.units:
+            return
+        text = bytes(store).decode("utf-8")
+        start, end = text.index(BODY_OPEN) + len(BODY_OPEN), text.rindex(BODY_CLOSE)
+        self.out.write((text[:start] if self._tail is None else "") + text[start:end])
+        self._tail = text[end:]
 
 
 @exporters.register("tmx")
-class TmxExporter(Exporter):
+class TmxExporter(RowExporter):
     filename = artifacts.BITEXT_TMX
 
-    def write(self, data: ExportData, run_dir: Path) -> Path:
+    @contextmanager
+    def sink(self, data: ExportData, run_dir: Path) -> Iterator[RowSink]:
         mode = data.export.tmx_target
-        path, skipped = run_dir / self.filename, 0
-        with atomic_open(path) as fh:
-            for piece, left in tmx_pieces(data.rows, mode):
-                fh.write(piece)
-                skipped += left
-        if skipped:
-            log.info("bitext.tmx: %d source row(s) without a target under export.tmx_target=%s", skipped, mode)
-        return path
+        with atomic_open(run_dir / self.filename) as fh:
+            pieces = TmxPieces(fh, mode)
+            yield pieces.add
+            pieces.finish()
+        if pieces.skipped:
+            log.info("bitext.tmx: %d source row(s) without a target under export.tmx_target=%s", pieces.skipped, mode)

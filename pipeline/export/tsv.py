@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import artifacts
 from ..io import atomic_open
+from ..rows import Row
 from ..text import normalize_newlines
 from ..translate.flags import format_flags
-from .base import ExportData, Exporter, exporters
+from .base import ExportData, RowExporter, RowSink, exporters
 
 COLUMNS = [
     "doc_id",
@@ -27,38 +29,41 @@ COLUMNS = [
 ]
 
 
-def header(data: ExportData) -> list[str]:
-    """The columns: the fixed ones, then any other per-row metric."""
-    return COLUMNS + [m for m in data.metric_names() if m not in COLUMNS]
+def record_of(row: Row, data: ExportData, extra: list[str]) -> dict[str, object]:
+    """The row's record (its fields, then every per-row metric: ``extra``, those not in ``COLUMNS``), shared
+    by the TSV and JSONL exporters (each formats ``partial`` and ``flags`` its own way)."""
+    scores = data.row_scores.get(row.seg_id, {}) if row.has_reference else {}
+    record: dict[str, object] = {**row.to_dict(), **{m: "" for m in ("bleu", "chrf", *extra)}}
+    record.update(scores)
+    for key in ("source", "translation", "reference"):
+        record[key] = normalize_newlines(str(record[key]))
+    record["partial"] = row.partial
+    record["flags"] = list(row.flags)
+    return record
 
 
-def records(data: ExportData) -> Iterator[dict[str, object]]:
-    """One record per row, made as it is written, shared by the TSV and JSONL exporters (each formats
-    ``partial`` and ``flags`` its own way)."""
-    extra = [m for m in data.metric_names() if m not in COLUMNS]
-    for row in data.rows:
-        scores = data.row_scores.get(row.seg_id, {}) if row.has_reference else {}
-        record: dict[str, object] = {**row.to_dict(), **{m: "" for m in ("bleu", "chrf", *extra)}}
-        record.update(scores)
-        for key in ("source", "translation", "reference"):
-            record[key] = normalize_newlines(str(record[key]))
-        record["partial"] = row.partial
-        record["flags"] = list(row.flags)
-        yield record
+def extra_metrics(data: ExportData) -> list[str]:
+    """The per-row metrics without a column of their own in ``COLUMNS`` (the TSV's last columns)."""
+    return [m for m in data.metric_names() if m not in COLUMNS]
 
 
 @exporters.register("tsv")
-class TsvExporter(Exporter):
+class TsvExporter(RowExporter):
     filename = artifacts.BITEXT_TSV
 
-    def write(self, data: ExportData, run_dir: Path) -> Path:
-        path = run_dir / self.filename
-        with atomic_open(path) as fh:
-            fields = header(data)
-            writer = csv.DictWriter(fh, fieldnames=fields, delimiter="\t", lineterminator="\n", extrasaction="ignore")
+    @contextmanager
+    def sink(self, data: ExportData, run_dir: Path) -> Iterator[RowSink]:
+        extra = extra_metrics(data)
+        with atomic_open(run_dir / self.filename) as fh:
+            writer = csv.DictWriter(
+                fh, fieldnames=COLUMNS + extra, delimiter="\t", lineterminator="\n", extrasaction="ignore"
+            )
             writer.writeheader()
-            for record in records(data):
+
+            def add(row: Row) -> None:
+                record = record_of(row, data, extra)
                 record["partial"] = "true" if record["partial"] else "false"
                 record["flags"] = format_flags(record["flags"])  # type: ignore[arg-type]
                 writer.writerow(record)
-        return path
+
+            yield add
