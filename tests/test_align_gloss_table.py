@@ -133,7 +133,7 @@ class _Jam:
 
 
 def test_the_lexicon_reads_the_table_without_lookups(
-    subset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    subset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     words = [w for w in memo_words() + ABSENT if GlossIndex.covers(w)]
     plain = Lexicon(memo=False)
@@ -147,16 +147,19 @@ def test_the_lexicon_reads_the_table_without_lookups(
     monkeypatch.setattr(GlossIndex, "lookup", no_lookup)
     with_table = Lexicon(memo=tmp_path / "memo.sqlite")
     monkeypatch.setattr(with_table, "_jamdict", lambda: _Jam(subset))
-    with caplog.at_level(logging.INFO, logger="pipeline.align.lexicon"):
-        assert [with_table.glosses(w) for w in words] == want
-    assert "lexicon build" not in caplog.text
+    assert [with_table.glosses(w) for w in words] == want
 
 
-def test_without_a_table_the_lexicon_says_how_to_build_one(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    lex = Lexicon(memo=tmp_path / "memo.sqlite")
-    with caplog.at_level(logging.INFO, logger="pipeline.align.lexicon"):
-        assert "beijin" in lex.glosses("北京")[0]
-        lex.glosses("東京")
+def test_without_a_table_align_says_how_to_build_one(
+    subset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = table_path(tmp_path / "memo.sqlite")
+    monkeypatch.setattr(gloss_table, "installed_table", lambda: (subset, path))
+    with caplog.at_level(logging.INFO, logger="pipeline.align.gloss_table"):
+        gloss_table.say_if_no_table()
+        assert caplog.text.count("jaen lexicon build") == 1
+        build_table(subset, path, SMALL_CAPS, katakana)
+        gloss_table.say_if_no_table()
     assert caplog.text.count("jaen lexicon build") == 1
 
 

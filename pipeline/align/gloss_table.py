@@ -15,6 +15,7 @@ reading that goes on reading it).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -27,6 +28,8 @@ from .gloss_index import GlossIndex, texts_of
 from .gloss_memo import COMPLETE, SCHEMA, SEP, default_memo_path, join_texts, table_path
 from .params import PARAMS, GlossCaps
 from .translit import transcribe
+
+log = logging.getLogger(__name__)
 
 # Every key the gloss index matches, with the part that finds it (the order of the parts in its query)
 # and the row that does (the order within a part: the text index's, by row id), and the entry it finds.
@@ -255,3 +258,13 @@ def build_installed(force: bool = False) -> tuple[TableStatus, Built | None]:
         return status, None
     built = build_table(db_file, path, PARAMS.anchors.glosses, lambda form: _KATAKANA.match(form) is not None)
     return table_status(path), built
+
+
+def say_if_no_table() -> None:
+    """One info line where the installed dictionary has no table (the lexicon then looks words up as met)."""
+    try:
+        path = installed_table()[1]
+    except Exception:  # noqa: BLE001  (a broken dictionary install: the lexicon says so when it reads it)
+        return
+    if not table_status(path).complete:
+        log.info("align: no dictionary table: words are looked up as met (once per install: `jaen lexicon build`)")

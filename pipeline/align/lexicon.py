@@ -228,8 +228,6 @@ class Lexicon:
                 path = default_memo_path(db_file) if self._memo_at is True else Path(self._memo_at)
                 self._memo = GlossMemo(path)
                 atexit.register(self._memo.flush)
-                if self._memo.on and not self._memo.complete:
-                    log.info("no dictionary table for %s: words are looked up as met (`jaen lexicon build`)", db_file)
         return self._index, self._memo
 
     def _texts(self, word: str) -> Texts:
