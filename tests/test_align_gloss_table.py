@@ -1,11 +1,14 @@
-"""The dictionary table answers every word as the gloss index does (texts, readings), from a small jamdict
-file built of whole entries of the installed one, and for the installed file's first keys; the lexicon
-reads it without lookups; `jaen lexicon build` builds it once, atomically."""
+"""The dictionary table answers every word as the gloss index does (texts, readings): every key of a small
+jamdict file built of whole entries of the installed one, the seed's and the tests' sentences' words and
+absent words, and the installed file's first keys; the lexicon reads it without lookups; `jaen lexicon
+build` builds it once, atomically."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,7 @@ from pipeline.align import gloss_table, lexicon
 from pipeline.align.gloss_index import GlossIndex, texts_of
 from pipeline.align.gloss_memo import GlossMemo, table_path
 from pipeline.align.gloss_table import build_table, table_status
-from pipeline.align.lexicon import Lexicon
+from pipeline.align.lexicon import Lexicon, _tag
 from pipeline.align.params import PARAMS, GlossCaps
 from pipeline.align.translit import transcribe
 from pipeline.cli import app
@@ -30,6 +33,30 @@ FIRST_ENTRIES = 1500
 WINDOW = 1200  # keys of the installed file from each of three places on
 KEY_TABLES = ("Kanji", "Kana", "SenseGloss", "NEKanji", "NEKana", "NETransGloss", "NETransType")
 _KEYS = " UNION ".join(f"SELECT text FROM {t}" for t in KEY_TABLES)
+
+
+def sentence_words() -> list[str]:
+    """Every word of the tests' Japanese sentences (the align tests' gold beads and documents), as the seed's."""
+    data = Path(__file__).resolve().parent / "data" / "align"
+    lines = [
+        ja for f in sorted(data.glob("*_gold.json")) for bead in json.loads(f.read_text("utf-8")) for ja in bead["ja"]
+    ]
+    lines += (data / "run_on_headings_ja.txt").read_text(encoding="utf-8").splitlines()
+    words: dict[str, None] = {}
+    for line in lines:
+        tokens = list(_tag(unicodedata.normalize("NFKC", line)))
+        for k, w in enumerate(tokens):
+            words[w.surface] = None
+            if isinstance(w.feature.lemma, str):
+                words[w.feature.lemma.partition("-")[0]] = None
+            if k + 1 < len(tokens):
+                words[w.surface + tokens[k + 1].surface] = None
+    return [w for w in words if GlossIndex.covers(w)]
+
+
+def compared_words() -> list[str]:
+    """The seed's words, the tests' sentences' words, words with several entries, names."""
+    return [w for w in dict.fromkeys([*memo_words(), *sentence_words()]) if GlossIndex.covers(w)]
 
 
 def katakana(word: str) -> bool:
@@ -44,7 +71,7 @@ def installed() -> Path:
 def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The entries of the seed's and the tests' words and each dictionary's first entries."""
     real = installed()
-    entries, names = entries_of(real, [w for w in memo_words() if GlossIndex.covers(w)])
+    entries, names = entries_of(real, compared_words())
     db = sqlite3.connect(real)
     entries |= {i for (i,) in db.execute("SELECT idseq FROM Entry ORDER BY idseq LIMIT ?", (FIRST_ENTRIES,))}
     names |= {i for (i,) in db.execute("SELECT idseq FROM NEEntry ORDER BY idseq LIMIT ?", (FIRST_ENTRIES,))}
@@ -57,7 +84,7 @@ def words_of(db_file: Path) -> list[str]:
     db = sqlite3.connect(db_file)
     keys = [k for (k,) in db.execute(_KEYS)]
     db.close()
-    return [w for w in dict.fromkeys([*keys, *memo_words(), *ABSENT]) if GlossIndex.covers(w)]
+    return [w for w in dict.fromkeys([*keys, *compared_words(), *ABSENT]) if GlossIndex.covers(w)]
 
 
 def lookup_texts(index: GlossIndex, word: str, caps: GlossCaps) -> tuple:
@@ -135,7 +162,7 @@ class _Jam:
 def test_the_lexicon_reads_the_table_without_lookups(
     subset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    words = [w for w in memo_words() + ABSENT if GlossIndex.covers(w)]
+    words = [*compared_words(), *ABSENT]
     plain = Lexicon(memo=False)
     monkeypatch.setattr(plain, "_jamdict", lambda: _Jam(subset))
     want = [plain.glosses(w) for w in words]
@@ -207,7 +234,8 @@ def test_jaen_lexicon_build_once_then_says_it_is_built(
     assert "built for this dictionary" in status.output and "MB" in status.output
 
 
-def test_the_seed_words_are_in_the_subset(subset: Path) -> None:
-    """The subset holds the seed's words (the parity above covers the words align meets)."""
+def test_the_parity_covers_the_words_align_meets(subset: Path) -> None:
+    """The words compared hold the seed's and the tests' sentences' words."""
     words = set(words_of(subset))
-    assert {w for w in seed_words() if GlossIndex.covers(w)} <= words
+    assert {w for w in seed_words() if GlossIndex.covers(w)} <= words and set(sentence_words()) <= words
+    assert len(sentence_words()) > 500
