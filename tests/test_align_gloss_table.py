@@ -239,3 +239,17 @@ def test_the_parity_covers_the_words_align_meets(subset: Path) -> None:
     words = set(words_of(subset))
     assert {w for w in seed_words() if GlossIndex.covers(w)} <= words and set(sentence_words()) <= words
     assert len(sentence_words()) > 500
+
+
+def test_a_build_that_cannot_write_says_so_in_one_line(
+    subset: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    monkeypatch.setattr(gloss_table, "installed_table", lambda: (subset, tmp_path / "file" / "table.sqlite"))
+    result = CliRunner().invoke(app, ["lexicon", "build"])
+    assert result.exit_code == 2 and "jaen: error:" in result.output and "Traceback" not in result.output
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database" * 100)
+    monkeypatch.setattr(gloss_table, "installed_table", lambda: (broken, tmp_path / "table.sqlite"))
+    result = CliRunner().invoke(app, ["lexicon", "build"])
+    assert result.exit_code == 2 and "could not be built" in result.output and len(result.output.splitlines()) == 1

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import JaenError
 from ..progress import progress
 from .gloss_index import GlossIndex, texts_of
 from .gloss_memo import COMPLETE, SCHEMA, SEP, default_memo_path, join_texts, table_path
@@ -229,7 +230,7 @@ def table_status(path: Path) -> TableStatus:
         return TableStatus(path, False, False, 0, None)
     size = path.stat().st_size
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             row = db.execute("SELECT value FROM meta WHERE key = ?", (COMPLETE,)).fetchone()
         finally:
@@ -240,11 +241,15 @@ def table_status(path: Path) -> TableStatus:
 
 
 def installed_table() -> tuple[Path, Path]:
-    """jamdict's installed file and where its table for the process-wide lexicon is kept."""
+    """jamdict's installed file and where its table for the process-wide lexicon is kept (a JaenError where
+    jamdict cannot say)."""
     from .lexicon import LEXICON
 
-    db_file = Path(LEXICON._jamdict().db_file)
-    return db_file, table_path(default_memo_path(db_file))
+    try:
+        db_file = Path(LEXICON._jamdict().db_file)
+        return db_file, table_path(default_memo_path(db_file))
+    except Exception as exc:  # noqa: BLE001  (jamdict's data missing or broken: whatever it raises)
+        raise JaenError(f"jamdict's dictionary file cannot be found ({exc}): is jamdict-data installed?") from None
 
 
 def build_installed(force: bool = False) -> tuple[TableStatus, Built | None]:
@@ -256,7 +261,10 @@ def build_installed(force: bool = False) -> tuple[TableStatus, Built | None]:
     status = table_status(path)
     if status.complete and not force:
         return status, None
-    built = build_table(db_file, path, PARAMS.anchors.glosses, lambda form: _KATAKANA.match(form) is not None)
+    try:
+        built = build_table(db_file, path, PARAMS.anchors.glosses, lambda form: _KATAKANA.match(form) is not None)
+    except (sqlite3.Error, ValueError) as exc:  # an unreadable dictionary, an unwritable cache
+        raise JaenError(f"{path}: the dictionary table could not be built from {db_file} ({exc})") from None
     return table_status(path), built
 
 
@@ -264,7 +272,7 @@ def say_if_no_table() -> None:
     """One info line where the installed dictionary has no table (the lexicon then looks words up as met)."""
     try:
         path = installed_table()[1]
-    except Exception:  # noqa: BLE001  (a broken dictionary install: the lexicon says so when it reads it)
+    except JaenError:  # a broken dictionary install: the lexicon says so when it reads it
         return
     if not table_status(path).complete:
         log.info("align: no dictionary table: words are looked up as met (once per install: `jaen lexicon build`)")
