@@ -45,12 +45,13 @@ BUSY_TIMEOUT = 0.2
 OPEN_TIMEOUT = 10.0  # seconds a process waits to open (create) the file while another holds it
 PENDING_BATCHES = 16
 SEP = "\x1f"  # between the texts of a row (no gloss holds it: a word with one that does is not kept)
-SCHEMA = (
+_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS glosses (word TEXT PRIMARY KEY, words TEXT NOT NULL, names TEXT NOT NULL) "
     "WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS readings (word TEXT PRIMARY KEY, texts TEXT NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
 )
+# The dictionary table's (:mod:`.gloss_table`): the memo's rows, and a meta row saying it is complete.
+TABLE_SCHEMA = (*_SCHEMA, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
 # The meta row of a table that holds every key of the dictionary (:mod:`.gloss_table`; its value: how many).
 COMPLETE = "complete"
 _GLOSSES = "SELECT words, names FROM glosses WHERE word = ?"
@@ -102,7 +103,7 @@ class GlossMemo:
             self._db = sqlite3.connect(path, timeout=OPEN_TIMEOUT, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")  # readers go on while another process writes
             self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per batch: a lost batch is looked up again
-            for table in SCHEMA:
+            for table in _SCHEMA:
                 self._db.execute(table)
             self._db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
             for table in self._filled:

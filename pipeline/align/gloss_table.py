@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import JaenError
 from ..progress import progress
 from .gloss_index import GlossIndex, texts_of
-from .gloss_memo import COMPLETE, SCHEMA, SEP, default_memo_path, join_texts, table_path
+from .gloss_memo import COMPLETE, SEP, TABLE_SCHEMA, default_memo_path, join_texts, table_path
 from .params import PARAMS, GlossCaps
 from .translit import transcribe
 
@@ -96,7 +96,7 @@ def build_table(db_file: str | Path, path: Path, caps: GlossCaps, katakana: Call
     try:
         out.execute("PRAGMA journal_mode=OFF")  # a temporary file: a failed build is thrown away
         out.execute("PRAGMA synchronous=OFF")
-        for table in SCHEMA:
+        for table in TABLE_SCHEMA:
             out.execute(table)
         out.execute("BEGIN")
         with progress(_key_rows(index), "dictionary words", "rows") as bar:
