@@ -3,8 +3,8 @@ between processes.
 
 A dictionary lookup costs ~30 µs of CPU (SQLite's index seeks and rows, :mod:`.gloss_index`) and
 every process pays it again for every word it meets: each align run, each worker of a pool. A
-derived table of every form of JMdict and JMnedict would answer in one seek, but building it takes
-~15 s and 63 MB (1.3 M forms). :class:`GlossMemo` is that table filled as words are met: the gloss
+derived table of every key of JMdict and JMnedict answers in one seek, but building it takes ~40 s and
+111 MB (2 M keys: :mod:`.gloss_table`, optional). :class:`GlossMemo` is that table filled as words are met: the gloss
 texts the lexicon reads of a word (the first entries, senses and glosses, ``anchors.glosses``), in a
 SQLite file beside the user cache (``$XDG_CACHE_HOME/jaen``), one per dictionary file and caps. A word
 is read back in one seek (a memo empty when opened, a first run's, is not read); the words a process
