@@ -5,6 +5,7 @@
     python benchmarks/bench_align_dev.py --profile         # and where the new code spends its time
     python benchmarks/bench_align_dev.py --repeat 3        # each tree 3 times, alternated: the fastest runs
     python benchmarks/bench_align_dev.py --cold            # each run with an empty gloss memo (a first run)
+    python benchmarks/bench_align_dev.py --built           # a first run after `jaen lexicon build`
 
 Inputs (prepared once with the pipeline's own stages, kept under ``outputs/.bench-align-dev``):
 
@@ -22,7 +23,9 @@ disturbs less than wall time; the wall time follows in brackets), the ratio of t
 whether the two files are byte-identical. With ``--repeat N`` each tree runs N times, old and new
 alternated, and the fastest run of each is shown (the ratio of those, then each pair's ratio): the
 least disturbed by the rest of a busy machine. Setup (loading fugashi, pykakasi and the dictionary) is
-timed apart.
+timed apart. With ``--built`` the dictionary table is built once (``jaen lexicon build`` of this tree,
+its time and size printed) and each run's user cache holds it alone: a machine's first run after the
+build (the old tree has no table: its runs are cold). ``--profile`` profiles a run of the same kind.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ import json
 import logging
 import os
 import pstats
+import resource
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -129,6 +134,7 @@ def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | No
     from pipeline.align.base import aligners
     from pipeline.align.lexicon import japanese
     from pipeline.align.stage import order_gaps
+    from pipeline.align.translit import _converter
     from pipeline.config import load_config
     from pipeline.records import Sentence
 
@@ -137,6 +143,7 @@ def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | No
     cfg = load_config(tree / "configs" / "smoke.yaml").align
     t = time.perf_counter()
     japanese("東京でテストの会見")  # loads the tagger, opens the dictionary, loads pykakasi (a katakana word)
+    _converter()  # pykakasi, where the dictionary table held テスト's romaji
     setup = time.perf_counter() - t
     aligner = aligners.get(cfg.method, "align.method")(cfg)
     prof = cProfile.Profile(time.process_time) if profile else None
@@ -161,18 +168,53 @@ def worker(tree: Path, inputs: Path, setting: str, out: Path, profile: Path | No
 
 
 def run_worker(
-    tree: Path, inputs: Path, setting: str, out: Path, profile: Path | None = None, cold: bool = False
+    tree: Path,
+    inputs: Path,
+    setting: str,
+    out: Path,
+    profile: Path | None = None,
+    cold: bool = False,
+    table: Path | None = None,
 ) -> dict:
-    """One worker process; ``cold``: with an empty user cache (the lexicon's gloss memo), as on a first run."""
+    """One worker process; ``cold``: with an empty user cache (the lexicon's gloss memo), as on a first run;
+    ``table``: with a user cache holding this built dictionary table alone (a first run after the build)."""
     cmd = [sys.executable, __file__, "--worker", str(tree), str(inputs), setting, str(out)]
     if profile:
         cmd += ["--profile-out", str(profile)]
-    with tempfile.TemporaryDirectory() if cold else contextlib.nullcontext() as cache:
-        env = {**os.environ, "XDG_CACHE_HOME": cache} if cold else None
+    fresh = cold or table is not None
+    with tempfile.TemporaryDirectory() if fresh else contextlib.nullcontext() as cache:
+        if table is not None:
+            _link(table, Path(cache) / "jaen" / table.name)
+        env = {**os.environ, "XDG_CACHE_HOME": cache} if fresh else None
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=tree, env=env)
     if done.returncode:
         raise SystemExit(f"worker ({tree}, {setting}) failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _link(table: Path, to: Path) -> None:
+    """``table`` at ``to`` (a hard link where it can be: the table is never written in place)."""
+    to.parent.mkdir(parents=True)
+    try:
+        os.link(table, to)
+    except OSError:
+        shutil.copyfile(table, to)
+
+
+def build_table(into: Path) -> Path:
+    """``jaen lexicon build`` of this tree with ``into`` as the user cache; prints its time and size."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    env = {**os.environ, "XDG_CACHE_HOME": str(into), "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "pipeline", "lexicon", "build"]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    if done.returncode:
+        raise SystemExit(f"jaen lexicon build failed:\n{done.stderr[-3000:]}")
+    wall, after = time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    (table,) = (into / "jaen").glob("*-table.sqlite")
+    print(f"dictionary table built in {wall:.1f} s wall ({cpu:.1f} s CPU), {table.stat().st_size / 1e6:.1f} MB\n")
+    return table
 
 
 def old_tree(rev: str, into: Path) -> Path:
@@ -188,14 +230,18 @@ def old_tree(rev: str, into: Path) -> Path:
 
 
 # --- report ------------------------------------------------------------------------------------------
-def compare(rev: str, settings: list[str], profile: bool, repeat: int = 1, cold: bool = False) -> None:
+def compare(
+    rev: str, settings: list[str], profile: bool, repeat: int = 1, cold: bool = False, built: bool = False
+) -> None:
     inputs = prepare(settings)
-    print(f"| setting | source sentences | old CPU/sentence ({rev}) | new CPU/sentence | old ÷ new | beads identical |")
-    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
+        table = build_table(Path(tmp) / "built") if built else None
+        print(f"| setting | source sentences | old CPU/sentence ({rev}) | new CPU/sentence ", end="")
+        print("| old ÷ new | beads identical |")
+        print("|---|---|---|---|---|---|")
         old = old_tree(rev, Path(tmp) / "old")
         for setting in settings:
-            olds, news, same = _alternated(old, inputs, setting, Path(tmp), repeat, cold)
+            olds, news, same = _alternated(old, inputs, setting, Path(tmp), repeat, cold, table)
             a, b = min(olds, key=lambda r: r["align"]), min(news, key=lambda r: r["align"])
             n = a["sentences"]
             spread = "" if repeat == 1 else f" (runs ×{_ratios(olds, news)})"
@@ -205,20 +251,20 @@ def compare(rev: str, settings: list[str], profile: bool, repeat: int = 1, cold:
             )
         if profile:
             stats = Path(tmp) / "new.prof"
-            run_worker(ROOT, inputs, settings[0], Path(tmp) / "profiled.jsonl", stats)
+            run_worker(ROOT, inputs, settings[0], Path(tmp) / "profiled.jsonl", stats, cold, table)
             print(f"\nProfile of the new code, {settings[0]} (align calls only), by own time:\n")
             pstats.Stats(str(stats)).sort_stats("tottime").print_stats(15)
 
 
 def _alternated(
-    old: Path, inputs: Path, setting: str, tmp: Path, repeat: int, cold: bool = False
+    old: Path, inputs: Path, setting: str, tmp: Path, repeat: int, cold: bool = False, table: Path | None = None
 ) -> tuple[list, list, bool]:
     """``repeat`` runs of the old and the new tree, alternated (a busy machine disturbs both alike);
     whether every run's beads were byte-identical."""
     olds, news, same = [], [], True
     for _ in range(repeat):
-        olds.append(run_worker(old, inputs, setting, tmp / f"{setting}-old.jsonl", cold=cold))
-        news.append(run_worker(ROOT, inputs, setting, tmp / f"{setting}-new.jsonl", cold=cold))
+        olds.append(run_worker(old, inputs, setting, tmp / f"{setting}-old.jsonl", cold=cold, table=table))
+        news.append(run_worker(ROOT, inputs, setting, tmp / f"{setting}-new.jsonl", cold=cold, table=table))
         same &= (tmp / f"{setting}-old.jsonl").read_bytes() == (tmp / f"{setting}-new.jsonl").read_bytes()
     return olds, news, same
 
@@ -239,6 +285,9 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="also profile the new code on the first setting")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each tree, alternated; the fastest of each is shown")
     ap.add_argument("--cold", action="store_true", help="each run with an empty gloss memo (XDG_CACHE_HOME)")
+    ap.add_argument(
+        "--built", action="store_true", help="build the dictionary table once; each run's user cache holds it alone"
+    )
     ap.add_argument("--worker", nargs=4, metavar=("TREE", "INPUTS", "SETTING", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--profile-out", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -246,7 +295,7 @@ def main() -> None:
         tree, inputs, setting, out = args.worker
         worker(Path(tree), Path(inputs), setting, Path(out), args.profile_out)
         return
-    compare(args.old, args.settings, args.profile, max(1, args.repeat), args.cold)
+    compare(args.old, args.settings, args.profile, max(1, args.repeat), args.cold, args.built)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ COMMANDS = [
     ["models", "build-tiny"],
     ["models", "convert-ct2"],
     ["translations", "import"],
+    ["lexicon", "build"],
+    ["lexicon", "status"],
 ]
 
 

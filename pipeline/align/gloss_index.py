@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from .params import GlossCaps
+
 # The entries whose forms (or glosses) are the word, by the parts of jamdict's searches, in one query:
 # (0, id) for JMdict, (1, id) for JMnedict. Most words match one entry or none. The parts that compare
 # glosses are left out for a word no gloss can equal (:attr:`GlossIndex.gloss_free`).
@@ -143,5 +145,23 @@ class GlossIndex:
                 sense.gloss.append(Gloss(text))
         return [Entry(senses[i]) for i in ids]
 
+    def rows(self, query: str, params: tuple = ()) -> sqlite3.Cursor:
+        """The rows of ``query`` on jamdict's file (:mod:`.gloss_table` reads it whole)."""
+        return self._db.execute(query, params)
+
     def close(self) -> None:
         self._db.close()
+
+
+def texts_of(res: Found, caps: GlossCaps) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The gloss texts a lookup's entries give the lexicon: of the first entries, their first senses, their
+    first glosses (``caps``); the names' likewise. ``res`` may be jamdict's own LookupResult (same shape)."""
+    words: list[str] = []
+    for entry in res.entries[: caps.word_entries]:
+        for sense in entry.senses[: caps.word_senses]:
+            words += [gloss.text for gloss in sense.gloss[: caps.word_glosses]]
+    names: list[str] = []
+    for entry in res.names[: caps.name_entries]:
+        for sense in entry.senses[: caps.name_senses]:
+            names += [gloss.text for gloss in sense.gloss[: caps.name_glosses]]
+    return tuple(words), tuple(names)

@@ -3,13 +3,18 @@ between processes.
 
 A dictionary lookup costs ~30 µs of CPU (SQLite's index seeks and rows, :mod:`.gloss_index`) and
 every process pays it again for every word it meets: each align run, each worker of a pool. A
-derived table of every form of JMdict and JMnedict would answer in one seek, but building it takes
-~15 s and 63 MB (1.3 M forms). :class:`GlossMemo` is that table filled as words are met: the gloss
+derived table of every key of JMdict and JMnedict answers in one seek, but building it takes ~40 s and
+111 MB (2 M keys: :mod:`.gloss_table`, optional). :class:`GlossMemo` is that table filled as words are met: the gloss
 texts the lexicon reads of a word (the first entries, senses and glosses, ``anchors.glosses``), in a
 SQLite file beside the user cache (``$XDG_CACHE_HOME/jaen``), one per dictionary file and caps. A word
 is read back in one seek (a memo empty when opened, a first run's, is not read); the words a process
 meets are written in batches. The texts, not their stems, are kept: stems follow the code, the texts
 only the dictionary.
+
+``jaen lexicon build`` (:mod:`.gloss_table`) writes, once per dictionary install, a table of every key
+of the dictionary beside the memo (:func:`table_path`: read-only, replaced whole by a rename). Where it
+is there, a word is answered from it (one it lacks has no texts: no lookup), katakana words' romaji
+too, and the memo keeps only the romaji of katakana words outside the dictionary.
 
 Anything that goes wrong with the file (a read-only cache, a full disk, a locked or broken file) turns
 the memo off for the process, with one warning: the lexicon then reads the dictionary as before.
@@ -24,6 +29,9 @@ import sqlite3
 from pathlib import Path
 
 from ..io import user_cache_dir
+from ..manifest import package_versions
+from .params import PARAMS
+from .translit import ROMAJI_SYSTEMS
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +44,18 @@ FLUSH_EVERY = 256
 BUSY_TIMEOUT = 0.2
 OPEN_TIMEOUT = 10.0  # seconds a process waits to open (create) the file while another holds it
 PENDING_BATCHES = 16
-_SEP = "\x1f"  # between the texts of a row (no gloss holds it: a word with one that does is not kept)
+SEP = "\x1f"  # between the texts of a row (no gloss holds it: a word with one that does is not kept)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS glosses (word TEXT PRIMARY KEY, words TEXT NOT NULL, names TEXT NOT NULL) "
     "WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS readings (word TEXT PRIMARY KEY, texts TEXT NOT NULL) WITHOUT ROWID",
 )
+# The dictionary table's (:mod:`.gloss_table`): the memo's rows, and a meta row saying it is complete.
+TABLE_SCHEMA = (*_SCHEMA, "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+# The meta row of a table that holds every key of the dictionary (:mod:`.gloss_table`; its value: how many).
+COMPLETE = "complete"
+_GLOSSES = "SELECT words, names FROM glosses WHERE word = ?"
+_READINGS = "SELECT texts FROM readings WHERE word = ?"
 
 Texts = tuple[tuple[str, ...], tuple[str, ...]]  # (word gloss texts, name transliterations) of a word
 
@@ -57,6 +71,18 @@ def memo_path(db_file: str | Path, *keys: object) -> Path:
     return user_cache_dir() / f"glosses-{digest}.sqlite"
 
 
+def default_memo_path(db_file: str | Path) -> Path:
+    """The memo of jamdict's file ``db_file`` the process-wide lexicon reads: under the default gloss caps,
+    this pykakasi's version and :data:`.translit.ROMAJI_SYSTEMS`."""
+    keys = (PARAMS.anchors.glosses, package_versions(("pykakasi",))["pykakasi"], ROMAJI_SYSTEMS)
+    return memo_path(db_file, *keys)
+
+
+def table_path(memo: Path) -> Path:
+    """Where the dictionary table of the memo at ``memo`` is kept (:mod:`.gloss_table`): beside it."""
+    return memo.with_name(f"{memo.stem}-table{memo.suffix}")
+
+
 class GlossMemo:
     """One process's connection to a memo file (the caller serialises its use, and opens another in a
     forked process: ``pid``)."""
@@ -70,6 +96,7 @@ class GlossMemo:
         # Whether each table held rows when opened: an empty one (a first run on the machine) is not read,
         # it holds nothing but this process's own words (and another's written since: looked up again).
         self._filled = {"glosses": False, "readings": False}
+        self._table = _open_table(table_path(path))  # every key of the dictionary, where built
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # opening waits longer than a batch does: workers starting together create the file at once
@@ -88,18 +115,28 @@ class GlossMemo:
     def on(self) -> bool:
         return self._db is not None
 
+    @property
+    def complete(self) -> bool:
+        """Whether the dictionary table answers every word (:func:`table_path`)."""
+        return self._table is not None
+
     def get(self, word: str) -> Texts | None:
-        """The texts kept for ``word``, or None where it was not met yet (or the memo is off)."""
+        """The texts kept for ``word``, or None where it was not met yet (or the memo is off). The dictionary
+        table, where built, knows every word: one it lacks has no texts."""
+        if self._table is not None:
+            row = self._table_row(_GLOSSES, word)
+            if self._table is not None:  # still usable
+                return ((), ()) if row is None else (_split(row[0]), _split(row[1]))
         row = self._pending.get(word)
         if row is None:
-            row = self._select("SELECT words, names FROM glosses WHERE word = ?", "glosses", word)
+            row = self._select(_GLOSSES, "glosses", word)
         return None if row is None else (_split(row[0]), _split(row[1]))
 
     def put(self, word: str, texts: Texts) -> None:
         """Keep ``texts`` for ``word`` (written with the next batch)."""
-        if self._db is None:
+        if self._db is None or self._table is not None:  # the table holds the word (or it has no texts)
             return
-        words, names = _join(texts[0]), _join(texts[1])
+        words, names = join_texts(texts[0]), join_texts(texts[1])
         if words is None or names is None:
             return
         self._pending[word] = (words, names)
@@ -107,11 +144,12 @@ class GlossMemo:
 
     def get_readings(self, word: str) -> tuple[str, ...] | None:
         """The transcriptions kept for ``word`` (:func:`.translit.transcribe`), or None."""
-        joined = self._pending_readings.get(word)
+        row = None if self._table is None else self._table_row(_READINGS, word)  # the dictionary's forms
+        joined = self._pending_readings.get(word) if row is None else row[0]
         if joined is None:
-            row = self._select("SELECT texts FROM readings WHERE word = ?", "readings", word)
+            row = self._select(_READINGS, "readings", word)
             joined = None if row is None else row[0]
-        return None if joined is None else tuple(joined.split(_SEP))  # one empty transcription stays one
+        return None if joined is None else tuple(joined.split(SEP))  # one empty transcription stays one
 
     def _select(self, query: str, table: str, word: str) -> tuple | None:
         """``word``'s row of ``table`` in the file: None where the file holds none (or the memo is off, or
@@ -124,9 +162,23 @@ class GlossMemo:
             self._off(exc)
             return None
 
+    def _table_row(self, query: str, word: str) -> tuple | None:
+        """``word``'s row in the dictionary table: None where it holds none (or goes off on an error)."""
+        try:
+            return self._table.execute(query, (word,)).fetchone()  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            log.warning("dictionary table %s unusable (%s): words are looked up as met", table_path(self.path), exc)
+            self._close_table()
+            return None
+
+    def _close_table(self) -> None:
+        if self._table is not None:
+            self._table.close()
+            self._table = None
+
     def put_readings(self, word: str, texts: tuple[str, ...]) -> None:
         """Keep the transcriptions ``texts`` of ``word`` (written with the next batch)."""
-        if self._db is None or not texts or (joined := _join(texts)) is None:
+        if self._db is None or not texts or (joined := join_texts(texts)) is None:
             return
         self._pending_readings[word] = joined
         self._flush_when_full()
@@ -166,6 +218,7 @@ class GlossMemo:
 
     def close(self) -> None:
         self.flush()
+        self._close_table()
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -182,11 +235,29 @@ class GlossMemo:
         self._db = None
 
 
-def _join(texts: tuple[str, ...]) -> str | None:
+def _open_table(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to the dictionary table at ``path``, or None where none is built (or it is
+    unusable: one warning). The file is never written in place (a build renames a new one over it), so
+    it is opened immutable: no locks."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        if db.execute("SELECT 1 FROM meta WHERE key = ?", (COMPLETE,)).fetchone() is not None:
+            return db
+        db.close()
+        reason = "not complete"
+    except sqlite3.Error as exc:
+        reason = str(exc)
+    log.warning("dictionary table %s unusable (%s): words are looked up as met", path, reason)
+    return None
+
+
+def join_texts(texts: tuple[str, ...]) -> str | None:
     """The texts as a row holds them, or None where one holds the separator (it would split apart)."""
-    joined = _SEP.join(texts)
-    return joined if joined.count(_SEP) == max(len(texts) - 1, 0) else None
+    joined = SEP.join(texts)
+    return joined if joined.count(SEP) == max(len(texts) - 1, 0) else None
 
 
 def _split(joined: str) -> tuple[str, ...]:
-    return tuple(joined.split(_SEP)) if joined else ()
+    return tuple(joined.split(SEP)) if joined else ()

@@ -23,12 +23,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..manifest import package_versions
 from . import unidic
-from .gloss_index import Found, GlossIndex
-from .gloss_memo import GlossMemo, Texts, memo_path
+from .gloss_index import Found, GlossIndex, texts_of
+from .gloss_memo import GlossMemo, Texts, default_memo_path
 from .params import PARAMS
-from .translit import ROMAJI_SYSTEMS, initial, names_alike, readings_of, transcribe
+from .translit import initial, names_alike, readings_of, transcribe
 
 log = logging.getLogger(__name__)
 
@@ -226,8 +225,7 @@ class Lexicon:
             db_file = self._jamdict().db_file
             self._index = GlossIndex(db_file)
             if self._memo_at is not False:
-                keys = (PARAMS.anchors.glosses, package_versions(("pykakasi",))["pykakasi"], ROMAJI_SYSTEMS)
-                path = memo_path(db_file, *keys) if self._memo_at is True else Path(self._memo_at)
+                path = default_memo_path(db_file) if self._memo_at is True else Path(self._memo_at)
                 self._memo = GlossMemo(path)
                 atexit.register(self._memo.flush)
         return self._index, self._memo
@@ -286,18 +284,9 @@ class Lexicon:
 
 
 def _texts_of(res: Found) -> Texts:
-    """The gloss texts a lookup's entries give the lexicon: of the first entries, their first senses, their
-    first glosses (``anchors.glosses``); the names' likewise."""
-    caps = PARAMS.anchors.glosses  # the process-wide lexicon reads the default parameter set
-    words: list[str] = []
-    for entry in res.entries[: caps.word_entries]:
-        for sense in entry.senses[: caps.word_senses]:
-            words += [gloss.text for gloss in sense.gloss[: caps.word_glosses]]
-    names: list[str] = []
-    for entry in res.names[: caps.name_entries]:
-        for sense in entry.senses[: caps.name_senses]:
-            names += [gloss.text for gloss in sense.gloss[: caps.name_glosses]]
-    return tuple(words), tuple(names)
+    """The gloss texts a lookup's entries give the lexicon (:func:`.gloss_index.texts_of`, ``anchors.glosses``:
+    the process-wide lexicon reads the default parameter set)."""
+    return texts_of(res, PARAMS.anchors.glosses)
 
 
 _tagger = None

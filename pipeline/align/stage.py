@@ -19,6 +19,7 @@ from ..workers import grouped, map_tasks
 from . import hybrid, length, lexical, mt  # noqa: F401  (register the built-in aligners)
 from .base import Aligner, aligners
 from .documents import Document, documents, layout
+from .gloss_table import say_if_no_table
 from .lexicon import english_ratio
 from .params import PARAMS, AlignParams
 from .signature import ALIGNER_VERSION, signature
@@ -168,6 +169,8 @@ class AlignStage(Stage):
         if not plan.references:
             log.warning("no reference sentences: every source sentence stays unaligned")
         aligner = aligners.get(ctx.config.align.method, "align.method")(ctx.config.align, self.params)
+        if plan.references and getattr(getattr(aligner, "use", None), "lexical", False):
+            say_if_no_table()
         english = (s.text for s in sentences if s.lang == "en")
         usable = not plan.references or reference_is_english(english, ctx.config.align.min_english)
         tally = Tally()
