@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ..records import Bead, Sentence
 from .base import Aligner
-from .dp import BEADS, Span, Step, best_chain, fill_gaps
+from .dp import BEADS, Box, Span, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
 from .extend import extend_links
 from .gaps import GapCosts, coverage, en_per_ja, gaps, merges_into_truncated
@@ -43,7 +43,7 @@ from .paragraphs import (
 )
 from .position import without_off_line
 from .split import best_cut
-from .swap import crossing_links, with_crossing
+from .swap import crossing_links, crosswise, with_crossing
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +146,41 @@ class SignalAligner(Aligner):
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
         """The chain plus the links of the gap DP between its links."""
         extra: list[Step] = []
+        boxes = []
         for box in gaps(chain, len(ev.src), len(ev.ref)):
             if max(box.i1 - box.i0, box.j1 - box.j0) > self.cfg.gap_max:
                 log.debug("gap %s left as it is: longer than align.gap_max=%d", tuple(box), self.cfg.gap_max)
                 continue
+            boxes.append(box)
+        self.expect_gaps(ev, boxes)
+        for box in boxes:
             extra.extend(gap_links(ev, box, ratio, costs))
         return sorted([*chain, *extra])
+
+    def expect_gaps(self, ev: Evidence, boxes: Sequence[Box]) -> None:
+        """The beads the gap DP scores in ``boxes`` (every linked shape at every cell, :func:`.gaps.align_gap`)
+        and the neighbours they join, announced together (:meth:`.Evidence.expect_joins`,
+        :meth:`.Evidence.expect_beads`)."""
+        shapes = [shape for shape, _ in self.params.gaps.bead_prior.items()]
+        beads = [
+            (i, di, j, dj)
+            for i0, i1, j0, j1 in boxes
+            for di, dj in shapes
+            for i in range(i0, i1 - di + 1)
+            for j in range(j0, j1 - dj + 1)
+        ]
+        ev.expect_joins(
+            sorted({i for i, di, _, _ in beads if di == 2}), sorted({j for _, _, j, dj in beads if dj == 2})
+        )
+        ev.expect_beads(beads)
+
+    @staticmethod
+    def expect_crossing(ev: Evidence, links: Sequence[Step], anchored: set[Span]) -> None:
+        """The pairs that cross the 1-1 chain links (:func:`.swap.crossing_links` scores them), announced
+        together (:meth:`.Evidence.expect_beads`)."""
+        n, m = len(ev.src), len(ev.ref)
+        pairs = (p for s in links if (s.di, s.dj) == (1, 1) and s.span in anchored for p in crosswise(s))
+        ev.expect_beads((i, 1, j, 1) for i, j in pairs if 0 <= i < n and 0 <= j < m)
 
     @property
     def cut_references(self) -> bool:
@@ -205,6 +234,7 @@ class SignalAligner(Aligner):
                 links, cut = params.gaps.orphan_links, self.cut_references
                 filled = realign_orphans(ev, filled, ratio, costs, links, self.cfg.gap_max, cut)
             # sentences the translator swapped, linked crosswise on their evidence, as chain links are
+            self.expect_crossing(ev, filled, anchored)
             crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
             chain = extend_links(ev, filled, ratio, costs, crossing)
             # a chain link grown over its neighbour stays a chain link
