@@ -113,8 +113,8 @@ class NgramCache:
     # a text of the streams not extracted yet (two neighbours joined; in a large document a sentence too): side,
     # its place in the streams
     _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
-    # per order: the n-gram at each position of the MT stream, then of the reference stream (-1 between)
-    _numbers: list[np.ndarray] = field(default_factory=list)
+    # per order and position of the MT stream, then of the reference stream: the n-gram (Vocabulary.table)
+    _entries: np.ndarray = field(default_factory=lambda: np.zeros((ORDERS, 0), dtype=np.int64))
     _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
     _unbitted: set[str] = field(default_factory=set)  # texts with occurrences past their n-grams' room
     _table: SentenceTable | None = None  # the document's sentence pairs scored together (:meth:`score_sentences`)
@@ -131,7 +131,8 @@ class NgramCache:
         ref_chars = sum(map(len, lines[1]))
         few = ref_chars < REFERENCES_SHARE * (second + ref_chars)
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1] if few else None)
-        cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
+        rows = [np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)]
+        cache = cls(vocab, _entries=vocab.table(rows, second + ref_chars))
         texts, spans, sides = [], [], []
         for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
             ends = (np.cumsum([0, *map(len, stripped)]) + side * second).tolist()
@@ -159,7 +160,7 @@ class NgramCache:
     def _keep(self, texts: list[str], spans: list[tuple[int, int]], sides: list[int]) -> None:
         """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
-        occ = located(self.vocabulary, self._numbers, spans)
+        occ = located(self.vocabulary, self._entries, spans)
         self._unbitted.update(texts[t] for t in occ.unbitted())
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:

@@ -90,12 +90,13 @@ class Evidence:
                 index[s].append(j)
         cands = self.params.candidates
         max_df = max(cands.max_df_floor, int(m**cands.max_df_power))  # anchors more common are too vague
+        # per stem of few enough sentences: its vote, its sentences
+        usable = {key: (1.0 / len(posting), posting) for key, posting in index.items() if len(posting) <= max_df}
         for i in range(n):
             votes: dict[int, float] = defaultdict(float)
             for key in self._keys_ja(i):
-                posting = index.get(key, ())
-                if 0 < len(posting) <= max_df:
-                    w = 1.0 / len(posting)
+                if found := usable.get(key):
+                    w, posting = found
                     for j in posting:
                         votes[j] += w
             for j in heapq.nlargest(max_candidates, votes, key=votes.__getitem__):
@@ -103,7 +104,8 @@ class Evidence:
 
     # --- scores --------------------------------------------------------------------------------
     def score(self, i: int, di: int, j: int, dj: int) -> float:
-        return self._scored(i, di, j, dj)[0]
+        found = self._cache.get((i, di, j, dj))
+        return (found or self._scored(i, di, j, dj))[0]
 
     def signals(self, i: int, di: int, j: int, dj: int) -> dict[str, float]:
         return self._scored(i, di, j, dj)[1]
@@ -181,23 +183,22 @@ class Evidence:
         self, i: int, di: int, en: str, partial: bool, lexical: float | None, mt: float | None
     ) -> tuple[float, dict[str, float]]:
         """Noisy-OR of the lexical and MT evidence (None: none), modulated by the length ratio."""
-        ja = sum(self.src_chars[i : i + di])  # the characters of the source sentences joined
-        signals: dict[str, float] = {}
+        ja = self.src_chars[i] if di == 1 else sum(self.src_chars[i : i + di])  # the source sentences' characters
         model = self.params.evidence
         length = model.length.similarity(ja, len(en), model.en_per_ja, partial)
         if self.use.length_only:
             return length, {"length": length}
+        signals: dict[str, float] = {}
+        miss = 1.0
         if lexical is not None:
             signals["lexical"] = lexical
+            miss *= 1 - lexical  # independent evidence: noisy-OR
         if mt is not None:
             signals["mt"] = mt
+            miss *= 1 - mt
         if not signals:
             return 0.0, signals
         signals["length"] = length
-        miss = 1.0
-        for k, v in signals.items():
-            if k != "length":
-                miss *= 1 - v  # independent evidence: noisy-OR
         w = self.length_weight
         return (1 - miss) * (1 - w + w * length), signals
 

@@ -77,6 +77,8 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Z]")
 _KATAKANA = re.compile(r"^[\u30a0-\u30ffー・]+$")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_LONG_VOWEL = re.compile(r"(?<=o)u|(?<=u)u|(?<=o)o", flags=re.IGNORECASE)  # long_vowel_variants
+_POSSESSIVE = re.compile(r"['’]s?$")
 _CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
 # Formal nouns and the like: frequent, vague, and glossed with many unrelated English words.
 _JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 的 氏 事 物 時 為 訳 わけ 者 等 点 際 後 前 間 ".split())
@@ -121,7 +123,7 @@ def fold_accents(text: str) -> str:
 def long_vowel_variants(word: str) -> set[str]:
     """A romanised name as JMnedict spells it and with its long vowels written short, as English news
     writes them (Kyuushuu → Kyushu, Hyougo → Hyogo, Ooita → Oita; "ii" stays: Niigata)."""
-    return {word, re.sub(r"(?<=o)u|(?<=u)u|(?<=o)o", "", word, flags=re.IGNORECASE)}
+    return {word, _LONG_VOWEL.sub("", word)}
 
 
 @lru_cache(maxsize=262144)
@@ -151,12 +153,20 @@ class EnglishSide:
     by_initial: dict[str, list[int]] = field(default_factory=dict)  # positions of the words per initial
 
     def __post_init__(self) -> None:
-        self.stems = [stem(w) if not w[0].isdigit() else w for w in self.words]
-        self.initials = [initial(w) if w[0].isalpha() else None for w in self.words]
+        keys = [_word_keys(w) for w in self.words]
+        self.stems = [st for st, _ in keys]
+        self.initials = [first for _, first in keys]
         self.by_initial = {}
         for k, first in enumerate(self.initials):
             if first is not None:
                 self.by_initial.setdefault(first, []).append(k)
+
+
+@lru_cache(maxsize=262144)
+def _word_keys(word: str) -> tuple[str, str | None]:
+    """A content word's stem (a number: itself) and the initial a name must share with it (:func:`initial`;
+    None for a word that does not start with a letter)."""
+    return stem(word) if not word[0].isdigit() else word, initial(word) if word[0].isalpha() else None
 
 
 def english(text: str) -> EnglishSide:
@@ -178,7 +188,7 @@ def _content_word(tok: str) -> str | None:
         return canonical_number(tok)
     if number := NUMBER_WORDS.get(tok.lower()):
         return number
-    month = MONTHS.get(re.sub(r"['’]s?$", "", tok.lower()))
+    month = MONTHS.get(_POSSESSIVE.sub("", tok.lower()))
     if month and tok[0].isupper():
         return str(month)
     if (tok.lower() not in STOPWORDS or tok.isupper()) and len(tok) > 1:  # US is not "us"

@@ -18,6 +18,10 @@ def _converter():  # pykakasi builds its tables on first use (~0.1 s): do it onc
     return _kakasi
 
 
+_NOT_LETTER = re.compile(r"[^a-z]")
+_REPEATED = re.compile(r"(.)\1+")
+_EPENTHETIC = re.compile(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)")
+
 # The romanisations a katakana word is read in (pykakasi's names), in this order.
 ROMAJI_SYSTEMS = ("hepburn", "kunrei")
 
@@ -33,7 +37,7 @@ def readings_of(transcriptions: tuple[str, ...]) -> tuple[str, ...]:
     puuchin, puutin: Hepburn and Kunrei)."""
     out: list[str] = []
     for t in transcriptions:
-        r = re.sub(r"[^a-z]", "", t.lower())
+        r = _NOT_LETTER.sub("", t.lower())
         if r and r not in out:
             out.append(r)
     return tuple(out)
@@ -62,8 +66,8 @@ def _normal(word: str) -> str:
         ("j", "z"),
     ):
         w = w.replace(a, b)
-    w = re.sub(r"(.)\1+", r"\1", w)  # long vowels and geminates: puuchin → putin
-    w = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", w)  # epenthetic vowels: raburofu → rabrof
+    w = _REPEATED.sub(r"\1", w)  # long vowels and geminates: puuchin → putin
+    w = _EPENTHETIC.sub("", w)  # epenthetic vowels: raburofu → rabrof
     return w
 
 
