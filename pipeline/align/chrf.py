@@ -117,6 +117,7 @@ class NgramCache:
     _entries: np.ndarray = field(default_factory=lambda: np.zeros((ORDERS, 0), dtype=np.int64))
     _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
     _unbitted: set[str] = field(default_factory=set)  # texts with occurrences past their n-grams' room
+    _uncounted: bool = False  # the MT stream's n-grams looked up in the references' (only then are some unbitted)
     _table: SentenceTable | None = None  # the document's sentence pairs scored together (:meth:`score_sentences`)
 
     @classmethod
@@ -132,7 +133,7 @@ class NgramCache:
         few = ref_chars < REFERENCES_SHARE * (second + ref_chars)
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1] if few else None)
         rows = [np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)]
-        cache = cls(vocab, _entries=vocab.table(rows, second + ref_chars))
+        cache = cls(vocab, _entries=vocab.table(rows, second + ref_chars), _uncounted=few)
         texts, spans, sides = [], [], []
         for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
             ends = (np.cumsum([0, *map(len, stripped)]) + side * second).tolist()
@@ -161,7 +162,8 @@ class NgramCache:
         """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
         occ = located(self.vocabulary, self._entries, spans)
-        self._unbitted.update(texts[t] for t in occ.unbitted())
+        if self._uncounted:
+            self._unbitted.update(texts[t] for t in occ.unbitted())
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
                 self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))

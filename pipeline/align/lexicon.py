@@ -130,7 +130,13 @@ def long_vowel_variants(word: str) -> set[str]:
 def gloss_stems(gloss: str) -> frozenset[str]:
     """Content stems of one dictionary gloss ('Beijing (China)' → {beijin}; 'to speak' → {speak})."""
     text = _PARENTHESES.sub(" ", fold_accents(gloss))
-    return frozenset(stem(w) for w in _LETTERS.findall(text) if w.lower() not in STOPWORDS and len(w) > 1)
+    return frozenset(st for w in _LETTERS.findall(text) if (st := _gloss_stem(w)) is not None)
+
+
+@lru_cache(maxsize=262144)
+def _gloss_stem(word: str) -> str | None:
+    """The stem of a word of a gloss (letters only), None for a function word or a single letter."""
+    return stem(word) if word.lower() not in STOPWORDS and len(word) > 1 else None
 
 
 @dataclass(frozen=True)
@@ -265,13 +271,8 @@ class Lexicon:
             except Exception as exc:  # a broken dictionary install must not stop alignment
                 log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
                 return frozenset(), frozenset()
-        stems: set[str] = set()
-        for text in words:
-            stems |= gloss_stems(text)
-        name_stems: set[str] = set()
-        for text in names:
-            name_stems |= {s for w in long_vowel_variants(text) for s in gloss_stems(w)}
-        return frozenset(stems), frozenset(name_stems)
+        name_stems = (gloss_stems(w) for text in names for w in long_vowel_variants(text))
+        return frozenset().union(*map(gloss_stems, words)), frozenset().union(*name_stems)
 
     @lru_cache(maxsize=65536)  # noqa: B019  (one Lexicon per process: LEXICON)
     def readings(self, word: str) -> tuple[str, ...]:

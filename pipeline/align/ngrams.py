@@ -236,24 +236,33 @@ def named(line: str, n: int, positions: list[int]) -> frozenset[str]:
 def masks(vocab: Vocabulary, occ: Occurrences, count: int) -> list[Keys]:
     """Per text: each order's bits as one int (a frozenset of bit numbers in a large vocabulary);
     occurrences without a bit (``NO_BIT``) left out."""
-    if any(len(bits) and bits.min() < 0 for bits in occ.bits):
-        kept = [bits >= 0 for bits in occ.bits]
-        occ = Occurrences([o[k] for o, k in zip(occ.owner, kept)], [b[k] for b, k in zip(occ.bits, kept)], occ.extra)
-    bounds = [np.searchsorted(owner, np.arange(count + 1)) for owner in occ.owner]
+    owner, bits = np.concatenate(occ.owner), np.concatenate(occ.bits)  # every order's (the bits tell them apart)
+    if len(bits) and bits.min() < 0:
+        kept = bits >= 0
+        owner, bits = owner[kept], bits[kept]
     if vocab.bits > MASK_BITS:
-        lists = [bits.tolist() for bits in occ.bits]
-        return [tuple(frozenset(b[e[t] : e[t + 1]]) for b, e in zip(lists, bounds)) for t in range(count)]
+        return _sets(vocab, owner, bits, count)
     out: list[Keys] = []
     rows = max(1, PACK_BYTES // max(vocab.bits, 8))
     ends = [o // 8 for o in vocab.offsets]
+    cuts = list(zip(ends, ends[1:]))  # each order's bytes in a row
     for at in range(0, count, rows):
         last = min(at + rows, count)
-        owner = np.concatenate([o[e[at] : e[last]] for o, e in zip(occ.owner, bounds)]) - at
-        bits = np.concatenate([b[e[at] : e[last]] for b, e in zip(occ.bits, bounds)])
-        for packed in _packed(owner, bits, last - at, ends[-1]):
-            raw = packed.tobytes()
-            out.append(tuple(int.from_bytes(raw[ends[n] : ends[n + 1]], "little") for n in range(ORDERS)))
+        mine = slice(None) if last - at == count else (owner >= at) & (owner < last)
+        table = _packed(owner[mine] - at, bits[mine], last - at, ends[-1])
+        raw, width = table.tobytes(), table.shape[1]
+        for row in range(0, (last - at) * width, width):
+            out.append(tuple([int.from_bytes(raw[row + a : row + b], "little") for a, b in cuts]))
     return out
+
+
+def _sets(vocab: Vocabulary, owner: np.ndarray, bits: np.ndarray, count: int) -> list[Keys]:
+    """Per text, each order's bits as a frozenset of bit numbers (a large vocabulary's masks)."""
+    order = np.searchsorted(np.array(vocab.offsets[1:]), bits, side="right")  # each bit's order (0: order 1)
+    sets: list[list[list[int]]] = [[[] for _ in range(ORDERS)] for _ in range(count)]
+    for t, n, b in zip(owner.tolist(), order.tolist(), bits.tolist()):
+        sets[t][n].append(b)
+    return [tuple(frozenset(bits) for bits in text) for text in sets]
 
 
 def _packed(owner: np.ndarray, bits: np.ndarray, rows: int, width: int) -> np.ndarray:
