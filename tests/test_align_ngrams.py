@@ -1,0 +1,88 @@
+"""A document's n-gram occurrences located in its streams, all orders at once, and their masks."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from test_align_chrf import corpus_texts
+
+from pipeline.align import ngrams
+from pipeline.align.ngrams import NO_BIT, ORDERS, Vocabulary, codepoints, located, masks, ranks
+
+
+def per_order(vocab: Vocabulary, numbers: list[np.ndarray], spans: list[tuple[int, int]]) -> list[tuple]:
+    """Each order's occurrences of the spans found one order at a time (as located did): owners and bits."""
+    out = []
+    for n in range(1, ORDERS + 1):
+        pieces = [numbers[n - 1][a : max(b - n + 1, a)] for a, b in spans]
+        ids = np.concatenate(pieces)
+        owner = np.repeat(np.arange(len(spans)), [len(p) for p in pieces])
+        rank = ranks(owner * (len(vocab.codes[n - 1]) + 2) + ids + 1)
+        out.append((owner, np.where(rank < vocab.room[n - 1][ids], vocab.start[n - 1][ids] + rank, NO_BIT)))
+    return out
+
+
+def streams(seed: int, counted: list[int] | None) -> tuple[Vocabulary, list[np.ndarray], int, list[tuple[int, int]]]:
+    """Two streams of random sentences (the second, the references, maybe alone counted), their numbers per
+    order run together as NgramCache keeps them, and random spans of them (empty and one-character ones too)."""
+    rng = random.Random(seed)
+    texts = corpus_texts()
+    lines = [["".join(t.split()) for t in rng.sample(texts, rng.randrange(1, 8))] for _ in range(2)]
+    vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=counted)
+    second, size = len("".join(lines[0])), len("".join(lines[0])) + len("".join(lines[1]))
+    rows = [np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)]
+    spans = []
+    for _ in range(30):
+        side = rng.randrange(2)
+        lo, hi = (0, second) if side == 0 else (second, size)
+        a = rng.randrange(lo, hi + 1)
+        spans.append((a, rng.choice([a, min(a + 1, hi), rng.randrange(a, hi + 1)])))
+    return vocab, rows, size, spans
+
+
+def test_all_orders_located_at_once_are_each_orders_occurrences() -> None:
+    for seed in range(8):
+        for counted in (None, [1]):  # both streams numbered; the references' alone (some MT n-grams: no bit)
+            vocab, rows, size, spans = streams(seed, counted)
+            occ = located(vocab, vocab.table(rows, size), spans)
+            want = per_order(vocab, rows, spans)
+            for n in range(ORDERS):
+                assert occ.owner[n].tolist() == want[n][0].tolist(), (seed, counted, n)
+                assert occ.bits[n].tolist() == want[n][1].tolist(), (seed, counted, n)
+
+
+def test_the_table_numbers_every_orders_ngrams_apart() -> None:
+    vocab, rows, size, _ = streams(3, None)
+    start, room, begins = vocab.flat
+    table = vocab.table(rows, size)
+    for n in range(ORDERS):
+        known = rows[n] >= 0
+        assert (table[n, : len(rows[n])][known] == rows[n][known] + begins[n]).all()
+        assert (table[n, : len(rows[n])][~known] == begins[n + 1] - 1).all()  # none: the order's last entry
+        assert (room[table[n, len(rows[n]) :]] == 0).all()  # past the order's n-grams: no room
+        assert (start[begins[n] : begins[n + 1] - 1] == vocab.start[n][:-1]).all()
+
+
+def bit_by_bit(occ: ngrams.Occurrences, count: int) -> list[tuple]:
+    out = [[0] * ORDERS for _ in range(count)]
+    for n, (owner, bits) in enumerate(zip(occ.owner, occ.bits)):
+        for t, b in zip(owner.tolist(), bits.tolist()):
+            if b >= 0:
+                out[t][n] |= 1 << b
+    return [tuple(keys) for keys in out]
+
+
+def test_masks_are_the_bits_set_one_by_one(monkeypatch) -> None:
+    for seed in range(4):
+        vocab, rows, size, spans = streams(seed, [1])
+        occ = located(vocab, vocab.table(rows, size), spans)
+        offsets = vocab.offsets  # an order's mask counts its bits from the order's first
+        packed = masks(vocab, occ, len(spans))
+        assert [tuple(k << offsets[n] for n, k in enumerate(keys)) for keys in packed] == bit_by_bit(occ, len(spans))
+        monkeypatch.setattr(ngrams, "PACK_BYTES", 1)  # one text a batch
+        assert masks(vocab, occ, len(spans)) == packed
+        monkeypatch.setattr(ngrams, "MASK_BITS", 0)  # sets of bit numbers
+        sets = masks(vocab, occ, len(spans))
+        assert [tuple(sum(1 << (b - offsets[n]) for b in keys) for n, keys in enumerate(s)) for s in sets] == packed
+        monkeypatch.undo()
