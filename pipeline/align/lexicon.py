@@ -348,7 +348,7 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
             continue  # a counter after a number: 2024年, 6日, 7,000語
         if f.pos1 not in _CONTENT_POS or f.pos2 in ("数詞", "非自立可能") or surface.isascii():
             continue
-        c = _word_concept(surface, f.lemma, lexicon, proper=f.pos2 == "固有名詞")
+        c = _word_concept(surface, f.lemma, lexicon, f.pos2 == "固有名詞")  # positional: a cheaper cache key
         if c is not None:
             concepts.append(c)
     return tuple(concepts)
@@ -416,7 +416,7 @@ def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: boo
         kind = "name"
     else:
         kind = "name" if proper or katakana else "word"
-    stems |= {_ALIASES[x] for x in stems if x in _ALIASES}
+    stems |= {_ALIASES[x] for x in _ALIASES.keys() & stems}
     if not stems and not readings:
         return None
     return Concept(surface, kind, frozenset(stems), readings)
