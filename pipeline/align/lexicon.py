@@ -183,7 +183,7 @@ def english(text: str) -> EnglishSide:
 def content_words(text: str) -> tuple[str, ...]:
     """The content words of an English text, in order (numbers canonical, months as numbers)."""
     norm = fold_accents(unicodedata.normalize("NFKC", text))
-    return tuple(w for tok in _EN_TOKEN.findall(norm) if (w := _content_word(tok)) is not None)
+    return tuple(filter(None, map(_content_word, _EN_TOKEN.findall(norm))))  # a content word is never empty
 
 
 @lru_cache(maxsize=262144)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, reduce
+from itertools import accumulate
 
 import numpy as np
 from sacrebleu.metrics import CHRF
@@ -65,9 +66,8 @@ class Vocabulary:
             vocab, numbered = cls.of([streams[s] for s in counted])
             mine = dict(zip(counted, numbered))
             return vocab, [mine[s] if s in mine else vocab.numbers(stream) for s, stream in enumerate(streams)]
-        sizes = [len(s) for s in streams]
         chars, first = np.unique(np.concatenate(streams), return_inverse=True)
-        first = np.split(first, np.cumsum(sizes)[:-1])
+        first = _split(first, [len(s) for s in streams])
         ids, codes, numbers, offsets = first, [chars], [first], [0]
         start, room = [], []
         for n in range(1, ORDERS + 1):
@@ -75,9 +75,9 @@ class Vocabulary:
                 grams = [prev[: max(len(f) - n + 1, 0)] * len(chars) + f[n - 1 :] for prev, f in zip(ids, first)]
                 found, inverse = np.unique(np.concatenate(grams), return_inverse=True)
                 codes.append(found)
-                ids = np.split(inverse, np.cumsum([len(g) for g in grams])[:-1])
+                ids = _split(inverse, [len(g) for g in grams])
                 numbers.append(ids)
-            most = np.max([np.bincount(i, minlength=len(codes[-1])) for i in ids], axis=0)
+            most = reduce(np.maximum, [np.bincount(i, minlength=len(codes[-1])) for i in ids])
             start.append(np.append(offsets[-1] + np.cumsum(most) - most, 0))
             room.append(np.append(most, 0))  # n-gram -1 (none of the vocabulary's): no bits
             offsets.append(offsets[-1] - (-int(most.sum()) // 8) * 8)  # the next order starts on a byte
@@ -127,6 +127,12 @@ class Vocabulary:
             return np.full(len(query), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(codes, query), len(codes) - 1)
         return np.where(codes[at] == query, at, -1)
+
+
+def _split(array: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
+    """``array`` cut into consecutive pieces of ``sizes`` (as ``np.split`` at their running sums)."""
+    ends = list(accumulate(sizes, initial=0))
+    return [array[a:b] for a, b in zip(ends, ends[1:])]
 
 
 def ranks(groups: np.ndarray) -> np.ndarray:
@@ -194,8 +200,9 @@ def located(vocab: Vocabulary, table: np.ndarray, spans: Sequence[tuple[int, int
     owners = np.broadcast_to(owner, inside.shape)[inside]
     rank = ranks(owners * len(start) + entries)  # entries are distinct across orders: one group per text and n-gram
     found = np.where(rank < room[entries], start[entries] + rank, NO_BIT)
-    cuts = np.cumsum(inside.sum(axis=1))[:-1]
-    return Occurrences(np.split(owners, cuts), np.split(found, cuts), [[frozenset()] * ORDERS for _ in spans])
+    cuts = [0, *np.cumsum(inside.sum(axis=1)).tolist()]  # where each order's occurrences start
+    owner_of, bit_of = [owners[a:b] for a, b in zip(cuts, cuts[1:])], [found[a:b] for a, b in zip(cuts, cuts[1:])]
+    return Occurrences(owner_of, bit_of, [[frozenset()] * ORDERS for _ in spans])
 
 
 def occurrences(vocab: Vocabulary, lines: Sequence[str]) -> Occurrences:
