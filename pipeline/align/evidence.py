@@ -64,6 +64,7 @@ class Evidence:
         self._joined: dict[tuple[int, int, int], str] = {}  # (side, k, d) → texts k..k+d joined (side 0: MT)
         self._pair_cache: dict[int, tuple[int, int]] = {}  # i × len(ref) + j → matches(i, j)
         self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}
+        self._piece_anchors: dict[str, EnglishAnchors] = {}  # a piece of a reference (score_text): its anchors
 
     # --- candidates ----------------------------------------------------------------------------
     def _keys_ja(self, i: int) -> set[str]:
@@ -170,7 +171,9 @@ class Evidence:
         sentence), by the same signals as :meth:`score`; not cached."""
         lexical = None
         if self.use.lexical and not self.use.length_only:
-            side = EnglishAnchors.of(english(en), self.params.anchors.kind_weight)
+            side = self._piece_anchors.get(en)
+            if side is None:  # a piece is scored against each source sentence a cut is weighed for: made once
+                side = self._piece_anchors[en] = EnglishAnchors.of(english(en), self.params.anchors.kind_weight)
             similar = self.params.anchors.name_min_similarity
             lexical = self._anchors(i, di, [side], lambda a, _: matches(self.src_anchors[a], side, similar), 0, partial)
         mt = None
