@@ -86,3 +86,14 @@ def test_masks_are_the_bits_set_one_by_one(monkeypatch) -> None:
         sets = masks(vocab, occ, len(spans))
         assert [tuple(sum(1 << (b - offsets[n]) for b in keys) for n, keys in enumerate(s)) for s in sets] == packed
         monkeypatch.undo()
+
+
+def test_ngrams_looked_up_in_sorted_order_are_found_where_they_are() -> None:
+    """Vocabulary._find (queries searched sorted): each query's place in the codes, -1 where they lack it."""
+    vocab, _, _, _ = streams(5, None)
+    rng = np.random.default_rng(0)
+    for n in range(1, ORDERS + 1):
+        codes = vocab.codes[n - 1]
+        query = np.concatenate([rng.choice(codes, 50), rng.integers(-1, int(codes.max()) + 2, 50), [-1, 0]])
+        want = [int(np.flatnonzero(codes == q)[0]) if q in codes else -1 for q in query.tolist()]
+        assert vocab._find(n, query).tolist() == want
