@@ -26,7 +26,7 @@ from sacrebleu.metrics import CHRF
 from ..score.chrf import averaged_f
 from . import ngrams
 from .chrf_table import MAX_TABLE_BYTES, chrf_table
-from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
+from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, masks_of, occurrences
 
 BETA = CHRF.BETA  # recall weighs twice as much as precision
 # A document whose references hold under this share of its characters (partial references, a short
@@ -209,10 +209,10 @@ class NgramCache:
                     self._unbitted.add(piece)
         if not todo:
             return
-        mine = [[bits[n] for bits, _ in todo.values()] for n in range(ORDERS)]
-        owners = [np.repeat(np.arange(len(todo)), [len(b) for b in order]) for order in mine]
-        occ = Occurrences(owners, [np.concatenate(order) for order in mine], [])
-        for (piece, (_, length)), keys in zip(todo.items(), masks(self.vocabulary, occ, len(todo))):
+        pieces = [order for bits, _ in todo.values() for order in bits]  # each prefix's bits of each order
+        owner = np.repeat(np.arange(len(todo)), [sum(len(order) for order in bits) for bits, _ in todo.values()])
+        made = masks_of(self.vocabulary, owner, np.concatenate(pieces), len(todo))
+        for (piece, (_, length)), keys in zip(todo.items(), made):
             self._stats[piece] = NgramStats(keys, (), _totals(length))
 
     def _hypothesis_bits(self, text: str) -> list[np.ndarray] | None:

@@ -248,7 +248,12 @@ def named(line: str, n: int, positions: list[int]) -> frozenset[str]:
 def masks(vocab: Vocabulary, occ: Occurrences, count: int) -> list[Keys]:
     """Per text: each order's bits as one int (a frozenset of bit numbers in a large vocabulary);
     occurrences without a bit (``NO_BIT``) left out."""
-    owner, bits = np.concatenate(occ.owner), np.concatenate(occ.bits)  # every order's (the bits tell them apart)
+    return masks_of(vocab, np.concatenate(occ.owner), np.concatenate(occ.bits), count)
+
+
+def masks_of(vocab: Vocabulary, owner: np.ndarray, bits: np.ndarray, count: int) -> list[Keys]:
+    """:func:`masks` of the occurrences of every order run together: the text and the bit of each (the bits
+    tell the orders apart)."""
     if len(bits) and bits.min() < 0:
         kept = bits >= 0
         owner, bits = owner[kept], bits[kept]
