@@ -93,12 +93,19 @@ def _ratio_bound(a: str, b: str) -> float:
 def _quick_bound(a: str, b: str) -> float:
     """difflib's ``quick_ratio`` of two strings (an upper bound of their ``ratio``: the characters they
     share, counted with multiplicity), by its formula, without building the matcher (nor two ``Counter``s:
-    a romaji reading has a dozen letters)."""
+    a romaji reading has a dozen letters; each string's counts are kept, :func:`_counts`)."""
     shared = 0
-    for c in set(a):
-        x, y = a.count(c), b.count(c)
+    theirs = _counts(b)
+    for c, x in _counts(a).items():
+        y = theirs.get(c, 0)
         shared += x if x < y else y
     return 2.0 * shared / (len(a) + len(b))
+
+
+@lru_cache(maxsize=262144)
+def _counts(word: str) -> dict[str, int]:
+    """How often each character occurs in ``word`` (not to be changed: kept for the next comparison)."""
+    return {c: word.count(c) for c in set(word)}
 
 
 @lru_cache(maxsize=262144)
