@@ -89,7 +89,7 @@ def test_masks_are_the_bits_set_one_by_one(monkeypatch) -> None:
 
 
 def test_ngrams_looked_up_in_sorted_order_are_found_where_they_are() -> None:
-    """Vocabulary._find (queries searched sorted): each query's place in the codes, -1 where they lack it."""
+    """Vocabulary._find: each query's place in the codes, -1 where they lack it."""
     vocab, _, _, _ = streams(5, None)
     rng = np.random.default_rng(0)
     for n in range(1, ORDERS + 1):

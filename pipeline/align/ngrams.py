@@ -125,12 +125,7 @@ class Vocabulary:
         codes = self.codes[n - 1]
         if not len(codes):
             return np.full(len(query), -1, dtype=np.int64)
-        # the queries searched in sorted order (numpy's binary search then starts from the last one's place:
-        # ~2× faster than in the stream's order), their places put back in it
-        order = np.argsort(query)
-        at = np.empty(len(query), dtype=np.int64)
-        at[order] = np.searchsorted(codes, query[order])
-        np.minimum(at, len(codes) - 1, out=at)
+        at = np.minimum(np.searchsorted(codes, query), len(codes) - 1)
         return np.where(codes[at] == query, at, -1)
 
 
