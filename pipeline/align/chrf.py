@@ -210,7 +210,7 @@ class NgramCache:
         if not todo:
             return
         pieces = [order for bits, _ in todo.values() for order in bits]  # each prefix's bits of each order
-        owner = np.repeat(np.arange(len(todo)), [sum(len(order) for order in bits) for bits, _ in todo.values()])
+        owner = np.repeat(np.arange(len(todo)).repeat(ORDERS), [len(order) for order in pieces])
         made = masks_of(self.vocabulary, owner, np.concatenate(pieces), len(todo))
         for (piece, (_, length)), keys in zip(todo.items(), made):
             self._stats[piece] = NgramStats(keys, (), _totals(length))
