@@ -139,7 +139,7 @@ class SignalAligner(Aligner):
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
         """The chain plus the links of the gap DP between its links."""
         extra: list[Step] = []
-        boxes = []
+        boxes: list[Box] = []
         for box in gaps(chain, len(ev.src), len(ev.ref)):
             if max(box.i1 - box.i0, box.j1 - box.j0) > self.cfg.gap_max:
                 log.debug("gap %s left as it is: longer than align.gap_max=%d", tuple(box), self.cfg.gap_max)
