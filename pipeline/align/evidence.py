@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..records import Sentence
 from .anchor_masks import EnglishAnchors, SourceAnchors, matches
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, content_words, english, japanese, stem
+from .lexicon import content_words, english, japanese, vote_stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, mt_similarity, prefix_size
 
@@ -72,7 +72,7 @@ class Evidence:
         for c in self.concepts[i]:
             keys |= c.stems
         if self.use.mt and i < len(self.mt):
-            keys |= {stem(w) for w in content_words(self.mt[i]) if w.lower() not in STOPWORDS}
+            keys |= {st for w in content_words(self.mt[i]) if (st := vote_stem(w)) is not None}
         return keys
 
     def pairs(self, max_candidates: int, band: int) -> Iterator[tuple[int, int]]:

@@ -175,6 +175,13 @@ def _word_keys(word: str) -> tuple[str, str | None]:
     return stem(word) if not word[0].isdigit() else word, initial(word) if word[0].isalpha() else None
 
 
+@lru_cache(maxsize=262144)
+def vote_stem(word: str) -> str | None:
+    """The stem an MT content word votes for reference sentences with (:meth:`.evidence.Evidence.pairs`);
+    None for a function word in capitals (US)."""
+    return None if word.lower() in STOPWORDS else stem(word)
+
+
 def english(text: str) -> EnglishSide:
     return EnglishSide(list(content_words(text)))
 
