@@ -1,4 +1,4 @@
-"""A document's n-gram occurrences located in its streams, all orders at once, and their masks."""
+"""A document's n-gram occurrences located in its streams, their masks, and n-grams looked up in a vocabulary."""
 
 from __future__ import annotations
 
@@ -8,19 +8,7 @@ import numpy as np
 from test_align_chrf import corpus_texts
 
 from pipeline.align import ngrams
-from pipeline.align.ngrams import NO_BIT, ORDERS, Vocabulary, codepoints, located, masks, ranks
-
-
-def per_order(vocab: Vocabulary, numbers: list[np.ndarray], spans: list[tuple[int, int]]) -> list[tuple]:
-    """Each order's occurrences of the spans found one order at a time (as located did): owners and bits."""
-    out = []
-    for n in range(1, ORDERS + 1):
-        pieces = [numbers[n - 1][a : max(b - n + 1, a)] for a, b in spans]
-        ids = np.concatenate(pieces)
-        owner = np.repeat(np.arange(len(spans)), [len(p) for p in pieces])
-        rank = ranks(owner * (len(vocab.codes[n - 1]) + 2) + ids + 1)
-        out.append((owner, np.where(rank < vocab.room[n - 1][ids], vocab.start[n - 1][ids] + rank, NO_BIT)))
-    return out
+from pipeline.align.ngrams import ORDERS, Vocabulary, codepoints, located, masks
 
 
 def streams(seed: int, counted: list[int] | None) -> tuple[Vocabulary, list[np.ndarray], int, list[tuple[int, int]]]:
@@ -41,29 +29,6 @@ def streams(seed: int, counted: list[int] | None) -> tuple[Vocabulary, list[np.n
     return vocab, rows, size, spans
 
 
-def test_all_orders_located_at_once_are_each_orders_occurrences() -> None:
-    for seed in range(8):
-        for counted in (None, [1]):  # both streams numbered; the references' alone (some MT n-grams: no bit)
-            vocab, rows, size, spans = streams(seed, counted)
-            occ = located(vocab, vocab.table(rows, size), spans)
-            want = per_order(vocab, rows, spans)
-            for n in range(ORDERS):
-                assert occ.owner[n].tolist() == want[n][0].tolist(), (seed, counted, n)
-                assert occ.bits[n].tolist() == want[n][1].tolist(), (seed, counted, n)
-
-
-def test_the_table_numbers_every_orders_ngrams_apart() -> None:
-    vocab, rows, size, _ = streams(3, None)
-    start, room, begins = vocab.flat
-    table = vocab.table(rows, size)
-    for n in range(ORDERS):
-        known = rows[n] >= 0
-        assert (table[n, : len(rows[n])][known] == rows[n][known] + begins[n]).all()
-        assert (table[n, : len(rows[n])][~known] == begins[n + 1] - 1).all()  # none: the order's last entry
-        assert (room[table[n, len(rows[n]) :]] == 0).all()  # past the order's n-grams: no room
-        assert (start[begins[n] : begins[n + 1] - 1] == vocab.start[n][:-1]).all()
-
-
 def bit_by_bit(occ: ngrams.Occurrences, count: int) -> list[tuple]:
     out = [[0] * ORDERS for _ in range(count)]
     for n, (owner, bits) in enumerate(zip(occ.owner, occ.bits)):
@@ -76,7 +41,7 @@ def bit_by_bit(occ: ngrams.Occurrences, count: int) -> list[tuple]:
 def test_masks_are_the_bits_set_one_by_one(monkeypatch) -> None:
     for seed in range(4):
         vocab, rows, size, spans = streams(seed, [1])
-        occ = located(vocab, vocab.table(rows, size), spans)
+        occ = located(vocab, rows, spans)
         offsets = vocab.offsets  # an order's mask counts its bits from the order's first
         packed = masks(vocab, occ, len(spans))
         assert [tuple(k << offsets[n] for n, k in enumerate(keys)) for keys in packed] == bit_by_bit(occ, len(spans))
@@ -88,7 +53,7 @@ def test_masks_are_the_bits_set_one_by_one(monkeypatch) -> None:
         monkeypatch.undo()
 
 
-def test_ngrams_looked_up_in_sorted_order_are_found_where_they_are() -> None:
+def test_ngrams_looked_up_are_found_where_they_are() -> None:
     """Vocabulary._find: each query's place in the codes, -1 where they lack it."""
     vocab, _, _, _ = streams(5, None)
     rng = np.random.default_rng(0)

@@ -113,8 +113,8 @@ class NgramCache:
     # a text of the streams not extracted yet (two neighbours joined; in a large document a sentence too): side,
     # its place in the streams
     _spans: dict[str, tuple[int, tuple[int, int]]] = field(default_factory=dict)
-    # per order and position of the MT stream, then of the reference stream: the n-gram (Vocabulary.table)
-    _entries: np.ndarray = field(default_factory=lambda: np.zeros((ORDERS, 0), dtype=np.int64))
+    # per order: the n-gram at each position of the MT stream, then of the reference stream (-1 between)
+    _numbers: list[np.ndarray] = field(default_factory=list)
     _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
     _unbitted: set[str] = field(default_factory=set)  # texts with occurrences past their n-grams' room
     _uncounted: bool = False  # the MT stream's n-grams looked up in the references' (only then are some unbitted)
@@ -133,7 +133,7 @@ class NgramCache:
         few = ref_chars < REFERENCES_SHARE * (second + ref_chars)
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1] if few else None)
         rows = [np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)]
-        cache = cls(vocab, _entries=vocab.table(rows, second + ref_chars), _uncounted=few)
+        cache = cls(vocab, _numbers=rows, _uncounted=few)
         texts, spans, sides = [], [], []
         for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
             ends = (np.cumsum([0, *map(len, stripped)]) + side * second).tolist()
@@ -161,7 +161,7 @@ class NgramCache:
     def _keep(self, texts: list[str], spans: list[tuple[int, int]], sides: list[int]) -> None:
         """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
-        occ = located(self.vocabulary, self._entries, spans)
+        occ = located(self.vocabulary, self._numbers, spans)
         if self._uncounted:
             self._unbitted.update(texts[t] for t in occ.unbitted())
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):

@@ -88,23 +88,6 @@ class Vocabulary:
     def bits(self) -> int:
         return self.offsets[-1]
 
-    @cached_property
-    def flat(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """``start`` and ``room`` of all orders run together, and where each order's entries begin (an
-        n-gram of order n numbered g is entry ``begins[n - 1] + g`` of them; its -1, none, the order's last)."""
-        begins = np.cumsum([0, *map(len, self.start)]).tolist()
-        return np.concatenate(self.start), np.concatenate(self.room), begins
-
-    def table(self, numbers: Sequence[np.ndarray], size: int) -> np.ndarray:
-        """The ``ORDERS`` × ``size`` table of the entries (:attr:`flat`) of the n-grams at each position of a
-        stream whose numbers per order are ``numbers`` (row n - 1: order n; past the row's n-grams: none)."""
-        begins = self.flat[2]
-        out = np.empty((ORDERS, size), dtype=np.int64)
-        for n, number in enumerate(numbers):
-            out[n, : len(number)] = np.where(number >= 0, number + begins[n], begins[n + 1] - 1)
-            out[n, len(number) :] = begins[n + 1] - 1
-        return out
-
     def numbers(self, text: np.ndarray) -> list[np.ndarray]:
         """Per order n, the number of the n-gram at each position of ``text`` (code points), -1 where
         the vocabulary has none."""
@@ -184,25 +167,19 @@ class Occurrences:
         return [np.searchsorted(owner, np.arange(count + 1)).tolist() for owner in self.owner]
 
 
-def located(vocab: Vocabulary, table: np.ndarray, spans: Sequence[tuple[int, int]]) -> Occurrences:
-    """The occurrences of the texts ``spans`` ((start, end) in a stream whose n-grams' entries are ``table``,
-    :meth:`Vocabulary.table`), all orders at once: one outside the vocabulary or past its n-gram's room (a
-    stream not counted, :meth:`Vocabulary.of`) has bit ``NO_BIT``: it matches nothing."""
-    start, room, _ = vocab.flat
-    bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
-    sizes = np.maximum(bounds[:, 1] - bounds[:, 0], 0)  # characters: order 1's n-grams
-    first = np.cumsum(sizes) - sizes
-    owner = np.repeat(np.arange(len(spans)), sizes)
-    offset = np.arange(len(owner)) - first[owner]  # each character's place in its text
-    # order n (row n - 1) has the n-grams that start at least n - 1 characters before its text's end
-    inside = offset[None, :] < (sizes[owner][None, :] - np.arange(ORDERS)[:, None])
-    entries = table[:, bounds[owner, 0] + offset][inside]
-    owners = np.broadcast_to(owner, inside.shape)[inside]
-    rank = ranks(owners * len(start) + entries)  # entries are distinct across orders: one group per text and n-gram
-    found = np.where(rank < room[entries], start[entries] + rank, NO_BIT)
-    cuts = [0, *np.cumsum(inside.sum(axis=1)).tolist()]  # where each order's occurrences start
-    owner_of, bit_of = [owners[a:b] for a, b in zip(cuts, cuts[1:])], [found[a:b] for a, b in zip(cuts, cuts[1:])]
-    return Occurrences(owner_of, bit_of, [[frozenset()] * ORDERS for _ in spans])
+def located(vocab: Vocabulary, numbers: list[np.ndarray], spans: Sequence[tuple[int, int]]) -> Occurrences:
+    """The occurrences of the texts ``spans`` ((start, end) in a stream whose numbers per order are
+    ``numbers``): one outside the vocabulary or past its n-gram's room (a stream not counted,
+    :meth:`Vocabulary.of`) has bit ``NO_BIT``: it matches nothing."""
+    owners, found = [], []
+    for n in range(1, ORDERS + 1):
+        pieces = [numbers[n - 1][a : max(b - n + 1, a)] for a, b in spans]
+        ids = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        owner = np.repeat(np.arange(len(spans)), [len(p) for p in pieces])
+        rank = ranks(owner * (len(vocab.codes[n - 1]) + 2) + ids + 1)  # ids -1 (none): the room's last entry, 0
+        found.append(np.where(rank < vocab.room[n - 1][ids], vocab.start[n - 1][ids] + rank, NO_BIT))
+        owners.append(owner)
+    return Occurrences(owners, found, [[frozenset()] * ORDERS for _ in spans])
 
 
 def occurrences(vocab: Vocabulary, lines: Sequence[str]) -> Occurrences:
