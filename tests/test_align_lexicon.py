@@ -10,17 +10,21 @@ from hypothesis import strategies as st
 from pipeline.align.evidence import Evidence, Signals
 from pipeline.align.lexicon import (
     LEXICON,
+    STOPWORDS,
     _compound_concept,
     _runs,
     _tag,
     _word_concept,
     concept_matches,
+    content_words,
     english,
     english_ratio,
     gloss_stems,
     japanese,
     long_vowel_variants,
     name_matches,
+    stem,
+    vote_stem,
 )
 from pipeline.align.translit import initial, name_similarity, readings_of, transcribe
 from pipeline.records import Sentence
@@ -191,3 +195,10 @@ def test_a_compound_probe_is_the_word_concept_with_stems() -> None:
         c = _word_concept(probe, None, LEXICON)
         assert _compound_concept(probe, LEXICON) == (c if c is not None and c.stems else None), probe
     assert _compound_concept("木曜日", LEXICON) is not None and _compound_concept("シリコングリス", LEXICON) is None
+
+
+def test_an_mt_words_vote_stem_is_its_stem_unless_a_function_word() -> None:
+    text = "The US and Japan's talks in Tokyo: IT firms, 2,024 Yen, THE news of ONE week."
+    words = content_words(text)
+    assert [vote_stem(w) for w in words] == [None if w.lower() in STOPWORDS else stem(w) for w in words]
+    assert vote_stem("US") is None and vote_stem("Japan's") == stem("Japan's")

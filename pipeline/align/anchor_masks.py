@@ -59,9 +59,11 @@ class SourceAnchors:
     @classmethod
     def of(cls, concepts: Sequence[Concept], weights: KindWeights) -> SourceAnchors:
         by_stem: dict[str, int] = {}
+        get = by_stem.get
         for k, c in enumerate(concepts):
+            bit = 1 << k
             for st in c.stems:
-                by_stem[st] = by_stem.get(st, 0) | 1 << k
+                by_stem[st] = get(st, 0) | bit
         named = tuple((1 << k, c, initials(c.readings)) for k, c in enumerate(concepts) if c.readings)
         return cls(by_stem, named, Weighed.of([c.kind for c in concepts], weights))
 

@@ -26,7 +26,7 @@ from sacrebleu.metrics import CHRF
 from ..score.chrf import averaged_f
 from . import ngrams
 from .chrf_table import MAX_TABLE_BYTES, chrf_table
-from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, occurrences
+from .ngrams import ORDERS, Keys, Occurrences, Vocabulary, codepoints, located, masks, masks_of, occurrences
 
 BETA = CHRF.BETA  # recall weighs twice as much as precision
 # A document whose references hold under this share of its characters (partial references, a short
@@ -87,6 +87,16 @@ def chrf(hyp: NgramStats, ref: NgramStats) -> float:
     return averaged_f(prec_sum, rec_sum, effective_order, BETA)
 
 
+@dataclass(frozen=True)
+class SentenceTable:
+    """chrF (0–100) of every MT sentence of a document (``rows``: text → row) against every reference
+    sentence (``columns``: text → column), :func:`.chrf_table.chrf_table`."""
+
+    rows: dict[str, int]
+    columns: dict[str, int]
+    scores: np.ndarray
+
+
 @dataclass
 class NgramCache:
     """The n-gram statistics of every text asked for, extracted once (one cache per document: its MT
@@ -107,6 +117,8 @@ class NgramCache:
     _numbers: list[np.ndarray] = field(default_factory=list)
     _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
     _unbitted: set[str] = field(default_factory=set)  # texts with occurrences past their n-grams' room
+    _uncounted: bool = False  # the MT stream's n-grams looked up in the references' (only then are some unbitted)
+    _table: SentenceTable | None = None  # the document's sentence pairs scored together (:meth:`score_sentences`)
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
@@ -120,7 +132,8 @@ class NgramCache:
         ref_chars = sum(map(len, lines[1]))
         few = ref_chars < REFERENCES_SHARE * (second + ref_chars)
         vocab, numbers = Vocabulary.of([codepoints("".join(side)) for side in lines], counted=[1] if few else None)
-        cache = cls(vocab, _numbers=[np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)])
+        rows = [np.concatenate([a, np.full(second - len(a), -1), b]) for a, b in zip(*numbers)]
+        cache = cls(vocab, _numbers=rows, _uncounted=few)
         texts, spans, sides = [], [], []
         for side, (sentences, stripped) in enumerate(zip((mt, ref), lines)):
             ends = (np.cumsum([0, *map(len, stripped)]) + side * second).tolist()
@@ -149,7 +162,8 @@ class NgramCache:
         """Keep the statistics of ``texts``, pieces ``spans`` of the streams, of ``sides`` (side 0's are
         hypotheses, whose occurrences are kept for their prefixes)."""
         occ = located(self.vocabulary, self._numbers, spans)
-        self._unbitted.update(texts[t] for t in occ.unbitted())
+        if self._uncounted:
+            self._unbitted.update(texts[t] for t in occ.unbitted())
         for t, (text, keys) in enumerate(zip(texts, masks(self.vocabulary, occ, len(texts)))):
             if text not in self._stats:
                 self._stats[text] = NgramStats(keys, _outside(occ.extra[t]), _totals(spans[t][1] - spans[t][0]))
@@ -195,10 +209,10 @@ class NgramCache:
                     self._unbitted.add(piece)
         if not todo:
             return
-        mine = [[bits[n] for bits, _ in todo.values()] for n in range(ORDERS)]
-        owners = [np.repeat(np.arange(len(todo)), [len(b) for b in order]) for order in mine]
-        occ = Occurrences(owners, [np.concatenate(order) for order in mine], [])
-        for (piece, (_, length)), keys in zip(todo.items(), masks(self.vocabulary, occ, len(todo))):
+        pieces = [order for bits, _ in todo.values() for order in bits]  # each prefix's bits of each order
+        owner = np.repeat(np.arange(len(todo)).repeat(ORDERS), [len(order) for order in pieces])
+        made = masks_of(self.vocabulary, owner, np.concatenate(pieces), len(todo))
+        for (piece, (_, length)), keys in zip(todo.items(), made):
             self._stats[piece] = NgramStats(keys, (), _totals(length))
 
     def _hypothesis_bits(self, text: str) -> list[np.ndarray] | None:
@@ -230,9 +244,19 @@ class NgramCache:
         stats = [self._stats.get(text) for text in (*hyps, *refs)]
         if not hyps or not refs or any(s is None or s.extra or not all(type(k) is int for k in s.keys) for s in stats):
             return
-        table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA).tolist()
-        for hyp, scores in zip(hyps, table):
+        table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA)
+        for hyp, scores in zip(hyps, table.tolist()):
             self._scores.update(zip(((hyp, r) for r in refs), scores))
+        self._table = SentenceTable(dict(zip(hyps, range(len(hyps)))), dict(zip(refs, range(len(refs)))), table)
+
+    def sentence_table(self, mt: Sequence[str], ref: Sequence[str]) -> tuple[list[int], list[int], np.ndarray] | None:
+        """The rows of the MT sentences ``mt`` and the columns of the reference sentences ``ref`` in the
+        document's table of sentence scores (:meth:`score_sentences`), and the table; None where it was not
+        made or lacks one of them."""
+        table = self._table
+        if table is None or not all(h in table.rows for h in mt) or not all(r in table.columns for r in ref):
+            return None
+        return [table.rows[h] for h in mt], [table.columns[r] for r in ref], table.scores
 
     def chrf(self, hyp: str, ref: str) -> float:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..records import Sentence
 from .anchor_masks import EnglishAnchors, SourceAnchors, matches
 from .chrf import NgramCache
-from .lexicon import STOPWORDS, content_words, english, japanese, stem
+from .lexicon import content_words, english, japanese, vote_stem
 from .params import PARAMS, AlignParams
 from .signals import anchor_score, chrf_baseline, mt_similarity, prefix_size
 
@@ -64,6 +64,7 @@ class Evidence:
         self._joined: dict[tuple[int, int, int], str] = {}  # (side, k, d) → texts k..k+d joined (side 0: MT)
         self._pair_cache: dict[int, tuple[int, int]] = {}  # i × len(ref) + j → matches(i, j)
         self._cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float]]] = {}
+        self._piece_anchors: dict[str, EnglishAnchors] = {}  # a piece of a reference (score_text): its anchors
 
     # --- candidates ----------------------------------------------------------------------------
     def _keys_ja(self, i: int) -> set[str]:
@@ -71,7 +72,7 @@ class Evidence:
         for c in self.concepts[i]:
             keys |= c.stems
         if self.use.mt and i < len(self.mt):
-            keys |= {stem(w) for w in content_words(self.mt[i]) if w.lower() not in STOPWORDS}
+            keys |= {st for w in content_words(self.mt[i]) if (st := vote_stem(w)) is not None}
         return keys
 
     def pairs(self, max_candidates: int, band: int) -> Iterator[tuple[int, int]]:
@@ -90,12 +91,13 @@ class Evidence:
                 index[s].append(j)
         cands = self.params.candidates
         max_df = max(cands.max_df_floor, int(m**cands.max_df_power))  # anchors more common are too vague
+        # per stem of few enough sentences: its vote, its sentences
+        usable = {key: (1.0 / len(posting), posting) for key, posting in index.items() if len(posting) <= max_df}
         for i in range(n):
             votes: dict[int, float] = defaultdict(float)
             for key in self._keys_ja(i):
-                posting = index.get(key, ())
-                if 0 < len(posting) <= max_df:
-                    w = 1.0 / len(posting)
+                if found := usable.get(key):
+                    w, posting = found
                     for j in posting:
                         votes[j] += w
             for j in heapq.nlargest(max_candidates, votes, key=votes.__getitem__):
@@ -103,7 +105,8 @@ class Evidence:
 
     # --- scores --------------------------------------------------------------------------------
     def score(self, i: int, di: int, j: int, dj: int) -> float:
-        return self._scored(i, di, j, dj)[0]
+        found = self._cache.get((i, di, j, dj))
+        return (found or self._scored(i, di, j, dj))[0]
 
     def signals(self, i: int, di: int, j: int, dj: int) -> dict[str, float]:
         return self._scored(i, di, j, dj)[1]
@@ -168,7 +171,9 @@ class Evidence:
         sentence), by the same signals as :meth:`score`; not cached."""
         lexical = None
         if self.use.lexical and not self.use.length_only:
-            side = EnglishAnchors.of(english(en), self.params.anchors.kind_weight)
+            side = self._piece_anchors.get(en)
+            if side is None:  # a piece is scored against each source sentence a cut is weighed for: made once
+                side = self._piece_anchors[en] = EnglishAnchors.of(english(en), self.params.anchors.kind_weight)
             similar = self.params.anchors.name_min_similarity
             lexical = self._anchors(i, di, [side], lambda a, _: matches(self.src_anchors[a], side, similar), 0, partial)
         mt = None
@@ -181,23 +186,22 @@ class Evidence:
         self, i: int, di: int, en: str, partial: bool, lexical: float | None, mt: float | None
     ) -> tuple[float, dict[str, float]]:
         """Noisy-OR of the lexical and MT evidence (None: none), modulated by the length ratio."""
-        ja = sum(self.src_chars[i : i + di])  # the characters of the source sentences joined
-        signals: dict[str, float] = {}
+        ja = self.src_chars[i] if di == 1 else sum(self.src_chars[i : i + di])  # the source sentences' characters
         model = self.params.evidence
         length = model.length.similarity(ja, len(en), model.en_per_ja, partial)
         if self.use.length_only:
             return length, {"length": length}
+        signals: dict[str, float] = {}
+        miss = 1.0
         if lexical is not None:
             signals["lexical"] = lexical
+            miss *= 1 - lexical  # independent evidence: noisy-OR
         if mt is not None:
             signals["mt"] = mt
+            miss *= 1 - mt
         if not signals:
             return 0.0, signals
         signals["length"] = length
-        miss = 1.0
-        for k, v in signals.items():
-            if k != "length":
-                miss *= 1 - v  # independent evidence: noisy-OR
         w = self.length_weight
         return (1 - miss) * (1 - w + w * length), signals
 

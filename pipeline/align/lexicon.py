@@ -76,6 +76,8 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Z]")
 _KATAKANA = re.compile(r"^[\u30a0-\u30ffー・]+$")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_LONG_VOWEL = re.compile(r"(?<=o)u|(?<=u)u|(?<=o)o", flags=re.IGNORECASE)  # long_vowel_variants
+_POSSESSIVE = re.compile(r"['’]s?$")
 _CONTENT_POS = ("名詞", "動詞", "形容詞", "形状詞", "副詞")
 # Formal nouns and the like: frequent, vague, and glossed with many unrelated English words.
 _JA_SKIP = frozenset("こと もの ため よう ところ など 方 中 上 的 氏 事 物 時 為 訳 わけ 者 等 点 際 後 前 間 ".split())
@@ -120,14 +122,20 @@ def fold_accents(text: str) -> str:
 def long_vowel_variants(word: str) -> set[str]:
     """A romanised name as JMnedict spells it and with its long vowels written short, as English news
     writes them (Kyuushuu → Kyushu, Hyougo → Hyogo, Ooita → Oita; "ii" stays: Niigata)."""
-    return {word, re.sub(r"(?<=o)u|(?<=u)u|(?<=o)o", "", word, flags=re.IGNORECASE)}
+    return {word, _LONG_VOWEL.sub("", word)}
 
 
 @lru_cache(maxsize=262144)
 def gloss_stems(gloss: str) -> frozenset[str]:
     """Content stems of one dictionary gloss ('Beijing (China)' → {beijin}; 'to speak' → {speak})."""
     text = _PARENTHESES.sub(" ", fold_accents(gloss))
-    return frozenset(stem(w) for w in _LETTERS.findall(text) if w.lower() not in STOPWORDS and len(w) > 1)
+    return frozenset(st for w in _LETTERS.findall(text) if (st := _gloss_stem(w)) is not None)
+
+
+@lru_cache(maxsize=262144)
+def _gloss_stem(word: str) -> str | None:
+    """The stem of a word of a gloss (letters only), None for a function word or a single letter."""
+    return stem(word) if word.lower() not in STOPWORDS and len(word) > 1 else None
 
 
 @dataclass(frozen=True)
@@ -150,12 +158,27 @@ class EnglishSide:
     by_initial: dict[str, list[int]] = field(default_factory=dict)  # positions of the words per initial
 
     def __post_init__(self) -> None:
-        self.stems = [stem(w) if not w[0].isdigit() else w for w in self.words]
-        self.initials = [initial(w) if w[0].isalpha() else None for w in self.words]
+        keys = [_word_keys(w) for w in self.words]
+        self.stems = [st for st, _ in keys]
+        self.initials = [first for _, first in keys]
         self.by_initial = {}
         for k, first in enumerate(self.initials):
             if first is not None:
                 self.by_initial.setdefault(first, []).append(k)
+
+
+@lru_cache(maxsize=262144)
+def _word_keys(word: str) -> tuple[str, str | None]:
+    """A content word's stem (a number: itself) and the initial a name must share with it (:func:`initial`;
+    None for a word that does not start with a letter)."""
+    return stem(word) if not word[0].isdigit() else word, initial(word) if word[0].isalpha() else None
+
+
+@lru_cache(maxsize=262144)
+def vote_stem(word: str) -> str | None:
+    """The stem an MT content word votes for reference sentences with (:meth:`.evidence.Evidence.pairs`);
+    None for a function word in capitals (US)."""
+    return None if word.lower() in STOPWORDS else stem(word)
 
 
 def english(text: str) -> EnglishSide:
@@ -166,7 +189,7 @@ def english(text: str) -> EnglishSide:
 def content_words(text: str) -> tuple[str, ...]:
     """The content words of an English text, in order (numbers canonical, months as numbers)."""
     norm = fold_accents(unicodedata.normalize("NFKC", text))
-    return tuple(w for tok in _EN_TOKEN.findall(norm) if (w := _content_word(tok)) is not None)
+    return tuple(filter(None, map(_content_word, _EN_TOKEN.findall(norm))))  # a content word is never empty
 
 
 @lru_cache(maxsize=262144)
@@ -177,7 +200,7 @@ def _content_word(tok: str) -> str | None:
         return canonical_number(tok)
     if number := NUMBER_WORDS.get(tok.lower()):
         return number
-    month = MONTHS.get(re.sub(r"['’]s?$", "", tok.lower()))
+    month = MONTHS.get(_POSSESSIVE.sub("", tok.lower()))
     if month and tok[0].isupper():
         return str(month)
     if (tok.lower() not in STOPWORDS or tok.isupper()) and len(tok) > 1:  # US is not "us"
@@ -253,13 +276,8 @@ class Lexicon:
             except Exception as exc:  # a broken dictionary install must not stop alignment
                 log.warning("jamdict lookup of %r failed (%s): dictionary anchors disabled for it", word, exc)
                 return frozenset(), frozenset()
-        stems: set[str] = set()
-        for text in words:
-            stems |= gloss_stems(text)
-        name_stems: set[str] = set()
-        for text in names:
-            name_stems |= {s for w in long_vowel_variants(text) for s in gloss_stems(w)}
-        return frozenset(stems), frozenset(name_stems)
+        name_stems = (gloss_stems(w) for text in names for w in long_vowel_variants(text))
+        return frozenset().union(*map(gloss_stems, words)), frozenset().union(*name_stems)
 
     @lru_cache(maxsize=65536)  # noqa: B019  (one Lexicon per process: LEXICON)
     def readings(self, word: str) -> tuple[str, ...]:
@@ -326,7 +344,7 @@ def _concepts(text: str, lexicon: Lexicon) -> tuple[Concept, ...]:
             continue  # a counter after a number: 2024年, 6日, 7,000語
         if f.pos1 not in _CONTENT_POS or f.pos2 in ("数詞", "非自立可能") or surface.isascii():
             continue
-        c = _word_concept(surface, f.lemma, lexicon, proper=f.pos2 == "固有名詞")
+        c = _word_concept(surface, f.lemma, lexicon, f.pos2 == "固有名詞")  # positional: a cheaper cache key
         if c is not None:
             concepts.append(c)
     return tuple(concepts)
@@ -394,7 +412,7 @@ def _word_concept(surface: str, lemma: str | None, lexicon: Lexicon, proper: boo
         kind = "name"
     else:
         kind = "name" if proper or katakana else "word"
-    stems |= {_ALIASES[x] for x in stems if x in _ALIASES}
+    stems |= {_ALIASES[x] for x in _ALIASES.keys() & stems}
     if not stems and not readings:
         return None
     return Concept(surface, kind, frozenset(stems), readings)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, reduce
+from itertools import accumulate
 
 import numpy as np
 from sacrebleu.metrics import CHRF
@@ -65,9 +66,8 @@ class Vocabulary:
             vocab, numbered = cls.of([streams[s] for s in counted])
             mine = dict(zip(counted, numbered))
             return vocab, [mine[s] if s in mine else vocab.numbers(stream) for s, stream in enumerate(streams)]
-        sizes = [len(s) for s in streams]
         chars, first = np.unique(np.concatenate(streams), return_inverse=True)
-        first = np.split(first, np.cumsum(sizes)[:-1])
+        first = _split(first, [len(s) for s in streams])
         ids, codes, numbers, offsets = first, [chars], [first], [0]
         start, room = [], []
         for n in range(1, ORDERS + 1):
@@ -75,9 +75,9 @@ class Vocabulary:
                 grams = [prev[: max(len(f) - n + 1, 0)] * len(chars) + f[n - 1 :] for prev, f in zip(ids, first)]
                 found, inverse = np.unique(np.concatenate(grams), return_inverse=True)
                 codes.append(found)
-                ids = np.split(inverse, np.cumsum([len(g) for g in grams])[:-1])
+                ids = _split(inverse, [len(g) for g in grams])
                 numbers.append(ids)
-            most = np.max([np.bincount(i, minlength=len(codes[-1])) for i in ids], axis=0)
+            most = reduce(np.maximum, [np.bincount(i, minlength=len(codes[-1])) for i in ids])
             start.append(np.append(offsets[-1] + np.cumsum(most) - most, 0))
             room.append(np.append(most, 0))  # n-gram -1 (none of the vocabulary's): no bits
             offsets.append(offsets[-1] - (-int(most.sum()) // 8) * 8)  # the next order starts on a byte
@@ -110,6 +110,12 @@ class Vocabulary:
             return np.full(len(query), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(codes, query), len(codes) - 1)
         return np.where(codes[at] == query, at, -1)
+
+
+def _split(array: np.ndarray, sizes: Sequence[int]) -> list[np.ndarray]:
+    """``array`` cut into consecutive pieces of ``sizes`` (as ``np.split`` at their running sums)."""
+    ends = list(accumulate(sizes, initial=0))
+    return [array[a:b] for a, b in zip(ends, ends[1:])]
 
 
 def ranks(groups: np.ndarray) -> np.ndarray:
@@ -214,24 +220,38 @@ def named(line: str, n: int, positions: list[int]) -> frozenset[str]:
 def masks(vocab: Vocabulary, occ: Occurrences, count: int) -> list[Keys]:
     """Per text: each order's bits as one int (a frozenset of bit numbers in a large vocabulary);
     occurrences without a bit (``NO_BIT``) left out."""
-    if any(len(bits) and bits.min() < 0 for bits in occ.bits):
-        kept = [bits >= 0 for bits in occ.bits]
-        occ = Occurrences([o[k] for o, k in zip(occ.owner, kept)], [b[k] for b, k in zip(occ.bits, kept)], occ.extra)
-    bounds = [np.searchsorted(owner, np.arange(count + 1)) for owner in occ.owner]
+    return masks_of(vocab, np.concatenate(occ.owner), np.concatenate(occ.bits), count)
+
+
+def masks_of(vocab: Vocabulary, owner: np.ndarray, bits: np.ndarray, count: int) -> list[Keys]:
+    """:func:`masks` of the occurrences of every order run together: the text and the bit of each (the bits
+    tell the orders apart)."""
+    if len(bits) and bits.min() < 0:
+        kept = bits >= 0
+        owner, bits = owner[kept], bits[kept]
     if vocab.bits > MASK_BITS:
-        lists = [bits.tolist() for bits in occ.bits]
-        return [tuple(frozenset(b[e[t] : e[t + 1]]) for b, e in zip(lists, bounds)) for t in range(count)]
+        return _sets(vocab, owner, bits, count)
     out: list[Keys] = []
     rows = max(1, PACK_BYTES // max(vocab.bits, 8))
     ends = [o // 8 for o in vocab.offsets]
+    cuts = list(zip(ends, ends[1:]))  # each order's bytes in a row
     for at in range(0, count, rows):
         last = min(at + rows, count)
-        owner = np.concatenate([o[e[at] : e[last]] for o, e in zip(occ.owner, bounds)]) - at
-        bits = np.concatenate([b[e[at] : e[last]] for b, e in zip(occ.bits, bounds)])
-        for packed in _packed(owner, bits, last - at, ends[-1]):
-            raw = packed.tobytes()
-            out.append(tuple(int.from_bytes(raw[ends[n] : ends[n + 1]], "little") for n in range(ORDERS)))
+        mine = slice(None) if last - at == count else (owner >= at) & (owner < last)
+        table = _packed(owner[mine] - at, bits[mine], last - at, ends[-1])
+        raw, width = table.tobytes(), table.shape[1]
+        for row in range(0, (last - at) * width, width):
+            out.append(tuple([int.from_bytes(raw[row + a : row + b], "little") for a, b in cuts]))
     return out
+
+
+def _sets(vocab: Vocabulary, owner: np.ndarray, bits: np.ndarray, count: int) -> list[Keys]:
+    """Per text, each order's bits as a frozenset of bit numbers (a large vocabulary's masks)."""
+    order = np.searchsorted(np.array(vocab.offsets[1:]), bits, side="right")  # each bit's order (0: order 1)
+    sets: list[list[list[int]]] = [[[] for _ in range(ORDERS)] for _ in range(count)]
+    for t, n, b in zip(owner.tolist(), order.tolist(), bits.tolist()):
+        sets[t][n].append(b)
+    return [tuple(frozenset(bits) for bits in text) for text in sets]
 
 
 def _packed(owner: np.ndarray, bits: np.ndarray, rows: int, width: int) -> np.ndarray:

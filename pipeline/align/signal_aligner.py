@@ -19,14 +19,13 @@ a truncated reference is linked only when cut). The methods (:mod:`.hybrid`, :mo
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ..records import Bead, Sentence
 from .base import Aligner
-from .dp import BEADS, Span, Step, best_chain, fill_gaps
+from .dp import BEADS, Box, Span, Step, best_chain, fill_gaps
 from .evidence import Evidence, Signals
 from .extend import extend_links
 from .gaps import GapCosts, coverage, en_per_ja, gaps, merges_into_truncated
@@ -43,7 +42,7 @@ from .paragraphs import (
 )
 from .position import without_off_line
 from .split import best_cut
-from .swap import crossing_links, with_crossing
+from .swap import crossing_links, crosswise, with_crossing
 
 log = logging.getLogger(__name__)
 
@@ -81,39 +80,34 @@ class SignalAligner(Aligner):
         """Linked beads scoring above the threshold: plausible 1-1 pairs and the 2-1 / 1-2 beads
         around them (never across a paragraph break: a heading is not merged with what follows), their
         score weighed by ``align.merge_weight`` (most beads are 1-1: a merge must earn its place). The
-        pairs are scored first, so that the neighbours the merges join are extracted together."""
+        pairs are scored first, so that the merges' neighbours and prefixes are made together."""
         threshold = self.cfg.threshold
         seed = threshold * self.params.candidates.merge_seed_share  # a merged bead needs evidence in one of its parts
         pairs = list(ev.pairs(self.cfg.max_candidates, self.cfg.band))
         ev.expect_beads((i, 1, j, 1) for i, j in pairs)
         ones = [(i, j, ev.score(i, 1, j, 1)) for i, j in pairs]
-        self.expect_merges(ev, [(i, j) for i, j, one in ones if one > seed])
         seen: set[Span] = set()
-        for i, j, one in ones:
+        around = [self.merges(ev, i, j, seen) if one > seed else [] for i, j, one in ones]
+        self.expect_merges(ev, [span for spans in around for span in spans])
+        for (i, j, one), spans in zip(ones, around):
             if one > threshold:
                 yield Step(i, 1, j, 1, one)
-            if one > seed:
-                yield from self.merges(ev, i, j, seen)
+            for span in spans:
+                if (sim := ev.score(*span) * self.cfg.merge_weight) > threshold:
+                    yield Step(*span, sim)
 
-    def expect_merges(self, ev: Evidence, seeds: list[tuple[int, int]]) -> None:
-        """The neighbours that the merges around ``seeds`` (:meth:`merges`) join, and the beads they
-        make, announced together (:meth:`.Evidence.expect_joins`, :meth:`.Evidence.expect_beads`):
-        those in one paragraph."""
+    @staticmethod
+    def expect_merges(ev: Evidence, merges: list[Span]) -> None:
+        """The neighbours that ``merges`` join, and the beads themselves, announced together
+        (:meth:`.Evidence.expect_joins`, :meth:`.Evidence.expect_beads`)."""
+        ev.expect_joins(sorted({s.i for s in merges if s.di == 2}), sorted({s.j for s in merges if s.dj == 2}))
+        ev.expect_beads(merges)
 
-        def joins(sents: Sequence[Sentence], around: set[int]) -> list[int]:
-            return [k for k in sorted(around) if 0 <= k < len(sents) - 1 and not crosses_paragraph(sents, k, 2)]
-
-        sources = joins(ev.src, {i + d for i, _ in seeds for d in (-1, 0)})
-        references = joins(ev.ref, {j + d for _, j in seeds for d in (-1, 0)})
-        ev.expect_joins(sources, references)
-        source_set, reference_set = set(sources), set(references)
-        around = ((i0, 2, j, 1) for i, j in seeds for i0 in (i - 1, i) if i0 in source_set)
-        onto = ((i, 1, j0, 2) for i, j in seeds for j0 in (j - 1, j) if j0 in reference_set)
-        ev.expect_beads(itertools.chain(around, onto))
-
-    def merges(self, ev: Evidence, i: int, j: int, seen: set[Span]) -> Iterator[Step]:
-        """The 2-1 / 1-2 beads around the pair (i, j) not scored yet, above the threshold."""
+    @staticmethod
+    def merges(ev: Evidence, i: int, j: int, seen: set[Span]) -> list[Span]:
+        """The 2-1 / 1-2 beads around the pair (i, j) not listed yet, in one paragraph on each side."""
         n, m = len(ev.src), len(ev.ref)
+        out = []
         for di, dj in BEADS:
             if not (di and dj) or di == dj == 1:
                 continue
@@ -123,10 +117,9 @@ class SignalAligner(Aligner):
                     if i0 < 0 or j0 < 0 or i0 + di > n or j0 + dj > m or key in seen:
                         continue
                     seen.add(key)
-                    if crosses_paragraph(ev.src, i0, di) or crosses_paragraph(ev.ref, j0, dj):
-                        continue
-                    if (sim := ev.score(*key) * self.cfg.merge_weight) > self.cfg.threshold:
-                        yield Step(i0, di, j0, dj, sim)
+                    if not (crosses_paragraph(ev.src, i0, di) or crosses_paragraph(ev.ref, j0, dj)):
+                        out.append(key)
+        return out
 
     def full_reference(self, ev: Evidence, ratio: float) -> bool:
         """Whether the reference renders the whole document, judged by length (:func:`.gaps.coverage`)."""
@@ -146,12 +139,41 @@ class SignalAligner(Aligner):
     def fill(self, ev: Evidence, chain: list[Step], ratio: float, costs: GapCosts) -> list[Step]:
         """The chain plus the links of the gap DP between its links."""
         extra: list[Step] = []
+        boxes: list[Box] = []
         for box in gaps(chain, len(ev.src), len(ev.ref)):
             if max(box.i1 - box.i0, box.j1 - box.j0) > self.cfg.gap_max:
                 log.debug("gap %s left as it is: longer than align.gap_max=%d", tuple(box), self.cfg.gap_max)
                 continue
+            boxes.append(box)
+        self.expect_gaps(ev, boxes)
+        for box in boxes:
             extra.extend(gap_links(ev, box, ratio, costs))
         return sorted([*chain, *extra])
+
+    def expect_gaps(self, ev: Evidence, boxes: Sequence[Box]) -> None:
+        """The beads the gap DP scores in ``boxes`` (every linked shape at every cell, :func:`.gaps.align_gap`)
+        and the neighbours they join, announced together (:meth:`.Evidence.expect_joins`,
+        :meth:`.Evidence.expect_beads`)."""
+        shapes = [shape for shape, _ in self.params.gaps.bead_prior.items()]
+        beads = [
+            (i, di, j, dj)
+            for i0, i1, j0, j1 in boxes
+            for di, dj in shapes
+            for i in range(i0, i1 - di + 1)
+            for j in range(j0, j1 - dj + 1)
+        ]
+        ev.expect_joins(
+            sorted({i for i, di, _, _ in beads if di == 2}), sorted({j for _, _, j, dj in beads if dj == 2})
+        )
+        ev.expect_beads(beads)
+
+    @staticmethod
+    def expect_crossing(ev: Evidence, links: Sequence[Step], anchored: set[Span]) -> None:
+        """The pairs that cross the 1-1 chain links (:func:`.swap.crossing_links` scores them), announced
+        together (:meth:`.Evidence.expect_beads`)."""
+        n, m = len(ev.src), len(ev.ref)
+        pairs = (p for s in links if (s.di, s.dj) == (1, 1) and s.span in anchored for p in crosswise(s))
+        ev.expect_beads((i, 1, j, 1) for i, j in pairs if 0 <= i < n and 0 <= j < m)
 
     @property
     def cut_references(self) -> bool:
@@ -205,6 +227,7 @@ class SignalAligner(Aligner):
                 links, cut = params.gaps.orphan_links, self.cut_references
                 filled = realign_orphans(ev, filled, ratio, costs, links, self.cfg.gap_max, cut)
             # sentences the translator swapped, linked crosswise on their evidence, as chain links are
+            self.expect_crossing(ev, filled, anchored)
             crossing, filled = crossing_links(ev, filled, anchored, self.cfg.threshold)
             chain = extend_links(ev, filled, ratio, costs, crossing)
             # a chain link grown over its neighbour stays a chain link

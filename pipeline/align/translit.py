@@ -18,6 +18,10 @@ def _converter():  # pykakasi builds its tables on first use (~0.1 s): do it onc
     return _kakasi
 
 
+_NOT_LETTER = re.compile(r"[^a-z]")
+_REPEATED = re.compile(r"(.)\1+")
+_EPENTHETIC = re.compile(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)")
+
 # The romanisations a katakana word is read in (pykakasi's names), in this order.
 ROMAJI_SYSTEMS = ("hepburn", "kunrei")
 
@@ -33,7 +37,7 @@ def readings_of(transcriptions: tuple[str, ...]) -> tuple[str, ...]:
     puuchin, puutin: Hepburn and Kunrei)."""
     out: list[str] = []
     for t in transcriptions:
-        r = re.sub(r"[^a-z]", "", t.lower())
+        r = _NOT_LETTER.sub("", t.lower())
         if r and r not in out:
             out.append(r)
     return tuple(out)
@@ -62,8 +66,8 @@ def _normal(word: str) -> str:
         ("j", "z"),
     ):
         w = w.replace(a, b)
-    w = re.sub(r"(.)\1+", r"\1", w)  # long vowels and geminates: puuchin → putin
-    w = re.sub(r"(?<=[^aeiou])[uo](?=[^aeiou]|$)", "", w)  # epenthetic vowels: raburofu → rabrof
+    w = _REPEATED.sub(r"\1", w)  # long vowels and geminates: puuchin → putin
+    w = _EPENTHETIC.sub("", w)  # epenthetic vowels: raburofu → rabrof
     return w
 
 
@@ -89,12 +93,19 @@ def _ratio_bound(a: str, b: str) -> float:
 def _quick_bound(a: str, b: str) -> float:
     """difflib's ``quick_ratio`` of two strings (an upper bound of their ``ratio``: the characters they
     share, counted with multiplicity), by its formula, without building the matcher (nor two ``Counter``s:
-    a romaji reading has a dozen letters)."""
+    a romaji reading has a dozen letters; each string's counts are kept, :func:`_counts`)."""
     shared = 0
-    for c in set(a):
-        x, y = a.count(c), b.count(c)
+    theirs = _counts(b)
+    for c, x in _counts(a).items():
+        y = theirs.get(c, 0)
         shared += x if x < y else y
     return 2.0 * shared / (len(a) + len(b))
+
+
+@lru_cache(maxsize=262144)
+def _counts(word: str) -> dict[str, int]:
+    """How often each character occurs in ``word`` (not to be changed: kept for the next comparison)."""
+    return {c: word.count(c) for c in set(word)}
 
 
 @lru_cache(maxsize=262144)

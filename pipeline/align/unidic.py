@@ -32,13 +32,24 @@ def features(nodes: Sequence[Any]) -> list[Features]:
     """The :class:`Features` of fugashi's nodes (all of one tagger), as their ``feature`` holds them."""
     if not nodes:
         return []
-    pos1, pos2, lemma = _positions(type(nodes[0].feature)._fields)
+    return parsed([node.feature_raw for node in nodes], type(nodes[0].feature)._fields)
+
+
+def parsed(raws: Sequence[str], layout: tuple[str, ...]) -> list[Features]:
+    """The :class:`Features` of raw feature strings whose fields are ``layout`` (fugashi's feature names)."""
+    pos1, pos2, lemma = _positions(layout)
     last = max(pos1, pos2, lemma)
+    make = tuple.__new__  # Features(…) without its Python-level __new__
     out = []
-    for node in nodes:
-        raw = node.feature_raw
-        # the fields up to the last one read, split as fugashi splits them (the rest is left whole)
-        fields = next(csv.reader([raw])) if '"' in raw else raw.split(",", last + 1)
-        n = len(fields)
-        out.append(Features(fields[pos1], fields[pos2] if pos2 < n else None, fields[lemma] if lemma < n else None))
+    for raw in raws:
+        # the fields up to the last one read, split as fugashi splits them (the rest is left whole): by commas
+        # up to the first quote (unidic's quoted fields, the accents', come after the lemma), as CSV from it
+        fields = raw.split(",", last + 1)
+        if '"' in raw and (len(fields) <= last + 1 or raw.index('"') < len(raw) - len(fields[last + 1])):
+            fields = next(csv.reader([raw]))
+        if len(fields) > last:
+            out.append(make(Features, (fields[pos1], fields[pos2], fields[lemma])))
+        else:  # an unknown word's short features: the fields beyond them None
+            n = len(fields)
+            out.append(Features(fields[pos1], fields[pos2] if pos2 < n else None, fields[lemma] if lemma < n else None))
     return out
