@@ -1,4 +1,4 @@
-"""The seed page's dictionary words, as the lexicon's tests look them up."""
+"""The seed page's dictionary words (and any text's), as the lexicon's tests look them up."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ SEED = Path(__file__).resolve().parent.parent / "data" / "seed_ja.txt"
 
 def seed_words() -> list[str]:
     """Every word of the seed, its lemma and each word joined with the next (as compounds are)."""
+    return text_words(SEED.read_text(encoding="utf-8").splitlines())
+
+
+def text_words(lines: list[str]) -> list[str]:
+    """Every word of ``lines``, its lemma and each word joined with the next, in order, once each."""
     words: dict[str, None] = {}
-    for line in SEED.read_text(encoding="utf-8").splitlines():
+    for line in lines:
         tokens = list(_tag(unicodedata.normalize("NFKC", line)))
         for k, w in enumerate(tokens):
             words[w.surface] = None

@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import unicodedata
 from pathlib import Path
 
 import pytest
 from dictsubset import entries_of, write_subset
-from seedwords import seed_words
+from seedwords import seed_words, text_words
 from test_align_gloss_memo import memo_words
 from typer.testing import CliRunner
 
@@ -21,7 +20,7 @@ from pipeline.align import gloss_table, lexicon
 from pipeline.align.gloss_index import GlossIndex, texts_of
 from pipeline.align.gloss_memo import GlossMemo, table_path
 from pipeline.align.gloss_table import build_table, table_status
-from pipeline.align.lexicon import Lexicon, _tag
+from pipeline.align.lexicon import Lexicon
 from pipeline.align.params import PARAMS, GlossCaps
 from pipeline.align.translit import transcribe
 from pipeline.cli import app
@@ -42,16 +41,7 @@ def sentence_words() -> list[str]:
         ja for f in sorted(data.glob("*_gold.json")) for bead in json.loads(f.read_text("utf-8")) for ja in bead["ja"]
     ]
     lines += (data / "run_on_headings_ja.txt").read_text(encoding="utf-8").splitlines()
-    words: dict[str, None] = {}
-    for line in lines:
-        tokens = list(_tag(unicodedata.normalize("NFKC", line)))
-        for k, w in enumerate(tokens):
-            words[w.surface] = None
-            if isinstance(w.feature.lemma, str):
-                words[w.feature.lemma.partition("-")[0]] = None
-            if k + 1 < len(tokens):
-                words[w.surface + tokens[k + 1].surface] = None
-    return [w for w in words if GlossIndex.covers(w)]
+    return [w for w in text_words(lines) if GlossIndex.covers(w)]
 
 
 def compared_words() -> list[str]:
