@@ -290,12 +290,3 @@ def row_fault(row: Row, bead: Bead, sentence: Window[Sentence]) -> str:
     if row.reference != bead.reference({s.seg_id: s.text for s in ref}):
         return f"the row of {row.seg_id} does not hold its bead's reference"
     return ""
-
-
-def check_bitext(rows: Iterable[Row], run: RunArtifacts, run_dir: Path) -> None:
-    """:class:`BitextCheck` of ``rows``: an :class:`ArtifactError` refuses the bitext where they break the
-    README's invariants."""
-    check = BitextCheck(run, run_dir)
-    for row in rows:
-        check.add(row)
-    check.finish()

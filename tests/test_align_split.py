@@ -17,7 +17,7 @@ from pipeline.align.hybrid import HybridAligner
 from pipeline.align.params import PARAMS
 from pipeline.align.split import candidate_cuts, inside_brackets
 from pipeline.config import AlignSection, SegmentSection
-from pipeline.consistency import RunArtifacts, check_alignment, check_bitext
+from pipeline.consistency import BitextCheck, RunArtifacts, check_alignment
 from pipeline.errors import InputError
 from pipeline.io import read_records
 from pipeline.records import Bead, Sentence, Translation
@@ -115,7 +115,10 @@ def test_cut_pieces_become_rows_and_round_trip() -> None:
     rows = build_rows([*src, *ref], translations, beads)
     # the aligner's cuts pass the checks between artifacts and the export's invariants (pipeline/consistency.py)
     check_alignment(Path("alignment.jsonl"), list(enumerate(beads, 1)), [*src, *ref])
-    check_bitext(rows, RunArtifacts([*src, *ref], translations, beads), Path("run"))
+    check = BitextCheck(RunArtifacts([*src, *ref], translations, beads), Path("run"))
+    for row in rows:
+        check.add(row)
+    check.finish()
     assert " ".join(r.reference for r in rows[3:5]) == run_on(ref).text
     assert [r.align_type for r in rows[3:5]] == ["1-1", "1-1"] and rows[3].seg_id != rows[4].seg_id
     assert "ref_span" not in Bead(["a"], ["b"], 0.5).to_dict()  # unchanged lines for uncut beads
