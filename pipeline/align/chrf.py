@@ -87,16 +87,6 @@ def chrf(hyp: NgramStats, ref: NgramStats) -> float:
     return averaged_f(prec_sum, rec_sum, effective_order, BETA)
 
 
-@dataclass(frozen=True)
-class SentenceTable:
-    """chrF (0–100) of every MT sentence of a document (``rows``: text → row) against every reference
-    sentence (``columns``: text → column), :func:`.chrf_table.chrf_table`."""
-
-    rows: dict[str, int]
-    columns: dict[str, int]
-    scores: np.ndarray
-
-
 @dataclass
 class NgramCache:
     """The n-gram statistics of every text asked for, extracted once (one cache per document: its MT
@@ -118,7 +108,6 @@ class NgramCache:
     _places: dict[str, tuple[int, int]] = field(default_factory=dict)  # a sentence: its side, where it starts
     _unbitted: set[str] = field(default_factory=set)  # texts with occurrences past their n-grams' room
     _uncounted: bool = False  # the MT stream's n-grams looked up in the references' (only then are some unbitted)
-    _table: SentenceTable | None = None  # the document's sentence pairs scored together (:meth:`score_sentences`)
 
     @classmethod
     def for_document(cls, mt: Sequence[str], ref: Sequence[str]) -> NgramCache:
@@ -244,19 +233,9 @@ class NgramCache:
         stats = [self._stats.get(text) for text in (*hyps, *refs)]
         if not hyps or not refs or any(s is None or s.extra or not all(type(k) is int for k in s.keys) for s in stats):
             return
-        table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA)
-        for hyp, scores in zip(hyps, table.tolist()):
+        table = chrf_table(stats[: len(hyps)], stats[len(hyps) :], self.vocabulary, BETA).tolist()
+        for hyp, scores in zip(hyps, table):
             self._scores.update(zip(((hyp, r) for r in refs), scores))
-        self._table = SentenceTable(dict(zip(hyps, range(len(hyps)))), dict(zip(refs, range(len(refs)))), table)
-
-    def sentence_table(self, mt: Sequence[str], ref: Sequence[str]) -> tuple[list[int], list[int], np.ndarray] | None:
-        """The rows of the MT sentences ``mt`` and the columns of the reference sentences ``ref`` in the
-        document's table of sentence scores (:meth:`score_sentences`), and the table; None where it was not
-        made or lacks one of them."""
-        table = self._table
-        if table is None or not all(h in table.rows for h in mt) or not all(r in table.columns for r in ref):
-            return None
-        return [table.rows[h] for h in mt], [table.columns[r] for r in ref], table.scores
 
     def chrf(self, hyp: str, ref: str) -> float:
         """chrF (0–100) of ``hyp`` against ``ref``, as ``sacrebleu.sentence_chrf(hyp, [ref])``."""

@@ -8,8 +8,6 @@ import random
 from collections.abc import Sequence
 from functools import lru_cache
 
-import numpy as np
-
 from ..text import strip_ellipsis
 from .chrf import NgramCache
 from .params import PARAMS, AnchorParams, MTParams
@@ -72,21 +70,10 @@ def chrf_baseline(mt: Sequence[str], en: Sequence[str], params: MTParams, ngrams
         return 1.0
     ngrams = ngrams or NgramCache()
     rng = random.Random(params.baseline_seed)
-    table = ngrams.sentence_table(mt, en)
-    if table is None:
-        # both texts hold more than whitespace: the chrF of :func:`chrf`, without its checks
-        scores = sorted(ngrams.chrf(rng.choice(mt), rng.choice(en)) / 100 for _ in range(params.baseline_samples))
-    else:
-        scores = sorted_samples(rng, *table, params.baseline_samples)
+    # both texts hold more than whitespace: the chrF of :func:`chrf`, without its checks (a document's
+    # sentence pairs come from its table: :meth:`.NgramCache.score_sentences`)
+    scores = sorted(ngrams.chrf(rng.choice(mt), rng.choice(en)) / 100 for _ in range(params.baseline_samples))
     return scores[int(params.baseline_quantile * (len(scores) - 1))]
-
-
-def sorted_samples(rng: random.Random, rows: list[int], columns: list[int], table: np.ndarray, samples: int) -> list:
-    """``samples`` entries of ``table`` (rows of ``rows``, columns of ``columns``) drawn as :func:`chrf_baseline`
-    draws its pairs (``rng.choice`` of a row, then of a column: the draws of its texts), over 100, sorted."""
-    picks = [(rng.choice(rows), rng.choice(columns)) for _ in range(samples)]
-    at = np.array(picks, dtype=np.int64).reshape(-1, 2)
-    return np.sort(table[at[:, 0], at[:, 1]] / 100).tolist()
 
 
 def mt_similarity(
