@@ -237,13 +237,12 @@ class GlossMemo:
 
 def _open_table(path: Path) -> sqlite3.Connection | None:
     """A read-only connection to the dictionary table at ``path``, or None where none is built (or it is
-    unusable: one warning). The file is never written in place (a build renames a new one over it), so
-    it is opened immutable: no locks."""
+    unusable: one warning)."""
     if not path.is_file():
         return None
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        if db.execute("SELECT 1 FROM meta WHERE key = ?", (COMPLETE,)).fetchone() is not None:
+        db = open_table(path)
+        if table_keys(db) is not None:
             return db
         db.close()
         reason = "not complete"
@@ -251,6 +250,18 @@ def _open_table(path: Path) -> sqlite3.Connection | None:
         reason = str(exc)
     log.warning("dictionary table %s unusable (%s): words are looked up as met", path, reason)
     return None
+
+
+def open_table(path: Path) -> sqlite3.Connection:
+    """The dictionary table at ``path``, read-only. The file is never written in place (a build renames a
+    new one over it), so it is opened immutable: no locks."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
+def table_keys(db: sqlite3.Connection) -> int | None:
+    """How many keys a complete dictionary table holds (its meta row); None where it is not complete."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (COMPLETE,)).fetchone()
+    return None if row is None else int(row[0])
 
 
 def join_texts(texts: tuple[str, ...]) -> str | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..errors import JaenError
 from ..progress import progress
 from .gloss_index import GlossIndex, texts_of
-from .gloss_memo import COMPLETE, SEP, TABLE_SCHEMA, default_memo_path, join_texts, table_path
+from .gloss_memo import COMPLETE, SEP, TABLE_SCHEMA, default_memo_path, join_texts, open_table, table_keys, table_path
 from .params import PARAMS, GlossCaps
 from .translit import transcribe
 
@@ -230,14 +230,14 @@ def table_status(path: Path) -> TableStatus:
         return TableStatus(path, False, False, 0, None)
     size = path.stat().st_size
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        db = open_table(path)
         try:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (COMPLETE,)).fetchone()
+            keys = table_keys(db)
         finally:
             db.close()
     except sqlite3.Error:
-        row = None
-    return TableStatus(path, True, row is not None, size, None if row is None else int(row[0]))
+        keys = None
+    return TableStatus(path, True, keys is not None, size, keys)
 
 
 def installed_table() -> tuple[Path, Path]:
